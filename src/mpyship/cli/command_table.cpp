@@ -1,0 +1,101 @@
+#include "mpyship/cli/command_table.h"
+
+#include "mpyship/cli/commands.h"
+#include "mpyship/util/edit_distance.h"
+
+#include <algorithm>
+#include <fmt/core.h>
+
+#ifndef MPYSHIP_VERSION
+#define MPYSHIP_VERSION "0.0.0"
+#endif
+
+namespace mpyship::cli {
+namespace {
+
+int cmd_help(std::string_view program, std::span<const std::string> args);
+int cmd_version(std::string_view, std::span<const std::string>) {
+    fmt::print("{}\n", version_text());
+    return k_exit_ok;
+}
+
+constexpr Command k_commands[] = {
+    {"inspect", "disassemble a .mpy file (header, qstrs, constants, code); --json for machines", cmd_inspect},
+    {"help", "show help for mpyship or for one command", cmd_help},
+    {"version", "print the mpyship version", cmd_version},
+};
+
+void print_overview(std::string_view program) {
+    fmt::print("mpyship: MicroPython / CircuitPython projects from source to device.\n\n");
+    fmt::print("Usage: {} <command> [options]\n\nCommands:\n", program);
+    for (const auto& c : k_commands)
+        fmt::print("  {:<10} {}\n", c.name, c.summary);
+    fmt::print("\nRun '{} help <command>' for a command's options. '{} --version' prints the version.\n", program,
+               program);
+}
+
+int unknown_command(std::string_view program, std::string_view name) {
+    fmt::print(stderr, "{}: unknown command '{}'\n", program, name);
+    auto close = suggest_commands(name);
+    if (!close.empty())
+        fmt::print(stderr, "did you mean '{}'?\n", close.front());
+    fmt::print(stderr, "run '{} --help' for the list of commands\n", program);
+    return k_exit_usage;
+}
+
+int cmd_help(std::string_view program, std::span<const std::string> args) {
+    if (args.empty()) {
+        print_overview(program);
+        return k_exit_ok;
+    }
+    const Command* c = find_command(args[0]);
+    if (!c)
+        return unknown_command(program, args[0]);
+    std::vector<std::string> help_args{"--help"};
+    return c->run(program, help_args);
+}
+
+} // namespace
+
+std::span<const Command> commands() { return k_commands; }
+
+const Command* find_command(std::string_view name) {
+    for (const auto& c : k_commands)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+std::vector<std::string_view> suggest_commands(std::string_view name) {
+    std::vector<std::pair<std::size_t, std::string_view>> scored;
+    for (const auto& c : k_commands) {
+        std::size_t d = edit_distance(name, c.name);
+        bool prefix = !name.empty() && c.name.starts_with(name);
+        if (prefix || d <= std::max<std::size_t>(2, name.size() / 3))
+            scored.emplace_back(prefix ? 0 : d, c.name);
+    }
+    std::stable_sort(scored.begin(), scored.end(), [](auto& a, auto& b) { return a.first < b.first; });
+    std::vector<std::string_view> out;
+    for (auto& s : scored)
+        out.push_back(s.second);
+    return out;
+}
+
+std::string version_text() { return std::string("mpyship ") + MPYSHIP_VERSION; }
+
+int run(int argc, char** argv) {
+    std::string_view program = "mpyship";
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty() || args[0] == "--help" || args[0] == "-h") {
+        print_overview(program);
+        return args.empty() ? k_exit_usage : k_exit_ok;
+    }
+    if (args[0] == "--version" || args[0] == "-V")
+        return cmd_version(program, {});
+    const Command* c = find_command(args[0]);
+    if (!c)
+        return unknown_command(program, args[0]);
+    return c->run(program, std::span<const std::string>(args).subspan(1));
+}
+
+} // namespace mpyship::cli

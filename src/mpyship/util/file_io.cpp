@@ -1,0 +1,90 @@
+#include "mpyship/util/file_io.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace mpyship {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Reads until EOF; fd stays open.
+Result<Bytes> read_all(int fd, const std::string& name) {
+    Bytes out;
+    std::uint8_t buf[65536];
+    for (;;) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return fail("cannot read: " + errno_text(), name);
+        }
+        if (n == 0)
+            return out;
+        out.insert(out.end(), buf, buf + n);
+    }
+}
+
+Result<void> write_all(int fd, std::span<const std::uint8_t> data, const std::string& name) {
+    std::size_t done = 0;
+    while (done < data.size()) {
+        ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            return fail("cannot write: " + errno_text(), name);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    return {};
+}
+
+} // namespace
+
+Result<Bytes> read_file(const std::filesystem::path& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return fail("cannot open: " + errno_text(), path.string());
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        ::close(fd);
+        return fail("is a directory", path.string());
+    }
+    auto data = read_all(fd, path.string());
+    ::close(fd);
+    return data;
+}
+
+Result<Bytes> read_stream_to_end(int fd, const std::string& name) { return read_all(fd, name); }
+
+Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
+    std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
+    int fd = ::mkstemp(tmpl.data());
+    if (fd < 0)
+        return fail("cannot create temporary file: " + errno_text(), path.string());
+    auto cleanup = [&](Error e) {
+        ::close(fd);
+        ::unlink(tmpl.c_str());
+        return std::unexpected(std::move(e));
+    };
+    if (auto w = write_all(fd, data, path.string()); !w)
+        return cleanup(w.error());
+    if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)
+        return cleanup(Error::at(path.string(), "cannot flush: " + errno_text()));
+    if (::close(fd) != 0) {
+        ::unlink(tmpl.c_str());
+        return fail("cannot close: " + errno_text(), path.string());
+    }
+    if (::rename(tmpl.c_str(), path.c_str()) != 0) {
+        std::string why = errno_text();
+        ::unlink(tmpl.c_str());
+        return fail("cannot rename into place: " + why, path.string());
+    }
+    return {};
+}
+
+} // namespace mpyship
