@@ -1,0 +1,1 @@
+"""A tiny blink-pattern library; compiled to .mpy by mpyship."""

@@ -1,0 +1,2 @@
+# Runs first at power-up; kept as source.
+print("booting")

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# The project's two entry points, used by the README and by CI:
+#   scripts/dev.sh example   install what is missing, build, run mpyship on the bundled example project
+#   scripts/dev.sh test      install what is missing, build, run every test (unit, golden, CLI, sanitizers, fuzz)
+# Works on a fresh Debian 12 machine as root or through sudo. Nothing is downloaded at build time.
+set -euo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+jobs=$(nproc 2>/dev/null || echo 2)
+fuzz_seconds=${MPYSHIP_FUZZ_SECONDS:-60}
+
+# Debian packages the build and the tests need.
+build_packages=(cmake ninja-build g++ pkg-config libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
+  libcli11-dev libfmt-dev libtomlplusplus-dev libarchive-dev libsodium-dev libssl-dev)
+test_packages=(clang-19 libclang-rt-19-dev)
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "== installing: ${missing[*]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build_main() {
+  echo "== building (build/)"
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMPYSHIP_WERROR=ON >/dev/null
+  cmake --build build -j "$jobs"
+}
+
+run_example() {
+  install_missing "${build_packages[@]}"
+  build_main
+  local sample=examples/circuitpython-blink/sample/blink.mpy
+  echo "== mpyship inspect $sample"
+  ./build/src/mpyship/mpyship inspect "$sample"
+}
+
+# Runs ctest in a build dir and adds its counts to the totals.
+passed=0
+failed=0
+run_ctest() {
+  local dir=$1 label=$2 log
+  log=$(mktemp)
+  echo "== $label"
+  set +e
+  ctest --test-dir "$dir" --output-on-failure -j "$jobs" 2>&1 | tee "$log"
+  local rc=${PIPESTATUS[0]}
+  set -e
+  local total fails
+  total=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\2/p' "$log" | tail -1)
+  fails=$(sed -n 's/.*tests passed, \([0-9]*\) tests failed out of \([0-9]*\).*/\1/p' "$log" | tail -1)
+  rm -f "$log"
+  passed=$((passed + ${total:-0} - ${fails:-0}))
+  failed=$((failed + ${fails:-0}))
+  [ "$rc" -eq 0 ] || [ "${fails:-1}" -gt 0 ] || failed=$((failed + 1))
+}
+
+run_sanitized() {
+  echo "== building with AddressSanitizer + UndefinedBehaviorSanitizer (build-asan/)"
+  cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMPYSHIP_WERROR=ON -DMPYSHIP_SANITIZE=ON \
+    -DMPYSHIP_BENCH=OFF >/dev/null
+  cmake --build build-asan -j "$jobs"
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build-asan "tests under ASan + UBSan"
+}
+
+run_fuzzers() {
+  echo "== building libFuzzer targets with clang-19 (build-fuzz/)"
+  CC=clang-19 CXX=clang++-19 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DMPYSHIP_FUZZ=ON -DMPYSHIP_WERROR=ON >/dev/null
+  cmake --build build-fuzz -j "$jobs"
+  for target in build-fuzz/tests/fuzz/*_fuzz; do
+    local name work
+    name=$(basename "$target")
+    work=$(mktemp -d)
+    echo "== fuzzing $name for ${fuzz_seconds}s"
+    if "$target" -max_total_time="$fuzz_seconds" -max_len=16384 -timeout=1 -print_final_stats=1 \
+        "$work" "tests/fuzz/seeds/${name%_fuzz}" >"$work.log" 2>&1; then
+      passed=$((passed + 1))
+      grep -E "^stat::number_of_executed_units|^Done" "$work.log" || true
+    else
+      failed=$((failed + 1))
+      tail -40 "$work.log"
+    fi
+    rm -rf "$work" "$work.log"
+  done
+}
+
+run_tests() {
+  install_missing "${build_packages[@]}" "${test_packages[@]}"
+  build_main
+  run_ctest build "tests (release build)"
+  run_sanitized
+  run_fuzzers
+  echo "== summary"
+  echo "tests: $passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+}
+
+case "${1:-}" in
+  example) run_example ;;
+  test) run_tests ;;
+  *) echo "usage: scripts/dev.sh example|test" >&2; exit 2 ;;
+esac
