@@ -1,0 +1,17 @@
+#include "mpyship/compiler/error_text.h"
+
+namespace mpyship::compiler {
+
+std::string mpy_cross_error_text(const CompileError& e, std::string_view file_shown, Target target) {
+    std::string last = e.kind + (e.message.empty() ? "" : ": " + e.message) + "\n";
+    if (!e.has_traceback)
+        return last;
+    const char* eol = target == Target::circuitpython ? "\r\n" : "\n";
+    std::string text = std::string("Traceback (most recent call last):") + eol;
+    text += "  File \"" + std::string(file_shown) + "\", line " + std::to_string(e.pos.line);
+    if (!e.scope_name.empty())
+        text += ", in " + e.scope_name;
+    return text + eol + last;
+}
+
+} // namespace mpyship::compiler
