@@ -1,0 +1,162 @@
+#include "mpyship/release/archive.h"
+
+#include "mpyship/build/manifest.h"
+#include "mpyship/util/file_io.h"
+
+#include <algorithm>
+#include <archive.h>
+#include <archive_entry.h>
+#include <cstdlib>
+#include <ctime>
+#include <set>
+
+namespace mpyship::release {
+namespace {
+
+constexpr int k_file_mode = 0100644;
+constexpr int k_dir_mode = 040755;
+
+// The zip format stores DOS times in local time; pin the zone so archives do not depend on it.
+class UtcZone {
+public:
+    UtcZone() {
+        const char* tz = std::getenv("TZ");
+        if (tz)
+            m_saved = tz;
+        m_had = tz != nullptr;
+        setenv("TZ", "UTC", 1);
+        tzset();
+    }
+    ~UtcZone() {
+        if (m_had)
+            setenv("TZ", m_saved.c_str(), 1);
+        else
+            unsetenv("TZ");
+        tzset();
+    }
+
+private:
+    std::string m_saved;
+    bool m_had = false;
+};
+
+struct Buffer {
+    std::vector<std::uint8_t> bytes;
+};
+
+la_ssize_t append_to_buffer(struct archive*, void* client, const void* data, size_t n) {
+    auto* buf = static_cast<Buffer*>(client);
+    auto* p = static_cast<const std::uint8_t*>(data);
+    buf->bytes.insert(buf->bytes.end(), p, p + n);
+    return la_ssize_t(n);
+}
+
+std::vector<std::string> parent_dirs(const std::vector<ArchiveEntry>& entries) {
+    std::set<std::string> dirs;
+    for (const auto& e : entries)
+        for (auto slash = e.name.find('/'); slash != std::string::npos; slash = e.name.find('/', slash + 1))
+            dirs.insert(e.name.substr(0, slash + 1));
+    return {dirs.begin(), dirs.end()};
+}
+
+bool configure_writer(struct archive* a, ArchiveFormat format) {
+    if (format == ArchiveFormat::tar_gz)
+        return archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+               archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
+               archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) == ARCHIVE_OK;
+    return archive_write_set_format_zip(a) == ARCHIVE_OK &&
+           archive_write_set_format_option(a, "zip", "compression", "deflate") == ARCHIVE_OK;
+}
+
+bool write_entry(struct archive* a, const std::string& name, const std::vector<std::uint8_t>* data, std::int64_t mtime) {
+    struct archive_entry* e = archive_entry_new();
+    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_mode(e, data ? k_file_mode : k_dir_mode);
+    archive_entry_set_size(e, data ? la_int64_t(data->size()) : 0);
+    archive_entry_set_mtime(e, mtime, 0);
+    archive_entry_set_uid(e, 0);
+    archive_entry_set_gid(e, 0);
+    archive_entry_set_uname(e, "");
+    archive_entry_set_gname(e, "");
+    bool ok = archive_write_header(a, e) == ARCHIVE_OK;
+    if (ok && data && !data->empty())
+        ok = archive_write_data(a, data->data(), data->size()) == la_ssize_t(data->size());
+    archive_entry_free(e);
+    return ok;
+}
+
+} // namespace
+
+Result<void> write_archive(const std::filesystem::path& path, ArchiveFormat format, std::vector<ArchiveEntry> entries,
+                           std::int64_t mtime) {
+    std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
+    UtcZone utc;
+    Buffer buffer;
+    struct archive* a = archive_write_new();
+    bool ok = configure_writer(a, format) && archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK &&
+              archive_write_open2(a, &buffer, nullptr, append_to_buffer, nullptr, nullptr) == ARCHIVE_OK;
+    std::string error = ok ? "" : archive_error_string(a) ? archive_error_string(a) : "cannot start archive";
+    // Directories and files in one sorted sequence.
+    std::vector<std::pair<std::string, const std::vector<std::uint8_t>*>> items;
+    for (auto& d : parent_dirs(entries))
+        items.emplace_back(d, nullptr);
+    for (const auto& e : entries)
+        items.emplace_back(e.name, &e.data);
+    std::sort(items.begin(), items.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (std::size_t i = 0; ok && i < items.size(); ++i) {
+        ok = write_entry(a, items[i].first, items[i].second, mtime);
+        if (!ok)
+            error = archive_error_string(a) ? archive_error_string(a) : "cannot add " + items[i].first;
+    }
+    if (ok && archive_write_close(a) != ARCHIVE_OK) {
+        ok = false;
+        error = archive_error_string(a) ? archive_error_string(a) : "cannot finish archive";
+    }
+    archive_write_free(a);
+    if (!ok)
+        return fail("cannot write archive: " + error, path.string());
+    return write_file_atomic(path, buffer.bytes);
+}
+
+Result<void> read_archive(const std::filesystem::path& path, const std::function<void(ArchiveMember&&)>& visit) {
+    struct archive* a = archive_read_new();
+    archive_read_support_filter_gzip(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_zip(a);
+    auto finish = [&](Result<void> r) {
+        archive_read_free(a);
+        return r;
+    };
+    if (archive_read_open_filename(a, path.c_str(), 65536) != ARCHIVE_OK)
+        return finish(fail(std::string("cannot open archive: ") + archive_error_string(a), path.string()));
+    struct archive_entry* e = nullptr;
+    for (;;) {
+        int r = archive_read_next_header(a, &e);
+        if (r == ARCHIVE_EOF)
+            return finish({});
+        if (r != ARCHIVE_OK)
+            return finish(fail(std::string("corrupt archive: ") + archive_error_string(a), path.string()));
+        ArchiveMember m;
+        m.name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
+        auto type = archive_entry_filetype(e);
+        m.is_directory = type == AE_IFDIR;
+        std::string check = m.is_directory && m.name.ends_with('/') ? m.name.substr(0, m.name.size() - 1) : m.name;
+        if (!build::is_safe_relative_path(check))
+            return finish(fail("archive member '" + m.name + "' has an unsafe path", path.string()));
+        if (!m.is_directory && type != AE_IFREG)
+            return finish(fail("archive member '" + m.name + "' is not a regular file (links are not allowed)",
+                               path.string()));
+        if (archive_entry_hardlink(e))
+            return finish(fail("archive member '" + m.name + "' is a hard link", path.string()));
+        std::uint8_t buf[65536];
+        for (la_ssize_t n; !m.is_directory && (n = archive_read_data(a, buf, sizeof buf)) != 0;) {
+            if (n < 0)
+                return finish(fail("corrupt archive member '" + m.name + "': " + archive_error_string(a),
+                                   path.string()));
+            m.data.insert(m.data.end(), buf, buf + n);
+        }
+        visit(std::move(m));
+    }
+}
+
+} // namespace mpyship::release

@@ -1,0 +1,31 @@
+// SHA-256 through OpenSSL's libcrypto, as lowercase hex: the hash of manifests, build cache keys and
+// deploy comparisons.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+namespace mpyship {
+
+class Sha256 {
+public:
+    Sha256();
+    ~Sha256();
+    Sha256(const Sha256&) = delete;
+    Sha256& operator=(const Sha256&) = delete;
+
+    Sha256& update(std::span<const std::uint8_t> data);
+    Sha256& update(std::string_view text);
+    std::string hex_digest(); // finishes the hash
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
+
+std::string sha256_hex(std::span<const std::uint8_t> data);
+
+} // namespace mpyship
