@@ -1,0 +1,9 @@
+# Back end: bytecode emitter, jump layout, line table, module tables and module assembly.
+list(APPEND MPYSHIP_COMPILER_SOURCES
+  emitter.cpp
+  jump_layout.cpp
+  line_table.cpp
+  module_builder.cpp
+  module_tables.cpp
+  small_int.cpp
+)

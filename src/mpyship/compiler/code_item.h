@@ -1,0 +1,47 @@
+// The emitter's symbolic code: one CodeItem per opcode, label placement or source-line mark, recorded in
+// program order. Operands that depend on layout or on module-wide tables (jump offsets, qstr and constant
+// indices) stay symbolic until the module builder resolves them and the jump layout sizes the jumps.
+#pragma once
+
+#include "mpyship/mpy/model.h"
+
+#include <cstdint>
+#include <string>
+
+namespace mpyship::compiler {
+
+using Label = std::uint32_t;
+
+enum class ItemKind : std::uint8_t {
+    op,    // an opcode with its operand
+    label, // a label is placed here
+    line,  // the following code belongs to source line `value`
+};
+
+enum class OperandKind : std::uint8_t {
+    none,
+    uint_,    // unsigned vuint (`value`)
+    sint,     // signed vuint (`value`)
+    qstr,     // `qstr` text; `value` becomes the qstr-table index once resolved
+    constant, // `constant`; `value` becomes the constant-table index once resolved
+    child,    // `value` is the child index within this scope
+    jump,     // `value` is the target label
+};
+
+// When the reference compiler first puts a qstr in the module's table. Identifier loads/stores/deletes
+// are resolved only after the scope analysis pass; every other qstr operand is registered during it.
+enum class QstrPhase : std::uint8_t { scope_pass, identifier };
+
+struct CodeItem {
+    ItemKind kind = ItemKind::op;
+    bool dead = false;                // unreachable code: no bytes, but its qstrs/constants still count
+    std::uint8_t opcode = 0;
+    OperandKind operand = OperandKind::none;
+    std::int64_t value = 0;
+    std::string qstr;
+    QstrPhase qstr_phase = QstrPhase::scope_pass;
+    mpy::Constant constant;
+    int trailing_byte = -1;           // a raw byte after the operand (closure count, unwind depth), or -1
+};
+
+} // namespace mpyship::compiler

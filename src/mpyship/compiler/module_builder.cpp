@@ -1,0 +1,120 @@
+#include "mpyship/compiler/module_builder.h"
+
+#include "mpyship/compiler/compile_error.h"
+#include "mpyship/compiler/jump_layout.h"
+
+#include <deque>
+
+namespace mpyship::compiler {
+
+std::uint32_t prelude_scope_flags_mask(Target target) {
+    return target == Target::circuitpython ? (mpy::k_scope_sig_mask | k_scope_flag_async) : mpy::k_scope_sig_mask;
+}
+
+ModuleBuilder::ModuleBuilder(const Options& options) : m_options(options) {
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(options), {}});
+}
+
+ScopeId ModuleBuilder::new_scope(ScopeId parent) {
+    const ScopeId id = m_scopes.size();
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}});
+    m_scopes[parent].created.push_back(id);
+    return id;
+}
+
+// The reference appends a scope to its list when the parent's scope pass meets it, and runs that pass
+// over the list in order: breadth first, children in creation order.
+std::vector<ScopeId> ModuleBuilder::creation_list() const {
+    std::vector<ScopeId> order;
+    std::deque<ScopeId> queue{k_module_scope};
+    while (!queue.empty()) {
+        const ScopeId scope = queue.front();
+        queue.pop_front();
+        order.push_back(scope);
+        const auto& created = m_scopes[scope].created;
+        queue.insert(queue.end(), created.begin(), created.end());
+    }
+    return order;
+}
+
+// The scope pass registers the scope's name and every qstr/constant operand except identifiers.
+void ModuleBuilder::register_scope_pass(ScopeId scope) {
+    Emitter& emitter = *m_scopes[scope].emitter;
+    m_qstrs.use(emitter.signature().simple_name);
+    for (CodeItem& item : emitter.items()) {
+        if (item.operand == OperandKind::qstr && item.qstr_phase == QstrPhase::scope_pass)
+            m_qstrs.use(item.qstr);
+        else if (item.operand == OperandKind::constant)
+            item.value = m_constants.use(item.constant);
+    }
+}
+
+// The following passes register the name, the argument names, then all qstr operands in code order.
+void ModuleBuilder::register_identifiers(ScopeId scope) {
+    Emitter& emitter = *m_scopes[scope].emitter;
+    m_qstrs.use(emitter.signature().simple_name);
+    for (const std::string& name : emitter.signature().arg_names)
+        m_qstrs.use(name);
+    for (CodeItem& item : emitter.items())
+        if (item.operand == OperandKind::qstr)
+            item.value = m_qstrs.use(item.qstr);
+}
+
+mpy::Prelude ModuleBuilder::build_prelude(const Emitter& emitter, mpy::Bytes line_info) {
+    const ScopeSignature& sig = emitter.signature();
+    mpy::Prelude p;
+    // A scope always has at least one state slot: an exception passing through is kept there.
+    p.n_state = std::max<std::uint32_t>(1, sig.n_locals + emitter.max_stack());
+    p.n_exc_stack = emitter.max_except_level();
+    const std::uint32_t flags = sig.scope_flags | (emitter.is_generator() ? mpy::k_scope_generator : 0);
+    p.scope_flags = flags & prelude_scope_flags_mask(m_options.target);
+    p.n_pos_args = sig.n_pos_args;
+    p.n_kwonly_args = sig.n_kwonly_args;
+    p.n_def_pos_args = sig.n_def_pos_args;
+    p.simple_name = m_qstrs.use(sig.simple_name);
+    for (const std::string& name : sig.arg_names)
+        p.arg_names.push_back(m_qstrs.use(name));
+    p.line_info = std::move(line_info);
+    p.cells.assign(sig.cells.begin(), sig.cells.end());
+    return p;
+}
+
+mpy::RawCode ModuleBuilder::build_raw_code(ScopeId scope) {
+    const Emitter& emitter = *m_scopes[scope].emitter;
+    LaidOutCode code = lay_out_code(emitter.items(), emitter.label_count(), m_options.opt_level < 3);
+    if (code.overflow)
+        throw CompileError{"RuntimeError", "bytecode overflow", SourcePos{0, 0}, "", false};
+    mpy::RawCode rc;
+    rc.kind = mpy::CodeKind::bytecode;
+    rc.prelude = build_prelude(emitter, std::move(code.line_info));
+    rc.bytecode = std::move(code.bytecode);
+    for (ScopeId child : emitter.children())
+        rc.children.push_back(build_raw_code(child));
+    return rc;
+}
+
+mpy::Header ModuleBuilder::build_header() const {
+    mpy::Header h;
+    h.magic = m_options.target == Target::circuitpython ? mpy::k_magic_circuitpython : mpy::k_magic_micropython;
+    h.version = mpy::k_version;
+    h.sub_version = 0;
+    h.small_int_bits = m_options.small_int_bits;
+    return h;
+}
+
+mpy::Module ModuleBuilder::build() {
+    m_qstrs.use(m_options.source_name);
+    const std::vector<ScopeId> order = creation_list();
+    for (ScopeId scope : order)
+        register_scope_pass(scope);
+    for (ScopeId scope : order)
+        register_identifiers(scope);
+    mpy::Module module;
+    module.header = build_header();
+    module.root = build_raw_code(k_module_scope);
+    module.qstrs = m_qstrs.entries();
+    module.constants = m_constants.entries();
+    return module;
+}
+
+} // namespace mpyship::compiler

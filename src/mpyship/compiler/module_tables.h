@@ -1,0 +1,36 @@
+// The module-wide qstr and constant tables. Both grow in first-use order and never hold duplicates:
+// qstrs are equal when their text is; constants when they are "strictly equal" in the reference's sense
+// (same type and value, so 1 != 1.0 != True, 0.0 != -0.0, and a NaN equals nothing).
+#pragma once
+
+#include "mpyship/mpy/model.h"
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace mpyship::compiler {
+
+class QstrTable {
+public:
+    std::uint32_t use(const std::string& text); // index of `text`, appended on first use
+    std::vector<mpy::Qstr> entries() const;     // static qstrs are stored by their static index
+
+private:
+    std::vector<std::string> m_texts;
+    std::unordered_map<std::string, std::uint32_t> m_index;
+};
+
+class ConstantTable {
+public:
+    std::uint32_t use(const mpy::Constant& constant);
+    const std::vector<mpy::Constant>& entries() const { return m_constants; }
+
+private:
+    std::vector<mpy::Constant> m_constants;
+};
+
+bool strictly_equal(const mpy::Constant& a, const mpy::Constant& b);
+
+} // namespace mpyship::compiler

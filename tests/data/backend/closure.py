@@ -1,0 +1,4 @@
+def outer(a, b):
+    def inner(c):
+        return a + c
+    return inner

@@ -1,0 +1,10 @@
+x = 12345678901234567890
+y = 1.5
+z = "a string that is long"
+w = b"bytes!"
+t = (1, "two", 3.0)
+x = y
+x = 1.5
+neg = -0.0
+zero = 0.0
+small = 1000000

@@ -1,0 +1,10 @@
+if a:
+    if b: c = 1
+    if b: c = 1
+    if b: c = 1
+    if b: c = 1
+    if b: c = 1
+    if b: c = 1
+    if b: c = 1
+    if b: c = 1
+d = 2

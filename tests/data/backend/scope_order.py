@@ -1,0 +1,2 @@
+def f(x=lambda: y.attr1):
+    return z.attr2

@@ -1,0 +1,8 @@
+try:
+    f()
+except ValueError as e:
+    print(e)
+except:
+    pass
+finally:
+    g()
