@@ -1,0 +1,387 @@
+// BigInt arithmetic: magnitude helpers (add, subtract, multiply, divide) and the signed operations
+// built on them. Simple schoolbook algorithms; inputs are source literals and folded constants.
+#include "mpyship/compiler/big_int.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mpyship::compiler {
+namespace {
+
+using Mag = std::vector<std::uint32_t>;
+
+void trim_mag(Mag& m) {
+    while (!m.empty() && m.back() == 0) {
+        m.pop_back();
+    }
+}
+
+int compare_mag(const Mag& a, const Mag& b) {
+    if (a.size() != b.size()) {
+        return a.size() < b.size() ? -1 : 1;
+    }
+    for (std::size_t i = a.size(); i-- > 0;) {
+        if (a[i] != b[i]) {
+            return a[i] < b[i] ? -1 : 1;
+        }
+    }
+    return 0;
+}
+
+Mag add_mag(const Mag& a, const Mag& b) {
+    Mag r(std::max(a.size(), b.size()) + 1, 0);
+    std::uint64_t carry = 0;
+    for (std::size_t i = 0; i + 1 < r.size(); ++i) {
+        std::uint64_t s = carry + (i < a.size() ? a[i] : 0) + (i < b.size() ? b[i] : 0);
+        r[i] = static_cast<std::uint32_t>(s);
+        carry = s >> 32;
+    }
+    r.back() = static_cast<std::uint32_t>(carry);
+    trim_mag(r);
+    return r;
+}
+
+Mag sub_mag(const Mag& a, const Mag& b) { // requires a >= b
+    Mag r(a.size(), 0);
+    std::int64_t borrow = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        std::int64_t d = static_cast<std::int64_t>(a[i]) - (i < b.size() ? b[i] : 0) - borrow;
+        borrow = d < 0 ? 1 : 0;
+        r[i] = static_cast<std::uint32_t>(d + (borrow << 32));
+    }
+    trim_mag(r);
+    return r;
+}
+
+Mag mul_mag(const Mag& a, const Mag& b) {
+    if (a.empty() || b.empty()) {
+        return {};
+    }
+    Mag r(a.size() + b.size(), 0);
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        std::uint64_t carry = 0;
+        for (std::size_t j = 0; j < b.size(); ++j) {
+            std::uint64_t t = static_cast<std::uint64_t>(a[i]) * b[j] + r[i + j] + carry;
+            r[i + j] = static_cast<std::uint32_t>(t);
+            carry = t >> 32;
+        }
+        r[i + b.size()] = static_cast<std::uint32_t>(carry);
+    }
+    trim_mag(r);
+    return r;
+}
+
+// Multiplies by a small factor and adds a small term, in place.
+void mul_add_small(Mag& m, std::uint32_t factor, std::uint32_t term) {
+    std::uint64_t carry = term;
+    for (auto& limb : m) {
+        std::uint64_t t = static_cast<std::uint64_t>(limb) * factor + carry;
+        limb = static_cast<std::uint32_t>(t);
+        carry = t >> 32;
+    }
+    if (carry != 0) {
+        m.push_back(static_cast<std::uint32_t>(carry));
+    }
+}
+
+std::uint32_t div_small(Mag& m, std::uint32_t divisor) { // in place, returns the remainder
+    std::uint64_t rem = 0;
+    for (std::size_t i = m.size(); i-- > 0;) {
+        std::uint64_t cur = (rem << 32) | m[i];
+        m[i] = static_cast<std::uint32_t>(cur / divisor);
+        rem = cur % divisor;
+    }
+    trim_mag(m);
+    return static_cast<std::uint32_t>(rem);
+}
+
+Mag shl_mag(const Mag& m, std::uint64_t bits) {
+    if (m.empty()) {
+        return {};
+    }
+    std::size_t limbs = bits / 32;
+    unsigned rest = bits % 32;
+    Mag r(m.size() + limbs + 1, 0);
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        std::uint64_t v = static_cast<std::uint64_t>(m[i]) << rest;
+        r[i + limbs] |= static_cast<std::uint32_t>(v);
+        r[i + limbs + 1] |= static_cast<std::uint32_t>(v >> 32);
+    }
+    trim_mag(r);
+    return r;
+}
+
+Mag shr_mag(const Mag& m, std::uint64_t bits) {
+    std::size_t limbs = bits / 32;
+    if (limbs >= m.size()) {
+        return {};
+    }
+    unsigned rest = bits % 32;
+    Mag r(m.size() - limbs, 0);
+    for (std::size_t i = 0; i < r.size(); ++i) {
+        std::uint64_t v = m[i + limbs];
+        if (i + limbs + 1 < m.size()) {
+            v |= static_cast<std::uint64_t>(m[i + limbs + 1]) << 32;
+        }
+        r[i] = static_cast<std::uint32_t>(v >> rest);
+    }
+    trim_mag(r);
+    return r;
+}
+
+bool low_bits_nonzero(const Mag& m, std::uint64_t bits) {
+    for (std::size_t i = 0; i < m.size() && i * 32 < bits; ++i) {
+        std::uint64_t take = std::min<std::uint64_t>(32, bits - i * 32);
+        std::uint32_t mask = take == 32 ? 0xffffffffu : ((1u << take) - 1);
+        if ((m[i] & mask) != 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+std::uint64_t bit_length_mag(const Mag& m) {
+    if (m.empty()) {
+        return 0;
+    }
+    return (m.size() - 1) * 32 + (32 - static_cast<unsigned>(__builtin_clz(m.back())));
+}
+
+// Truncating division of magnitudes (binary long division, single-limb fast path).
+std::pair<Mag, Mag> divmod_mag(const Mag& a, const Mag& b) {
+    if (b.size() == 1) {
+        Mag q = a;
+        std::uint32_t r = div_small(q, b[0]);
+        return {q, r == 0 ? Mag{} : Mag{r}};
+    }
+    if (compare_mag(a, b) < 0) {
+        return {{}, a};
+    }
+    std::uint64_t shift = bit_length_mag(a) - bit_length_mag(b);
+    Mag q(shift / 32 + 1, 0);
+    Mag rem = a;
+    Mag d = shl_mag(b, shift);
+    for (std::uint64_t s = shift + 1; s-- > 0;) {
+        if (compare_mag(rem, d) >= 0) {
+            rem = sub_mag(rem, d);
+            q[s / 32] |= 1u << (s % 32);
+        }
+        d = shr_mag(d, 1);
+    }
+    trim_mag(q);
+    return {q, rem};
+}
+
+} // namespace
+
+BigInt::BigInt(std::int64_t value) {
+    std::uint64_t mag = value < 0 ? 0 - static_cast<std::uint64_t>(value) : static_cast<std::uint64_t>(value);
+    m_neg = value < 0;
+    m_mag = {static_cast<std::uint32_t>(mag), static_cast<std::uint32_t>(mag >> 32)};
+    trim();
+}
+
+void BigInt::trim() {
+    trim_mag(m_mag);
+    if (m_mag.empty()) {
+        m_neg = false;
+    }
+}
+
+BigInt BigInt::from_magnitude(std::vector<std::uint32_t> mag, bool neg) {
+    BigInt r;
+    r.m_mag = std::move(mag);
+    r.m_neg = neg;
+    r.trim();
+    return r;
+}
+
+std::optional<BigInt> BigInt::from_digits(std::string_view digits, int base) {
+    if (digits.empty()) {
+        return std::nullopt;
+    }
+    Mag m;
+    for (char c : digits) {
+        int lower = c | 0x20;
+        int v = (c >= '0' && c <= '9') ? c - '0' : (lower >= 'a' && lower <= 'z') ? lower - 'a' + 10 : 99;
+        if (v >= base) {
+            return std::nullopt;
+        }
+        mul_add_small(m, static_cast<std::uint32_t>(base), static_cast<std::uint32_t>(v));
+    }
+    return from_magnitude(std::move(m), false);
+}
+
+std::optional<std::int64_t> BigInt::to_int64() const {
+    if (!fits_bits(64)) {
+        return std::nullopt;
+    }
+    std::uint64_t mag = 0;
+    for (std::size_t i = m_mag.size(); i-- > 0;) {
+        mag = (mag << 32) | m_mag[i];
+    }
+    return m_neg ? static_cast<std::int64_t>(0 - mag) : static_cast<std::int64_t>(mag);
+}
+
+bool BigInt::fits_bits(unsigned bits) const {
+    std::uint64_t len = bit_length_mag(m_mag);
+    if (len < bits) {
+        return true;
+    }
+    // -2**(bits-1) is the one value whose magnitude has `bits` bits and still fits.
+    return m_neg && len == bits && !low_bits_nonzero(m_mag, bits - 1);
+}
+
+std::uint64_t BigInt::bit_length() const { return bit_length_mag(m_mag); }
+
+double BigInt::to_double() const {
+    double r = 0;
+    for (std::size_t i = m_mag.size(); i-- > 0;) {
+        r = r * 4294967296.0 + m_mag[i];
+    }
+    return m_neg ? -r : r;
+}
+
+std::string BigInt::to_string() const {
+    if (m_mag.empty()) {
+        return "0";
+    }
+    Mag m = m_mag;
+    std::string out;
+    while (!m.empty()) {
+        std::uint32_t chunk = div_small(m, 1000000000u);
+        for (int i = 0; i < 9; ++i) {
+            out.push_back(static_cast<char>('0' + chunk % 10));
+            chunk /= 10;
+        }
+    }
+    while (out.size() > 1 && out.back() == '0') {
+        out.pop_back();
+    }
+    if (m_neg) {
+        out.push_back('-');
+    }
+    std::reverse(out.begin(), out.end());
+    return out;
+}
+
+BigInt BigInt::operator-() const { return from_magnitude(m_mag, !m_neg); }
+
+BigInt operator+(const BigInt& a, const BigInt& b) {
+    if (a.m_neg == b.m_neg) {
+        return BigInt::from_magnitude(add_mag(a.m_mag, b.m_mag), a.m_neg);
+    }
+    if (compare_mag(a.m_mag, b.m_mag) >= 0) {
+        return BigInt::from_magnitude(sub_mag(a.m_mag, b.m_mag), a.m_neg);
+    }
+    return BigInt::from_magnitude(sub_mag(b.m_mag, a.m_mag), b.m_neg);
+}
+
+BigInt operator-(const BigInt& a, const BigInt& b) { return a + (-b); }
+
+BigInt operator*(const BigInt& a, const BigInt& b) {
+    return BigInt::from_magnitude(mul_mag(a.m_mag, b.m_mag), a.m_neg != b.m_neg);
+}
+
+std::strong_ordering operator<=>(const BigInt& a, const BigInt& b) {
+    if (a.m_neg != b.m_neg) {
+        return a.m_neg ? std::strong_ordering::less : std::strong_ordering::greater;
+    }
+    int c = compare_mag(a.m_mag, b.m_mag);
+    if (a.m_neg) {
+        c = -c;
+    }
+    return c < 0 ? std::strong_ordering::less : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
+}
+
+std::optional<std::pair<BigInt, BigInt>> BigInt::floor_divmod(const BigInt& a, const BigInt& b) {
+    if (b.is_zero()) {
+        return std::nullopt;
+    }
+    auto [qm, rm] = divmod_mag(a.m_mag, b.m_mag);
+    BigInt q = from_magnitude(std::move(qm), a.m_neg != b.m_neg);
+    BigInt r = from_magnitude(std::move(rm), a.m_neg);
+    if (!r.is_zero() && r.m_neg != b.m_neg) {
+        q = q - BigInt(1);
+        r = r + b;
+    }
+    return std::pair{q, r};
+}
+
+BigInt BigInt::shifted_left(std::uint64_t bits) const { return from_magnitude(shl_mag(m_mag, bits), m_neg); }
+
+BigInt BigInt::shifted_right(std::uint64_t bits) const {
+    BigInt r = from_magnitude(shr_mag(m_mag, bits), m_neg);
+    if (m_neg && low_bits_nonzero(m_mag, bits)) {
+        r = r - BigInt(1);
+    }
+    return r;
+}
+
+std::optional<BigInt> BigInt::power(const BigInt& base, std::uint64_t exponent, std::uint64_t max_bits) {
+    std::uint64_t base_bits = base.bit_length();
+    if (base_bits > 1 && exponent > max_bits / (base_bits - 1)) {
+        return std::nullopt;
+    }
+    BigInt result(1);
+    BigInt square = base;
+    while (exponent != 0) {
+        if (exponent & 1) {
+            result = result * square;
+        }
+        exponent >>= 1;
+        if (exponent != 0) {
+            square = square * square;
+        }
+    }
+    return result;
+}
+
+std::vector<std::uint32_t> BigInt::twos_complement(std::size_t limbs) const {
+    Mag w = m_mag;
+    w.resize(limbs, 0);
+    if (m_neg) {
+        std::uint64_t carry = 1;
+        for (auto& limb : w) {
+            std::uint64_t t = static_cast<std::uint64_t>(~limb) + carry;
+            limb = static_cast<std::uint32_t>(t);
+            carry = t >> 32;
+        }
+    }
+    return w;
+}
+
+BigInt BigInt::from_twos_complement(std::vector<std::uint32_t> words) {
+    bool neg = !words.empty() && (words.back() & 0x80000000u) != 0;
+    if (neg) {
+        std::uint64_t carry = 1;
+        for (auto& limb : words) {
+            std::uint64_t t = static_cast<std::uint64_t>(~limb) + carry;
+            limb = static_cast<std::uint32_t>(t);
+            carry = t >> 32;
+        }
+    }
+    return from_magnitude(std::move(words), neg);
+}
+
+template <typename Op> BigInt BigInt::bitwise(const BigInt& a, const BigInt& b, Op op) {
+    std::size_t limbs = std::max(a.m_mag.size(), b.m_mag.size()) + 1;
+    Mag x = a.twos_complement(limbs);
+    Mag y = b.twos_complement(limbs);
+    for (std::size_t i = 0; i < limbs; ++i) {
+        x[i] = op(x[i], y[i]);
+    }
+    return from_twos_complement(std::move(x));
+}
+
+BigInt operator&(const BigInt& a, const BigInt& b) {
+    return BigInt::bitwise(a, b, [](std::uint32_t x, std::uint32_t y) { return x & y; });
+}
+BigInt operator|(const BigInt& a, const BigInt& b) {
+    return BigInt::bitwise(a, b, [](std::uint32_t x, std::uint32_t y) { return x | y; });
+}
+BigInt operator^(const BigInt& a, const BigInt& b) {
+    return BigInt::bitwise(a, b, [](std::uint32_t x, std::uint32_t y) { return x ^ y; });
+}
+
+} // namespace mpyship::compiler

@@ -1,0 +1,92 @@
+// CharStream: normalisation (CR and CRLF become LF, NUL becomes an invalid byte, a final newline is
+// added), position tracking (tabs advance to the next multiple of 8) and the two injection styles.
+#include "mpyship/compiler/char_stream.h"
+
+namespace mpyship::compiler {
+namespace {
+
+constexpr std::uint32_t k_tab_size = 8;
+constexpr char k_invalid_byte = '\1';
+
+std::string normalise(std::string_view source) {
+    std::string out;
+    out.reserve(source.size() + 1);
+    for (std::size_t i = 0; i < source.size(); ++i) {
+        char c = source[i];
+        if (c == '\r') {
+            out.push_back('\n');
+            if (i + 1 < source.size() && source[i + 1] == '\n') {
+                ++i;
+            }
+        } else {
+            out.push_back(c == '\0' ? k_invalid_byte : c);
+        }
+    }
+    if (!out.empty() && out.back() != '\n') {
+        out.push_back('\n');
+    }
+    return out;
+}
+
+} // namespace
+
+CharStream::CharStream(std::string_view source) : m_source(normalise(source)) {}
+
+char CharStream::peek(std::size_t ahead) const {
+    if (m_buffer != nullptr) {
+        std::size_t at = m_buffer_pos + ahead;
+        if (at < m_buffer->size()) {
+            return (*m_buffer)[at];
+        }
+        ahead = at - m_buffer->size();
+    }
+    std::size_t in_inserted = m_inserted.size() - m_inserted_pos;
+    if (ahead < in_inserted) {
+        return m_inserted[m_inserted_pos + ahead];
+    }
+    std::size_t at = m_pos + (ahead - in_inserted);
+    return at < m_source.size() ? m_source[at] : k_end;
+}
+
+void CharStream::advance() {
+    char c = peek();
+    if (c == '\n') {
+        ++m_line;
+        m_column = 1;
+    } else if (c == '\t') {
+        m_column = ((m_column - 1 + k_tab_size) / k_tab_size) * k_tab_size + 1;
+    } else {
+        ++m_column;
+    }
+    if (m_buffer != nullptr && m_buffer_pos < m_buffer->size()) {
+        ++m_buffer_pos;
+        finish_buffer_if_drained();
+    } else if (m_inserted_pos < m_inserted.size()) {
+        if (++m_inserted_pos == m_inserted.size()) {
+            m_inserted.clear();
+            m_inserted_pos = 0;
+        }
+    } else if (m_pos < m_source.size()) {
+        ++m_pos;
+    }
+}
+
+void CharStream::insert_before_current(const std::string& text) {
+    m_inserted.insert(m_inserted_pos, text);
+}
+
+void CharStream::start_buffer_injection(std::string* buffer) {
+    m_buffer = buffer;
+    m_buffer_pos = 0;
+    finish_buffer_if_drained();
+}
+
+void CharStream::finish_buffer_if_drained() {
+    if (m_buffer != nullptr && m_buffer_pos >= m_buffer->size()) {
+        m_buffer->clear();
+        m_buffer = nullptr;
+        m_buffer_pos = 0;
+    }
+}
+
+} // namespace mpyship::compiler

@@ -1,0 +1,46 @@
+// The lexer's input: source bytes with line ends normalised, a three-character look-ahead, the
+// line/column of the current character, and text injection. The reference compilers desugar
+// f-strings and t-strings by feeding generated source text back into the lexer; injection is how
+// we reproduce that (MicroPython inserts in front of the current character; CircuitPython reads a
+// separate, growable buffer until it runs dry).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace mpyship::compiler {
+
+class CharStream {
+public:
+    static constexpr char k_end = '\0'; // returned past the end of input
+
+    explicit CharStream(std::string_view source);
+
+    char peek(std::size_t ahead = 0) const;
+    bool at_end() const { return peek() == k_end; }
+    void advance();
+    std::uint32_t line() const { return m_line; }
+    std::uint32_t column() const { return m_column; }
+
+    // MicroPython: `text` is read next, before the current character.
+    void insert_before_current(const std::string& text);
+    // CircuitPython: read `buffer` (which may grow while being read) until exhausted, then resume.
+    void start_buffer_injection(std::string* buffer);
+    bool injecting_buffer() const { return m_buffer != nullptr; }
+
+private:
+    std::string m_source;
+    std::size_t m_pos = 0;
+    std::string m_inserted; // MicroPython-style injected text, read before m_source[m_pos]
+    std::size_t m_inserted_pos = 0;
+    std::string* m_buffer = nullptr; // CircuitPython-style injection buffer
+    std::size_t m_buffer_pos = 0;
+    std::uint32_t m_line = 1;
+    std::uint32_t m_column = 1;
+
+    void finish_buffer_if_drained();
+};
+
+} // namespace mpyship::compiler

@@ -1,0 +1,26 @@
+// Parse-time constant folding with the reference's semantics: which operand kinds fold (ints of any
+// size and floats; never bools, strings or complex numbers), Python int/float rules, and the cases
+// that must be left unfolded (division by zero, negative shifts, complex results, huge results).
+#pragma once
+
+#include "mpyship/compiler/ast.h"
+
+#include <optional>
+
+namespace mpyship::compiler {
+
+// Largest folded integer, in bits; bigger results stay unfolded (the reference runs out of heap).
+inline constexpr std::uint64_t k_max_folded_int_bits = 1u << 18;
+
+std::optional<ConstValue> fold_binary(BinOpKind op, const ConstValue& lhs, const ConstValue& rhs);
+std::optional<ConstValue> fold_unary(UnaryOpKind op, const ConstValue& operand);
+
+// Whether the reference treats the expression as a constant (for const(), tuples, and/or/not):
+// a Constant, or an empty tuple `()`.
+bool is_constant_expr(const Expr& e);
+ConstValue constant_of(const Expr& e); // requires is_constant_expr(e)
+
+// math.<attr> constants folded when accessed as exactly `math.attr`.
+std::optional<ConstValue> math_constant(std::string_view attr);
+
+} // namespace mpyship::compiler

@@ -1,0 +1,263 @@
+// Lexer: whitespace and comments, indentation, names and keywords, numbers and operators.
+// String literals (and f-/t-string desugaring) live in lexer_string.cpp.
+#include "mpyship/compiler/lexer.h"
+
+#include "mpyship/compiler/compile_error.h"
+
+#include <array>
+#include <utility>
+
+namespace mpyship::compiler {
+namespace {
+
+bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_name_head(char c) { return is_alpha(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
+bool is_name_tail(char c) { return is_name_head(c) || is_digit(c); }
+
+struct Keyword {
+    std::string_view text;
+    Tok kind;
+};
+
+constexpr std::array k_keywords{
+    Keyword{"False", Tok::kw_False},     Keyword{"None", Tok::kw_None},         Keyword{"True", Tok::kw_True},
+    Keyword{"and", Tok::kw_and},         Keyword{"as", Tok::kw_as},             Keyword{"assert", Tok::kw_assert},
+    Keyword{"async", Tok::kw_async},     Keyword{"await", Tok::kw_await},       Keyword{"break", Tok::kw_break},
+    Keyword{"class", Tok::kw_class},     Keyword{"continue", Tok::kw_continue}, Keyword{"def", Tok::kw_def},
+    Keyword{"del", Tok::kw_del},         Keyword{"elif", Tok::kw_elif},         Keyword{"else", Tok::kw_else},
+    Keyword{"except", Tok::kw_except},   Keyword{"finally", Tok::kw_finally},   Keyword{"for", Tok::kw_for},
+    Keyword{"from", Tok::kw_from},       Keyword{"global", Tok::kw_global},     Keyword{"if", Tok::kw_if},
+    Keyword{"import", Tok::kw_import},   Keyword{"in", Tok::kw_in},             Keyword{"is", Tok::kw_is},
+    Keyword{"lambda", Tok::kw_lambda},   Keyword{"nonlocal", Tok::kw_nonlocal}, Keyword{"not", Tok::kw_not},
+    Keyword{"or", Tok::kw_or},           Keyword{"pass", Tok::kw_pass},         Keyword{"raise", Tok::kw_raise},
+    Keyword{"return", Tok::kw_return},   Keyword{"try", Tok::kw_try},           Keyword{"while", Tok::kw_while},
+    Keyword{"with", Tok::kw_with},       Keyword{"yield", Tok::kw_yield},
+};
+
+struct Operator {
+    std::string_view text;
+    Tok kind;
+};
+
+// Longest first, so the first match is the longest.
+constexpr std::array k_operators{
+    Operator{"**=", Tok::op_dbl_star_assign}, Operator{"//=", Tok::op_dbl_slash_assign},
+    Operator{"<<=", Tok::op_dbl_less_assign}, Operator{">>=", Tok::op_dbl_more_assign},
+    Operator{"...", Tok::ellipsis},           Operator{"**", Tok::op_dbl_star},
+    Operator{"//", Tok::op_dbl_slash},        Operator{"<<", Tok::op_dbl_less},
+    Operator{">>", Tok::op_dbl_more},         Operator{"<=", Tok::op_less_equal},
+    Operator{">=", Tok::op_more_equal},       Operator{"==", Tok::op_equal},
+    Operator{"!=", Tok::op_not_equal},        Operator{"->", Tok::op_arrow},
+    Operator{":=", Tok::op_walrus},           Operator{"+=", Tok::op_plus_assign},
+    Operator{"-=", Tok::op_minus_assign},     Operator{"*=", Tok::op_star_assign},
+    Operator{"/=", Tok::op_slash_assign},     Operator{"%=", Tok::op_percent_assign},
+    Operator{"&=", Tok::op_ampersand_assign}, Operator{"|=", Tok::op_pipe_assign},
+    Operator{"^=", Tok::op_caret_assign},     Operator{"@=", Tok::op_at_assign},
+    Operator{"(", Tok::del_paren_open},       Operator{")", Tok::del_paren_close},
+    Operator{"[", Tok::del_bracket_open},     Operator{"]", Tok::del_bracket_close},
+    Operator{"{", Tok::del_brace_open},       Operator{"}", Tok::del_brace_close},
+    Operator{",", Tok::del_comma},            Operator{";", Tok::del_semicolon},
+    Operator{"~", Tok::op_tilde},             Operator{":", Tok::del_colon},
+    Operator{"<", Tok::op_less},              Operator{">", Tok::op_more},
+    Operator{"*", Tok::op_star},              Operator{"+", Tok::op_plus},
+    Operator{"-", Tok::op_minus},             Operator{"&", Tok::op_ampersand},
+    Operator{"|", Tok::op_pipe},              Operator{"/", Tok::op_slash},
+    Operator{"%", Tok::op_percent},           Operator{"^", Tok::op_caret},
+    Operator{"@", Tok::op_at},                Operator{"=", Tok::op_assign},
+    Operator{".", Tok::del_period},
+};
+
+} // namespace
+
+Lexer::Lexer(std::string_view source, const Options& options)
+    : m_in(source), m_target(options.target), m_debug_value(options.opt_level == 0) {}
+
+Token Lexer::next() {
+    Token token = scan_token();
+    if (std::exchange(m_first, false) && token.pos.column != 1 && token.kind != Tok::newline) {
+        token.kind = Tok::indent; // the reference reports "unexpected indent" for an indented first line
+        return token;
+    }
+    if (m_scan != Scan::none && m_scan != Scan::string && m_scan != Scan::bytes) {
+        raise_for_scan(token);
+    }
+    return token;
+}
+
+void Lexer::raise_for_scan(const Token& token) const {
+    CompileError error{"SyntaxError", "invalid syntax", token.pos, "", true};
+    if (m_scan == Scan::dedent_mismatch) {
+        error.kind = "IndentationError";
+        error.message = "unindent doesn't match any outer indent level";
+    } else if (m_scan == Scan::malformed_fstring) {
+        error.message = "malformed f-string";
+    }
+    throw error;
+}
+
+Token Lexer::scan_token() {
+    if (m_target == Target::circuitpython && !m_fargs.empty() && !m_in.injecting_buffer()) {
+        m_fargs += ')';
+        m_in.start_buffer_injection(&m_fargs);
+    }
+    m_text.clear();
+    m_scan = Scan::none;
+    bool had_newline = skip_whitespace(true);
+    Token token;
+    token.pos = SourcePos{m_in.line(), m_in.column()};
+    if (m_pending_dents < 0) {
+        ++m_pending_dents;
+        token.kind = Tok::dedent;
+    } else if (m_pending_dents > 0) {
+        --m_pending_dents;
+        token.kind = Tok::indent;
+    } else if (had_newline) {
+        token.kind = scan_newline();
+    } else if (m_in.at_end()) {
+        token.kind = Tok::end_of_input;
+    } else if (at_string_start()) {
+        token.kind = scan_strings();
+    } else if (is_name_head(m_in.peek())) {
+        scan_name();
+        token.kind = Tok::name;
+        for (const auto& kw : k_keywords) {
+            if (kw.text == m_text) {
+                token.kind = kw.kind;
+            }
+        }
+        if (m_text == "__debug__") {
+            token.kind = m_debug_value ? Tok::kw_True : Tok::kw_False;
+        }
+    } else if (is_digit(m_in.peek()) || (m_in.peek() == '.' && is_digit(m_in.peek(1)))) {
+        token.kind = scan_number();
+    } else {
+        token.kind = scan_operator();
+    }
+    token.text = m_text;
+    return token;
+}
+
+bool Lexer::skip_whitespace(bool stop_at_newline) {
+    while (!m_in.at_end()) {
+        char c = m_in.peek();
+        if (c == '\n') {
+            if (stop_at_newline && m_bracket_depth == 0) {
+                return true;
+            }
+            m_in.advance();
+        } else if (is_space(c)) {
+            m_in.advance();
+        } else if (c == '#') {
+            while (!m_in.at_end() && m_in.peek() != '\n') {
+                m_in.advance();
+            }
+        } else if (c == '\\' && m_in.peek(1) == '\n') {
+            m_in.advance();
+            m_in.advance();
+        } else {
+            break;
+        }
+    }
+    return false;
+}
+
+Tok Lexer::scan_newline() {
+    skip_whitespace(false);
+    std::uint32_t spaces = m_in.column() - 1;
+    if (spaces > m_indents.back()) {
+        m_indents.push_back(spaces);
+        m_pending_dents = 1;
+        return Tok::newline;
+    }
+    while (spaces < m_indents.back()) {
+        m_indents.pop_back();
+        --m_pending_dents;
+    }
+    if (spaces != m_indents.back()) {
+        m_scan = Scan::dedent_mismatch;
+    }
+    return Tok::newline;
+}
+
+void Lexer::scan_name() {
+    m_text += m_in.peek();
+    m_in.advance();
+    while (!m_in.at_end() && is_name_tail(m_in.peek())) {
+        m_text += m_in.peek();
+        m_in.advance();
+    }
+}
+
+Tok Lexer::scan_number() {
+    Tok kind = Tok::integer;
+    bool forced_integer = false;
+    if (m_in.peek() == '.') {
+        kind = Tok::float_or_imag;
+    } else if (m_in.peek() == '0') {
+        char base = static_cast<char>(m_in.peek(1) | 0x20);
+        forced_integer = base == 'b' || base == 'o' || base == 'x';
+    }
+    m_text += m_in.peek();
+    m_in.advance();
+    while (!m_in.at_end()) {
+        char c = m_in.peek();
+        if (!forced_integer && (c == 'e' || c == 'E')) {
+            kind = Tok::float_or_imag;
+            m_text += 'e';
+            m_in.advance();
+            if (m_in.peek() == '+' || m_in.peek() == '-') {
+                m_text += m_in.peek();
+                m_in.advance();
+            }
+        } else if (is_alpha(c) || is_digit(c) || c == '.') {
+            if (c == '.' || c == 'j' || c == 'J') {
+                kind = Tok::float_or_imag;
+            }
+            m_text += c;
+            m_in.advance();
+        } else if (c == '_') {
+            m_in.advance();
+        } else {
+            break;
+        }
+    }
+    return kind;
+}
+
+Tok Lexer::scan_operator() {
+    for (const auto& op : k_operators) {
+        bool match = true;
+        for (std::size_t i = 0; i < op.text.size() && match; ++i) {
+            match = m_in.peek(i) == op.text[i];
+        }
+        if (!match) {
+            continue;
+        }
+        for (std::size_t i = 0; i < op.text.size(); ++i) {
+            m_in.advance();
+        }
+        if (op.kind == Tok::del_paren_open || op.kind == Tok::del_bracket_open || op.kind == Tok::del_brace_open) {
+            ++m_bracket_depth;
+        } else if (op.kind == Tok::del_paren_close || op.kind == Tok::del_bracket_close ||
+                   op.kind == Tok::del_brace_close) {
+            --m_bracket_depth; // may wrap, as the reference's does; the parser has failed by then
+        }
+        return op.kind;
+    }
+    m_in.advance();
+    m_scan = Scan::invalid;
+    return Tok::end_of_input;
+}
+
+std::vector<Token> tokenize(std::string_view source, const Options& options) {
+    Lexer lexer(source, options);
+    std::vector<Token> tokens;
+    do {
+        tokens.push_back(lexer.next());
+    } while (tokens.back().kind != Tok::end_of_input);
+    return tokens;
+}
+
+} // namespace mpyship::compiler

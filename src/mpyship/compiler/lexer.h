@@ -1,0 +1,76 @@
+// The lexer: turns UTF-8 source bytes into Tokens exactly as the reference tokenizer does, including
+// INDENT/DEDENT/NEWLINE, implicit line joining, adjacent string concatenation, and the desugaring of
+// f-strings to `'...'.format(...)` and t-strings to `__template__(...)` by injecting source text.
+// Tokens the reference marks as erroneous raise CompileError when they become the current token.
+#pragma once
+
+#include "mpyship/compiler/char_stream.h"
+#include "mpyship/compiler/options.h"
+#include "mpyship/compiler/token.h"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace mpyship::compiler {
+
+class Lexer {
+public:
+    Lexer(std::string_view source, const Options& options);
+
+    // The next token; throws CompileError for invalid input (the reference reports the same token).
+    Token next();
+
+private:
+    // What the token being scanned is; the error kinds become CompileErrors.
+    enum class Scan : std::uint8_t { none, string, bytes, invalid, dedent_mismatch, unterminated, malformed_fstring };
+    struct StringPiece; // prefix flags of one literal in a concatenation
+
+    CharStream m_in;
+    Target m_target;
+    bool m_debug_value;
+    bool m_first = true;
+    int m_pending_dents = 0; // >0: INDENTs to emit, <0: DEDENTs
+    std::size_t m_bracket_depth = 0;
+    std::vector<std::uint32_t> m_indents{0};
+    std::string m_fargs; // generated argument text of the f-/t-string being scanned
+    Scan m_scan = Scan::none;
+    std::string m_text;
+
+    Token scan_token();
+    bool skip_whitespace(bool stop_at_newline);
+    Tok scan_newline();
+    void scan_name();
+    Tok scan_number();
+    Tok scan_operator();
+    Tok scan_strings();
+    bool at_string_start() const;
+    StringPiece scan_prefix();
+    void scan_literal(const StringPiece& piece);
+    bool scan_brace(const StringPiece& piece);
+    void scan_interpolation(const StringPiece& piece);
+    void scan_interpolation_tail(std::size_t start, bool debug);
+    void scan_escape(const StringPiece& piece);
+    bool decode_escape(std::uint32_t& value);
+    bool decode_hex_escape(std::uint32_t& value);
+    void add_code_point(std::uint32_t c);
+    void finish_tstring_text();
+    void inject_format_args();
+    [[noreturn]] void raise_for_scan(const Token& token) const;
+
+    // t-string scanning state for the literal being scanned
+    struct TState {
+        std::size_t interpolations = 0;
+        std::size_t spec_start = 0;
+        std::size_t spec_depth = 0;
+        bool spec_needs_fstring = false;
+    } m_t;
+    char m_quote = '\'';      // quote character of the literal being scanned
+    std::size_t m_quotes = 1; // 1 or 3
+    void close_tstring_spec();
+};
+
+// Convenience for tests: every token up to and including end_of_input.
+std::vector<Token> tokenize(std::string_view source, const Options& options);
+
+} // namespace mpyship::compiler

@@ -1,0 +1,348 @@
+// Expression parsing from `test` down to `power`, with the reference's folding rules applied as each
+// construct completes: a binary-operator chain folds only when every operand is a number, and/or
+// drop constant operands, `not`/unary ops fold constants, tuples of constants become constants.
+#include "mpyship/compiler/const_fold.h"
+#include "mpyship/compiler/parser_impl.h"
+
+namespace mpyship::compiler {
+namespace {
+
+struct BinaryLevel {
+    Tok tokens[5];
+    BinOpKind ops[5];
+    int count;
+};
+
+// expr: '|', xor_expr: '^', and_expr: '&', shift_expr, arith_expr, term
+constexpr BinaryLevel k_levels[] = {
+    {{Tok::op_pipe}, {BinOpKind::bit_or}, 1},
+    {{Tok::op_caret}, {BinOpKind::bit_xor}, 1},
+    {{Tok::op_ampersand}, {BinOpKind::bit_and}, 1},
+    {{Tok::op_dbl_less, Tok::op_dbl_more}, {BinOpKind::lshift, BinOpKind::rshift}, 2},
+    {{Tok::op_plus, Tok::op_minus}, {BinOpKind::add, BinOpKind::sub}, 2},
+    {{Tok::op_star, Tok::op_at, Tok::op_slash, Tok::op_percent, Tok::op_dbl_slash},
+     {BinOpKind::mul, BinOpKind::matmul, BinOpKind::div, BinOpKind::mod, BinOpKind::floordiv}, 5},
+};
+constexpr int k_level_count = 6;
+
+std::optional<BinOpKind> level_op(int level, Tok kind) {
+    const auto& l = k_levels[level];
+    for (int i = 0; i < l.count; ++i) {
+        if (l.tokens[i] == kind) {
+            return l.ops[i];
+        }
+    }
+    return std::nullopt;
+}
+
+ExprPtr make_constant(SourcePos pos, ConstValue v) { return std::make_unique<Constant>(pos, std::move(v)); }
+
+std::optional<ConstValue> fold_chain(const ExprList& operands, const std::vector<BinOpKind>& ops) {
+    for (const auto& e : operands) {
+        if (e->kind != ExprKind::constant || !e->as<Constant>().value.is_number()) {
+            return std::nullopt;
+        }
+    }
+    ConstValue acc = operands[0]->as<Constant>().value;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        auto r = fold_binary(ops[i], acc, operands[i + 1]->as<Constant>().value);
+        if (!r) {
+            return std::nullopt;
+        }
+        acc = std::move(*r);
+    }
+    return acc;
+}
+
+std::optional<CompareKind> compare_op(Tok kind) {
+    switch (kind) {
+    case Tok::op_less: return CompareKind::less;
+    case Tok::op_more: return CompareKind::more;
+    case Tok::op_equal: return CompareKind::equal;
+    case Tok::op_less_equal: return CompareKind::less_equal;
+    case Tok::op_more_equal: return CompareKind::more_equal;
+    case Tok::op_not_equal: return CompareKind::not_equal;
+    case Tok::kw_in: return CompareKind::in;
+    default: return std::nullopt;
+    }
+}
+
+bool starts_test(Tok kind) {
+    switch (kind) {
+    case Tok::name: case Tok::integer: case Tok::float_or_imag: case Tok::string: case Tok::bytes: case Tok::ellipsis:
+    case Tok::kw_None: case Tok::kw_True: case Tok::kw_False: case Tok::del_paren_open: case Tok::del_bracket_open:
+    case Tok::del_brace_open: case Tok::op_minus: case Tok::op_plus: case Tok::op_tilde: case Tok::kw_not:
+    case Tok::kw_lambda: case Tok::kw_await: case Tok::op_star: return true;
+    default: return false;
+    }
+}
+
+} // namespace
+
+ExprPtr Parser::parse_namedexpr_test() {
+    SourcePos start = tok().pos;
+    ExprPtr e = parse_test();
+    if (accept(Tok::op_walrus)) {
+        return std::make_unique<NamedExpr>(start, std::move(e), parse_test());
+    }
+    return e;
+}
+
+ExprPtr Parser::parse_test() {
+    DepthGuard guard(*this);
+    if (at(Tok::kw_lambda)) {
+        return parse_lambda(false);
+    }
+    SourcePos start = tok().pos;
+    ExprPtr body = parse_or_test();
+    if (!accept(Tok::kw_if)) {
+        return body;
+    }
+    auto node = std::make_unique<IfExp>(start);
+    node->body = std::move(body);
+    node->test = parse_or_test();
+    expect(Tok::kw_else);
+    node->orelse = parse_test();
+    return node;
+}
+
+ExprPtr Parser::parse_test_nocond() {
+    DepthGuard guard(*this);
+    return at(Tok::kw_lambda) ? parse_lambda(true) : parse_or_test();
+}
+
+ExprPtr Parser::parse_lambda(bool nocond) {
+    auto node = std::make_unique<Lambda>(tok().pos);
+    advance();
+    node->params = parse_params(Tok::del_colon, false);
+    expect(Tok::del_colon);
+    node->body = nocond ? parse_test_nocond() : parse_test();
+    return node;
+}
+
+ExprPtr Parser::fold_bool_chain(SourcePos start, bool is_and, ExprList values) {
+    ExprList kept;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        bool last = i + 1 == values.size();
+        const Expr& e = *values[i];
+        bool is_const = is_constant_expr(e);
+        bool truth = is_const && constant_of(e).truthiness();
+        if (last || (is_const && truth != is_and)) {
+            kept.push_back(std::move(values[i])); // the deciding constant ends the chain
+            break;
+        }
+        if (!is_const) {
+            kept.push_back(std::move(values[i]));
+        }
+    }
+    if (kept.size() == 1) {
+        return std::move(kept[0]);
+    }
+    auto node = std::make_unique<BoolOp>(start, is_and);
+    node->values = std::move(kept);
+    return node;
+}
+
+ExprPtr Parser::parse_or_test() {
+    SourcePos start = tok().pos;
+    ExprList values;
+    values.push_back(parse_and_test());
+    while (accept(Tok::kw_or)) {
+        values.push_back(parse_and_test());
+    }
+    return values.size() == 1 ? std::move(values[0]) : fold_bool_chain(start, false, std::move(values));
+}
+
+ExprPtr Parser::parse_and_test() {
+    SourcePos start = tok().pos;
+    ExprList values;
+    values.push_back(parse_not_test());
+    while (accept(Tok::kw_and)) {
+        values.push_back(parse_not_test());
+    }
+    return values.size() == 1 ? std::move(values[0]) : fold_bool_chain(start, true, std::move(values));
+}
+
+ExprPtr Parser::parse_not_test() {
+    if (!at(Tok::kw_not)) {
+        return parse_comparison();
+    }
+    DepthGuard guard(*this);
+    SourcePos start = tok().pos;
+    advance();
+    ExprPtr operand = parse_not_test();
+    if (is_constant_expr(*operand)) {
+        return make_constant(SourcePos{0, 0}, ConstValue{!constant_of(*operand).truthiness()});
+    }
+    return std::make_unique<UnaryOp>(start, UnaryOpKind::not_, std::move(operand));
+}
+
+ExprPtr Parser::parse_comparison() {
+    SourcePos start = tok().pos;
+    ExprPtr left = parse_binary_level(0);
+    std::unique_ptr<Compare> node;
+    for (;;) {
+        std::optional<CompareKind> op = compare_op(tok().kind);
+        if (op) {
+            advance();
+        } else if (accept(Tok::kw_not)) {
+            expect(Tok::kw_in);
+            op = CompareKind::not_in;
+        } else if (accept(Tok::kw_is)) {
+            op = accept(Tok::kw_not) ? CompareKind::is_not : CompareKind::is;
+        } else {
+            break;
+        }
+        if (!node) {
+            node = std::make_unique<Compare>(start, std::move(left));
+        }
+        node->ops.push_back(*op);
+        node->comparators.push_back(parse_binary_level(0));
+    }
+    if (!node) {
+        return left;
+    }
+    return node;
+}
+
+ExprPtr Parser::parse_binary_level(int level) {
+    if (level == k_level_count) {
+        return parse_factor();
+    }
+    SourcePos start = tok().pos;
+    ExprList operands;
+    std::vector<BinOpKind> ops;
+    operands.push_back(parse_binary_level(level + 1));
+    while (auto op = level_op(level, tok().kind)) {
+        advance();
+        ops.push_back(*op);
+        operands.push_back(parse_binary_level(level + 1));
+    }
+    if (ops.empty()) {
+        return std::move(operands[0]);
+    }
+    if (auto folded = fold_chain(operands, ops)) {
+        return make_constant(SourcePos{0, 0}, std::move(*folded));
+    }
+    ExprPtr acc = std::move(operands[0]);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        acc = std::make_unique<BinOp>(start, ops[i], std::move(acc), std::move(operands[i + 1]));
+    }
+    return acc;
+}
+
+ExprPtr Parser::parse_factor() {
+    UnaryOpKind op;
+    if (at(Tok::op_plus)) {
+        op = UnaryOpKind::positive;
+    } else if (at(Tok::op_minus)) {
+        op = UnaryOpKind::negative;
+    } else if (at(Tok::op_tilde)) {
+        op = UnaryOpKind::invert;
+    } else {
+        return parse_power();
+    }
+    DepthGuard guard(*this);
+    SourcePos start = tok().pos;
+    advance();
+    ExprPtr operand = parse_factor();
+    if (operand->kind == ExprKind::constant) {
+        if (auto folded = fold_unary(op, operand->as<Constant>().value)) {
+            return make_constant(SourcePos{0, 0}, std::move(*folded));
+        }
+    }
+    return std::make_unique<UnaryOp>(start, op, std::move(operand));
+}
+
+ExprPtr Parser::parse_power() {
+    SourcePos start = tok().pos;
+    ExprPtr base = parse_atom_expr();
+    if (!accept(Tok::op_dbl_star)) {
+        return base;
+    }
+    ExprPtr exponent = parse_factor();
+    if (base->kind == ExprKind::constant && exponent->kind == ExprKind::constant) {
+        const auto& b = base->as<Constant>().value;
+        const auto& e = exponent->as<Constant>().value;
+        if (b.is_number() && e.is_number()) {
+            if (auto folded = fold_binary(BinOpKind::pow, b, e)) {
+                return make_constant(SourcePos{0, 0}, std::move(*folded));
+            }
+        }
+    }
+    return std::make_unique<BinOp>(start, BinOpKind::pow, std::move(base), std::move(exponent));
+}
+
+ExprPtr Parser::parse_star_expr() {
+    SourcePos start = tok().pos;
+    expect(Tok::op_star);
+    return std::make_unique<UnaryExpr>(ExprKind::starred, start, parse_binary_level(0));
+}
+
+ExprPtr Parser::make_tuple(SourcePos pos, ExprList elts, bool parenthesized, bool fold, SourcePos fold_pos) {
+    bool all_const = fold;
+    for (const auto& e : elts) {
+        all_const = all_const && is_constant_expr(*e);
+    }
+    if (all_const && !elts.empty()) {
+        ConstTuple items;
+        for (const auto& e : elts) {
+            items.push_back(constant_of(*e));
+        }
+        return make_constant(fold_pos, ConstValue{std::move(items)});
+    }
+    auto node = std::make_unique<Sequence>(ExprKind::tuple, pos);
+    node->elts = std::move(elts);
+    node->parenthesized = parenthesized;
+    return node;
+}
+
+// testlist / testlist_star_expr: a trailing comma or more than one item makes a tuple.
+ExprPtr Parser::parse_testlist(bool allow_star, bool fold) {
+    SourcePos start = tok().pos;
+    ExprList items;
+    bool comma = false;
+    do {
+        if (comma && !starts_test(tok().kind)) {
+            break;
+        }
+        items.push_back(allow_star && at(Tok::op_star) ? parse_star_expr() : parse_test());
+    } while ((comma = accept(Tok::del_comma)));
+    if (items.size() == 1 && !comma) {
+        return std::move(items[0]);
+    }
+    return make_tuple(start, std::move(items), false, fold, start);
+}
+
+ExprPtr Parser::parse_exprlist() {
+    SourcePos start = tok().pos;
+    ExprList items;
+    bool comma = false;
+    do {
+        if (comma && !starts_test(tok().kind)) {
+            break;
+        }
+        items.push_back(at(Tok::op_star) ? parse_star_expr() : parse_binary_level(0));
+    } while ((comma = accept(Tok::del_comma)));
+    if (items.size() == 1 && !comma) {
+        return std::move(items[0]);
+    }
+    return make_tuple(start, std::move(items), false, false, start);
+}
+
+ExprPtr Parser::parse_yield_expr() {
+    SourcePos start = tok().pos;
+    expect(Tok::kw_yield);
+    if (accept(Tok::kw_from)) {
+        return std::make_unique<UnaryExpr>(ExprKind::yield_from, start, parse_test());
+    }
+    ExprPtr value;
+    if (starts_test(tok().kind) && !at(Tok::op_star)) {
+        value = parse_testlist(false, true);
+    }
+    return std::make_unique<UnaryExpr>(ExprKind::yield, start, std::move(value));
+}
+
+ExprPtr Parser::parse_rhs() { return at(Tok::kw_yield) ? parse_yield_expr() : parse_testlist(true, true); }
+
+} // namespace mpyship::compiler

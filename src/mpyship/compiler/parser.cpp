@@ -1,0 +1,84 @@
+// Parser entry point and token handling: the current token, matching, names (interned, length
+// limit) and the syntax-error rule (an INDENT token makes it "unexpected indent").
+#include "mpyship/compiler/parser.h"
+
+#include "mpyship/compiler/compile_error.h"
+#include "mpyship/compiler/parser_impl.h"
+#include "mpyship/compiler/parser_qstrs.h"
+#include "mpyship/mpy/static_qstrs.h"
+
+namespace mpyship::compiler {
+
+Module parse_module(std::string_view source, const Options& options) {
+    Parser parser(source, options);
+    return parser.parse_file();
+}
+
+Parser::Parser(std::string_view source, const Options& options) : m_lexer(source, options), m_options(options) {
+    for (auto q : reference_long_qstrs()) {
+        m_reference_qstrs.insert(q);
+    }
+    if (!options.source_name.empty()) {
+        m_interned.insert(options.source_name);
+    }
+    m_tok = m_lexer.next();
+}
+
+Module Parser::parse_file() {
+    Module module;
+    while (!at(Tok::end_of_input)) {
+        if (!accept(Tok::newline)) {
+            parse_statement(module.body);
+        }
+    }
+    return module;
+}
+
+void Parser::advance() { m_tok = m_lexer.next(); }
+
+bool Parser::accept(Tok kind) {
+    if (!at(kind)) {
+        return false;
+    }
+    advance();
+    return true;
+}
+
+void Parser::expect(Tok kind) {
+    if (!accept(kind)) {
+        syntax_error();
+    }
+}
+
+std::string Parser::take_name() {
+    if (!at(Tok::name)) {
+        syntax_error();
+    }
+    std::string name = m_tok.text;
+    if (name.size() > k_max_name_length) {
+        throw CompileError{"RuntimeError", "name too long", m_tok.pos, "", false};
+    }
+    m_interned.insert(name);
+    advance();
+    return name;
+}
+
+void Parser::syntax_error() const {
+    if (at(Tok::indent)) {
+        throw CompileError{"IndentationError", "unexpected indent", m_tok.pos, "", true};
+    }
+    throw CompileError{"SyntaxError", "invalid syntax", m_tok.pos, "", true};
+}
+
+bool Parser::is_interned(const std::string& s) const {
+    return s.size() <= k_always_interned_length || m_interned.contains(s) || m_reference_qstrs.contains(s) ||
+           mpy::static_qstr_index(s).has_value();
+}
+
+Parser::DepthGuard::DepthGuard(Parser& p) : parser(p) {
+    if (++parser.m_depth > k_max_nesting) {
+        throw CompileError{"MemoryError", "memory allocation failed", parser.m_tok.pos, "", false};
+    }
+}
+
+} // namespace mpyship::compiler

@@ -1,0 +1,70 @@
+// Constant folding as the reference parser does it, plus BigInt arithmetic underneath.
+#include "mpyship/compiler/big_int.h"
+
+#include "frontend_test_util.h"
+
+#include <gtest/gtest.h>
+
+namespace mpyship::compiler {
+namespace {
+
+std::string folded(const std::string& expr) { return test::dump("x = " + expr + "\n"); }
+std::string value(const std::string& v) { return "(Assign x " + v + ")\n"; }
+
+TEST(BigInt, Arithmetic) {
+    auto big = *BigInt::from_digits("123456789012345678901234567890", 10);
+    EXPECT_EQ((big * big).to_string(), "15241578753238836750495351562536198787501905199875019052100");
+    EXPECT_EQ(BigInt::floor_divmod(BigInt(-7), BigInt(2))->first.to_string(), "-4");
+    EXPECT_EQ(BigInt::floor_divmod(BigInt(-7), BigInt(2))->second.to_string(), "1");
+    EXPECT_EQ(BigInt::floor_divmod(BigInt(7), BigInt(-2))->second.to_string(), "-1");
+    EXPECT_EQ(BigInt(-5).shifted_right(1).to_string(), "-3");
+    EXPECT_EQ((BigInt(-6) & BigInt(3)).to_string(), "2");
+    EXPECT_EQ((BigInt(-6) | BigInt(3)).to_string(), "-5");
+    EXPECT_EQ((BigInt(-6) ^ BigInt(3)).to_string(), "-7");
+    EXPECT_EQ((~BigInt(5)).to_string(), "-6");
+    EXPECT_TRUE(BigInt(-1073741824).fits_bits(31));
+    EXPECT_FALSE(BigInt(1073741824).fits_bits(31));
+}
+
+TEST(ConstFold, Integers) {
+    EXPECT_EQ(folded("1 + 2 * 3 - 4"), value("3"));
+    EXPECT_EQ(folded("2 ** 100"), value("1267650600228229401496703205376"));
+    EXPECT_EQ(folded("1 << 70"), value("1180591620717411303424"));
+    EXPECT_EQ(folded("-7 // 2, -7 % 2, 7 % -2"), value("(-4, 1, -1)"));
+    EXPECT_EQ(folded("~5 & 0xff | 1 ^ 2"), value("251"));
+    EXPECT_EQ(folded("2 ** -1"), value("0.5"));
+    EXPECT_EQ(folded("7 / 2"), value("3.5"));
+}
+
+TEST(ConstFold, NotFolded) {
+    EXPECT_EQ(folded("1 / 0"), value("(/ 1 0)"));
+    EXPECT_EQ(folded("1 << -1"), value("(<< 1 -1)"));
+    EXPECT_EQ(folded("1 + 2 + x"), value("(+ (+ 1 2) x)"));
+    EXPECT_EQ(folded("True + 1"), value("(+ True 1)"));
+    EXPECT_EQ(folded("'a' * 2"), value("(* 'a' 2)"));
+    EXPECT_EQ(folded("(-8) ** 0.5"), value("(** -8 0.5)"));
+    EXPECT_EQ(folded("1j * 2"), value("(* 1j 2)"));
+    EXPECT_EQ(folded("[1, 2]"), value("(List 1 2)"));
+    EXPECT_EQ(folded("()"), value("(Tuple)"));
+}
+
+TEST(ConstFold, FloatsAndLogic) {
+    EXPECT_EQ(folded("1.5 * 2"), value("3"));
+    EXPECT_EQ(folded("-7.5 // 2"), value("-4"));
+    EXPECT_EQ(folded("not 8"), value("False"));
+    EXPECT_EQ(folded("0 or x or y"), value("(or x y)"));
+    EXPECT_EQ(folded("x or 1 or y"), value("(or x 1)"));
+    EXPECT_EQ(folded("1 and x"), value("x"));
+    EXPECT_EQ(folded("math.pi"), value("3.1415926535897931"));
+    EXPECT_EQ(folded("math.pi.real"), value("(. (. math pi) real)"));
+    EXPECT_EQ(folded("(1, 'a', (), None)"), value("(1, 'a', (), None)"));
+}
+
+TEST(ConstFold, ConstNames) {
+    EXPECT_EQ(test::dump("X = const(5)\n_Y = const(X * 2)\nz = _Y + X\n"), "(Assign X 5)\n(Pass)\n(Assign z 15)\n");
+    EXPECT_EQ(test::dump("_X = const(1)\n_X = const(2)\n"), "(Pass)\n(Assign 1 (Call const 2))\n");
+    EXPECT_EQ(test::dump("T = const((1, b'x'))\ny = T\n"), "(Assign T (1, b'x'))\n(Assign y (1, b'x'))\n");
+}
+
+} // namespace
+} // namespace mpyship::compiler

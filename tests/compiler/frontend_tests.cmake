@@ -1,0 +1,7 @@
+# Front-end tests: lexer tokens, AST dumps, constant folding, and the corpus (parse + error fidelity).
+list(APPEND MPYSHIP_COMPILER_TESTS
+  compiler/lexer_test.cpp
+  compiler/parser_test.cpp
+  compiler/const_fold_test.cpp
+  compiler/frontend_corpus_test.cpp
+)
