@@ -20,6 +20,12 @@ int cmd_version(std::string_view, std::span<const std::string>) {
 }
 
 constexpr Command k_commands[] = {
+    {"build", "compile src/ into build/mpy/ and write build/manifest.json (incremental, parallel)", cmd_build},
+    {"package", "build, then write reproducible build/mpy-files.tar.gz and .zip", cmd_package},
+    {"verify", "check a build folder, release archive or drive against the manifest", cmd_verify},
+    {"init", "write a starter mpyship.toml (and a CI workflow with --ci github)", cmd_init},
+    {"compile", "compile one .py file to .mpy with mpy-cross options (--target circuitpython|micropython)",
+     cmd_compile},
     {"inspect", "disassemble a .mpy file (header, qstrs, constants, code); --json for machines", cmd_inspect},
     {"help", "show help for mpyship or for one command", cmd_help},
     {"version", "print the mpyship version", cmd_version},
@@ -86,6 +92,11 @@ std::string version_text() { return std::string("mpyship ") + MPYSHIP_VERSION; }
 int run(int argc, char** argv) {
     std::string_view program = "mpyship";
     std::vector<std::string> args(argv + 1, argv + argc);
+    std::string_view name = argc > 0 ? std::string_view(argv[0]) : program;
+    std::string_view base = name.substr(name.rfind('/') == name.npos ? 0 : name.rfind('/') + 1);
+    if (base == "mpy-cross" || base == "mpy-cross-circuitpython")
+        return run_as_mpy_cross(name, args,
+                                base == "mpy-cross" ? compiler::Target::micropython : compiler::Target::circuitpython);
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         print_overview(program);
         return args.empty() ? k_exit_usage : k_exit_ok;

@@ -1,6 +1,11 @@
 // Handlers of the individual commands, one file each (cmd_<name>.cpp).
 #pragma once
 
+#include "mpyship/build/builder.h"
+#include "mpyship/build/project_config.h"
+
+#include <CLI/CLI.hpp>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -8,5 +13,27 @@
 namespace mpyship::cli {
 
 int cmd_inspect(std::string_view program, std::span<const std::string> args);
+int cmd_build(std::string_view program, std::span<const std::string> args);
+int cmd_package(std::string_view program, std::span<const std::string> args);
+int cmd_verify(std::string_view program, std::span<const std::string> args);
+int cmd_init(std::string_view program, std::span<const std::string> args);
+int cmd_compile(std::string_view program, std::span<const std::string> args);
+// The drop-in mpy-cross mode (argv[0] is shown in usage text).
+int run_as_mpy_cross(std::string_view argv0, std::span<const std::string> args, compiler::Target target);
+
+// Options shared by build and package.
+struct BuildArgs {
+    std::string dir = ".";
+    unsigned jobs = 0;
+    bool strict = false;
+    std::string version;
+    std::string target;
+    bool json = false;
+};
+void add_build_options(CLI::App& app, BuildArgs& args);
+Result<build::ProjectConfig> load_config_for(const BuildArgs& args);
+// Runs the build and prints its report; nullopt on a fatal error. Sets exit_code.
+std::optional<build::BuildReport> run_build_command(const BuildArgs& args, const build::ProjectConfig& config,
+                                                    int& exit_code);
 
 } // namespace mpyship::cli

@@ -12,6 +12,7 @@ namespace mpyship {
 struct Error {
     std::string message;
     std::string path; // file the error concerns, empty when none
+    int sys_errno = 0; // the errno behind an I/O failure, 0 when none
 
     static Error at(std::string path, std::string message) { return Error{std::move(message), std::move(path)}; }
     std::string to_string() const { return path.empty() ? message : path + ": " + message; }
@@ -19,8 +20,8 @@ struct Error {
 
 template <typename T> using Result = std::expected<T, Error>;
 
-inline std::unexpected<Error> fail(std::string message, std::string path = {}) {
-    return std::unexpected(Error{std::move(message), std::move(path)});
+inline std::unexpected<Error> fail(std::string message, std::string path = {}, int sys_errno = 0) {
+    return std::unexpected(Error{std::move(message), std::move(path), sys_errno});
 }
 
 } // namespace mpyship

@@ -18,9 +18,10 @@ Result<Bytes> read_all(int fd, const std::string& name) {
     for (;;) {
         ssize_t n = ::read(fd, buf, sizeof buf);
         if (n < 0) {
-            if (errno == EINTR)
+            int e = errno;
+            if (e == EINTR)
                 continue;
-            return fail("cannot read: " + errno_text(), name);
+            return fail("cannot read: " + std::string(std::strerror(e)), name, e);
         }
         if (n == 0)
             return out;
@@ -33,9 +34,10 @@ Result<void> write_all(int fd, std::span<const std::uint8_t> data, const std::st
     while (done < data.size()) {
         ssize_t n = ::write(fd, data.data() + done, data.size() - done);
         if (n < 0) {
-            if (errno == EINTR)
+            int e = errno;
+            if (e == EINTR)
                 continue;
-            return fail("cannot write: " + errno_text(), name);
+            return fail("cannot write: " + std::string(std::strerror(e)), name, e);
         }
         done += static_cast<std::size_t>(n);
     }
@@ -46,12 +48,14 @@ Result<void> write_all(int fd, std::span<const std::uint8_t> data, const std::st
 
 Result<Bytes> read_file(const std::filesystem::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return fail("cannot open: " + errno_text(), path.string());
+    if (fd < 0) {
+        int e = errno;
+        return fail("cannot open: " + std::string(std::strerror(e)), path.string(), e);
+    }
     struct stat st {};
     if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
         ::close(fd);
-        return fail("is a directory", path.string());
+        return fail("is a directory", path.string(), EISDIR);
     }
     auto data = read_all(fd, path.string());
     ::close(fd);
@@ -64,8 +68,10 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::span<cons
     std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
     int fd = ::mkstemp(tmpl.data());
-    if (fd < 0)
-        return fail("cannot create temporary file: " + errno_text(), path.string());
+    if (fd < 0) {
+        int e = errno;
+        return fail("cannot create temporary file: " + std::string(std::strerror(e)), path.string(), e);
+    }
     auto cleanup = [&](Error e) {
         ::close(fd);
         ::unlink(tmpl.c_str());

@@ -1,0 +1,339 @@
+#include "mpyship/build/builder.h"
+
+#include "mpyship/build/build_cache.h"
+#include "mpyship/build/diagnostic.h"
+#include "mpyship/build/manifest.h"
+#include "mpyship/build/source_tree.h"
+#include "mpyship/compiler/compiler.h"
+#include "mpyship/mpy/writer.h"
+#include "mpyship/util/file_io.h"
+#include "mpyship/util/process.h"
+#include "mpyship/util/sha256.h"
+#include "mpyship/util/thread_pool.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <sys/stat.h>
+
+#ifndef MPYSHIP_VERSION
+#define MPYSHIP_VERSION "0.0.0"
+#endif
+
+namespace mpyship::build {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class Outcome { up_to_date, compiled, copied, failed };
+
+struct JobResult {
+    Outcome outcome = Outcome::failed;
+    CacheEntry entry;
+    std::string diagnostic;
+    std::optional<Error> io_error; // fatal: the build stops
+};
+
+struct StatInfo {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::uint64_t inode = 0;
+};
+
+std::optional<StatInfo> stat_file(const fs::path& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+        return std::nullopt;
+    return StatInfo{std::uint64_t(st.st_size), std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                    std::uint64_t(st.st_ino)};
+}
+
+// Offset of the first byte that is not valid UTF-8, or npos.
+std::size_t invalid_utf8_at(std::span<const std::uint8_t> s) {
+    for (std::size_t i = 0; i < s.size();) {
+        std::uint8_t c = s[i];
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (n == 0 || i + n > s.size())
+            return i;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+        i += n;
+    }
+    return std::string_view::npos;
+}
+
+class Builder {
+public:
+    Builder(const ProjectConfig& c, const BuildOptions& o) : m_config(c), m_options(o) {}
+
+    Result<BuildReport> run() {
+        auto sources = discover_sources(m_config);
+        if (!sources)
+            return std::unexpected(sources.error());
+        m_sources = std::move(*sources);
+        m_old = load_cache(m_config.out_dir());
+        m_settings = settings_fingerprint();
+        std::vector<JobResult> results(m_sources.size());
+        std::size_t done = 0;
+        std::mutex progress_mutex;
+        parallel_for(m_sources.size(), m_options.jobs ? m_options.jobs : default_jobs(), [&](std::size_t i) {
+            results[i] = build_one(m_sources[i]);
+            if (m_options.on_progress) {
+                std::lock_guard lock(progress_mutex);
+                m_options.on_progress(++done, m_sources.size());
+            }
+        });
+        return finish(results);
+    }
+
+private:
+    std::string settings_fingerprint() const {
+        return Sha256()
+            .update(compiler::compiler_version())
+            .update("\n")
+            .update(target_name(m_config.target))
+            .update("\n-O" + std::to_string(m_config.opt_level))
+            .hex_digest();
+    }
+
+    fs::path output_path(const std::string& out_rel) const { return m_config.out_dir() / "mpy" / out_rel; }
+
+    const CacheEntry* old_entry(const SourceFile& f) const {
+        if (m_old.settings != m_settings)
+            return nullptr;
+        auto it = m_old.entries.find(f.rel);
+        return it == m_old.entries.end() || it->second.out_rel != f.out_rel ? nullptr : &it->second;
+    }
+
+    bool output_intact(const CacheEntry& e) const {
+        auto st = stat_file(output_path(e.out_rel));
+        return st && st->size == e.out_size;
+    }
+
+    JobResult build_one(const SourceFile& f) const {
+        JobResult r;
+        auto st = stat_file(f.abs);
+        const CacheEntry* old = old_entry(f);
+        if (st && old && old->source_size == st->size && old->source_mtime_ns == st->mtime_ns &&
+            old->source_inode == st->inode && output_intact(*old))
+            return JobResult{Outcome::up_to_date, *old, {}, std::nullopt};
+        auto bytes = read_file(f.abs);
+        if (!bytes) {
+            r.io_error = bytes.error();
+            return r;
+        }
+        r.entry = CacheEntry{bytes->size(), st ? st->mtime_ns : 0, st ? st->inode : 0, content_key(f, *bytes), f.out_rel,
+                             {}, 0};
+        if (old && old->key == r.entry.key && output_intact(*old)) {
+            r.entry.out_sha256 = old->out_sha256;
+            r.entry.out_size = old->out_size;
+            r.outcome = Outcome::up_to_date;
+            return r;
+        }
+        return produce(f, *bytes, old, std::move(r));
+    }
+
+    std::string content_key(const SourceFile& f, const Bytes& bytes) const {
+        return Sha256()
+            .update(m_settings)
+            .update("\n" + f.rel + "\n" + (f.action == SourceAction::compile ? "compile" : "copy") + "\n")
+            .update(bytes)
+            .hex_digest();
+    }
+
+    JobResult produce(const SourceFile& f, const Bytes& source, const CacheEntry* old, JobResult r) const {
+        Bytes output;
+        if (f.action == SourceAction::compile) {
+            auto compiled = compile(f, source);
+            if (!compiled) {
+                r.outcome = Outcome::failed;
+                r.diagnostic = compiled.error();
+                return r;
+            }
+            output = std::move(*compiled);
+        } else {
+            output = source;
+        }
+        r.entry.out_sha256 = sha256_hex(output);
+        r.entry.out_size = output.size();
+        r.outcome = f.action == SourceAction::compile ? Outcome::compiled : Outcome::copied;
+        bool same_on_disk = old && old->out_sha256 == r.entry.out_sha256 && output_intact(*old);
+        if (!same_on_disk) {
+            std::error_code ec;
+            fs::create_directories(output_path(f.out_rel).parent_path(), ec);
+            if (auto w = write_file_atomic(output_path(f.out_rel), output); !w)
+                r.io_error = w.error();
+        }
+        return r;
+    }
+
+    std::expected<Bytes, std::string> compile(const SourceFile& f, const Bytes& source) const {
+        std::string shown = (m_config.src / f.rel).generic_string();
+        std::string_view text(reinterpret_cast<const char*>(source.data()), source.size());
+        if (auto bad = invalid_utf8_at(source); bad != std::string_view::npos)
+            return std::unexpected(shown + ": error: source is not valid UTF-8 (byte " + std::to_string(bad) + ")\n");
+        compiler::Options options;
+        options.target = m_config.target;
+        options.opt_level = m_config.opt_level;
+        options.source_name = f.rel;
+        auto module = compiler::compile_module(text, options);
+        if (!module)
+            return std::unexpected(format_diagnostic(module.error(), shown, text));
+        return mpy::write_module(*module);
+    }
+
+    Result<BuildReport> finish(std::vector<JobResult>& results) {
+        BuildReport report;
+        BuildCache cache{m_settings, {}};
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            JobResult& r = results[i];
+            if (r.io_error)
+                return std::unexpected(*r.io_error);
+            count(report, r, m_sources[i]);
+            if (r.outcome != Outcome::failed)
+                cache.entries[m_sources[i].rel] = r.entry;
+        }
+        if (auto removed = remove_stale(cache); !removed)
+            return std::unexpected(removed.error());
+        else
+            report.counters.removed = *removed;
+        report.version = resolve_version(m_config, m_options.version);
+        if (auto m = write_manifest(cache, report); !m)
+            return std::unexpected(m.error());
+        if (!(cache == m_old))
+            if (auto s = save_cache(m_config.out_dir(), cache); !s)
+                return std::unexpected(s.error());
+        std::size_t built = report.counters.compiled + report.counters.up_to_date + report.counters.copied;
+        report.ok = report.failures.empty() || (!m_options.strict && built > 0 && any_module(cache));
+        return report;
+    }
+
+    bool any_module(const BuildCache& cache) const {
+        for (const auto& [rel, e] : cache.entries)
+            if (e.out_rel != rel) // compiled: a.py -> a.mpy
+                return true;
+        return false;
+    }
+
+    void count(BuildReport& report, const JobResult& r, const SourceFile& f) const {
+        switch (r.outcome) {
+        case Outcome::up_to_date: ++report.counters.up_to_date; break;
+        case Outcome::compiled: ++report.counters.compiled; break;
+        case Outcome::copied: ++report.counters.copied; break;
+        case Outcome::failed:
+            ++report.counters.failed;
+            report.failures.push_back({(m_config.src / f.rel).generic_string(), r.diagnostic});
+            break;
+        }
+    }
+
+    // Deletes every file under build/mpy that this build did not produce; returns how many.
+    Result<std::size_t> remove_stale(const BuildCache& cache) const {
+        std::set<std::string> keep;
+        for (const auto& [rel, e] : cache.entries)
+            keep.insert(e.out_rel);
+        fs::path root = m_config.out_dir() / "mpy";
+        std::error_code ec;
+        if (!fs::exists(root, ec))
+            return std::size_t{0};
+        std::vector<fs::path> stale, dirs;
+        for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
+            if (it->is_directory(ec) && !it->is_symlink(ec))
+                dirs.push_back(it->path());
+            else if (!keep.contains(it->path().lexically_relative(root).generic_string()))
+                stale.push_back(it->path());
+        }
+        if (ec)
+            return fail("cannot read folder: " + ec.message(), root.string());
+        for (const auto& p : stale)
+            if (!fs::remove(p, ec) || ec)
+                return fail("cannot remove stale output: " + ec.message(), p.string());
+        std::sort(dirs.rbegin(), dirs.rend()); // deepest first
+        for (const auto& d : dirs)
+            if (fs::is_empty(d, ec))
+                fs::remove(d, ec);
+        return stale.size();
+    }
+
+    Result<void> write_manifest(const BuildCache& cache, BuildReport& report) const {
+        Manifest m;
+        m.version = report.version;
+        m.target = std::string(target_name(m_config.target));
+        m.mpy_version = "6.3";
+        m.generator = std::string("mpyship ") + MPYSHIP_VERSION;
+        for (const auto& [rel, e] : cache.entries)
+            m.files.push_back({e.out_rel, std::string(k_download_prefix) + e.out_rel, e.out_sha256, e.out_size});
+        std::sort(m.files.begin(), m.files.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+        report.manifest_files = m.files.size();
+        auto epoch = build_epoch();
+        if (!epoch)
+            return std::unexpected(epoch.error());
+        m.build_timestamp = iso8601_utc(*epoch);
+        fs::path path = m_config.out_dir() / k_manifest_file;
+        if (unchanged(path, m))
+            return {};
+        std::string text = manifest_to_json(m);
+        report.manifest_written = true;
+        return write_file_atomic(path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    }
+
+    // A rebuild that changes nothing keeps the old manifest (and its timestamp), unless SOURCE_DATE_EPOCH
+    // asks for a specific one.
+    bool unchanged(const fs::path& path, const Manifest& m) const {
+        auto bytes = read_file(path);
+        if (!bytes)
+            return false;
+        auto old = manifest_from_json(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()),
+                                      path.string());
+        if (!old)
+            return false;
+        bool same_time = std::getenv("SOURCE_DATE_EPOCH") == nullptr || old->build_timestamp == m.build_timestamp;
+        return same_time && old->files == m.files && old->version == m.version && old->target == m.target &&
+               old->generator == m.generator && old->mpy_version == m.mpy_version;
+    }
+
+    const ProjectConfig& m_config;
+    const BuildOptions& m_options;
+    std::vector<SourceFile> m_sources;
+    BuildCache m_old;
+    std::string m_settings;
+};
+
+} // namespace
+
+std::string resolve_version(const ProjectConfig& config, const std::optional<std::string>& option) {
+    if (option)
+        return *option;
+    if (config.version)
+        return *config.version;
+    auto git = run_process({"git", "-C", config.root.string(), "describe", "--tags", "--always", "--dirty"});
+    if (git && git->exit_code == 0) {
+        std::string v = git->out;
+        while (!v.empty() && (v.back() == '\n' || v.back() == '\r'))
+            v.pop_back();
+        if (!v.empty())
+            return v;
+    }
+    return "unversioned";
+}
+
+Result<std::int64_t> build_epoch() {
+    if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
+        char* end = nullptr;
+        long long v = std::strtoll(sde, &end, 10);
+        if (*sde == '\0' || *end != '\0' || v < 0)
+            return fail(std::string("SOURCE_DATE_EPOCH must be a non-negative integer, not '") + sde + "'");
+        return std::int64_t(v);
+    }
+    return std::int64_t(std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count());
+}
+
+Result<BuildReport> run_build(const ProjectConfig& config, const BuildOptions& options) {
+    return Builder(config, options).run();
+}
+
+} // namespace mpyship::build

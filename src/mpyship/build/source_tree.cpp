@@ -1,0 +1,163 @@
+#include "mpyship/build/source_tree.h"
+
+#include "mpyship/util/glob.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace mpyship::build {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower_ascii(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    return s;
+}
+
+bool is_under(const fs::path& path, const fs::path& dir) {
+    auto rel = path.lexically_relative(dir);
+    return !rel.empty() && *rel.begin() != "..";
+}
+
+class Walker {
+public:
+    explicit Walker(const ProjectConfig& c) : m_config(c) {}
+
+    Result<std::vector<SourceFile>> run() {
+        std::error_code ec;
+        fs::path src = m_config.src_dir();
+        if (!fs::is_directory(src, ec))
+            return fail("source folder does not exist (set 'src' in mpyship.toml)", src.string());
+        m_src_canonical = fs::canonical(src, ec);
+        m_out_canonical = fs::weakly_canonical(m_config.out_dir(), ec);
+        if (auto r = walk(src, ""); !r)
+            return std::unexpected(r.error());
+        if (m_files.empty())
+            return fail("source folder has no files to build", src.string());
+        std::sort(m_files.begin(), m_files.end(), [](const auto& a, const auto& b) { return a.rel < b.rel; });
+        if (auto r = check_case_collisions(); !r)
+            return std::unexpected(r.error());
+        return m_files;
+    }
+
+private:
+    Result<void> walk(const fs::path& dir, const std::string& rel_dir) {
+        std::error_code ec;
+        fs::path canonical = fs::canonical(dir, ec);
+        if (ec)
+            return fail("cannot read folder: " + ec.message(), dir.string());
+        if (!m_active.insert(canonical.string()).second)
+            return fail("symbolic link loop", dir.string());
+        std::vector<fs::directory_entry> entries;
+        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+            entries.push_back(*it);
+        if (ec)
+            return fail("cannot read folder: " + ec.message(), dir.string());
+        std::sort(entries.begin(), entries.end());
+        for (const auto& e : entries)
+            if (auto r = visit(e, rel_dir); !r)
+                return r;
+        m_active.erase(canonical.string());
+        return {};
+    }
+
+    Result<void> visit(const fs::directory_entry& e, const std::string& rel_dir) {
+        std::string name = e.path().filename().string();
+        std::string rel = rel_dir.empty() ? name : rel_dir + "/" + name;
+        std::error_code ec;
+        if (excluded(rel))
+            return {};
+        if (e.is_symlink(ec)) {
+            fs::path target = fs::canonical(e.path(), ec);
+            if (ec)
+                return fail("broken or looping symbolic link", e.path().string());
+            if (!is_under(target, m_src_canonical) && target != m_src_canonical)
+                return fail("symbolic link leads outside the source folder (to " + target.string() + ")",
+                            e.path().string());
+        }
+        if (fs::is_directory(e.path(), ec)) {
+            if (fs::weakly_canonical(e.path(), ec) == m_out_canonical)
+                return {}; // the build output inside src is never an input
+            return walk(e.path(), rel);
+        }
+        if (!fs::is_regular_file(e.path(), ec))
+            return fail("not a regular file (devices, sockets and pipes cannot be built)", e.path().string());
+        if (auto why = fat_name_problem(name); !why.empty())
+            return fail("name cannot be stored on a FAT drive: " + why, e.path().string());
+        if (!included(rel))
+            return {};
+        m_files.push_back(classify(rel, e.path()));
+        return {};
+    }
+
+    SourceFile classify(const std::string& rel, const fs::path& abs) const {
+        SourceFile f{rel, abs, SourceAction::copy, rel};
+        bool entry = std::find(m_config.entry_points.begin(), m_config.entry_points.end(), rel) !=
+                     m_config.entry_points.end();
+        if (!entry && rel.ends_with(".py")) {
+            f.action = SourceAction::compile;
+            f.out_rel = rel.substr(0, rel.size() - 3) + ".mpy";
+        }
+        return f;
+    }
+
+    bool excluded(const std::string& rel) const {
+        for (const auto& g : m_config.exclude)
+            if (glob_match(g, rel))
+                return true;
+        return false;
+    }
+
+    bool included(const std::string& rel) const {
+        if (m_config.include.empty())
+            return true;
+        for (const auto& g : m_config.include)
+            if (glob_match(g, rel))
+                return true;
+        return false;
+    }
+
+    // FAT is case-insensitive: two outputs that differ only in case would overwrite each other.
+    Result<void> check_case_collisions() const {
+        std::map<std::string, std::string> seen;
+        for (const auto& f : m_files) {
+            std::string key = lower_ascii(f.out_rel);
+            auto [it, inserted] = seen.emplace(key, f.rel);
+            if (!inserted)
+                return fail("'" + it->second + "' and '" + f.rel +
+                                "' differ only in letter case; a FAT drive cannot hold both",
+                            (m_config.src_dir() / f.rel).string());
+        }
+        return {};
+    }
+
+    const ProjectConfig& m_config;
+    fs::path m_src_canonical;
+    fs::path m_out_canonical;
+    std::set<std::string> m_active; // canonical folders on the current walk path (loop detection)
+    std::vector<SourceFile> m_files;
+};
+
+} // namespace
+
+std::string fat_name_problem(std::string_view name) {
+    for (unsigned char c : name) {
+        if (c < 0x20)
+            return "it contains a control character";
+        if (std::string_view("<>:\"\\|?*").find(char(c)) != std::string_view::npos)
+            return std::string("it contains '") + char(c) + "'";
+    }
+    if (!name.empty() && (name.back() == '.' || name.back() == ' '))
+        return "it ends with a dot or a space";
+    if (name.size() > 255)
+        return "it is longer than 255 characters";
+    return {};
+}
+
+Result<std::vector<SourceFile>> discover_sources(const ProjectConfig& config) { return Walker(config).run(); }
+
+} // namespace mpyship::build

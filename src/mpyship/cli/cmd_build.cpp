@@ -1,0 +1,110 @@
+// `mpyship build [DIR]`: compile the project's src/ into build/mpy/ and write build/manifest.json.
+#include "mpyship/build/builder.h"
+#include "mpyship/build/manifest.h"
+#include "mpyship/cli/command_table.h"
+#include "mpyship/cli/commands.h"
+#include "mpyship/cli/parse_args.h"
+#include "mpyship/cli/progress.h"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace mpyship::cli {
+
+namespace {
+
+nlohmann::ordered_json report_json(const build::BuildReport& r, const build::ProjectConfig& c) {
+    nlohmann::ordered_json failures = nlohmann::ordered_json::array();
+    for (const auto& f : r.failures)
+        failures.push_back({{"path", f.path}, {"diagnostic", f.diagnostic}});
+    return {{"ok", r.ok},
+            {"target", build::target_name(c.target)},
+            {"version", r.version},
+            {"counters",
+             {{"compiled", r.counters.compiled},
+              {"up_to_date", r.counters.up_to_date},
+              {"copied", r.counters.copied},
+              {"failed", r.counters.failed},
+              {"removed", r.counters.removed}}},
+            {"failures", failures},
+            {"manifest", (c.out_dir() / build::k_manifest_file).string()},
+            {"manifest_files", r.manifest_files},
+            {"manifest_written", r.manifest_written}};
+}
+
+void print_report(const build::BuildReport& r, const build::ProjectConfig& c) {
+    for (const auto& f : r.failures)
+        fmt::print(stderr, "{}", f.diagnostic);
+    const auto& n = r.counters;
+    fmt::print("build: {} compiled, {} up to date, {} copied, {} failed, {} removed\n", n.compiled, n.up_to_date,
+               n.copied, n.failed, n.removed);
+    for (const auto& f : r.failures)
+        fmt::print("failed: {}\n", f.path);
+    fmt::print("manifest: {} ({} files, version {}{})\n", (c.out / build::k_manifest_file).string(), r.manifest_files,
+               r.version, r.manifest_written ? "" : ", unchanged");
+    if (!r.ok)
+        fmt::print(stderr, "build failed: {}\n",
+                   r.counters.failed && r.failures.size() ? "no module compiled" : "errors with --strict");
+}
+
+} // namespace
+
+// Shared by build and package: options common to both.
+void add_build_options(CLI::App& app, BuildArgs& a) {
+    app.add_option("dir", a.dir, "project folder (default: the current folder)");
+    app.add_option("-j,--jobs", a.jobs, "parallel jobs (default: all cores)")->check(CLI::PositiveNumber);
+    app.add_flag("--strict", a.strict, "fail when any file fails to compile");
+    app.add_option("--version", a.version, "version for the manifest (default: config, then git describe)");
+    app.add_option("--target", a.target, "override the config's target")->check(CLI::IsMember({"circuitpython", "micropython"}));
+    app.add_flag("--json", a.json, "print the result as JSON");
+}
+
+Result<build::ProjectConfig> load_config_for(const BuildArgs& a) {
+    auto config = build::load_project_config(a.dir);
+    if (config && !a.target.empty())
+        config->target = *build::parse_target_name(a.target);
+    return config;
+}
+
+std::optional<build::BuildReport> run_build_command(const BuildArgs& a, const build::ProjectConfig& config, int& exit_code) {
+    build::BuildOptions options;
+    options.jobs = a.jobs;
+    options.strict = a.strict;
+    if (!a.version.empty())
+        options.version = a.version;
+    ProgressBar bar("building", !a.json);
+    options.on_progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
+    auto report = build::run_build(config, options);
+    bar.finish();
+    if (!report) {
+        fmt::print(stderr, "error: {}\n", report.error().to_string());
+        exit_code = k_exit_failure;
+        return std::nullopt;
+    }
+    if (a.json)
+        fmt::print("{}\n", report_json(*report, config).dump(2));
+    else
+        print_report(*report, config);
+    exit_code = report->ok ? k_exit_ok : k_exit_failure;
+    return *report;
+}
+
+int cmd_build(std::string_view program, std::span<const std::string> args) {
+    CLI::App app{"Compile the project's src/ into build/mpy/ (entry points and assets copied as they are), "
+                 "remove stale outputs and write build/manifest.json. Incremental and parallel.",
+                 std::string(program) + " build"};
+    BuildArgs a;
+    add_build_options(app, a);
+    if (auto rc = parse_args(app, args))
+        return *rc;
+    auto config = load_config_for(a);
+    if (!config) {
+        fmt::print(stderr, "error: {}\n", config.error().to_string());
+        return k_exit_failure;
+    }
+    int exit_code = k_exit_ok;
+    run_build_command(a, *config, exit_code);
+    return exit_code;
+}
+
+} // namespace mpyship::cli

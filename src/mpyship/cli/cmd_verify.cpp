@@ -1,0 +1,73 @@
+// `mpyship verify [PATH]`: check a build folder, a release archive or a mounted drive against the manifest.
+#include "mpyship/cli/command_table.h"
+#include "mpyship/cli/commands.h"
+#include "mpyship/cli/parse_args.h"
+#include "mpyship/release/verify.h"
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+namespace mpyship::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+bool is_archive(const std::string& path) {
+    return path.ends_with(".tar.gz") || path.ends_with(".tgz") || path.ends_with(".zip");
+}
+
+Result<release::VerifyReport> verify_path(const std::string& path, const std::string& manifest_option) {
+    std::error_code ec;
+    if (is_archive(path) && fs::is_regular_file(path, ec))
+        return release::verify_archive(path);
+    if (!fs::is_directory(path, ec))
+        return fail("no such build folder, archive or drive", path);
+    if (manifest_option.empty() && fs::exists(fs::path(path) / build::k_manifest_file, ec))
+        return release::verify_build_folder(path);
+    fs::path manifest_path = manifest_option.empty() ? fs::path("build") / build::k_manifest_file : fs::path(manifest_option);
+    auto manifest = release::load_manifest(manifest_path);
+    if (!manifest)
+        return std::unexpected(manifest.error());
+    return release::verify_drive(path, *manifest);
+}
+
+void print_json(const release::VerifyReport& r) {
+    nlohmann::ordered_json problems = nlohmann::ordered_json::array();
+    for (const auto& p : r.problems)
+        problems.push_back({{"kind", release::problem_name(p.kind)}, {"path", p.path}, {"detail", p.detail}});
+    nlohmann::ordered_json j{{"ok", r.ok()}, {"source", r.source}, {"files_checked", r.files_checked},
+                             {"problems", problems}};
+    fmt::print("{}\n", j.dump(2));
+}
+
+} // namespace
+
+int cmd_verify(std::string_view program, std::span<const std::string> args) {
+    CLI::App app{"Verify a build folder (default: build), a .tar.gz / .zip release archive, or a mounted drive "
+                 "against the manifest: reports missing, extra, wrong-size and wrong-hash files. Archives are read "
+                 "in memory, never extracted.",
+                 std::string(program) + " verify"};
+    std::string path = "build", manifest;
+    bool json = false;
+    app.add_option("path", path, "build folder, archive or drive (default: build)");
+    app.add_option("--manifest", manifest, "manifest for a drive (default: build/manifest.json)");
+    app.add_flag("--json", json, "print the result as JSON");
+    if (auto rc = parse_args(app, args))
+        return *rc;
+    auto report = verify_path(path, manifest);
+    if (!report) {
+        fmt::print(stderr, "error: {}\n", report.error().to_string());
+        return k_exit_failure;
+    }
+    if (json) {
+        print_json(*report);
+    } else {
+        for (const auto& p : report->problems)
+            fmt::print("{}: {} ({})\n", release::problem_name(p.kind), p.path, p.detail);
+        fmt::print("verify: {}: {} files checked, {}\n", report->source, report->files_checked,
+                   report->ok() ? "all match" : std::to_string(report->problems.size()) + " problem(s)");
+    }
+    return report->ok() ? k_exit_ok : k_exit_failure;
+}
+
+} // namespace mpyship::cli

@@ -1,0 +1,233 @@
+// `mpyship build / package / verify / init` on generated project trees, through the real binary.
+// Counters are asserted after edits, so incremental behaviour is tested without timing.
+#include "../support/test_support.h"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+namespace mpyship::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+RunResult mpyship(std::vector<std::string> args) {
+    args.insert(args.begin(), mpyship_binary().string());
+    return run_program(args);
+}
+
+void write_text(const fs::path& p, const std::string& text) {
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << text;
+}
+
+nlohmann::json build_json(const fs::path& project, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"build", project.string(), "--json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto r = mpyship(args);
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    EXPECT_FALSE(j.is_discarded()) << r.out << r.err;
+    j["exit_code"] = r.exit_code;
+    j["stderr"] = r.err;
+    return j;
+}
+
+std::string counters(const nlohmann::json& j) {
+    const auto& c = j["counters"];
+    return std::to_string(c["compiled"].get<int>()) + " compiled, " + std::to_string(c["up_to_date"].get<int>()) +
+           " up to date, " + std::to_string(c["copied"].get<int>()) + " copied, " +
+           std::to_string(c["failed"].get<int>()) + " failed, " + std::to_string(c["removed"].get<int>()) + " removed";
+}
+
+// A project of entry points and assets only (no module to compile).
+void make_asset_project(const fs::path& root) {
+    write_text(root / "mpyship.toml", "[project]\nname = \"demo\"\nversion = \"1.0.0\"\ntarget = \"circuitpython\"\n");
+    write_text(root / "src" / "code.py", "print('hi')\n");
+    write_text(root / "src" / "settings.toml", "A = 1\n");
+    write_text(root / "src" / "img" / "logo.bmp", std::string(300, 'x'));
+}
+
+TEST(BuildCli, CopiesEntryPointsAndAssetsAndWritesTheManifest) {
+    TempDir dir;
+    make_asset_project(dir.path());
+    auto j = build_json(dir.path());
+    EXPECT_EQ(j["exit_code"], 0) << j["stderr"];
+    EXPECT_EQ(counters(j), "0 compiled, 0 up to date, 3 copied, 0 failed, 0 removed");
+    EXPECT_TRUE(fs::exists(dir.path() / "build" / "mpy" / "code.py")); // entry point stays source
+    auto manifest = nlohmann::json::parse(std::ifstream(dir.path() / "build" / "manifest.json"));
+    EXPECT_EQ(manifest["version"], "1.0.0");
+    EXPECT_EQ(manifest["target"], "circuitpython");
+    ASSERT_EQ(manifest["files"].size(), 3u);
+    EXPECT_EQ(manifest["files"][0]["path"], "code.py");
+    EXPECT_EQ(manifest["files"][1]["path"], "img/logo.bmp");
+    EXPECT_EQ(manifest["files"][1]["download_path"], "mpy/img/logo.bmp");
+    EXPECT_EQ(manifest["files"][1]["size"], 300);
+    EXPECT_EQ(manifest["files"][2]["path"], "settings.toml");
+}
+
+TEST(BuildCli, IncrementalCountersAfterEditAddAndDelete) {
+    TempDir dir;
+    make_asset_project(dir.path());
+    build_json(dir.path());
+    auto manifest_before = read_bytes(dir.path() / "build" / "manifest.json");
+    auto again = build_json(dir.path());
+    EXPECT_EQ(counters(again), "0 compiled, 3 up to date, 0 copied, 0 failed, 0 removed");
+    EXPECT_EQ(again["manifest_written"], false);
+    EXPECT_EQ(read_bytes(dir.path() / "build" / "manifest.json"), manifest_before);
+
+    write_text(dir.path() / "src" / "settings.toml", "A = 2\n");
+    EXPECT_EQ(counters(build_json(dir.path())), "0 compiled, 2 up to date, 1 copied, 0 failed, 0 removed");
+    write_text(dir.path() / "src" / "fonts" / "f.pcf", "font");
+    EXPECT_EQ(counters(build_json(dir.path())), "0 compiled, 3 up to date, 1 copied, 0 failed, 0 removed");
+    fs::remove(dir.path() / "src" / "img" / "logo.bmp");
+    auto removed = build_json(dir.path());
+    EXPECT_EQ(counters(removed), "0 compiled, 3 up to date, 0 copied, 0 failed, 1 removed");
+    EXPECT_FALSE(fs::exists(dir.path() / "build" / "mpy" / "img"));
+    EXPECT_EQ(removed["manifest_files"], 3);
+}
+
+TEST(BuildCli, AFailingFileIsReportedWithACaretAndLeftOut) {
+    TempDir dir;
+    make_asset_project(dir.path());
+    write_text(dir.path() / "src" / "lib" / "bad.py", "if x:\n        y = 1\n    z = 2\n");
+    auto r = mpyship({"build", dir.path().string()});
+    EXPECT_EQ(r.exit_code, 1); // nothing compiled, one failure
+    // The reference locates this error at the end of line 2 (where the dedent is discovered).
+    EXPECT_NE(r.err.find("src/lib/bad.py:2:14: error: IndentationError: unindent doesn't match any outer indent level\n"
+                         "            y = 1\n"
+                         "                 ^\n"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.out.find("failed: src/lib/bad.py"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(dir.path() / "build" / "mpy" / "lib" / "bad.mpy"));
+    auto manifest = read_bytes(dir.path() / "build" / "manifest.json");
+    EXPECT_EQ(std::string(manifest.begin(), manifest.end()).find("bad"), std::string::npos);
+}
+
+TEST(BuildCli, BadInputsGiveClearErrorsAndNoOutput) {
+    TempDir dir;
+    auto missing = mpyship({"build", dir.path().string()});
+    EXPECT_EQ(missing.exit_code, 1);
+    EXPECT_NE(missing.err.find("source folder does not exist"), std::string::npos) << missing.err;
+
+    fs::create_directories(dir.path() / "src");
+    auto empty = mpyship({"build", dir.path().string()});
+    EXPECT_NE(empty.err.find("source folder has no files"), std::string::npos) << empty.err;
+
+    write_text(dir.path() / "src" / "Readme.txt", "a");
+    write_text(dir.path() / "src" / "README.txt", "b");
+    auto clash = mpyship({"build", dir.path().string()});
+    EXPECT_EQ(clash.exit_code, 1);
+    EXPECT_NE(clash.err.find("differ only in letter case"), std::string::npos) << clash.err;
+    fs::remove(dir.path() / "src" / "README.txt");
+
+    write_text(dir.path() / "src" / "what?.txt", "a");
+    auto fat = mpyship({"build", dir.path().string()});
+    EXPECT_NE(fat.err.find("what?.txt: name cannot be stored on a FAT drive: it contains '?'"), std::string::npos)
+        << fat.err;
+    fs::remove(dir.path() / "src" / "what?.txt");
+
+    fs::create_symlink("/etc", dir.path() / "src" / "etc");
+    auto outside = mpyship({"build", dir.path().string()});
+    EXPECT_NE(outside.err.find("symbolic link leads outside the source folder"), std::string::npos) << outside.err;
+    fs::remove(dir.path() / "src" / "etc");
+
+    fs::create_directories(dir.path() / "src" / "d");
+    fs::create_directory_symlink("..", dir.path() / "src" / "d" / "up");
+    auto loop = mpyship({"build", dir.path().string()});
+    EXPECT_NE(loop.err.find("symbolic link loop"), std::string::npos) << loop.err;
+    fs::remove(dir.path() / "src" / "d" / "up");
+    EXPECT_FALSE(fs::exists(dir.path() / "build" / "manifest.json"));
+
+    write_text(dir.path() / "mpyship.toml", "[project\n");
+    auto config = mpyship({"build", dir.path().string()});
+    EXPECT_EQ(config.exit_code, 1);
+    EXPECT_NE(config.err.find("mpyship.toml:1:"), std::string::npos) << config.err;
+}
+
+TEST(BuildCli, NonUtf8SourceIsAClearError) {
+    TempDir dir;
+    make_asset_project(dir.path());
+    write_text(dir.path() / "src" / "lib" / "latin1.py", "s = '\xe9t\xe9'\n");
+    auto r = mpyship({"build", dir.path().string()});
+    EXPECT_NE(r.err.find("src/lib/latin1.py: error: source is not valid UTF-8 (byte 5)"), std::string::npos) << r.err;
+}
+
+// Two builds of the same project in different folders, time zones and umasks: identical bytes.
+TEST(BuildCli, PackagesAreReproducible) {
+    TempDir a, b;
+    make_asset_project(a.path());
+    make_asset_project(b.path());
+    auto run = [](const fs::path& project, const char* tz, mode_t mask) {
+        setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+        setenv("TZ", tz, 1);
+        mode_t old = umask(mask);
+        auto r = mpyship({"package", project.string()});
+        umask(old);
+        unsetenv("TZ");
+        unsetenv("SOURCE_DATE_EPOCH");
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+    };
+    run(a.path(), "UTC", 022);
+    run(b.path(), "Pacific/Auckland", 077);
+    for (const char* f : {"manifest.json", "mpy-files.tar.gz", "mpy-files.zip"})
+        EXPECT_EQ(read_bytes(a.path() / "build" / f), read_bytes(b.path() / "build" / f)) << f;
+    auto list = run_program({"/usr/bin/tar", "-tzf", (a.path() / "build" / "mpy-files.tar.gz").string()});
+    EXPECT_EQ(list.out, "manifest.json\nmpy/\nmpy/code.py\nmpy/img/\nmpy/img/logo.bmp\nmpy/settings.toml\n");
+    auto zip = run_program({"/usr/bin/unzip", "-Z1", (a.path() / "build" / "mpy-files.zip").string()});
+    EXPECT_EQ(zip.out, "manifest.json\nmpy/\nmpy/code.py\nmpy/img/\nmpy/img/logo.bmp\nmpy/settings.toml\n");
+}
+
+TEST(BuildCli, VerifyFolderArchivesAndDrive) {
+    TempDir dir;
+    make_asset_project(dir.path());
+    ASSERT_EQ(mpyship({"package", dir.path().string()}).exit_code, 0);
+    auto build = dir.path() / "build";
+    for (const auto& target : {build, build / "mpy-files.tar.gz", build / "mpy-files.zip"}) {
+        auto r = mpyship({"verify", target.string()});
+        EXPECT_EQ(r.exit_code, 0) << target << r.out << r.err;
+        EXPECT_NE(r.out.find("3 files checked, all match"), std::string::npos) << r.out;
+    }
+    write_text(build / "mpy" / "settings.toml", "A = 9\n");
+    auto bad = mpyship({"verify", build.string(), "--json"});
+    EXPECT_EQ(bad.exit_code, 1);
+    auto j = nlohmann::json::parse(bad.out);
+    ASSERT_EQ(j["problems"].size(), 1u);
+    EXPECT_EQ(j["problems"][0]["kind"], "wrong hash");
+    EXPECT_EQ(j["problems"][0]["path"], "settings.toml");
+
+    TempDir drive;
+    write_text(drive.path() / "boot_out.txt", "Adafruit CircuitPython 10.2.1");
+    write_text(drive.path() / "code.py", "print('hi')\n");
+    auto d = mpyship({"verify", drive.path().string(), "--manifest", (build / "manifest.json").string()});
+    EXPECT_EQ(d.exit_code, 1);
+    EXPECT_NE(d.out.find("missing: img/logo.bmp"), std::string::npos) << d.out;
+    EXPECT_NE(d.out.find("missing: settings.toml"), std::string::npos) << d.out;
+    auto none = mpyship({"verify", (dir.path() / "nope.zip").string()});
+    EXPECT_EQ(none.exit_code, 1);
+}
+
+TEST(InitCli, WritesAStarterConfigAndWorkflow) {
+    TempDir dir;
+    auto r = mpyship({"init", dir.path().string(), "--target", "micropython", "--name", "sensor", "--ci", "github"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    auto config = read_bytes(dir.path() / "mpyship.toml");
+    std::string text(config.begin(), config.end());
+    EXPECT_NE(text.find("name = \"sensor\""), std::string::npos);
+    EXPECT_NE(text.find("target = \"micropython\""), std::string::npos);
+    auto wf = read_bytes(dir.path() / ".github" / "workflows" / "mpyship.yml");
+    std::string workflow(wf.begin(), wf.end());
+    for (const char* needle : {"branches: [main, develop]", "\"src/**\"", "pull_request:", "workflow_dispatch:",
+                               "name: mpy-files", "name: manifest", "retention-days: 90", "refs/tags/"})
+        EXPECT_NE(workflow.find(needle), std::string::npos) << needle;
+    EXPECT_TRUE(fs::is_directory(dir.path() / "src"));
+    auto again = mpyship({"init", dir.path().string()});
+    EXPECT_EQ(again.exit_code, 1);
+    EXPECT_NE(again.err.find("already exists (use --force to overwrite)"), std::string::npos);
+    write_text(dir.path() / "src" / "main.py", "print(1)\n");
+    EXPECT_EQ(mpyship({"build", dir.path().string()}).exit_code, 0); // the starter config builds
+}
+
+} // namespace
+} // namespace mpyship::test

@@ -1,0 +1,54 @@
+// The drop-in mode: the binary invoked through a symlink named mpy-cross behaves like mpy-cross.
+#include "../support/test_support.h"
+
+#include <gtest/gtest.h>
+
+namespace mpyship::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct MpyCross {
+    TempDir dir;
+    fs::path link;
+    MpyCross() : link(dir.path() / "mpy-cross") { fs::create_symlink(mpyship_binary(), link); }
+    RunResult run(std::vector<std::string> args, const std::string& input = "") {
+        args.insert(args.begin(), link.string());
+        return run_program(args, input);
+    }
+};
+
+TEST(MpyCrossMode, UsageAndMessagesAsMpyCross) {
+    MpyCross m;
+    auto none = m.run({});
+    EXPECT_EQ(none.exit_code, 1);
+    EXPECT_EQ(none.err, "no input file\n");
+    auto bad = m.run({"--help"});
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_TRUE(bad.out.starts_with("usage: " + m.link.string() + " [<opts>] [-X <implopt>] [--] <input filename>\n"));
+    auto version = m.run({"--version"});
+    EXPECT_EQ(version.exit_code, 0);
+    EXPECT_NE(version.out.find("mpy-cross emitting mpy v6.3"), std::string::npos);
+}
+
+TEST(MpyCrossMode, FileErrorsAsOSError) {
+    MpyCross m;
+    auto missing = m.run({(m.dir.path() / "nope.py").string()});
+    EXPECT_EQ(missing.exit_code, 1);
+    EXPECT_EQ(missing.err, "OSError: (2, \"can't open " + (m.dir.path() / "nope.py").string() + "\")\n");
+    auto dir = m.run({m.dir.path().string()});
+    EXPECT_EQ(dir.exit_code, 1);
+    EXPECT_EQ(dir.err, "OSError: 21\n");
+}
+
+TEST(MpyCrossMode, LexerErrorsPrintTheTraceback) {
+    MpyCross m;
+    auto r = m.run({"-"}, "if x:\n        y = 1\n    z = 2\n");
+    EXPECT_EQ(r.exit_code, 1);
+    // mpy-cross v1.28.0 reports line 2 for this input.
+    EXPECT_EQ(r.err, "Traceback (most recent call last):\n  File \"<stdin>\", line 2\n"
+                     "IndentationError: unindent doesn't match any outer indent level\n");
+}
+
+} // namespace
+} // namespace mpyship::test
