@@ -1,4 +1,15 @@
 # Code generation and the compiler entry point (scope analysis and AST -> emitter calls).
 list(APPEND MPYSHIP_COMPILER_SOURCES
   compiler.cpp
+  scope.cpp
+  codegen.cpp
+  codegen_expr.cpp
+  codegen_call.cpp
+  codegen_stmt.cpp
+  codegen_flow.cpp
+  codegen_assign.cpp
+  codegen_func.cpp
+  codegen_comp.cpp
+  constant_value.cpp
+  float_repr.cpp
 )

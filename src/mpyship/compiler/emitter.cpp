@@ -267,7 +267,7 @@ void Emitter::pop_except_jump(Label label) {
 
 // --- operators, containers, calls -------------------------------------------------------------------
 
-void Emitter::unary_op(UnaryOp op) { add_op(std::uint8_t(op::UNARY_OP_MULTI + std::uint8_t(op)), 0); }
+void Emitter::unary_op(UnaryOpCode op) { add_op(std::uint8_t(op::UNARY_OP_MULTI + std::uint8_t(op)), 0); }
 
 void Emitter::binary_op(BinaryOp op) {
     const bool negate = op == BinaryOp::not_in || op == BinaryOp::is_not;
@@ -277,7 +277,7 @@ void Emitter::binary_op(BinaryOp op) {
         op = BinaryOp::is;
     add_op(std::uint8_t(op::BINARY_OP_MULTI + std::uint8_t(op)), -1);
     if (negate)
-        unary_op(UnaryOp::not_);
+        unary_op(UnaryOpCode::not_);
 }
 
 void Emitter::build_tuple(std::uint32_t n) { add_uint(op::BUILD_TUPLE, 1 - int(n), n); }

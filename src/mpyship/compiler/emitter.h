@@ -16,7 +16,7 @@ namespace mpyship::compiler {
 
 using ScopeId = std::size_t;
 
-enum class UnaryOp : std::uint8_t { positive = 0, negative, invert, not_ };
+enum class UnaryOpCode : std::uint8_t { positive = 0, negative, invert, not_ };
 
 // Binary operators numbered as the BINARY_OP_MULTI offsets; not_in and is_not are emitted as in/is + not.
 enum class BinaryOp : std::uint8_t {
@@ -116,7 +116,7 @@ public:
     void pop_except_jump(Label label);
 
     // --- operators, containers, calls -----------------------------------------------------------
-    void unary_op(UnaryOp op);
+    void unary_op(UnaryOpCode op);
     void binary_op(BinaryOp op);
     void build_tuple(std::uint32_t n);
     void build_list(std::uint32_t n);

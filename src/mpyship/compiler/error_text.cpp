@@ -9,9 +9,10 @@ std::string mpy_cross_error_text(const CompileError& e, std::string_view file_sh
     const char* eol = target == Target::circuitpython ? "\r\n" : "\n";
     std::string text = std::string("Traceback (most recent call last):") + eol;
     text += "  File \"" + std::string(file_shown) + "\", line " + std::to_string(e.pos.line);
-    if (!e.scope_name.empty())
-        text += ", in " + e.scope_name;
-    return text + eol + last;
+    // CircuitPython's File line ends with CRLF only when it names a scope.
+    if (e.scope_name.empty())
+        return text + "\n" + last;
+    return text + ", in " + e.scope_name + eol + last;
 }
 
 } // namespace mpyship::compiler

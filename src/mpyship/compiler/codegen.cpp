@@ -1,0 +1,264 @@
+// Code generator driver: runs the scope pass over every scope in creation order, numbers locals, then
+// runs the code pass; also identifier resolution (name/global/fast/deref), global/nonlocal declarations,
+// scope bodies (module, function, lambda, class) and the error helpers.
+#include "mpyship/compiler/codegen.h"
+
+#include "mpyship/compiler/compile_error.h"
+#include "mpyship/mpy/format.h"
+
+namespace mpyship::compiler {
+
+namespace {
+enum IdOp { k_load = 0, k_store = 1, k_delete = 2 };
+} // namespace
+
+CodeGen::CodeGen(ModuleBuilder& builder, const Options& options) : m_builder(builder), m_options(options) {}
+
+void CodeGen::generate(const Module& module) {
+    auto root = std::make_unique<ScopeInfo>();
+    root->kind = ScopeKind::module;
+    root->simple_name = "<module>";
+    root->node = &module;
+    m_scopes.push_back(std::move(root));
+    m_async.push_back(false);
+    m_generator_seen.push_back(false);
+    m_order.push_back(ModuleBuilder::k_module_scope);
+    for (std::size_t i = 0; i < m_order.size(); ++i) {
+        run_pass(m_order[i], Pass::scope);
+        ScopeInfo& s = *m_scopes[m_order[i]];
+        for (std::size_t k = 0; k < s.ids.size(); ++k)
+            if (s.ids[k].kind == IdKind::global_implicit)
+                check_to_close_over(s, s.ids[k]);
+    }
+    for (ScopeId id : m_order)
+        number_locals(*m_scopes[id]);
+    for (ScopeId id : m_order) {
+        run_pass(id, Pass::code);
+        finish_signature(id);
+    }
+}
+
+ScopeId CodeGen::new_scope(ScopeKind kind, const void* node, std::string name) {
+    const ScopeId id = m_builder.new_scope(m_scope_id);
+    auto scope = std::make_unique<ScopeInfo>();
+    scope->kind = kind;
+    scope->parent = m_scope;
+    scope->simple_name = std::move(name);
+    scope->node = node;
+    if (m_scopes.size() <= id)
+        m_scopes.resize(id + 1);
+    m_scopes[id] = std::move(scope);
+    m_async.resize(m_scopes.size(), false);
+    m_generator_seen.resize(m_scopes.size(), false);
+    m_node_scope[node] = id;
+    m_order.push_back(id);
+    return id;
+}
+
+void CodeGen::run_pass(ScopeId id, Pass pass) {
+    m_pass = pass;
+    m_scope_id = id;
+    m_scope = m_scopes[id].get();
+    if (pass == Pass::scope) {
+        m_scratch = std::make_unique<Emitter>(m_options);
+        m_emit = m_scratch.get();
+    } else {
+        m_emit = &m_builder.emitter(id);
+    }
+    m_loop = LoopState{};
+    m_line = 0;
+    compile_scope_body(*m_scope);
+}
+
+void CodeGen::compile_scope_body(ScopeInfo& scope) {
+    switch (scope.kind) {
+    case ScopeKind::module:
+        compile_module_scope(*static_cast<const Module*>(scope.node));
+        break;
+    case ScopeKind::function:
+        compile_function_scope(*static_cast<const FunctionDef*>(scope.node));
+        break;
+    case ScopeKind::lambda:
+        compile_lambda_scope(*static_cast<const Lambda*>(scope.node));
+        break;
+    case ScopeKind::class_:
+        compile_class_scope(*static_cast<const ClassDef*>(scope.node));
+        break;
+    default:
+        compile_comprehension_scope(*static_cast<const Comprehension*>(scope.node));
+        break;
+    }
+}
+
+void CodeGen::compile_module_scope(const Module& module) {
+    compile_block(module.body);
+    em().load_const_none();
+    em().return_value();
+}
+
+void CodeGen::compile_function_scope(const FunctionDef& def) {
+    if (scope_pass())
+        declare_params(def.params);
+    compile_block(def.body);
+    em().load_const_none();
+    em().return_value();
+}
+
+void CodeGen::compile_lambda_scope(const Lambda& lambda) {
+    set_line(lambda.pos);
+    if (scope_pass())
+        declare_params(lambda.params);
+    compile_expr(*lambda.body);
+    if (m_generator_seen[m_scope_id]) {
+        em().pop_top();
+        em().load_const_none();
+    }
+    em().return_value();
+}
+
+void CodeGen::compile_class_scope(const ClassDef& cls) {
+    if (scope_pass())
+        m_scope->find_or_add("__class__", IdKind::local);
+    load_id("__name__");
+    store_id("__module__");
+    em().load_const_string(cls.name);
+    store_id("__qualname__");
+    compile_block(cls.body);
+    const IdInfo* id = m_scope->find("__class__");
+    if (id == nullptr || id->kind == IdKind::local)
+        em().load_const_none();
+    else
+        em().load_fast(id->local_num);
+    em().return_value();
+}
+
+void CodeGen::finish_signature(ScopeId id) {
+    const ScopeInfo& s = *m_scopes[id];
+    ScopeSignature sig;
+    sig.simple_name = s.simple_name;
+    sig.n_pos_args = s.n_pos_args;
+    sig.n_kwonly_args = s.n_kwonly_args;
+    sig.n_def_pos_args = s.n_def_pos_args;
+    sig.scope_flags = s.scope_flags;
+    if (m_async[id]) {
+        sig.scope_flags |= mpy::k_scope_generator;
+        if (m_options.target == Target::circuitpython)
+            sig.scope_flags |= k_scope_flag_async;
+    }
+    sig.n_locals = s.n_locals;
+    for (std::uint32_t i = 0; i < s.n_pos_args + s.n_kwonly_args; ++i) {
+        std::string name = "*";
+        for (const IdInfo& info : s.ids)
+            if ((info.flags & k_id_param) && info.local_num == i) {
+                name = info.name;
+                break;
+            }
+        sig.arg_names.push_back(name);
+    }
+    for (const IdInfo& info : s.ids)
+        if (info.kind == IdKind::cell)
+            sig.cells.push_back(std::uint8_t(info.local_num));
+    m_builder.emitter(id).set_signature(std::move(sig));
+}
+
+// --- errors and lines --------------------------------------------------------------------------------
+
+void CodeGen::error(const std::string& message, SourcePos pos) const {
+    SourcePos where = pos;
+    if (where.line == 0)
+        where.line = m_line;
+    throw CompileError{"SyntaxError", message, where, m_scope->simple_name, true};
+}
+
+void CodeGen::error_here(const std::string& message) const { error(message, SourcePos{m_line, 0}); }
+
+void CodeGen::set_line(SourcePos pos) {
+    if (pos.line == 0)
+        return;
+    m_line = pos.line;
+    em().set_source_line(pos.line);
+}
+
+// --- identifiers ---------------------------------------------------------------------------------------
+
+void CodeGen::load_id(const std::string& name) {
+    if (scope_pass())
+        declare_load(*m_scope, name);
+    else
+        emit_id_op(name, k_load);
+}
+
+void CodeGen::store_id(const std::string& name) {
+    if (scope_pass())
+        declare_modification(*m_scope, name);
+    else
+        emit_id_op(name, k_store);
+}
+
+void CodeGen::delete_id(const std::string& name) {
+    if (scope_pass())
+        declare_modification(*m_scope, name);
+    else
+        emit_id_op(name, k_delete);
+}
+
+void CodeGen::emit_id_op(const std::string& name, int op) {
+    const IdInfo* id = m_scope->find(name);
+    const IdKind kind = id == nullptr ? IdKind::global_implicit : id->kind;
+    switch (kind) {
+    case IdKind::global_explicit:
+        op == k_load ? em().load_global(name) : op == k_store ? em().store_global(name) : em().delete_global(name);
+        return;
+    case IdKind::local:
+        op == k_load ? em().load_fast(id->local_num)
+                     : op == k_store ? em().store_fast(id->local_num) : em().delete_fast(id->local_num);
+        return;
+    case IdKind::cell:
+    case IdKind::free:
+        op == k_load ? em().load_deref(id->local_num)
+                     : op == k_store ? em().store_deref(id->local_num) : em().delete_deref(id->local_num);
+        return;
+    default:
+        op == k_load ? em().load_name(name) : op == k_store ? em().store_name(name) : em().delete_name(name);
+        return;
+    }
+}
+
+void CodeGen::declare_global_or_nonlocal(const NameListStmt& stmt) {
+    if (!scope_pass())
+        return;
+    const bool is_global = stmt.kind == StmtKind::global;
+    if (!is_global && m_scope->kind == ScopeKind::module)
+        error("can't declare nonlocal in outer code", stmt.pos);
+    for (const std::string& name : stmt.names) {
+        IdInfo& id = m_scope->find_or_add(name, IdKind::undecided);
+        if (is_global)
+            declare_global(id, stmt.pos);
+        else
+            declare_nonlocal(id, stmt.pos);
+    }
+}
+
+void CodeGen::declare_global(IdInfo& id, SourcePos pos) {
+    if (id.kind != IdKind::undecided && id.kind != IdKind::global_explicit)
+        error("identifier redefined as global", pos);
+    id.kind = IdKind::global_explicit;
+    ScopeInfo* root = m_scope;
+    while (root->parent != nullptr)
+        root = root->parent;
+    if (IdInfo* global = root->find(id.name))
+        global->kind = IdKind::global_explicit;
+}
+
+void CodeGen::declare_nonlocal(IdInfo& id, SourcePos pos) {
+    if (id.kind == IdKind::undecided) {
+        id.kind = IdKind::global_implicit;
+        check_to_close_over(*m_scope, id);
+        if (id.kind == IdKind::global_implicit)
+            error("no binding for nonlocal found", pos);
+    } else if (id.kind != IdKind::free) {
+        error("identifier redefined as nonlocal", pos);
+    }
+}
+
+} // namespace mpyship::compiler

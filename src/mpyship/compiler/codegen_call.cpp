@@ -1,0 +1,114 @@
+// Calls: method calls (a.f(...) -> LOAD_METHOD/CALL_METHOD), super() and super().f(...) inside functions,
+// argument lists with *args/**kwargs (star bitmap), keyword arguments, and their ordering errors.
+#include "mpyship/compiler/codegen.h"
+
+namespace mpyship::compiler {
+
+namespace {
+
+constexpr std::uint32_t k_star_single = 1;
+constexpr std::uint32_t k_star_double = 2;
+
+bool is_bare_super_call(const Expr& e) {
+    if (e.kind != ExprKind::call)
+        return false;
+    const auto& c = e.as<Call>();
+    return c.args.empty() && c.func->kind == ExprKind::name && c.func->as<Name>().id == "super";
+}
+
+bool is_unchecked_positional(const Argument& a) {
+    // A walrus or a bare generator argument is an `argument` node in the reference: no order checks.
+    return a.value->kind == ExprKind::named_expr ||
+           (a.value->kind == ExprKind::comprehension &&
+            a.value->as<Comprehension>().comp_kind == Comprehension::Kind::generator);
+}
+
+} // namespace
+
+void CodeGen::compile_call(const Call& c) {
+    const bool in_function = m_scope->kind == ScopeKind::function;
+    if (in_function && is_bare_super_call(c)) {
+        load_super_args(c);
+        em().call_function(2, 0, false);
+        return;
+    }
+    if (c.func->kind == ExprKind::attribute) {
+        const auto& attr = c.func->as<Attribute>();
+        if (in_function && is_bare_super_call(*attr.value)) {
+            load_super_args(attr.value->as<Call>());
+            em().load_method(attr.attr, true);
+        } else {
+            compile_expr(*attr.value);
+            em().load_method(attr.attr);
+        }
+        compile_call_args(c.args, true, 0);
+        return;
+    }
+    compile_expr(*c.func);
+    compile_call_args(c.args, false, 0);
+}
+
+// super() inside a function: `super` itself, the class from the __class__ cell and the first parameter.
+void CodeGen::load_super_args(const Call& super_call) {
+    load_id("super");
+    load_id("__class__");
+    for (const IdInfo& id : m_scope->ids)
+        if (id.flags & k_id_param) {
+            load_id(std::string(id.name));
+            return;
+        }
+    error("super() can't find self", super_call.pos);
+}
+
+void CodeGen::compile_call_args(const std::vector<Argument>& args, bool is_method, std::uint32_t n_extra_pos) {
+    std::uint32_t n_pos = n_extra_pos;
+    std::uint32_t n_kw = 0;
+    std::uint32_t star_flags = 0;
+    std::uint64_t star_bits = 0;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const Argument& a = args[i];
+        switch (a.kind) {
+        case Argument::Kind::star:
+            if (star_flags & k_star_double)
+                error("* arg after **", a.pos);
+            if (i + 1 >= m_options.small_int_bits)
+                error("too many args", a.pos);
+            star_flags |= k_star_single;
+            star_bits |= std::uint64_t(1) << i;
+            compile_expr(*a.value);
+            ++n_pos;
+            break;
+        case Argument::Kind::double_star:
+            star_flags |= k_star_double;
+            em().load_null();
+            compile_expr(*a.value);
+            ++n_kw;
+            break;
+        case Argument::Kind::keyword:
+            if (!a.keyword || a.keyword->kind != ExprKind::name)
+                error("LHS of keyword arg must be an id", a.pos);
+            em().load_const_string(a.keyword->as<Name>().id);
+            compile_expr(*a.value);
+            ++n_kw;
+            break;
+        case Argument::Kind::positional:
+            if (!is_unchecked_positional(a)) {
+                if (star_flags & k_star_double)
+                    error("positional arg after **", a.value->pos);
+                if (n_kw > 0)
+                    error("positional arg after keyword arg", a.value->pos);
+            }
+            compile_expr(*a.value);
+            ++n_pos;
+            break;
+        }
+    }
+    if (star_flags != 0)
+        em().load_const_int(std::int64_t(star_bits));
+    if (is_method)
+        em().call_method(n_pos, n_kw, star_flags != 0);
+    else
+        em().call_function(n_pos, n_kw, star_flags != 0);
+}
+
+} // namespace mpyship::compiler

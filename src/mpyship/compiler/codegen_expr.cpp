@@ -1,0 +1,336 @@
+// Expressions: constants, names, attributes, subscripts and slices, operators, comparisons, conditional
+// expressions, walrus, displays, yield/await, and conditional jumps (`compile_condition`) that fold
+// constant tests and and/or/not chains into jumps.
+#include "mpyship/compiler/codegen.h"
+
+#include "mpyship/compiler/constant_value.h"
+
+namespace mpyship::compiler {
+
+namespace {
+
+// Constants the reference keeps as parse-tree leaves (no line-number entry of their own).
+bool is_leaf_constant(const ConstValue& v, unsigned small_int_bits) {
+    if (const auto* i = std::get_if<BigInt>(&v.value)) {
+        const auto small = i->to_int64();
+        return small.has_value() && fits_small_int(*small, small_int_bits);
+    }
+    if (const auto* s = std::get_if<StrValue>(&v.value))
+        return s->interned;
+    return std::holds_alternative<NoneValue>(v.value) || std::holds_alternative<bool>(v.value) ||
+           std::holds_alternative<EllipsisValue>(v.value);
+}
+
+BinaryOp binary_op_of(BinOpKind k) {
+    switch (k) {
+    case BinOpKind::bit_or: return BinaryOp::or_;
+    case BinOpKind::bit_xor: return BinaryOp::xor_;
+    case BinOpKind::bit_and: return BinaryOp::and_;
+    case BinOpKind::lshift: return BinaryOp::lshift;
+    case BinOpKind::rshift: return BinaryOp::rshift;
+    case BinOpKind::add: return BinaryOp::add;
+    case BinOpKind::sub: return BinaryOp::subtract;
+    case BinOpKind::mul: return BinaryOp::multiply;
+    case BinOpKind::matmul: return BinaryOp::mat_multiply;
+    case BinOpKind::div: return BinaryOp::true_divide;
+    case BinOpKind::mod: return BinaryOp::modulo;
+    case BinOpKind::floordiv: return BinaryOp::floor_divide;
+    case BinOpKind::pow: return BinaryOp::power;
+    }
+    return BinaryOp::add;
+}
+
+BinaryOp compare_op_of(CompareKind k) {
+    switch (k) {
+    case CompareKind::less: return BinaryOp::less;
+    case CompareKind::more: return BinaryOp::more;
+    case CompareKind::equal: return BinaryOp::equal;
+    case CompareKind::less_equal: return BinaryOp::less_equal;
+    case CompareKind::more_equal: return BinaryOp::more_equal;
+    case CompareKind::not_equal: return BinaryOp::not_equal;
+    case CompareKind::in: return BinaryOp::in;
+    case CompareKind::not_in: return BinaryOp::not_in;
+    case CompareKind::is: return BinaryOp::is;
+    case CompareKind::is_not: return BinaryOp::is_not;
+    }
+    return BinaryOp::equal;
+}
+
+} // namespace
+
+void CodeGen::compile_expr(const Expr& e) {
+    switch (e.kind) {
+    case ExprKind::constant: {
+        const auto& value = e.as<Constant>().value;
+        if (!is_leaf_constant(value, m_options.small_int_bits))
+            set_line(e.pos);
+        compile_constant(value);
+        return;
+    }
+    case ExprKind::name: compile_name(e.as<Name>()); return;
+    default: break;
+    }
+    set_line(e.pos);
+    switch (e.kind) {
+    case ExprKind::attribute: compile_attribute(e.as<Attribute>()); break;
+    case ExprKind::subscript: compile_subscript(e.as<Subscript>()); break;
+    case ExprKind::slice: compile_slice(e.as<Slice>()); break;
+    case ExprKind::call: compile_call(e.as<Call>()); break;
+    case ExprKind::bin_op: compile_bin_op(e.as<BinOp>()); break;
+    case ExprKind::unary_op: compile_unary_op(e.as<UnaryOp>()); break;
+    case ExprKind::bool_op: compile_bool_op(e.as<BoolOp>()); break;
+    case ExprKind::compare: compile_compare(e.as<Compare>()); break;
+    case ExprKind::if_exp: compile_if_exp(e.as<IfExp>()); break;
+    case ExprKind::lambda: compile_lambda(e.as<Lambda>()); break;
+    case ExprKind::named_expr: compile_named_expr(e.as<NamedExpr>()); break;
+    case ExprKind::tuple:
+    case ExprKind::list:
+    case ExprKind::set: compile_sequence(e.as<Sequence>()); break;
+    case ExprKind::dict: compile_dict(e.as<Dict>()); break;
+    case ExprKind::comprehension: compile_comprehension(e.as<Comprehension>()); break;
+    case ExprKind::yield: compile_yield(e.as<UnaryExpr>()); break;
+    case ExprKind::yield_from: compile_yield_from_expr(e.as<UnaryExpr>()); break;
+    case ExprKind::await: compile_await(e.as<UnaryExpr>()); break;
+    case ExprKind::starred: error("*x must be assignment target", e.pos);
+    default: break;
+    }
+}
+
+void CodeGen::compile_constant(const ConstValue& v) {
+    if (std::holds_alternative<NoneValue>(v.value))
+        em().load_const_none();
+    else if (const bool* b = std::get_if<bool>(&v.value))
+        *b ? em().load_const_true() : em().load_const_false();
+    else if (std::holds_alternative<EllipsisValue>(v.value))
+        em().load_const_ellipsis();
+    else if (const auto* s = std::get_if<StrValue>(&v.value); s != nullptr && s->interned)
+        em().load_const_string(s->bytes);
+    else if (is_leaf_constant(v, m_options.small_int_bits))
+        em().load_const_small_int(*std::get<BigInt>(v.value).to_int64());
+    else
+        em().load_const_obj(to_mpy_constant(v));
+}
+
+void CodeGen::compile_name(const Name& n) { load_id(n.id); }
+
+void CodeGen::compile_attribute(const Attribute& a) {
+    compile_expr(*a.value);
+    em().load_attr(a.attr);
+}
+
+void CodeGen::compile_subscript(const Subscript& s) {
+    compile_expr(*s.value);
+    compile_expr(*s.index);
+    em().load_subscr();
+}
+
+void CodeGen::compile_slice(const Slice& s) {
+    if (s.lower)
+        compile_expr(*s.lower);
+    else
+        em().load_const_none();
+    if (!s.upper && !s.has_step_colon) {
+        em().load_const_none();
+        em().build_slice(2);
+        return;
+    }
+    if (s.upper)
+        compile_expr(*s.upper);
+    else
+        em().load_const_none();
+    if (s.step) {
+        compile_expr(*s.step);
+        em().build_slice(3);
+    } else {
+        em().build_slice(2);
+    }
+}
+
+void CodeGen::compile_bin_op(const BinOp& b) {
+    compile_expr(*b.left);
+    compile_expr(*b.right);
+    em().binary_op(binary_op_of(b.op));
+}
+
+void CodeGen::compile_unary_op(const UnaryOp& u) {
+    compile_expr(*u.operand);
+    switch (u.op) {
+    case UnaryOpKind::positive: em().unary_op(UnaryOpCode::positive); break;
+    case UnaryOpKind::negative: em().unary_op(UnaryOpCode::negative); break;
+    case UnaryOpKind::invert: em().unary_op(UnaryOpCode::invert); break;
+    case UnaryOpKind::not_: em().unary_op(UnaryOpCode::not_); break;
+    }
+}
+
+void CodeGen::compile_bool_op(const BoolOp& b) {
+    const Label end = em().new_label();
+    for (std::size_t i = 0; i < b.values.size(); ++i) {
+        compile_expr(*b.values[i]);
+        if (i + 1 < b.values.size())
+            em().jump_if_or_pop(!b.is_and, end);
+    }
+    em().place_label(end);
+}
+
+void CodeGen::compile_compare(const Compare& c) {
+    compile_expr(*c.left);
+    const std::size_t n = c.ops.size();
+    const bool multi = n > 1;
+    const Label fail = multi ? em().new_label() : 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        compile_expr(*c.comparators[i]);
+        const bool more = i + 1 < n;
+        if (more) {
+            em().dup_top();
+            em().rot_three();
+        }
+        em().binary_op(compare_op_of(c.ops[i]));
+        if (more)
+            em().jump_if_or_pop(false, fail);
+    }
+    if (!multi)
+        return;
+    const Label end = em().new_label();
+    em().jump(end);
+    em().place_label(fail);
+    em().adjust_stack(1);
+    em().rot_two();
+    em().pop_top();
+    em().place_label(end);
+}
+
+void CodeGen::compile_if_exp(const IfExp& e) {
+    const Label fail = em().new_label();
+    const Label end = em().new_label();
+    compile_condition(*e.test, false, fail);
+    compile_expr(*e.body);
+    em().jump(end);
+    em().place_label(fail);
+    em().adjust_stack(-1);
+    compile_expr(*e.orelse);
+    em().place_label(end);
+}
+
+void CodeGen::compile_named_expr(const NamedExpr& e) {
+    if (e.target->kind != ExprKind::name)
+        error("can't assign to expression", e.target->pos);
+    compile_expr(*e.value);
+    em().dup_top();
+    const std::string& target = e.target->as<Name>().id;
+    if (scope_pass() && is_comp_like(m_scope->kind)) {
+        ScopeInfo& parent = *m_scope->parent;
+        if (declare_modification(parent, target).kind == IdKind::global_explicit) {
+            m_scope->find_or_add(target, IdKind::global_explicit);
+        } else {
+            IdInfo& id = m_scope->find_or_add(target, IdKind::undecided);
+            const bool is_global = parent.parent == nullptr;
+            if (!is_global && id.kind == IdKind::global_implicit)
+                id.kind = IdKind::undecided;
+            if (is_global)
+                declare_global(id, e.target->pos);
+            else
+                declare_nonlocal(id, e.target->pos);
+        }
+    }
+    store_id(target);
+}
+
+void CodeGen::compile_sequence(const Sequence& s) {
+    for (const ExprPtr& elt : s.elts)
+        compile_expr(*elt);
+    const auto n = std::uint32_t(s.elts.size());
+    if (s.kind == ExprKind::tuple)
+        em().build_tuple(n);
+    else if (s.kind == ExprKind::list)
+        em().build_list(n);
+    else
+        em().build_set(n);
+}
+
+void CodeGen::compile_dict(const Dict& d) {
+    em().build_map(std::uint32_t(d.keys.size()));
+    for (std::size_t i = 0; i < d.keys.size(); ++i) {
+        if (!d.values[i]) {
+            compile_expr(*d.keys[i]);
+            error("expecting key:value for dict", d.pos);
+        }
+        set_line(d.keys[i]->pos);
+        compile_expr(*d.values[i]);
+        compile_expr(*d.keys[i]);
+        em().store_map();
+    }
+}
+
+void CodeGen::compile_yield(const UnaryExpr& e) {
+    if (m_scope->kind != ScopeKind::function && m_scope->kind != ScopeKind::lambda)
+        error("'yield' outside function", e.pos);
+    if (e.value)
+        compile_expr(*e.value);
+    else
+        em().load_const_none();
+    em().yield_value();
+    m_generator_seen[m_scope_id] = true;
+}
+
+void CodeGen::compile_yield_from_expr(const UnaryExpr& e) {
+    if (m_scope->kind != ScopeKind::function && m_scope->kind != ScopeKind::lambda)
+        error("'yield' outside function", e.pos);
+    if (m_options.target == Target::circuitpython && m_async[m_scope_id])
+        error("'yield from' inside async function", e.pos);
+    compile_expr(*e.value);
+    emit_yield_from();
+}
+
+void CodeGen::emit_yield_from() {
+    em().get_iter(false);
+    em().load_const_none();
+    em().yield_from();
+    m_generator_seen[m_scope_id] = true;
+}
+
+void CodeGen::compile_await(const UnaryExpr& e) {
+    if (m_scope->kind != ScopeKind::function && m_scope->kind != ScopeKind::lambda)
+        error("'await' outside function", e.pos);
+    compile_expr(*e.value);
+    if (m_options.target == Target::circuitpython) {
+        em().load_method("__await__");
+        em().call_method(0, 0, false);
+        em().load_const_none();
+        em().yield_from();
+        m_generator_seen[m_scope_id] = true;
+        return;
+    }
+    emit_yield_from();
+}
+
+void CodeGen::compile_condition(const Expr& e, bool jump_if, Label label) {
+    if (e.kind == ExprKind::constant || (e.kind == ExprKind::tuple && e.as<Sequence>().elts.empty())) {
+        const bool truth = e.kind == ExprKind::constant && e.as<Constant>().value.truthiness();
+        if (truth == jump_if)
+            em().jump(label);
+        return;
+    }
+    if (e.kind == ExprKind::bool_op) {
+        const auto& b = e.as<BoolOp>();
+        // `or` jumping when false, and `and` jumping when true, need a label past the chain.
+        if (b.is_and == jump_if) {
+            const Label skip = em().new_label();
+            for (std::size_t i = 0; i + 1 < b.values.size(); ++i)
+                compile_condition(*b.values[i], !jump_if, skip);
+            compile_condition(*b.values.back(), jump_if, label);
+            em().place_label(skip);
+        } else {
+            for (const ExprPtr& v : b.values)
+                compile_condition(*v, jump_if, label);
+        }
+        return;
+    }
+    if (e.kind == ExprKind::unary_op && e.as<UnaryOp>().op == UnaryOpKind::not_) {
+        compile_condition(*e.as<UnaryOp>().operand, !jump_if, label);
+        return;
+    }
+    compile_expr(e);
+    em().pop_jump_if(jump_if, label);
+}
+
+} // namespace mpyship::compiler

@@ -1,0 +1,189 @@
+// Function, lambda and class definitions in their parent scope: decorators (incl. the built-in
+// @micropython.* ones), default and keyword-only default arguments, closures (MAKE_CLOSURE loads the
+// cells the child needs), class creation via __build_class__; and parameter declaration in the child.
+#include "mpyship/compiler/codegen.h"
+
+namespace mpyship::compiler {
+
+namespace {
+
+// The dotted name a decorator consists of ("a.b.c"), outermost last; empty if it is not a plain chain.
+std::vector<std::string> dotted_parts(const Expr& e) {
+    if (e.kind == ExprKind::name)
+        return {e.as<Name>().id};
+    if (e.kind != ExprKind::attribute)
+        return {};
+    auto parts = dotted_parts(*e.as<Attribute>().value);
+    if (!parts.empty())
+        parts.push_back(e.as<Attribute>().attr);
+    return parts;
+}
+
+const Expr& decorator_name(const Expr& d) { return d.kind == ExprKind::call ? *d.as<Call>().func : d; }
+
+} // namespace
+
+// Returns the number of built-in decorators; others are compiled as a load chain (and call).
+bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_builtin) {
+    n_builtin = 0;
+    for (const ExprPtr& d : decorators) {
+        const Expr& name = decorator_name(*d);
+        const auto parts = dotted_parts(name);
+        if (!parts.empty() && parts[0] == "micropython") {
+            ++n_builtin;
+            if (parts.size() != 2)
+                error("invalid micropython decorator", name.pos);
+            const std::string& attr = parts[1];
+            if (attr == "native" || attr == "viper" || attr == "asm_thumb" || attr == "asm_xtensa" ||
+                attr == "asm_rv32")
+                error("invalid arch", name.pos);
+            if (attr != "bytecode")
+                error("invalid micropython decorator", name.pos);
+            continue;
+        }
+        if (parts.empty()) {
+            compile_expr(*d);
+            continue;
+        }
+        load_id(parts[0]);
+        for (std::size_t i = 1; i < parts.size(); ++i)
+            em().load_attr(parts[i]);
+        if (d->kind == ExprKind::call) {
+            set_line(d->pos);
+            compile_call_args(d->as<Call>().args, false, 0);
+        }
+    }
+    return true;
+}
+
+void CodeGen::compile_function_def(const FunctionDef& def) {
+    std::size_t n_builtin = 0;
+    compile_decorators(def.decorators, n_builtin);
+    ScopeId child = 0;
+    if (scope_pass()) {
+        child = new_scope(ScopeKind::function, &def, def.name);
+        m_async[child] = def.is_async;
+    } else {
+        child = m_node_scope.at(&def);
+    }
+    compile_defaults_and_make(child, def.params);
+    for (std::size_t i = n_builtin; i < def.decorators.size(); ++i)
+        em().call_function(1, 0, false);
+    store_id(def.name);
+}
+
+void CodeGen::compile_lambda(const Lambda& lambda) {
+    const ScopeId child = scope_pass() ? new_scope(ScopeKind::lambda, &lambda, "<lambda>") : m_node_scope.at(&lambda);
+    compile_defaults_and_make(child, lambda.params);
+}
+
+void CodeGen::compile_class_def(const ClassDef& cls) {
+    std::size_t n_builtin = 0;
+    compile_decorators(cls.decorators, n_builtin);
+    const ScopeId child = scope_pass() ? new_scope(ScopeKind::class_, &cls, cls.name) : m_node_scope.at(&cls);
+    em().load_build_class();
+    make_function(child, 0, 0);
+    em().load_const_string(cls.name);
+    compile_call_args(cls.bases, false, 2);
+    for (std::size_t i = n_builtin; i < cls.decorators.size(); ++i)
+        em().call_function(1, 0, false);
+    store_id(cls.name);
+}
+
+void CodeGen::compile_defaults_and_make(ScopeId child, const ParamList& params) {
+    DefaultsState st;
+    for (const Param& p : params)
+        compile_default(p, st);
+    if (st.n_default > 0 && st.n_dict == 0) {
+        em().build_tuple(st.n_default);
+        em().load_null();
+    }
+    make_function(child, st.n_default, st.n_dict);
+}
+
+void CodeGen::compile_default(const Param& p, DefaultsState& st) {
+    if (p.kind == Param::Kind::star) {
+        st.have_star = true;
+        return;
+    }
+    if (p.kind == Param::Kind::double_star)
+        return;
+    if (!p.default_value) {
+        if (!st.have_star && st.n_default != 0)
+            error("non-default argument follows default argument", p.pos);
+        return;
+    }
+    if (!st.have_star) {
+        ++st.n_default;
+        compile_expr(*p.default_value);
+        return;
+    }
+    if (++st.n_dict == 1) {
+        if (st.n_default > 0)
+            em().build_tuple(st.n_default);
+        else
+            em().load_null();
+        em().build_map(0);
+    }
+    compile_expr(*p.default_value);
+    em().load_const_string(p.name);
+    em().store_map();
+}
+
+void CodeGen::make_function(ScopeId child, std::uint32_t n_pos_defaults, std::uint32_t n_kw_defaults) {
+    ScopeInfo& c = *m_scopes[child];
+    if (n_kw_defaults > 0)
+        c.scope_flags |= mpy::k_scope_defkwargs;
+    c.n_def_pos_args = n_pos_defaults;
+    std::uint32_t n_free = 0;
+    if (m_scope->kind != ScopeKind::module) {
+        for (const IdInfo& outer : m_scope->ids) {
+            if (outer.kind != IdKind::cell && outer.kind != IdKind::free)
+                continue;
+            for (const IdInfo& inner : c.ids)
+                if (inner.kind == IdKind::free && inner.name == outer.name) {
+                    em().load_fast(outer.local_num);
+                    ++n_free;
+                }
+        }
+    }
+    const bool has_defaults = n_pos_defaults > 0 || n_kw_defaults > 0;
+    if (n_free == 0)
+        em().make_function(child, has_defaults);
+    else
+        em().make_closure(child, n_free, has_defaults);
+}
+
+void CodeGen::declare_params(const ParamList& params) {
+    bool have_star = false;
+    for (const Param& p : params)
+        declare_param(p, have_star);
+}
+
+void CodeGen::declare_param(const Param& p, bool& have_star) {
+    if (m_scope->scope_flags & mpy::k_scope_varkeywords)
+        error("invalid syntax", p.pos);
+    std::uint8_t flags = k_id_param;
+    if (p.kind == Param::Kind::normal) {
+        ++(have_star ? m_scope->n_kwonly_args : m_scope->n_pos_args);
+    } else if (p.kind == Param::Kind::star) {
+        if (have_star)
+            error("invalid syntax", p.pos);
+        have_star = true;
+        flags |= k_id_star_param;
+        if (!p.name.empty())
+            m_scope->scope_flags |= mpy::k_scope_varargs;
+    } else {
+        flags |= k_id_dbl_star_param;
+        m_scope->scope_flags |= mpy::k_scope_varkeywords;
+    }
+    if (p.name.empty())
+        return;
+    IdInfo& id = m_scope->find_or_add(p.name, IdKind::undecided);
+    if (id.kind != IdKind::undecided)
+        error("argument name reused", p.pos);
+    id.kind = IdKind::local;
+    id.flags = flags;
+}
+
+} // namespace mpyship::compiler
