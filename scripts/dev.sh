@@ -76,7 +76,7 @@ run_fuzzers() {
   echo "== building libFuzzer targets with clang-19 (build-fuzz/)"
   CC=clang-19 CXX=clang++-19 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DMPYSHIP_FUZZ=ON -DMPYSHIP_WERROR=ON >/dev/null
-  cmake --build build-fuzz -j "$jobs"
+  cmake --build build-fuzz -j "$jobs" --target fuzz_targets
   for target in build-fuzz/tests/fuzz/*_fuzz; do
     local name work
     name=$(basename "$target")
