@@ -39,9 +39,11 @@ build_main() {
 run_example() {
   install_missing "${build_packages[@]}"
   build_main
-  local sample=examples/circuitpython-blink/sample/blink.mpy
-  echo "== mpyship inspect $sample"
-  ./build/src/mpyship/mpyship inspect "$sample"
+  local project=examples/circuitpython-blink
+  echo "== mpyship build $project"
+  ./build/src/mpyship/mpyship build "$project"
+  echo "== mpyship verify $project/build"
+  ./build/src/mpyship/mpyship verify "$project/build"
 }
 
 # Runs ctest in a build dir and adds its counts to the totals.

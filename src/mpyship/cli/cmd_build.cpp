@@ -40,7 +40,7 @@ void print_report(const build::BuildReport& r, const build::ProjectConfig& c) {
                n.copied, n.failed, n.removed);
     for (const auto& f : r.failures)
         fmt::print("failed: {}\n", f.path);
-    fmt::print("manifest: {} ({} files, version {}{})\n", (c.out / build::k_manifest_file).string(), r.manifest_files,
+    fmt::print("manifest: {} ({} files, version {}{})\n", (c.out_dir() / build::k_manifest_file).lexically_normal().string(), r.manifest_files,
                r.version, r.manifest_written ? "" : ", unchanged");
     if (!r.ok)
         fmt::print(stderr, "build failed: {}\n",
