@@ -2,46 +2,88 @@
 
 #include "mpyship/util/file_io.h"
 
-#include <nlohmann/json.hpp>
+#include <charconv>
+#include <string_view>
+#include <vector>
 
 namespace mpyship::build {
+namespace {
 
-std::filesystem::path cache_path(const std::filesystem::path& out_dir) { return out_dir / ".mpyship" / "cache.json"; }
+constexpr std::string_view k_magic = "mpyship-build-cache 1";
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+    std::vector<std::string_view> fields;
+    for (std::size_t start = 0;;) {
+        std::size_t tab = line.find('\t', start);
+        fields.push_back(line.substr(start, tab == line.npos ? line.npos : tab - start));
+        if (tab == line.npos)
+            return fields;
+        start = tab + 1;
+    }
+}
+
+template <typename T> bool parse_number(std::string_view s, T& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && end == s.data() + s.size();
+}
+
+// path, size, mtime_ns, inode, key, output, out_sha256, out_size
+bool parse_entry(std::string_view line, BuildCache& cache) {
+    auto f = split_tabs(line);
+    if (f.size() != 8)
+        return false;
+    CacheEntry e;
+    e.key = f[4];
+    e.out_rel = f[5];
+    e.out_sha256 = f[6];
+    if (!parse_number(f[1], e.source_size) || !parse_number(f[2], e.source_mtime_ns) ||
+        !parse_number(f[3], e.source_inode) || !parse_number(f[7], e.out_size))
+        return false;
+    cache.entries.emplace(std::string(f[0]), std::move(e));
+    return true;
+}
+
+} // namespace
+
+std::filesystem::path cache_path(const std::filesystem::path& out_dir) { return out_dir / ".mpyship" / "cache.tsv"; }
 
 BuildCache load_cache(const std::filesystem::path& out_dir) {
     BuildCache cache;
     auto bytes = read_file(cache_path(out_dir));
     if (!bytes)
         return cache;
-    auto j = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
-    if (j.is_discarded() || !j.is_object())
-        return cache;
-    try {
-        cache.settings = j.at("settings").get<std::string>();
-        for (const auto& [path, e] : j.at("entries").items())
-            cache.entries[path] = CacheEntry{e.at("size").get<std::uint64_t>(),   e.at("mtime_ns").get<std::int64_t>(),
-                                             e.at("inode").get<std::uint64_t>(),  e.at("key").get<std::string>(),
-                                             e.at("output").get<std::string>(),   e.at("out_sha256").get<std::string>(),
-                                             e.at("out_size").get<std::uint64_t>()};
-    } catch (const nlohmann::json::exception&) {
-        return BuildCache{};
+    std::string_view text(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    std::vector<std::string_view> lines;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t nl = text.find('\n', start);
+        if (nl == text.npos)
+            return BuildCache{}; // truncated: start over
+        lines.push_back(text.substr(start, nl - start));
+        start = nl + 1;
     }
+    if (lines.size() < 3 || lines[0] != k_magic)
+        return BuildCache{};
+    cache.settings = lines[1];
+    cache.manifest = lines[2];
+    for (std::size_t i = 3; i < lines.size(); ++i)
+        if (!parse_entry(lines[i], cache))
+            return BuildCache{};
     return cache;
 }
 
 Result<void> save_cache(const std::filesystem::path& out_dir, const BuildCache& cache) {
-    nlohmann::ordered_json j;
-    j["settings"] = cache.settings;
-    nlohmann::ordered_json entries = nlohmann::ordered_json::object();
-    for (const auto& [path, e] : cache.entries)
-        entries[path] = {{"size", e.source_size}, {"mtime_ns", e.source_mtime_ns}, {"inode", e.source_inode},
-                         {"key", e.key},          {"output", e.out_rel},          {"out_sha256", e.out_sha256},
-                         {"out_size", e.out_size}};
-    j["entries"] = entries;
+    std::string text = std::string(k_magic) + "\n" + cache.settings + "\n" + cache.manifest + "\n";
+    for (const auto& [path, e] : cache.entries) {
+        if (path.find_first_of("\t\n") != std::string::npos)
+            continue; // cannot be stored; such a file is simply rebuilt next time
+        text += path + "\t" + std::to_string(e.source_size) + "\t" + std::to_string(e.source_mtime_ns) + "\t" +
+                std::to_string(e.source_inode) + "\t" + e.key + "\t" + e.out_rel + "\t" + e.out_sha256 + "\t" +
+                std::to_string(e.out_size) + "\n";
+    }
     std::error_code ec;
     std::filesystem::create_directories(cache_path(out_dir).parent_path(), ec);
-    std::string text = j.dump(1) + "\n";
-    return write_file_atomic(cache_path(out_dir), std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    return write_file_atomic(cache_path(out_dir),
+                             std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
 }
 
 } // namespace mpyship::build

@@ -1,6 +1,8 @@
-// The incremental-build record kept in build/.mpyship/cache.json: for each output, the source's stat
-// data and content key, and the output's hash and size. A source whose stat data and build settings are
-// unchanged is not read again; one whose content key is unchanged is not recompiled.
+// The incremental-build record kept in build/.mpyship/cache.tsv: for each output, the source's stat data
+// and content key, and the output's hash and size; plus a fingerprint of the manifest last written. A
+// source whose stat data and build settings are unchanged is not read again; one whose content key is
+// unchanged is not recompiled; an unchanged manifest is neither re-read nor rewritten. The format is
+// tab-separated lines because a no-op rebuild reads it on every run and must stay fast.
 #pragma once
 
 #include "mpyship/util/error.h"
@@ -24,7 +26,8 @@ struct CacheEntry {
 };
 
 struct BuildCache {
-    std::string settings;                     // fingerprint of target, options and compiler version
+    std::string settings;                      // fingerprint of target, options and compiler version
+    std::string manifest;                      // fingerprint of the manifest content last written
     std::map<std::string, CacheEntry> entries; // by source path relative to src
     bool operator==(const BuildCache&) const = default;
 };

@@ -6,6 +6,7 @@
 #include "mpyship/build/source_tree.h"
 #include "mpyship/compiler/compiler.h"
 #include "mpyship/mpy/writer.h"
+#include "mpyship/util/dir_list.h"
 #include "mpyship/util/file_io.h"
 #include "mpyship/util/process.h"
 #include "mpyship/util/sha256.h"
@@ -74,6 +75,8 @@ public:
             return std::unexpected(sources.error());
         m_sources = std::move(*sources);
         m_old = load_cache(m_config.out_dir());
+        if (auto scanned = scan_outputs(); !scanned)
+            return std::unexpected(scanned.error());
         m_settings = settings_fingerprint();
         std::vector<JobResult> results(m_sources.size());
         std::size_t done = 0;
@@ -107,9 +110,30 @@ private:
         return it == m_old.entries.end() || it->second.out_rel != f.out_rel ? nullptr : &it->second;
     }
 
-    bool output_intact(const CacheEntry& e) const {
-        auto st = stat_file(output_path(e.out_rel));
-        return st && st->size == e.out_size;
+    // Outputs are checked by presence (from one walk of build/mpy), not re-hashed: `verify` checks content.
+    bool output_intact(const CacheEntry& e) const { return m_existing.contains(e.out_rel); }
+
+    // Lists what build/mpy holds now (types come from the directory listing, no stat per file).
+    Result<void> scan_outputs() { return scan_output_dir(m_config.out_dir() / "mpy", ""); }
+
+    Result<void> scan_output_dir(const fs::path& dir, const std::string& rel) {
+        std::error_code ec;
+        if (rel.empty() && !fs::exists(dir, ec))
+            return {};
+        auto entries = list_directory(dir);
+        if (!entries)
+            return std::unexpected(entries.error());
+        for (const auto& e : *entries) {
+            std::string child = rel.empty() ? e.name : rel + "/" + e.name;
+            if (e.type == EntryType::directory) {
+                m_existing_dirs.push_back(dir / e.name);
+                if (auto r = scan_output_dir(dir / e.name, child); !r)
+                    return r;
+            } else {
+                m_existing.insert(child);
+            }
+        }
+        return {};
     }
 
     JobResult build_one(const SourceFile& f) const {
@@ -186,7 +210,7 @@ private:
 
     Result<BuildReport> finish(std::vector<JobResult>& results) {
         BuildReport report;
-        BuildCache cache{m_settings, {}};
+        BuildCache cache{m_settings, {}, {}};
         for (std::size_t i = 0; i < results.size(); ++i) {
             JobResult& r = results[i];
             if (r.io_error)
@@ -230,34 +254,32 @@ private:
     }
 
     // Deletes every file under build/mpy that this build did not produce; returns how many.
-    Result<std::size_t> remove_stale(const BuildCache& cache) const {
+    Result<std::size_t> remove_stale(const BuildCache& cache) {
         std::set<std::string> keep;
         for (const auto& [rel, e] : cache.entries)
             keep.insert(e.out_rel);
-        fs::path root = m_config.out_dir() / "mpy";
+        std::size_t removed = 0;
         std::error_code ec;
-        if (!fs::exists(root, ec))
-            return std::size_t{0};
-        std::vector<fs::path> stale, dirs;
-        for (fs::recursive_directory_iterator it(root, ec), end; !ec && it != end; it.increment(ec)) {
-            if (it->is_directory(ec) && !it->is_symlink(ec))
-                dirs.push_back(it->path());
-            else if (!keep.contains(it->path().lexically_relative(root).generic_string()))
-                stale.push_back(it->path());
-        }
-        if (ec)
-            return fail("cannot read folder: " + ec.message(), root.string());
-        for (const auto& p : stale)
+        for (const auto& rel : m_existing) {
+            if (keep.contains(rel))
+                continue;
+            fs::path p = m_config.out_dir() / "mpy" / rel;
             if (!fs::remove(p, ec) || ec)
                 return fail("cannot remove stale output: " + ec.message(), p.string());
-        std::sort(dirs.rbegin(), dirs.rend()); // deepest first
-        for (const auto& d : dirs)
+            ++removed;
+        }
+        if (removed == 0)
+            return removed;
+        std::sort(m_existing_dirs.rbegin(), m_existing_dirs.rend()); // deepest first
+        for (const auto& d : m_existing_dirs)
             if (fs::is_empty(d, ec))
                 fs::remove(d, ec);
-        return stale.size();
+        return removed;
     }
 
-    Result<void> write_manifest(const BuildCache& cache, BuildReport& report) const {
+    // Writes build/manifest.json unless its content is what the cache says was last written (then a no-op
+    // rebuild neither reads nor rewrites it, and its timestamp stays).
+    Result<void> write_manifest(BuildCache& cache, BuildReport& report) const {
         Manifest m;
         m.version = report.version;
         m.target = std::string(target_name(m_config.target));
@@ -270,34 +292,36 @@ private:
         auto epoch = build_epoch();
         if (!epoch)
             return std::unexpected(epoch.error());
-        m.build_timestamp = iso8601_utc(*epoch);
+        if (std::getenv("SOURCE_DATE_EPOCH"))
+            m.build_timestamp = iso8601_utc(*epoch);
+        std::string fingerprint = sha256_hex(std::span(reinterpret_cast<const std::uint8_t*>(manifest_to_json(m).data()), 0)) ;
+        (void)fingerprint;
         fs::path path = m_config.out_dir() / k_manifest_file;
-        if (unchanged(path, m))
+        std::error_code ec;
+        cache.manifest = manifest_fingerprint(m);
+        if (cache.manifest == m_old.manifest && fs::is_regular_file(path, ec))
             return {};
+        m.build_timestamp = iso8601_utc(*epoch);
         std::string text = manifest_to_json(m);
         report.manifest_written = true;
         return write_file_atomic(path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
     }
 
-    // A rebuild that changes nothing keeps the old manifest (and its timestamp), unless SOURCE_DATE_EPOCH
-    // asks for a specific one.
-    bool unchanged(const fs::path& path, const Manifest& m) const {
-        auto bytes = read_file(path);
-        if (!bytes)
-            return false;
-        auto old = manifest_from_json(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()),
-                                      path.string());
-        if (!old)
-            return false;
-        bool same_time = std::getenv("SOURCE_DATE_EPOCH") == nullptr || old->build_timestamp == m.build_timestamp;
-        return same_time && old->files == m.files && old->version == m.version && old->target == m.target &&
-               old->generator == m.generator && old->mpy_version == m.mpy_version;
+    // Hash of everything the manifest says except a timestamp that is not pinned by SOURCE_DATE_EPOCH.
+    static std::string manifest_fingerprint(const Manifest& m) {
+        Sha256 h;
+        h.update(m.version + "\n" + m.build_timestamp + "\n" + m.target + "\n" + m.mpy_version + "\n" + m.generator + "\n");
+        for (const auto& f : m.files)
+            h.update(f.path).update("\t").update(f.sha256).update("\t").update(std::to_string(f.size)).update("\n");
+        return h.hex_digest();
     }
 
     const ProjectConfig& m_config;
     const BuildOptions& m_options;
     std::vector<SourceFile> m_sources;
     BuildCache m_old;
+    std::set<std::string> m_existing;     // files in build/mpy before this build, relative paths
+    std::vector<fs::path> m_existing_dirs; // folders in build/mpy before this build
     std::string m_settings;
 };
 

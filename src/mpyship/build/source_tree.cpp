@@ -1,5 +1,6 @@
 #include "mpyship/build/source_tree.h"
 
+#include "mpyship/util/dir_list.h"
 #include "mpyship/util/glob.h"
 
 #include <algorithm>
@@ -52,46 +53,53 @@ private:
             return fail("cannot read folder: " + ec.message(), dir.string());
         if (!m_active.insert(canonical.string()).second)
             return fail("symbolic link loop", dir.string());
-        std::vector<fs::directory_entry> entries;
-        for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
-            entries.push_back(*it);
-        if (ec)
-            return fail("cannot read folder: " + ec.message(), dir.string());
-        std::sort(entries.begin(), entries.end());
-        for (const auto& e : entries)
-            if (auto r = visit(e, rel_dir); !r)
+        auto entries = list_directory(dir);
+        if (!entries)
+            return std::unexpected(entries.error());
+        for (const auto& e : *entries)
+            if (auto r = visit(dir / e.name, e, rel_dir); !r)
                 return r;
         m_active.erase(canonical.string());
         return {};
     }
 
-    Result<void> visit(const fs::directory_entry& e, const std::string& rel_dir) {
-        std::string name = e.path().filename().string();
-        std::string rel = rel_dir.empty() ? name : rel_dir + "/" + name;
-        std::error_code ec;
+    Result<void> visit(const fs::path& path, const DirEntry& e, const std::string& rel_dir) {
+        std::string rel = rel_dir.empty() ? e.name : rel_dir + "/" + e.name;
         if (excluded(rel))
             return {};
-        if (e.is_symlink(ec)) {
-            fs::path target = fs::canonical(e.path(), ec);
-            if (ec)
-                return fail("broken or looping symbolic link", e.path().string());
-            if (!is_under(target, m_src_canonical) && target != m_src_canonical)
-                return fail("symbolic link leads outside the source folder (to " + target.string() + ")",
-                            e.path().string());
+        EntryType type = e.type;
+        if (type == EntryType::symlink) {
+            auto target = follow_link(path);
+            if (!target)
+                return std::unexpected(target.error());
+            type = *target;
         }
-        if (fs::is_directory(e.path(), ec)) {
-            if (fs::weakly_canonical(e.path(), ec) == m_out_canonical)
+        if (type == EntryType::directory) {
+            std::error_code ec;
+            if (fs::weakly_canonical(path, ec) == m_out_canonical)
                 return {}; // the build output inside src is never an input
-            return walk(e.path(), rel);
+            return walk(path, rel);
         }
-        if (!fs::is_regular_file(e.path(), ec))
-            return fail("not a regular file (devices, sockets and pipes cannot be built)", e.path().string());
-        if (auto why = fat_name_problem(name); !why.empty())
-            return fail("name cannot be stored on a FAT drive: " + why, e.path().string());
+        if (type != EntryType::file)
+            return fail("not a regular file (devices, sockets and pipes cannot be built)", path.string());
+        if (auto why = fat_name_problem(e.name); !why.empty())
+            return fail("name cannot be stored on a FAT drive: " + why, path.string());
         if (!included(rel))
             return {};
-        m_files.push_back(classify(rel, e.path()));
+        m_files.push_back(classify(rel, path));
         return {};
+    }
+
+    // A link must resolve, and to somewhere inside src; returns what it points to.
+    Result<EntryType> follow_link(const fs::path& path) const {
+        std::error_code ec;
+        fs::path target = fs::canonical(path, ec);
+        if (ec)
+            return fail("broken or looping symbolic link", path.string());
+        if (!is_under(target, m_src_canonical) && target != m_src_canonical)
+            return fail("symbolic link leads outside the source folder (to " + target.string() + ")", path.string());
+        auto st = fs::status(target, ec);
+        return fs::is_directory(st) ? EntryType::directory : fs::is_regular_file(st) ? EntryType::file : EntryType::other;
     }
 
     SourceFile classify(const std::string& rel, const fs::path& abs) const {
