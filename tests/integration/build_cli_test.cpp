@@ -48,6 +48,16 @@ void make_asset_project(const fs::path& root) {
     write_text(root / "src" / "img" / "logo.bmp", std::string(300, 'x'));
 }
 
+// Modules to compile, entry points and an asset.
+void make_module_project(const fs::path& root, const std::string& target = "micropython") {
+    write_text(root / "mpyship.toml", "[project]\nversion = \"2.0\"\ntarget = \"" + target + "\"\n");
+    write_text(root / "src" / "boot.py", "print('boot')\n");
+    write_text(root / "src" / "main.py", "import app\napp.run()\n");
+    write_text(root / "src" / "app.py", "def run():\n    print('running')\n");
+    write_text(root / "src" / "lib" / "util.py", "def twice(x):\n    return 2 * x\n");
+    write_text(root / "src" / "data.json", "{}\n");
+}
+
 TEST(BuildCli, CopiesEntryPointsAndAssetsAndWritesTheManifest) {
     TempDir dir;
     make_asset_project(dir.path());
@@ -85,6 +95,55 @@ TEST(BuildCli, IncrementalCountersAfterEditAddAndDelete) {
     EXPECT_EQ(counters(removed), "0 compiled, 3 up to date, 0 copied, 0 failed, 1 removed");
     EXPECT_FALSE(fs::exists(dir.path() / "build" / "mpy" / "img"));
     EXPECT_EQ(removed["manifest_files"], 3);
+}
+
+TEST(BuildCli, CompilesModulesKeepsEntryPointsAsSource) {
+    TempDir dir;
+    make_module_project(dir.path());
+    auto j = build_json(dir.path());
+    EXPECT_EQ(j["exit_code"], 0) << j["stderr"];
+    EXPECT_EQ(counters(j), "2 compiled, 0 up to date, 3 copied, 0 failed, 0 removed");
+    auto mpy = dir.path() / "build" / "mpy";
+    EXPECT_TRUE(fs::exists(mpy / "boot.py"));
+    EXPECT_TRUE(fs::exists(mpy / "main.py"));
+    EXPECT_FALSE(fs::exists(mpy / "app.py"));
+    auto app = read_bytes(mpy / "app.mpy");
+    ASSERT_GT(app.size(), 4u);
+    EXPECT_EQ(app[0], 'M');
+    auto inspect = mpyship({"inspect", (mpy / "lib" / "util.mpy").string()});
+    EXPECT_NE(inspect.out.find("0: 'lib/util.py'"), std::string::npos) << inspect.out; // name relative to src
+
+    // Edit one module: exactly one recompiled. Touch without change: nothing recompiled.
+    write_text(dir.path() / "src" / "app.py", "def run():\n    print('running fast')\n");
+    EXPECT_EQ(counters(build_json(dir.path())), "1 compiled, 4 up to date, 0 copied, 0 failed, 0 removed");
+    write_text(dir.path() / "src" / "lib" / "util.py", "def twice(x):\n    return 2 * x\n");
+    EXPECT_EQ(counters(build_json(dir.path())), "0 compiled, 5 up to date, 0 copied, 0 failed, 0 removed");
+    fs::remove(dir.path() / "src" / "lib" / "util.py");
+    EXPECT_EQ(counters(build_json(dir.path())), "0 compiled, 4 up to date, 0 copied, 0 failed, 1 removed");
+    EXPECT_FALSE(fs::exists(mpy / "lib"));
+}
+
+TEST(BuildCli, TargetDecidesTheHeaderAndEntryPoints) {
+    TempDir dir;
+    make_module_project(dir.path(), "circuitpython");
+    write_text(dir.path() / "src" / "code.py", "import app\n");
+    auto j = build_json(dir.path());
+    EXPECT_EQ(j["target"], "circuitpython");
+    EXPECT_EQ(read_bytes(dir.path() / "build" / "mpy" / "app.mpy")[0], 'C');
+    EXPECT_TRUE(fs::exists(dir.path() / "build" / "mpy" / "code.py"));
+}
+
+TEST(BuildCli, StrictFailsOnAnyErrorOtherwiseOneCompiledModuleIsEnough) {
+    TempDir dir;
+    make_module_project(dir.path());
+    write_text(dir.path() / "src" / "broken.py", "def f(:\n    pass\n");
+    auto j = build_json(dir.path());
+    EXPECT_EQ(j["exit_code"], 0);
+    EXPECT_EQ(counters(j), "2 compiled, 0 up to date, 3 copied, 1 failed, 0 removed");
+    EXPECT_EQ(j["failures"][0]["path"], "src/broken.py");
+    EXPECT_EQ(j["failures"][0]["diagnostic"], "src/broken.py:1:7: error: invalid syntax\n    def f(:\n          ^\n");
+    auto strict = build_json(dir.path(), {"--strict"});
+    EXPECT_EQ(strict["exit_code"], 1);
 }
 
 TEST(BuildCli, AFailingFileIsReportedWithACaretAndLeftOut) {
@@ -157,8 +216,8 @@ TEST(BuildCli, NonUtf8SourceIsAClearError) {
 // Two builds of the same project in different folders, time zones and umasks: identical bytes.
 TEST(BuildCli, PackagesAreReproducible) {
     TempDir a, b;
-    make_asset_project(a.path());
-    make_asset_project(b.path());
+    make_module_project(a.path());
+    make_module_project(b.path());
     auto run = [](const fs::path& project, const char* tz, mode_t mask) {
         setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
         setenv("TZ", tz, 1);
@@ -173,10 +232,20 @@ TEST(BuildCli, PackagesAreReproducible) {
     run(b.path(), "Pacific/Auckland", 077);
     for (const char* f : {"manifest.json", "mpy-files.tar.gz", "mpy-files.zip"})
         EXPECT_EQ(read_bytes(a.path() / "build" / f), read_bytes(b.path() / "build" / f)) << f;
+    const std::string listing =
+        "manifest.json\nmpy/\nmpy/app.mpy\nmpy/boot.py\nmpy/data.json\nmpy/lib/\nmpy/lib/util.mpy\nmpy/main.py\n";
     auto list = run_program({"/usr/bin/tar", "-tzf", (a.path() / "build" / "mpy-files.tar.gz").string()});
-    EXPECT_EQ(list.out, "manifest.json\nmpy/\nmpy/code.py\nmpy/img/\nmpy/img/logo.bmp\nmpy/settings.toml\n");
+    EXPECT_EQ(list.out, listing);
     auto zip = run_program({"/usr/bin/unzip", "-Z1", (a.path() / "build" / "mpy-files.zip").string()});
-    EXPECT_EQ(zip.out, "manifest.json\nmpy/\nmpy/code.py\nmpy/img/\nmpy/img/logo.bmp\nmpy/settings.toml\n");
+    EXPECT_EQ(zip.out, listing);
+    // The manifest lists exactly the archive's files with their sizes.
+    auto manifest = nlohmann::json::parse(std::ifstream(a.path() / "build" / "manifest.json"));
+    auto verbose = run_program({"/usr/bin/tar", "-tzvf", (a.path() / "build" / "mpy-files.tar.gz").string()});
+    for (const auto& f : manifest["files"])
+        EXPECT_NE(verbose.out.find(std::to_string(f["size"].get<int>()) + " 2023-11-14 22:13 " +
+                                   f["download_path"].get<std::string>()),
+                  std::string::npos)
+            << f;
 }
 
 TEST(BuildCli, VerifyFolderArchivesAndDrive) {
