@@ -59,11 +59,15 @@ void add_build_options(CLI::App& app, BuildArgs& a) {
     app.add_flag("--json", a.json, "print the result as JSON");
 }
 
-Result<build::ProjectConfig> load_config_for(const BuildArgs& a) {
+std::optional<build::ProjectConfig> load_config_for(const BuildArgs& a) {
     auto config = build::load_project_config(a.dir);
-    if (config && !a.target.empty())
+    if (!config) {
+        fmt::print(stderr, "error: {}\n", config.error().to_string());
+        return std::nullopt;
+    }
+    if (!a.target.empty())
         config->target = *build::parse_target_name(a.target);
-    return config;
+    return *config;
 }
 
 std::optional<build::BuildReport> run_build_command(const BuildArgs& a, const build::ProjectConfig& config, int& exit_code) {
@@ -98,10 +102,8 @@ int cmd_build(std::string_view program, std::span<const std::string> args) {
     if (auto rc = parse_args(app, args))
         return *rc;
     auto config = load_config_for(a);
-    if (!config) {
-        fmt::print(stderr, "error: {}\n", config.error().to_string());
+    if (!config)
         return k_exit_failure;
-    }
     int exit_code = k_exit_ok;
     run_build_command(a, *config, exit_code);
     return exit_code;

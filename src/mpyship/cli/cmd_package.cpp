@@ -19,13 +19,10 @@ int cmd_package(std::string_view program, std::span<const std::string> args) {
     if (auto rc = parse_args(app, args))
         return *rc;
     auto config = load_config_for(a);
-    if (!config) {
-        fmt::print(stderr, "error: {}\n", config.error().to_string());
+    if (!config)
         return k_exit_failure;
-    }
-    BuildArgs quiet = a;
     int exit_code = k_exit_ok;
-    auto report = run_build_command(quiet, *config, exit_code);
+    auto report = run_build_command(a, *config, exit_code);
     if (!report || exit_code != k_exit_ok)
         return k_exit_failure;
     auto packaged = release::package_build(*config);

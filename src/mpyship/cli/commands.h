@@ -31,7 +31,8 @@ struct BuildArgs {
     bool json = false;
 };
 void add_build_options(CLI::App& app, BuildArgs& args);
-Result<build::ProjectConfig> load_config_for(const BuildArgs& args);
+// The project's config with --target applied; prints the error and returns nullopt when it cannot be read.
+std::optional<build::ProjectConfig> load_config_for(const BuildArgs& args);
 // Runs the build and prints its report; nullopt on a fatal error. Sets exit_code.
 std::optional<build::BuildReport> run_build_command(const BuildArgs& args, const build::ProjectConfig& config,
                                                     int& exit_code);
