@@ -18,6 +18,10 @@ public:
         if (!m_enabled || total == 0)
             return;
         constexpr std::size_t width = 30;
+        std::size_t percent = done * 100 / total;
+        if (m_shown && percent == m_percent && done != total)
+            return; // redraw only when the number changes: thousands of files must not mean thousands of writes
+        m_percent = percent;
         std::size_t filled = done * width / total;
         std::fprintf(stderr, "\r%s [%s%s] %zu/%zu", m_label.c_str(), std::string(filled, '#').c_str(),
                      std::string(width - filled, ' ').c_str(), done, total);
@@ -35,6 +39,7 @@ private:
     std::string m_label;
     bool m_enabled;
     bool m_shown = false;
+    std::size_t m_percent = 0;
 };
 
 } // namespace mpyship::cli
