@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The project's two entry points, used by the README and by CI:
 #   scripts/dev.sh example   install what is missing, build, run mpyship on the bundled example project
-#   scripts/dev.sh test      install what is missing, build, run every test (unit, golden, CLI, sanitizers, fuzz)
+#   scripts/dev.sh test      install what is missing, build, run every test (unit, golden, CLI, exec, sanitizers, fuzz)
 # Works on a fresh Debian 12 machine as root or through sudo. Nothing is downloaded at build time.
 set -euo pipefail
 
@@ -34,6 +34,21 @@ build_main() {
   echo "== building (build/)"
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMPYSHIP_WERROR=ON >/dev/null
   cmake --build build -j "$jobs"
+}
+
+# node + npm run the exec tests: compiled programs in the official MicroPython WebAssembly VM. Any node
+# on PATH will do (this one may come from elsewhere than Debian); otherwise Debian's.
+install_node() {
+  command -v node >/dev/null && command -v npm >/dev/null && return 0
+  install_missing nodejs npm
+}
+
+# The VM: the npm package pinned in tests/node/package-lock.json, installed into tests/node/node_modules.
+# `npm ls` checks what is there without the network, so an installed tree costs nothing.
+install_node_packages() {
+  npm ls --prefix tests/node --depth=0 >/dev/null 2>&1 && return 0
+  echo "== installing npm packages (tests/node)"
+  npm ci --prefix tests/node --no-audit --no-fund --loglevel=error >/dev/null
 }
 
 run_example() {
@@ -98,6 +113,8 @@ run_fuzzers() {
 
 run_tests() {
   install_missing "${build_packages[@]}" "${test_packages[@]}"
+  install_node
+  install_node_packages
   build_main
   run_ctest build "tests (release build)"
   run_sanitized
