@@ -1,4 +1,7 @@
 # Code-generation tests: whole programs compiled byte for byte against mpy-cross goldens.
 list(APPEND MPYSHIP_COMPILER_TESTS
   compiler/compile_corpus_test.cpp
+  compiler/codegen_snapshot_test.cpp
+  compiler/float_parse_test.cpp
+  compiler/float_repr_test.cpp
 )

@@ -57,13 +57,21 @@ TEST(ConstFold, FloatsAndLogic) {
     EXPECT_EQ(folded("1 and x"), value("x"));
     EXPECT_EQ(folded("math.pi"), value("3.1415926535897931"));
     EXPECT_EQ(folded("math.pi.real"), value("(. (. math pi) real)"));
+    EXPECT_EQ(test::dump("async def f():\n  await math.pi\n"), "(AsyncDef f () - [(Expr (Await (. math pi)))])\n");
     EXPECT_EQ(folded("(1, 'a', (), None)"), value("(1, 'a', (), None)"));
 }
 
 TEST(ConstFold, ConstNames) {
-    EXPECT_EQ(test::dump("X = const(5)\n_Y = const(X * 2)\nz = _Y + X\n"), "(Assign X 5)\n(Pass)\n(Assign z 15)\n");
-    EXPECT_EQ(test::dump("_X = const(1)\n_X = const(2)\n"), "(Pass)\n(Assign 1 (Call const 2))\n");
-    EXPECT_EQ(test::dump("T = const((1, b'x'))\ny = T\n"), "(Assign T (1, b'x'))\n(Assign y (1, b'x'))\n");
+    EXPECT_EQ(test::dump("X = const(5)\n_Y = const(X * 2)\nz = _Y + X\n"), "(Assign X 5)\n(ConstDef)\n(Assign z 15)\n");
+    EXPECT_EQ(test::dump("_X = const(1)\n_X = const(2)\n"), "(ConstDef)\n(Assign const:1 (Call const 2))\n");
+    EXPECT_EQ(test::dump("T = const((1, b'x'))\ny = T\n"), "(Assign T (1, b'x'))\n(Assign y const:(1, b'x'))\n");
+}
+
+// Substituted names are marked (codegen loads them as objects); values folded from them are not.
+TEST(ConstFold, SubstitutedNamesAreMarked) {
+    EXPECT_EQ(test::dump("A = const(True)\nx = A or y\nz = not A\n"),
+              "(Assign A True)\n(Assign x const:True)\n(Assign z False)\n");
+    EXPECT_EQ(test::dump("G = const(2)\nx = G + 1, G\n"), "(Assign G 2)\n(Assign x (3, 2))\n");
 }
 
 } // namespace

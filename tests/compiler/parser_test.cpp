@@ -58,6 +58,8 @@ TEST(Parser, Errors) {
     EXPECT_EQ(error_of("x = 1.5.real\n"), "SyntaxError: invalid syntax for number @1");
     EXPECT_EQ(error_of("x = " + std::string(256, 'a') + "\n"), "RuntimeError: name too long");
     EXPECT_EQ(error_of("X = const(y)\n"), "SyntaxError: not a constant @1");
+    EXPECT_EQ(error_of("x = f'{}'\n"), "SyntaxError: malformed f-string @1");
+    EXPECT_EQ(error_of("x = f'{}'\n", Target::circuitpython), "ok"); // the argument becomes ()
     EXPECT_EQ(error_of("x = " + std::string(5000, '(') + "\n").substr(0, 11), "MemoryError");
 }
 

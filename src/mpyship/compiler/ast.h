@@ -13,7 +13,8 @@
 //  * adjacent string literals are concatenated; `__debug__` is already True/False.
 //  * constant folding: int/float arithmetic, unary + - ~, `not`, `and`/`or` short-circuiting of
 //    constants, math.pi/e/tau/inf/nan, `X = const(v)` names, constant tuples. Folded values are Constant
-//    nodes. `X = const(v)` keeps an Assign of the Constant; `_X = const(v)` becomes Pass.
+//    nodes. `X = const(v)` keeps an Assign of the Constant; `_X = const(v)` becomes a
+//    SimpleStmt of kind const_def (the reference's line-less `pass`).
 //  * an expression statement whose value is a Constant (docstrings included) becomes Pass.
 //  * and/or chains already had constant operands removed; BoolOp always has >= 2 values.
 // Not done here (codegen's job): dead code for constant-false `if`/`while` tests (see
@@ -23,7 +24,9 @@
 // first token of the statement; for a decorated def/class the `@`; for elif the `elif`). The
 // reference only moves the line-number table forward for structured nodes: codegen should call
 // set_line(pos.line) for every node except Name, Constant that the reference keeps as a leaf (small
-// int, interned str, None/True/False/...), and Starred inside calls. Folded constants have line 0.
+// int, interned str, None/True/False/... unless from_const_name), and Starred inside calls. Folded
+// constants have line 0. Trailers also mark their own line (trailer_pos); so does an indented block
+// of two or more statements (its first statement's line).
 #pragma once
 
 #include "mpyship/compiler/big_int.h"
@@ -93,6 +96,10 @@ using ExprList = std::vector<ExprPtr>;
 
 struct Constant : Expr {
     ConstValue value;
+    // A name replaced by its const() value (pos: the name). The reference holds such a value as a
+    // constant object (LOAD_CONST_OBJ, with a line entry) unless it is a small int -- even None,
+    // True, an interned str or ().
+    bool from_const_name = false;
     Constant(SourcePos p, ConstValue v) : Expr(ExprKind::constant, p), value(std::move(v)) {}
 };
 
@@ -101,15 +108,20 @@ struct Name : Expr {
     Name(SourcePos p, std::string i) : Expr(ExprKind::name, p), id(std::move(i)) {}
 };
 
+// Attribute, Subscript and Call written as trailers (`a.x`, `a[i]`, `a(...)`) record in
+// `trailer_pos` the `.`, `[` or `(` that opens the trailer; the reference marks that line after
+// compiling `a` (not for the `.f(` of a method call). Line 0 elsewhere (decorators).
 struct Attribute : Expr {
     ExprPtr value;
     std::string attr;
+    SourcePos trailer_pos{0, 0};
     Attribute(SourcePos p, ExprPtr v, std::string a) : Expr(ExprKind::attribute, p), value(std::move(v)), attr(std::move(a)) {}
 };
 
 struct Subscript : Expr {
     ExprPtr value;
     ExprPtr index; // may be a Slice, or a Tuple containing Slices
+    SourcePos trailer_pos{0, 0};
     Subscript(SourcePos p, ExprPtr v, ExprPtr i) : Expr(ExprKind::subscript, p), value(std::move(v)), index(std::move(i)) {}
 };
 
@@ -130,6 +142,7 @@ struct Argument {
 struct Call : Expr {
     ExprPtr func;
     std::vector<Argument> args; // in source order; codegen validates the order
+    SourcePos trailer_pos{0, 0};
     Call(SourcePos p, ExprPtr f) : Expr(ExprKind::call, p), func(std::move(f)) {}
 };
 
@@ -228,6 +241,7 @@ struct UnaryExpr : Expr { // Yield (value may be null), YieldFrom, Await, Starre
 enum class StmtKind : std::uint8_t {
     expr, assign, aug_assign, ann_assign, del, pass, break_, continue_, return_, raise, global, nonlocal, assert_,
     import, import_from, if_, while_, for_, try_, with, function_def, class_def,
+    const_def, // what `_X = const(v)` leaves behind: no code and no line entry of its own (pos: the `_X`)
 };
 
 struct Stmt {

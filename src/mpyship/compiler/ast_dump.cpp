@@ -121,6 +121,7 @@ std::string dump_simple_stmt(const Stmt& s) {
     case StmtKind::del: return "(Del " + opt(s.as<ExprStmt>().value) + ')';
     case StmtKind::return_: return "(Return " + opt(s.as<ExprStmt>().value) + ')';
     case StmtKind::pass: return "(Pass)";
+    case StmtKind::const_def: return "(ConstDef)";
     case StmtKind::break_: return "(Break)";
     case StmtKind::continue_: return "(Continue)";
     case StmtKind::assign: return "(Assign" + list(s.as<Assign>().targets) + ' ' + dump_expr(*s.as<Assign>().value) + ')';
@@ -229,7 +230,10 @@ std::string dump_const(const ConstValue& v) {
 
 std::string dump_expr(const Expr& e) {
     switch (e.kind) {
-    case ExprKind::constant: return dump_const(e.as<Constant>().value);
+    case ExprKind::constant: {
+        const auto& c = e.as<Constant>();
+        return (c.from_const_name ? "const:" : "") + dump_const(c.value);
+    }
     case ExprKind::name: return e.as<Name>().id;
     case ExprKind::attribute: return "(. " + dump_expr(*e.as<Attribute>().value) + ' ' + e.as<Attribute>().attr + ')';
     case ExprKind::subscript: return "([] " + dump_expr(*e.as<Subscript>().value) + ' ' + dump_expr(*e.as<Subscript>().index) + ')';

@@ -12,4 +12,6 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   codegen_comp.cpp
   constant_value.cpp
   float_repr.cpp
+  float_parse.cpp
+  decimal_scale.cpp
 )

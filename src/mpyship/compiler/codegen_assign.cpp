@@ -9,15 +9,18 @@ void CodeGen::compile_chain(const Expr& e) {
     switch (e.kind) {
     case ExprKind::attribute:
         compile_chain(*e.as<Attribute>().value);
+        set_line(e.as<Attribute>().trailer_pos);
         em().load_attr(e.as<Attribute>().attr);
         return;
     case ExprKind::subscript:
         compile_chain(*e.as<Subscript>().value);
+        set_line(e.as<Subscript>().trailer_pos);
         compile_expr(*e.as<Subscript>().index);
         em().load_subscr();
         return;
     case ExprKind::call:
         compile_chain(*e.as<Call>().func);
+        set_line(e.as<Call>().trailer_pos);
         compile_call_args(e.as<Call>().args, false, 0);
         return;
     default:

@@ -45,6 +45,7 @@ void CodeGen::compile_call(const Call& c) {
         return;
     }
     compile_expr(*c.func);
+    set_line(c.trailer_pos);
     compile_call_args(c.args, false, 0);
 }
 

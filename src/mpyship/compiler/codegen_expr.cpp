@@ -9,12 +9,22 @@ namespace mpyship::compiler {
 
 namespace {
 
-// Constants the reference keeps as parse-tree leaves (no line-number entry of their own).
-bool is_leaf_constant(const ConstValue& v, unsigned small_int_bits) {
-    if (const auto* i = std::get_if<BigInt>(&v.value)) {
-        const auto small = i->to_int64();
-        return small.has_value() && fits_small_int(*small, small_int_bits);
-    }
+bool is_small_int(const ConstValue& v, unsigned small_int_bits) {
+    const auto* i = std::get_if<BigInt>(&v.value);
+    if (i == nullptr)
+        return false;
+    const auto small = i->to_int64();
+    return small.has_value() && fits_small_int(*small, small_int_bits);
+}
+
+// Constants the reference keeps as parse-tree leaves (no line-number entry of their own); the
+// others are constant objects, loaded with LOAD_CONST_OBJ.
+bool is_leaf_constant(const Constant& c, unsigned small_int_bits) {
+    const ConstValue& v = c.value;
+    if (is_small_int(v, small_int_bits))
+        return true;
+    if (c.from_const_name)
+        return false;
     if (const auto* s = std::get_if<StrValue>(&v.value))
         return s->interned;
     return std::holds_alternative<NoneValue>(v.value) || std::holds_alternative<bool>(v.value) ||
@@ -61,10 +71,13 @@ BinaryOp compare_op_of(CompareKind k) {
 void CodeGen::compile_expr(const Expr& e) {
     switch (e.kind) {
     case ExprKind::constant: {
-        const auto& value = e.as<Constant>().value;
-        if (!is_leaf_constant(value, m_options.small_int_bits))
+        const auto& c = e.as<Constant>();
+        if (is_leaf_constant(c, m_options.small_int_bits)) {
+            compile_constant(c.value);
+        } else {
             set_line(e.pos);
-        compile_constant(value);
+            em().load_const_obj(to_mpy_constant(c.value));
+        }
         return;
     }
     case ExprKind::name: compile_name(e.as<Name>()); return;
@@ -105,7 +118,7 @@ void CodeGen::compile_constant(const ConstValue& v) {
         em().load_const_ellipsis();
     else if (const auto* s = std::get_if<StrValue>(&v.value); s != nullptr && s->interned)
         em().load_const_string(s->bytes);
-    else if (is_leaf_constant(v, m_options.small_int_bits))
+    else if (is_small_int(v, m_options.small_int_bits))
         em().load_const_small_int(*std::get<BigInt>(v.value).to_int64());
     else
         em().load_const_obj(to_mpy_constant(v));
@@ -115,11 +128,13 @@ void CodeGen::compile_name(const Name& n) { load_id(n.id); }
 
 void CodeGen::compile_attribute(const Attribute& a) {
     compile_expr(*a.value);
+    set_line(a.trailer_pos);
     em().load_attr(a.attr);
 }
 
 void CodeGen::compile_subscript(const Subscript& s) {
     compile_expr(*s.value);
+    set_line(s.trailer_pos);
     compile_expr(*s.index);
     em().load_subscr();
 }

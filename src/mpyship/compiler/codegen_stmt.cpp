@@ -41,27 +41,38 @@ bool is_rotatable_assign(const Expr& target, const Expr& value) {
     return true;
 }
 
+// Where a statement starts: the first decorator of a decorated def/class, else its own position.
+SourcePos first_token_pos(const Stmt& s) {
+    if (s.kind == StmtKind::function_def && !s.as<FunctionDef>().decorators.empty())
+        return s.as<FunctionDef>().decorated_pos;
+    if (s.kind == StmtKind::class_def && !s.as<ClassDef>().decorators.empty())
+        return s.as<ClassDef>().decorated_pos;
+    return s.pos;
+}
+
 } // namespace
 
+// An indented block of two or more statements is a node of its own in the reference and marks the
+// line of its first token; that only shows when the first statement marks no line (a const_def).
 void CodeGen::compile_block(const StmtList& body) {
+    if (body.size() >= 2)
+        set_line(first_token_pos(*body.front()));
     for (const StmtPtr& s : body)
         compile_stmt(*s);
 }
 
 void CodeGen::compile_stmt(const Stmt& s) {
-    SourcePos line = s.pos;
-    if (s.kind == StmtKind::function_def && !s.as<FunctionDef>().decorators.empty())
-        line = s.as<FunctionDef>().decorated_pos;
-    else if (s.kind == StmtKind::class_def && !s.as<ClassDef>().decorators.empty())
-        line = s.as<ClassDef>().decorated_pos;
-    set_line(line);
+    if (s.kind == StmtKind::const_def)
+        return;
+    set_line(first_token_pos(s));
     switch (s.kind) {
     case StmtKind::expr: compile_expr_stmt(s.as<ExprStmt>()); break;
     case StmtKind::assign: compile_assign(s.as<Assign>()); break;
     case StmtKind::aug_assign: compile_aug_assign(s.as<AugAssign>()); break;
     case StmtKind::ann_assign: compile_ann_assign(s.as<AnnAssign>()); break;
     case StmtKind::del: compile_delete(*s.as<ExprStmt>().value); break;
-    case StmtKind::pass: break;
+    case StmtKind::pass:
+    case StmtKind::const_def: break;
     case StmtKind::break_:
     case StmtKind::continue_: compile_break_continue(s); break;
     case StmtKind::return_: compile_return(s.as<ExprStmt>()); break;

@@ -210,8 +210,8 @@ void Lexer::scan_interpolation(const StringPiece& piece) {
             m_fargs.pop_back();
         }
     }
-    if (m_fargs.size() == start) {
-        m_scan = Scan::malformed_fstring;
+    if (m_fargs.size() == start && m_target == Target::micropython) {
+        m_scan = Scan::malformed_fstring; // CircuitPython accepts f'{}': the argument becomes ()
     }
     m_fargs += "),";
     if (piece.tstring) {

@@ -1,16 +1,12 @@
 // Number literals. Integers: optional 0x/0o/0b prefix, a leading 0 without prefix only allows zeros.
-// Floats: decimal mantissa accumulated up to a precision limit, then scaled by a power of ten in
-// extended precision (this reproduces the reference's rounding), optional trailing 'j' for imaginary.
+// Floats: the reference's decimal conversion (float_parse.h), optional trailing 'j' for imaginary.
 #include "mpyship/compiler/number_literal.h"
 
 #include "mpyship/compiler/compile_error.h"
-
-#include <climits>
+#include "mpyship/compiler/float_parse.h"
 
 namespace mpyship::compiler {
 namespace {
-
-constexpr std::uint64_t k_mantissa_max = 0x1999999999999998ULL;
 
 std::string quoted_bytes(std::string_view s) {
     bool has_single = s.find('\'') != std::string_view::npos;
@@ -50,86 +46,6 @@ int digit_value(char c) {
     return (lower >= 'a' && lower <= 'z') ? lower - 'a' + 10 : 99;
 }
 
-long double scale_by_ten(long double value, int exponent) {
-    if (exponent == 0 || value == 0) {
-        return value;
-    }
-    bool negative = exponent < 0;
-    unsigned e = negative ? static_cast<unsigned>(-exponent) : static_cast<unsigned>(exponent);
-    long double power = 10.0L;
-    while (e != 0) {
-        if (e & 1) {
-            value = negative ? value / power : value * power;
-        }
-        e >>= 1;
-        if (e != 0) {
-            power *= power;
-        }
-    }
-    return value;
-}
-
-struct DecimalParse {
-    std::uint64_t mantissa = 0;
-    int exponent = 0;
-    std::size_t end = 0;
-    bool ok = true;
-};
-
-void accept_digit(DecimalParse& d, unsigned digit, bool in_fraction) {
-    if (d.mantissa < k_mantissa_max) {
-        d.exponent -= in_fraction ? 1 : 0;
-        d.mantissa = 10 * d.mantissa + digit;
-    } else if (!in_fraction) {
-        ++d.exponent;
-    }
-}
-
-DecimalParse parse_decimal(std::string_view s) {
-    DecimalParse d;
-    enum { intg, frac, expo } in = intg;
-    bool exp_negative = false;
-    int exp_value = 0;
-    int zeros_intg = 0;
-    int zeros_frac = 0;
-    std::size_t i = 0;
-    for (; i < s.size(); ++i) {
-        char c = s[i];
-        if (c >= '0' && c <= '9') {
-            unsigned dig = static_cast<unsigned>(c - '0');
-            if (in == expo) {
-                exp_value = exp_value < (INT_MAX / 2 - 9) / 10 ? 10 * exp_value + static_cast<int>(dig) : exp_value;
-            } else if (dig == 0 || d.mantissa >= k_mantissa_max) {
-                (in == intg ? zeros_intg : zeros_frac) += 1;
-            } else {
-                for (; zeros_intg > 0; --zeros_intg) {
-                    accept_digit(d, 0, false);
-                }
-                for (; zeros_frac > 0; --zeros_frac) {
-                    accept_digit(d, 0, true);
-                }
-                accept_digit(d, dig, in == frac);
-            }
-        } else if (in == intg && c == '.') {
-            in = frac;
-        } else if (in != expo && (c | 0x20) == 'e') {
-            in = expo;
-            if (i + 1 < s.size() && (s[i + 1] == '+' || s[i + 1] == '-')) {
-                exp_negative = s[++i] == '-';
-            }
-            if (i + 1 >= s.size()) {
-                d.ok = false;
-                return d;
-            }
-        } else {
-            break;
-        }
-    }
-    d.exponent += (exp_negative ? -exp_value : exp_value) + zeros_intg;
-    d.end = i;
-    return d;
-}
-
 } // namespace
 
 ConstValue parse_integer_literal(std::string_view text, SourcePos pos) {
@@ -153,28 +69,15 @@ ConstValue parse_integer_literal(std::string_view text, SourcePos pos) {
 }
 
 ConstValue parse_float_literal(std::string_view text, SourcePos pos) {
-    double value = 0;
-    std::size_t i = 0;
-    if (text.size() >= 3 && (text[0] | 0x20) == 'i' && (text[1] | 0x20) == 'n' && (text[2] | 0x20) == 'f') {
-        bad_number(pos); // a literal cannot start with a letter; kept for completeness
-    }
-    DecimalParse d = parse_decimal(text);
-    if (!d.ok) {
+    const std::optional<ParsedFloat> parsed = parse_decimal_float(text);
+    if (!parsed)
         bad_number(pos);
-    }
-    value = static_cast<double>(scale_by_ten(static_cast<long double>(d.mantissa), d.exponent));
-    i = d.end;
-    bool imag = false;
-    if (i < text.size() && (text[i] | 0x20) == 'j') {
-        if (i == 0) {
-            value = 1;
-        }
-        imag = true;
-        ++i;
-    }
-    if (i == 0 || i != text.size()) {
+    std::size_t end = parsed->length;
+    const bool imag = end < text.size() && (text[end] | 0x20) == 'j';
+    const double value = imag && end == 0 ? 1.0 : parsed->value; // a bare "j" means 1j
+    end += imag ? 1 : 0;
+    if (end == 0 || end != text.size())
         bad_number(pos);
-    }
     return imag ? ConstValue{ImagValue{value}} : ConstValue{value};
 }
 

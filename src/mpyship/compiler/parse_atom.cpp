@@ -11,39 +11,48 @@ ExprPtr Parser::parse_atom_expr() {
     SourcePos start = tok().pos;
     if (accept(Tok::kw_await)) {
         ExprPtr atom = parse_atom();
-        return std::make_unique<UnaryExpr>(ExprKind::await, start, parse_trailers(std::move(atom), start));
+        // The reference folds `math.pi` only without `await` in front.
+        return std::make_unique<UnaryExpr>(ExprKind::await, start, parse_trailers(std::move(atom), start, false));
     }
     ExprPtr atom = parse_atom();
     return parse_trailers(std::move(atom), start);
 }
 
-ExprPtr Parser::parse_trailers(ExprPtr atom, SourcePos start) {
+ExprPtr Parser::parse_trailers(ExprPtr atom, SourcePos start, bool fold_module_constants) {
     ExprPtr e = std::move(atom);
     int count = 0;
-    while (at(Tok::del_paren_open) || at(Tok::del_bracket_open) || at(Tok::del_period)) {
+    while (at_trailer()) {
         ++count;
+        const SourcePos trailer_pos = tok().pos;
         if (accept(Tok::del_period)) {
             std::string attr = take_name();
-            auto folded = count == 1 && !at(Tok::del_paren_open) && !at(Tok::del_bracket_open) &&
-                                  !at(Tok::del_period)
-                              ? module_constant(*e, attr)
-                              : std::nullopt;
+            const bool lone_attribute = fold_module_constants && count == 1 && !at_trailer();
+            auto folded = lone_attribute ? module_constant(*e, attr) : std::nullopt;
             if (folded) {
                 return std::make_unique<Constant>(SourcePos{0, 0}, std::move(*folded));
             }
             e = std::make_unique<Attribute>(start, std::move(e), std::move(attr));
+            e->as<Attribute>().trailer_pos = trailer_pos;
         } else if (accept(Tok::del_bracket_open)) {
             e = std::make_unique<Subscript>(start, std::move(e), parse_subscript_list());
+            e->as<Subscript>().trailer_pos = trailer_pos;
             expect(Tok::del_bracket_close);
         } else {
-            advance();
-            auto call = std::make_unique<Call>(start, std::move(e));
-            parse_arglist(call->args, Tok::del_paren_close);
-            expect(Tok::del_paren_close);
-            e = std::move(call);
+            e = parse_call_trailer(std::move(e), start, trailer_pos);
         }
     }
     return e;
+}
+
+bool Parser::at_trailer() const { return at(Tok::del_paren_open) || at(Tok::del_bracket_open) || at(Tok::del_period); }
+
+ExprPtr Parser::parse_call_trailer(ExprPtr func, SourcePos start, SourcePos trailer_pos) {
+    advance();
+    auto call = std::make_unique<Call>(start, std::move(func));
+    call->trailer_pos = trailer_pos;
+    parse_arglist(call->args, Tok::del_paren_close);
+    expect(Tok::del_paren_close);
+    return call;
 }
 
 std::optional<ConstValue> Parser::module_constant(const Expr& atom, const std::string& attr) const {
@@ -68,7 +77,9 @@ ExprPtr Parser::parse_name_atom() {
     SourcePos pos = tok().pos;
     std::string id = take_name();
     if (auto it = m_consts.find(id); it != m_consts.end()) {
-        return std::make_unique<Constant>(pos, it->second);
+        auto constant = std::make_unique<Constant>(pos, it->second);
+        constant->from_const_name = true;
+        return constant;
     }
     return std::make_unique<Name>(pos, std::move(id));
 }

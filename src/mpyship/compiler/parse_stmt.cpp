@@ -457,7 +457,7 @@ StmtPtr Parser::finish_const_assign(std::unique_ptr<Assign> assign) {
     const std::string& id = target.as<Name>().id;
     m_consts[id] = constant_of(*call.args[0].value);
     if (id[0] == '_') {
-        return std::make_unique<SimpleStmt>(StmtKind::pass, assign->pos);
+        return std::make_unique<SimpleStmt>(StmtKind::const_def, assign->pos);
     }
     assign->value = std::move(call.args[0].value);
     return assign;

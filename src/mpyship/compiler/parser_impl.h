@@ -80,7 +80,9 @@ public:
     ExprPtr parse_paren_atom();
     ExprPtr parse_bracket_atom();
     ExprPtr parse_brace_atom();
-    ExprPtr parse_trailers(ExprPtr atom, SourcePos start);
+    ExprPtr parse_trailers(ExprPtr atom, SourcePos start, bool fold_module_constants = true);
+    ExprPtr parse_call_trailer(ExprPtr func, SourcePos start, SourcePos trailer_pos);
+    bool at_trailer() const;
     ExprPtr parse_subscript_list();
     ExprPtr parse_subscript();
     void parse_arglist(std::vector<Argument>& args, Tok closer);
