@@ -22,6 +22,7 @@ int cmd_version(std::string_view, std::span<const std::string>) {
 constexpr Command k_commands[] = {
     {"build", "compile src/ into build/mpy/ and write build/manifest.json (incremental, parallel)", cmd_build},
     {"package", "build, then write reproducible build/mpy-files.tar.gz and .zip", cmd_package},
+    {"deploy", "copy the build to a board's USB drive: incremental, safe, verified (--to PATH|auto)", cmd_deploy},
     {"verify", "check a build folder, release archive or drive against the manifest", cmd_verify},
     {"init", "write a starter mpyship.toml (and a CI workflow with --ci github)", cmd_init},
     {"compile", "compile one .py file to .mpy with mpy-cross options (--target circuitpython|micropython)",

@@ -1,0 +1,199 @@
+#include "mpyship/deploy/deploy_drive.h"
+
+#include "mpyship/release/verify.h"
+#include "mpyship/deploy/drive_names.h"
+#include "mpyship/util/sha256.h"
+
+#include <set>
+
+namespace mpyship::deploy {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Records {
+    std::optional<DeployRecord> before, after;
+    std::uint64_t bytes = 0;
+};
+
+Result<build::Manifest> load_build(const fs::path& build_dir) {
+    std::error_code ec;
+    fs::path manifest = build_dir / build::k_manifest_file;
+    if (!fs::is_regular_file(manifest, ec))
+        return fail("no build found (run `mpyship build` first)", manifest.string(), ENOENT);
+    return release::load_manifest(manifest);
+}
+
+Result<void> gate(const DriveDeployOptions& o, DriveDeployReport& report) {
+    if (!report.drive.is_board_drive() && !o.force)
+        return fail("not a board drive: no boot_out.txt (CircuitPython) or pybcdc.inf (MicroPython); --force "
+                    "deploys to a plain folder",
+                    o.drive.string());
+    auto problem = compatibility_problem(report.drive, report.format);
+    if (problem && !o.force)
+        return fail("refusing to deploy: " + *problem, o.drive.string());
+    if (problem)
+        report.warnings.push_back("deploying despite: " + *problem);
+    return {};
+}
+
+Result<DeviceTree> snapshot(const fs::path& drive, const build::Manifest& manifest) {
+    auto tree = scan_drive(drive);
+    if (!tree)
+        return tree;
+    auto hashed = hash_files(
+        *tree, [&](const DeviceFile& f) { return needs_hash(manifest, f); },
+        [&](const std::string& path) { return hash_drive_file(drive, path); });
+    if (!hashed)
+        return std::unexpected(hashed.error());
+    return tree;
+}
+
+Result<std::optional<DeployRecord>> old_record(const DriveDeployOptions& o, DriveDeployReport& report) {
+    auto record = read_record(o.drive);
+    if (record || o.plan.delete_mode != DeleteMode::none)
+        return record;
+    report.warnings.push_back("ignoring the deploy record: " + record.error().to_string());
+    return std::optional<DeployRecord>{};
+}
+
+DeployRecord new_record(const build::Manifest& manifest, const DeployPlan& plan, const std::string& generator) {
+    DeployRecord r{generator, manifest.version, {}};
+    for (const auto& f : manifest.files) {
+        bool skipped = std::any_of(plan.skipped.begin(), plan.skipped.end(), [&](auto& s) { return s.path == f.path; });
+        if (!skipped)
+            r.files.push_back({f.path});
+    }
+    return r;
+}
+
+// The final record: the build's files plus earlier entries that stay on the drive (not removed now), so
+// files written by an earlier deploy stay known to a later --delete.
+DeployRecord final_record(const std::optional<DeployRecord>& old, DeployRecord fresh, const DeviceTree& device,
+                          const DeployPlan& plan) {
+    if (!old)
+        return fresh;
+    std::set<std::string> removed;
+    for (const auto& r : plan.removals)
+        removed.insert(fat_fold(r.path));
+    DeployRecord staying{fresh.generator, fresh.version, {}};
+    for (const auto& f : old->files)
+        if (device.find_file(f.path) && !removed.contains(fat_fold(f.path)))
+            staying.files.push_back(f);
+    return merge_records(staying, fresh);
+}
+
+// The widened record goes first when it adds paths; the final one when it differs from what is there.
+Records plan_records(const std::optional<DeployRecord>& old, const DeployRecord& fresh) {
+    Records out;
+    DeployRecord empty;
+    const DeployRecord& current = old ? *old : empty;
+    DeployRecord widened = merge_records(current, fresh);
+    if (widened.files != current.files)
+        out.before = widened;
+    const DeployRecord& after_before = out.before ? *out.before : current;
+    if (fresh.files != after_before.files)
+        out.after = fresh;
+    for (const auto* r : {&out.before, &out.after})
+        if (*r)
+            out.bytes = std::max<std::uint64_t>(out.bytes, record_to_json(**r).size());
+    return out;
+}
+
+Result<std::map<std::string, Bytes>> load_contents(const fs::path& mpy_dir, const DeployPlan& plan) {
+    std::map<std::string, Bytes> out;
+    for (const auto& w : plan.writes) {
+        auto bytes = read_file(mpy_dir / w.path);
+        if (!bytes)
+            return std::unexpected(bytes.error());
+        if (bytes->size() != w.size || sha256_hex(*bytes) != w.sha256)
+            return fail("does not match build/manifest.json (run `mpyship build` again)", (mpy_dir / w.path).string());
+        out.emplace(w.path, std::move(*bytes));
+    }
+    return out;
+}
+
+std::string space_message(const SpaceCheck& s) {
+    return "not enough space: the deploy needs " + std::to_string(s.missing) + " more bytes (peak " +
+           std::to_string(s.peak_bytes) + " bytes in " + std::to_string(s.cluster) + "-byte clusters, " +
+           std::to_string(s.free_bytes) + " free); nothing was written";
+}
+
+class Deployer {
+public:
+    explicit Deployer(const DriveDeployOptions& o) : m_o(o) { m_report.dry_run = o.dry_run; }
+
+    Result<DriveDeployReport> run() {
+        using Stage = Result<void> (Deployer::*)();
+        for (Stage stage : {&Deployer::inspect, &Deployer::plan, &Deployer::prepare, &Deployer::act})
+            if (auto r = (this->*stage)(); !r)
+                return std::unexpected(r.error());
+        return std::move(m_report);
+    }
+
+private:
+    Result<void> inspect() {
+        auto manifest = load_build(m_o.build_dir);
+        auto drive = manifest ? probe_drive(m_o.drive) : Result<DriveInfo>(std::unexpected(manifest.error()));
+        if (!drive)
+            return std::unexpected(drive.error());
+        m_manifest = std::move(*manifest);
+        m_report.drive = std::move(*drive);
+        auto format = read_build_format(m_o.build_dir / "mpy", m_manifest);
+        if (!format)
+            return std::unexpected(format.error());
+        m_report.format = *format;
+        return gate(m_o, m_report);
+    }
+
+    Result<void> plan() {
+        auto tree = snapshot(m_o.drive, m_manifest);
+        auto record = tree ? old_record(m_o, m_report) : std::unexpected(tree.error());
+        if (!record)
+            return std::unexpected(record.error());
+        auto plan = make_plan(m_manifest, *tree, *record, m_o.plan);
+        if (!plan)
+            return std::unexpected(plan.error());
+        m_report.plan = std::move(*plan);
+        DeployRecord fresh = new_record(m_manifest, m_report.plan, m_o.generator);
+        m_records = plan_records(*record, final_record(*record, std::move(fresh), *tree, m_report.plan));
+        return {};
+    }
+
+    Result<void> prepare() {
+        auto space = read_drive_space(m_o.drive);
+        if (!space)
+            return std::unexpected(space.error());
+        m_report.space = check_space(m_report.plan, *space, m_records.bytes);
+        if (!m_report.space.fits() && !m_o.dry_run)
+            return fail(space_message(m_report.space), m_o.drive.string(), ENOSPC);
+        auto contents = load_contents(m_o.build_dir / "mpy", m_report.plan);
+        if (!contents)
+            return std::unexpected(contents.error());
+        m_contents = std::move(*contents);
+        return {};
+    }
+
+    Result<void> act() {
+        if (m_o.dry_run)
+            return {};
+        SyncInput in{&m_report.plan, &m_contents, m_records.before, m_records.after, m_o.hook, m_o.on_action};
+        auto sync = sync_drive(m_o.drive, in);
+        if (!sync)
+            return std::unexpected(sync.error());
+        m_report.sync = *sync;
+        return {};
+    }
+
+    const DriveDeployOptions& m_o;
+    DriveDeployReport m_report;
+    build::Manifest m_manifest;
+    Records m_records;
+    std::map<std::string, Bytes> m_contents;
+};
+
+} // namespace
+
+Result<DriveDeployReport> deploy_to_drive(const DriveDeployOptions& options) { return Deployer(options).run(); }
+
+} // namespace mpyship::deploy
