@@ -83,3 +83,22 @@ TEST(CodegenFString, EmptyFieldOnCircuitPython) {
 
 } // namespace
 } // namespace mpyship::compiler
+
+namespace mpyship::compiler {
+namespace {
+
+// The reference's `math.nan` is one object: its uses (also through `+` and inside equal tuples) share a
+// constant; a NaN computed by folding (`-math.nan`, `inf - inf`) is a new object each time.
+// Checked byte for byte against mpy-cross v1.28.0 (5 constants).
+TEST(CodegenConst, MathNanIsOneSharedObject) {
+    auto m = compiled("import math\na = math.nan\nb = math.nan\nc = -math.nan\nd = -math.nan\n"
+                      "e = (math.nan, 1)\nf = (math.nan, 1)\ng = +math.nan\nh = math.inf - math.inf\n");
+    ASSERT_EQ(m.constants.size(), 5u);
+    EXPECT_EQ(m.constants[0].data, "nan");
+    EXPECT_EQ(m.constants[3].kind, mpy::ObjKind::tuple);
+    for (std::size_t i : {0u, 1u, 2u, 4u})
+        EXPECT_EQ(m.constants[i].kind, mpy::ObjKind::float_) << i;
+}
+
+} // namespace
+} // namespace mpyship::compiler

@@ -1,11 +1,15 @@
 // Constant folding of unary and binary operators on int (BigInt) and float operands.
 #include "mpyship/compiler/const_fold.h"
 
+#include <bit>
 #include <cmath>
+#include <limits>
 #include <numbers>
 
 namespace mpyship::compiler {
 namespace {
+
+constexpr std::uint64_t k_shared_nan_bits = 0x7ff8000000004d50; // quiet NaN, payload "MP"
 
 std::optional<ConstValue> fold_int(BinOpKind op, const BigInt& a, const BigInt& b);
 
@@ -13,7 +17,8 @@ double as_double(const ConstValue& v) {
     return v.is_float() ? std::get<double>(v.value) : std::get<BigInt>(v.value).to_double();
 }
 
-ConstValue make_float(double d) { return ConstValue{d}; }
+// A computed NaN is a new object, never the shared math.nan.
+ConstValue make_float(double d) { return ConstValue{std::isnan(d) ? std::numeric_limits<double>::quiet_NaN() : d}; }
 
 std::optional<ConstValue> float_floordiv(double x, double y) {
     double mod = std::fmod(x, y);
@@ -140,8 +145,9 @@ std::optional<ConstValue> fold_unary(UnaryOpKind op, const ConstValue& operand) 
         return std::nullopt;
     }
     if (operand.is_float()) {
-        double d = std::get<double>(operand.value);
-        return make_float(op == UnaryOpKind::negative ? -d : d);
+        if (op == UnaryOpKind::positive)
+            return operand; // +x is x itself: math.nan stays the shared object
+        return make_float(-std::get<double>(operand.value));
     }
     const auto& i = std::get<BigInt>(operand.value);
     return ConstValue{op == UnaryOpKind::negative ? -i : op == UnaryOpKind::invert ? ~i : i};
@@ -172,10 +178,14 @@ std::optional<ConstValue> math_constant(std::string_view attr) {
         return ConstValue{HUGE_VAL};
     }
     if (attr == "nan") {
-        return ConstValue{std::nan("")};
+        return ConstValue{shared_math_nan()};
     }
     return std::nullopt;
 }
+
+double shared_math_nan() { return std::bit_cast<double>(k_shared_nan_bits); }
+
+bool is_shared_math_nan(double value) { return std::bit_cast<std::uint64_t>(value) == k_shared_nan_bits; }
 
 bool ConstValue::truthiness() const {
     return std::visit(

@@ -23,4 +23,10 @@ ConstValue constant_of(const Expr& e); // requires is_constant_expr(e)
 // math.<attr> constants folded when accessed as exactly `math.attr`.
 std::optional<ConstValue> math_constant(std::string_view attr);
 
+// In the reference, every `math.nan` is the same float object (so its uses share one constant), while a
+// NaN computed by folding is a new object each time. The shared one is a NaN with a payload of its own;
+// folding results are normalised to the plain quiet NaN.
+double shared_math_nan();
+bool is_shared_math_nan(double value);
+
 } // namespace mpyship::compiler

@@ -1,5 +1,6 @@
 #include "mpyship/compiler/constant_value.h"
 
+#include "mpyship/compiler/const_fold.h"
 #include "mpyship/compiler/float_repr.h"
 
 namespace mpyship::compiler {
@@ -13,7 +14,11 @@ struct ToConstant {
     mpy::Constant operator()(bool b) const { return simple(b ? mpy::ObjKind::true_ : mpy::ObjKind::false_); }
     mpy::Constant operator()(const EllipsisValue&) const { return simple(mpy::ObjKind::ellipsis); }
     mpy::Constant operator()(const BigInt& i) const { return simple(mpy::ObjKind::int_, i.to_string()); }
-    mpy::Constant operator()(double d) const { return simple(mpy::ObjKind::float_, float_repr(d)); }
+    mpy::Constant operator()(double d) const {
+        mpy::Constant c = simple(mpy::ObjKind::float_, float_repr(d));
+        c.shared_object = is_shared_math_nan(d);
+        return c;
+    }
     mpy::Constant operator()(const ImagValue& c) const { return simple(mpy::ObjKind::complex, imag_repr(c.imag)); }
     mpy::Constant operator()(const StrValue& s) const { return str_constant(s.bytes); }
     mpy::Constant operator()(const BytesValue& b) const { return bytes_constant(b.bytes); }

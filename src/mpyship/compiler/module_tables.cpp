@@ -34,12 +34,13 @@ std::uint32_t ConstantTable::use(const mpy::Constant& constant) {
 }
 
 // Values are compared through their canonical repr text, which is exact for ints, floats (including the
-// sign of zero) and complex numbers; NaN compares unequal to everything, as in the reference.
+// sign of zero) and complex numbers. NaN equals nothing, as in the reference, except that the one shared
+// math.nan object is identical to itself (the reference compares identity first).
 bool strictly_equal(const mpy::Constant& a, const mpy::Constant& b) {
     if (a.kind != b.kind || a.items.size() != b.items.size())
         return false;
     if ((a.kind == mpy::ObjKind::float_ || a.kind == mpy::ObjKind::complex) && a.data.find("nan") != std::string::npos)
-        return false;
+        return a.shared_object && b.shared_object;
     if (a.data != b.data)
         return false;
     for (std::size_t i = 0; i < a.items.size(); ++i)

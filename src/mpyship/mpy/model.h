@@ -33,6 +33,9 @@ struct Constant {
     ObjKind kind = ObjKind::none;
     std::string data;             // str/bytes payload, or the repr text of int/float/complex
     std::vector<Constant> items;  // tuple elements
+    // Compiler-internal, never stored in the file: this value is one runtime object that several uses share
+    // (math.nan), so equal-but-unequal values such as NaN still share one table entry.
+    bool shared_object = false;
     bool operator==(const Constant&) const = default;
 };
 
