@@ -183,18 +183,24 @@ void CodeGen::set_line(SourcePos pos) {
 
 // --- identifiers ---------------------------------------------------------------------------------------
 
+// In the scope pass names are only declared (their opcodes are chosen later), but the stack effect is
+// kept so that the scope pass's own emitter stays balanced.
 void CodeGen::load_id(const std::string& name) {
-    if (scope_pass())
+    if (scope_pass()) {
         declare_load(*m_scope, name);
-    else
+        em().adjust_stack(1);
+    } else {
         emit_id_op(name, k_load);
+    }
 }
 
 void CodeGen::store_id(const std::string& name) {
-    if (scope_pass())
+    if (scope_pass()) {
         declare_modification(*m_scope, name);
-    else
+        em().adjust_stack(-1);
+    } else {
         emit_id_op(name, k_store);
+    }
 }
 
 void CodeGen::delete_id(const std::string& name) {
