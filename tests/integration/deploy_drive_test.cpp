@@ -268,13 +268,13 @@ TEST_F(DeployDrive, BadInputGivesClearErrorsAndWritesNothing) {
         << read_only.dump();
 }
 
-TEST(DeployCli, PortIsNotImplementedYetAndOneTargetIsRequired) {
-    auto port = mpyship({"deploy", "--port", "/dev/ttyACM0"});
-    EXPECT_EQ(port.exit_code, 2);
-    EXPECT_EQ(port.err, "error: deploy --port (over the serial REPL) is not implemented yet; use --to PATH with the "
-                        "board's USB drive\n");
+TEST(DeployCli, OneTargetIsRequired) {
     EXPECT_EQ(mpyship({"deploy", "--port", "x", "--to", "y"}).exit_code, 2);
-    EXPECT_EQ(mpyship({"deploy"}).err, "error: deploy needs --to PATH (the board's mounted drive, or 'auto')\n");
+    EXPECT_EQ(mpyship({"deploy"}).err, "error: deploy needs --to PATH (the board's mounted drive, or 'auto') or --port "
+                                       "DEV (a serial device, or 'auto')\n");
+    auto baud = mpyship({"deploy", "--port", "/dev/ttyACM0", "--baud", "12345"});
+    EXPECT_EQ(baud.exit_code, 1);
+    EXPECT_EQ(baud.err, "error: unsupported baud rate 12345\n");
 }
 
 // --- Fault injection -------------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 // `mpyship deploy [DIR] --to PATH|auto`: copy a project's build onto a board's USB drive (plan, then act).
-// `--port DEV` (the serial deploy) shares this command and its options; it is not implemented yet.
+// `--port DEV|auto` (the serial deploy, cmd_deploy_serial.cpp) shares this command and its options.
 // Test-only hook: MPYSHIP_FAULT_AFTER_STEPS=N kills the process with SIGKILL before the drive change after
 // the first N (fault-injection tests); with the variable set, the number of steps taken goes to stderr, and
 // MPYSHIP_FAULT_TRACE=1 lists each step.
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
+#include "mpyship/cli/deploy_args.h"
 #include "mpyship/cli/parse_args.h"
 #include "mpyship/deploy/deploy_drive.h"
 
@@ -20,19 +21,13 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
-struct DeployArgs {
-    std::string dir = ".";
-    std::string to;
-    std::string port;
-    std::string delete_mode; // "", "recorded" (--delete) or "all"
-    std::vector<std::string> keep;
-    bool dry_run = false, force = false, json = false;
-};
 
 void add_deploy_options(CLI::App& app, DeployArgs& a) {
     app.add_option("dir", a.dir, "project folder (default: the current folder)");
     app.add_option("--to", a.to, "the board's mounted USB drive, or 'auto' for the one mounted drive with boot_out.txt");
-    app.add_option("--port", a.port, "serial device for a deploy over the raw REPL (not implemented yet)");
+    app.add_option("--port", a.port, "serial device (e.g. /dev/ttyACM0) for a deploy over the raw REPL, or 'auto'");
+    app.add_option("--baud", a.baud, "serial baud rate (default 115200; USB CDC boards ignore it)");
+    app.add_flag("--reset", a.reset, "soft-reset the board after a serial deploy");
     app.add_flag("--delete{recorded}", a.delete_mode,
                  "remove files an earlier deploy wrote that the build no longer has; --delete=all mirrors the build")
         ->check(CLI::IsMember({"recorded", "all"}));
@@ -58,16 +53,7 @@ deploy::StepHook fault_hook(std::size_t& steps) {
     };
 }
 
-deploy::DeleteMode delete_mode(const std::string& text) {
-    if (text == "all")
-        return deploy::DeleteMode::all;
-    return text.empty() ? deploy::DeleteMode::none : deploy::DeleteMode::recorded;
-}
 
-void print_action(const deploy::Action& a) {
-    fmt::print("{:<7} {}{}\n", a.verb, a.path, a.detail.empty() ? "" : " (" + a.detail + ")");
-    std::fflush(stdout);
-}
 
 json drive_json(const deploy::DriveDeployReport& r) {
     return {{"path", r.drive.root.string()},
@@ -150,24 +136,14 @@ std::optional<int> check_target_choice(const DeployArgs& a) {
         fmt::print(stderr, "error: give one of --to (USB drive) and --port (serial), not both\n");
         return k_exit_usage;
     }
-    if (!a.port.empty()) {
-        fmt::print(stderr, "error: deploy --port (over the serial REPL) is not implemented yet; use --to PATH with "
-                           "the board's USB drive\n");
-        return k_exit_usage;
-    }
-    if (a.to.empty()) {
-        fmt::print(stderr, "error: deploy needs --to PATH (the board's mounted drive, or 'auto')\n");
+    if (a.to.empty() && a.port.empty()) {
+        fmt::print(stderr, "error: deploy needs --to PATH (the board's mounted drive, or 'auto') or --port DEV (a "
+                           "serial device, or 'auto')\n");
         return k_exit_usage;
     }
     return std::nullopt;
 }
 
-int report_error(const Error& e, bool as_json) {
-    if (as_json)
-        fmt::print("{}\n", json{{"ok", false}, {"error", e.to_string()}}.dump(2));
-    fmt::print(stderr, "error: {}\n", e.to_string());
-    return k_exit_failure;
-}
 
 Result<deploy::DriveDeployOptions> make_options(const DeployArgs& a) {
     auto config = build::load_project_config(a.dir);
@@ -189,9 +165,9 @@ Result<deploy::DriveDeployOptions> make_options(const DeployArgs& a) {
 } // namespace
 
 int cmd_deploy(std::string_view program, std::span<const std::string> args) {
-    CLI::App app{"Copy the project's build (build/mpy + manifest) onto a board's USB drive: compares by size and "
-                 "SHA-256, writes only what changed (each file via a temporary name, fsync, rename; code.py last), "
-                 "removes shadowing .py/.mpy, checks free space first, reads everything back.",
+    CLI::App app{"Copy the project's build (build/mpy + manifest) onto a board's USB drive (--to) or over its serial "
+                 "REPL (--port): compares by size and SHA-256, writes only what changed (each file via a temporary "
+                 "name, checked, then renamed; code.py last), removes shadowing .py/.mpy, checks compatibility first.",
                  std::string(program) + " deploy"};
     DeployArgs a;
     add_deploy_options(app, a);
@@ -199,6 +175,8 @@ int cmd_deploy(std::string_view program, std::span<const std::string> args) {
         return *rc;
     if (auto rc = check_target_choice(a))
         return *rc;
+    if (!a.port.empty())
+        return deploy_serial(a);
     auto options = make_options(a);
     if (!options)
         return report_error(options.error(), a.json);

@@ -14,7 +14,8 @@ public:
         : m_label(std::move(label)), m_enabled(enabled && ::isatty(STDERR_FILENO)) {}
     ~ProgressBar() { finish(); }
 
-    void update(std::size_t done, std::size_t total) {
+    // `suffix` follows the counts, e.g. a rate: " 10.2 KB/s".
+    void update(std::size_t done, std::size_t total, const std::string& suffix = {}) {
         if (!m_enabled || total == 0)
             return;
         constexpr std::size_t width = 30;
@@ -23,8 +24,8 @@ public:
             return; // redraw only when the number changes: thousands of files must not mean thousands of writes
         m_percent = percent;
         std::size_t filled = done * width / total;
-        std::fprintf(stderr, "\r%s [%s%s] %zu/%zu", m_label.c_str(), std::string(filled, '#').c_str(),
-                     std::string(width - filled, ' ').c_str(), done, total);
+        std::fprintf(stderr, "\r%s [%s%s] %zu/%zu%s", m_label.c_str(), std::string(filled, '#').c_str(),
+                     std::string(width - filled, ' ').c_str(), done, total, suffix.c_str());
         std::fflush(stderr);
         m_shown = true;
     }

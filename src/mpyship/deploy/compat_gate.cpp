@@ -2,6 +2,7 @@
 
 #include "mpyship/mpy/format.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
@@ -13,8 +14,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Result<std::array<std::uint8_t, 2>> read_magic(const fs::path& path) {
-    std::array<std::uint8_t, 2> magic{};
+using Header = std::array<std::uint8_t, mpy::k_header_size>;
+
+Result<Header> read_header(const fs::path& path) {
+    Header magic{};
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
@@ -25,6 +28,16 @@ Result<std::array<std::uint8_t, 2>> read_magic(const fs::path& path) {
     if (n != ssize_t(magic.size()))
         return fail("too short to be a .mpy file", path.string());
     return magic;
+}
+
+// Small-int bits and native code: what a device checks beyond the magic and the version.
+void note_features(BuildFormat& format, const Header& header) {
+    format.small_int_bits = std::max<int>(format.small_int_bits, header[3]);
+    int arch = (header[2] >> mpy::k_feature_arch_shift) & mpy::k_feature_arch_mask;
+    if (arch != 0 && format.native_arch == 0) {
+        format.native_arch = arch;
+        format.native_sub_version = header[2] & mpy::k_feature_sub_version_mask;
+    }
 }
 
 Runtime runtime_of_magic(std::uint8_t magic) {
@@ -69,16 +82,17 @@ std::optional<std::string> version_problem(const DriveInfo& drive, const BuildFo
 Result<BuildFormat> read_build_format(const fs::path& mpy_dir, const build::Manifest& manifest) {
     BuildFormat format;
     format.runtime = runtime_of_target(manifest.target);
-    std::optional<std::array<std::uint8_t, 2>> first;
+    std::optional<Header> first;
     for (const auto& f : manifest.files) {
         if (!f.path.ends_with(".mpy"))
             continue;
-        auto magic = read_magic(mpy_dir / f.path);
-        if (!magic)
-            return std::unexpected(magic.error());
-        if (first && *first != *magic)
+        auto header = read_header(mpy_dir / f.path);
+        if (!header)
+            return std::unexpected(header.error());
+        if (first && ((*first)[0] != (*header)[0] || (*first)[1] != (*header)[1]))
             return fail("the build mixes .mpy headers (run mpyship build again)", (mpy_dir / f.path).string());
-        first = *magic;
+        first = *header;
+        note_features(format, *header);
         ++format.mpy_files;
     }
     if (first) {

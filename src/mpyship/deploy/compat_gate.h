@@ -18,10 +18,13 @@ namespace mpyship::deploy {
 struct BuildFormat {
     Runtime runtime = Runtime::unknown; // from the .mpy magic, else the manifest target
     int mpy_version = 0;                // 0 when the build has no .mpy file
+    int small_int_bits = 0;             // the largest header byte 3 of the build's .mpy files
+    int native_arch = 0;                // header arch field of a file with native code, 0 when none has any
+    int native_sub_version = 0;
     std::size_t mpy_files = 0;
 };
 
-// Reads the 4-byte header of every .mpy the manifest lists; mixed headers are an error.
+// Reads the 4-byte header of every .mpy the manifest lists; mixed magics or versions are an error.
 Result<BuildFormat> read_build_format(const std::filesystem::path& mpy_dir, const build::Manifest& manifest);
 
 // The .mpy version a CircuitPython major loads; 0 for majors mpyship does not know.

@@ -13,12 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Action write_action(const PlannedWrite& w) {
-    std::string size = std::to_string(w.size) + " bytes";
-    return w.old_size ? Action{"update", w.path, size + ", was " + std::to_string(*w.old_size)}
-                      : Action{"write", w.path, size + ", new"};
-}
-
 void step(const StepHook& hook, std::string_view name, const std::string& path) {
     if (hook)
         hook(name, path);
@@ -159,6 +153,12 @@ private:
 };
 
 } // namespace
+
+Action write_action(const PlannedWrite& w) {
+    std::string size = std::to_string(w.size) + " bytes";
+    return w.old_size ? Action{"update", w.path, size + ", was " + std::to_string(*w.old_size)}
+                      : Action{"write", w.path, size + ", new"};
+}
 
 std::vector<Action> plan_actions(const DeployPlan& plan) {
     std::vector<Action> out;

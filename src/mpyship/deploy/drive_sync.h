@@ -24,6 +24,9 @@ struct Action {
     std::string detail;
 };
 
+// "write" (new) or "update" (replaces a file of the given old size).
+Action write_action(const PlannedWrite& w);
+
 // The actions of a plan in execution order (what --dry-run prints and what the sync reports).
 std::vector<Action> plan_actions(const DeployPlan& plan);
 

@@ -1,0 +1,130 @@
+#include "mpyship/deploy/device_snapshot.h"
+
+#include "mpyship/deploy/deploy_record.h"
+#include "mpyship/deploy/device_files.h"
+#include "mpyship/deploy/drive_names.h"
+
+#include <charconv>
+
+namespace mpyship::deploy {
+namespace {
+
+// Output lines: "D path", "F size sha256-or-- path", "R hex-of-record". Paths are relative to the
+// working folder and '/'-separated; the walk does not follow the mount points of other filesystems
+// because ilistdir of the working folder only lists its own entries.
+constexpr std::string_view k_hash = R"(import hashlib,binascii
+def _ms_hash(p):
+ h=hashlib.sha256();b=bytearray(512);m=memoryview(b)
+ with open(p,'rb') as f:
+  while 1:
+   n=f.readinto(b)
+   if not n:
+    break
+   h.update(m[:n])
+ return binascii.hexlify(h.digest()).decode()
+)";
+
+constexpr std::string_view k_walk = R"(import os,binascii
+def _ms_walk(d):
+ for e in os.ilistdir(d if d else '.'):
+  p=d+e[0]
+  if e[1]&0x4000:
+   print('D',p)
+   _ms_walk(p+'/')
+  else:
+   n=e[3] if len(e)>3 and e[3]>=0 else os.stat(p)[6]
+   h=_ms_hash(p) if _ms_want.get(p.lower())==n else '-'
+   print('F',n,h,p)
+_ms_walk('')
+try:
+ with open(')" "%RECORD%" R"(','rb') as f:
+  print('R',binascii.hexlify(f.read()).decode())
+except OSError:
+ pass
+)";
+
+
+std::string want_table(const build::Manifest& manifest, bool hash) {
+    std::string out = "_ms_want={";
+    if (hash)
+        for (const auto& f : manifest.files)
+            out += python_string(fat_fold(f.path)) + ":" + std::to_string(f.size) + ",";
+    return out + "}\n";
+}
+
+std::optional<std::string> unhex(std::string_view hex) {
+    if (hex.size() % 2)
+        return std::nullopt;
+    std::string out;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        unsigned v = 0;
+        auto [p, ec] = std::from_chars(hex.data() + i, hex.data() + i + 2, v, 16);
+        if (ec != std::errc() || p != hex.data() + i + 2)
+            return std::nullopt;
+        out += char(v);
+    }
+    return out;
+}
+
+Result<void> parse_file_line(std::string_view rest, DeviceTree& tree) {
+    auto s1 = rest.find(' ');
+    auto s2 = s1 == rest.npos ? rest.npos : rest.find(' ', s1 + 1);
+    std::uint64_t size = 0;
+    if (s2 == rest.npos || std::from_chars(rest.data(), rest.data() + s1, size).ec != std::errc())
+        return fail("bad file line");
+    DeviceFile f{std::string(rest.substr(s2 + 1)), size, std::nullopt};
+    if (auto h = rest.substr(s1 + 1, s2 - s1 - 1); h != "-")
+        f.sha256 = std::string(h);
+    tree.files[fat_fold(f.path)] = std::move(f);
+    return {};
+}
+
+Result<void> parse_line(std::string_view line, DeviceSnapshot& snap) {
+    if (line.starts_with("D ")) {
+        std::string path(line.substr(2));
+        snap.tree.dirs[fat_fold(path)] = path;
+        return {};
+    }
+    if (line.starts_with("F "))
+        return parse_file_line(line.substr(2), snap.tree);
+    if (line.starts_with("R ")) {
+        snap.record_json = unhex(line.substr(2));
+        return snap.record_json ? Result<void>{} : fail("bad record line");
+    }
+    return line.empty() ? Result<void>{} : fail("unexpected line");
+}
+
+} // namespace
+
+std::string_view device_hash_function() { return k_hash; }
+
+std::string snapshot_script(const build::Manifest& manifest, bool hash) {
+    std::string script(k_walk);
+    script.replace(script.find("%RECORD%"), 8, k_record_path);
+    std::string head = hash ? std::string(k_hash) : "";
+    return head + want_table(manifest, hash) + script;
+}
+
+Result<DeviceSnapshot> parse_snapshot(std::string_view output, const std::string& port) {
+    DeviceSnapshot snap;
+    while (!output.empty()) {
+        auto end = output.find('\n');
+        std::string_view line = output.substr(0, end);
+        if (line.ends_with('\r'))
+            line.remove_suffix(1);
+        if (auto r = parse_line(line, snap); !r)
+            return fail("the device's file listing is not understood (" + r.error().message + "): " +
+                            std::string(line.substr(0, 120)),
+                        port);
+        output = end == output.npos ? std::string_view() : output.substr(end + 1);
+    }
+    return snap;
+}
+
+void assume_equal_sizes_match(DeviceTree& tree, const build::Manifest& manifest) {
+    for (const auto& f : manifest.files)
+        if (auto it = tree.files.find(fat_fold(f.path)); it != tree.files.end() && it->second.size == f.size)
+            it->second.sha256 = f.sha256;
+}
+
+} // namespace mpyship::deploy

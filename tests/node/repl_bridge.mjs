@@ -1,0 +1,100 @@
+// Serves the REPL of one official MicroPython WebAssembly VM on a loopback TCP port, for the serial deploy
+// tests: socat bridges the port to a pseudo-terminal, so mpyship talks to a real MicroPython raw REPL.
+//   node repl_bridge.mjs            prints "port N" on stdout, then serves one connection at a time
+// (a new connection replaces the current one).
+// The VM (and its in-memory filesystem) outlives connections: closing the link, like unplugging a USB
+// cable, leaves the device as it was. The VM starts in /flash, like a pyboard.
+//   node repl_bridge.mjs --no-hashlib   the same VM, but `import hashlib` fails, like a port built without it
+//                                       (unless the global _test_hashlib is set: the tests' own checks)
+// Control lines on stdin (tests only): "drop N" closes the next connection after N bytes received from it.
+// This VM blocks when asked for raw-paste, so the bridge answers the request (\x05A\x01 in raw mode) with
+// "R\x00" (understood, not supported) itself: clients then use plain raw mode.
+import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+import net from "node:net";
+import readline from "node:readline";
+
+const k_ctrl_a = 0x01, k_ctrl_b = 0x02, k_ctrl_e = 0x05;
+
+let socket = null;
+const mp = await loadMicroPython({
+  linebuffer: false,
+  stdout: (bytes) => socket?.write(Buffer.from(bytes)),
+  stderr: (bytes) => socket?.write(Buffer.from(bytes)),
+});
+mp.runPython("import os\nos.mkdir('/flash')\nos.chdir('/flash')");
+if (process.argv.includes("--no-hashlib")) {
+  mp.runPython([
+    "import builtins",
+    "def _no_hashlib(name, *args, _real=builtins.__import__):",
+    "    if name in ('hashlib', 'uhashlib') and not globals().get('_test_hashlib'):",
+    "        raise ImportError('no module named ' + repr(name))",
+    "    return _real(name, *args)",
+    "builtins.__import__ = _no_hashlib",
+  ].join("\n"));
+}
+mp.replInit();
+
+// Raw mode starts at Ctrl-A and ends at Ctrl-B. A raw-paste request is three bytes, so a Ctrl-E is held
+// until the next two show whether it is one.
+let raw = false;
+let held = [];
+let dropAfter = -1;
+
+function feed(byte) {
+  if (byte === k_ctrl_a) raw = true;
+  else if (byte === k_ctrl_b) raw = false;
+  mp.replProcessChar(byte);
+}
+
+function receive(byte) {
+  if (held.length > 0 || (raw && byte === k_ctrl_e)) {
+    held.push(byte);
+    const request = [k_ctrl_e, 0x41, 0x01];
+    if (held.every((b, i) => b === request[i])) {
+      if (held.length === 3) {
+        socket?.write(Buffer.from([0x52, 0x00]));
+        held = [];
+      }
+      return;
+    }
+    const bytes = held;
+    held = [];
+    bytes.forEach(feed);
+    return;
+  }
+  feed(byte);
+}
+
+// A new connection replaces the old one (whose close may still be on its way), like replugging a cable.
+const server = net.createServer((conn) => {
+  socket?.destroy();
+  socket = conn;
+  held = [];
+  let budget = dropAfter;
+  dropAfter = -1;
+  conn.on("data", (data) => {
+    for (const byte of data) {
+      if (budget === 0) {
+        conn.destroy();
+        return;
+      }
+      if (budget > 0) --budget;
+      receive(byte);
+    }
+  });
+  conn.on("close", () => {
+    if (socket === conn) socket = null;
+  });
+  conn.on("error", () => {});
+});
+
+server.listen(0, "127.0.0.1", () => {
+  console.log(`port ${server.address().port}`);
+});
+
+readline.createInterface({ input: process.stdin }).on("line", (line) => {
+  const drop = /^drop (\d+)$/.exec(line.trim());
+  if (drop) dropAfter = Number(drop[1]);
+});
+// The test that started the bridge closed our stdin or went away: stop.
+process.stdin.on("end", () => process.exit(0));
