@@ -50,5 +50,23 @@ TEST(MpyCrossMode, LexerErrorsPrintTheTraceback) {
                      "IndentationError: unindent doesn't match any outer indent level\n");
 }
 
+// A parse error names the input path (as the reference's lexer does); an error found while compiling
+// names the -s source name.
+TEST(MpyCrossMode, ErrorsNameTheInputOrTheSourceName) {
+    MpyCross m;
+    const fs::path parse_bad = m.dir.path() / "p.py";
+    const fs::path compile_bad = m.dir.path() / "c.py";
+    write_bytes(parse_bad, {'x', ' ', '=', ' ', '(', '\n'});
+    write_bytes(compile_bad, {'b', 'r', 'e', 'a', 'k', '\n'});
+    auto p = m.run({"-s", "lib/p.py", parse_bad.string()});
+    EXPECT_EQ(p.exit_code, 1);
+    EXPECT_EQ(p.err, "Traceback (most recent call last):\n  File \"" + parse_bad.string() +
+                         "\", line 2\nSyntaxError: invalid syntax\n");
+    auto c = m.run({"-s", "lib/c.py", compile_bad.string()});
+    EXPECT_EQ(c.exit_code, 1);
+    EXPECT_EQ(c.err, "Traceback (most recent call last):\n  File \"lib/c.py\", line 1, in <module>\n"
+                     "SyntaxError: 'break'/'continue' outside loop\n");
+}
+
 } // namespace
 } // namespace mpyship::test

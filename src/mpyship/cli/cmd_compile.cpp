@@ -49,7 +49,9 @@ int compile_file(const MpyCrossArgs& a) {
     auto module = compiler::compile_module(
         std::string_view(reinterpret_cast<const char*>(source->data()), source->size()), options);
     if (!module) {
-        std::string text = compiler::mpy_cross_error_text(module.error(), shown, a.target);
+        // Parse errors name the input path (the lexer's name); compile errors name the -s source name.
+        const std::string& file = module.error().scope_name.empty() ? shown : options.source_name;
+        std::string text = compiler::mpy_cross_error_text(module.error(), file, a.target);
         std::fwrite(text.data(), 1, text.size(), stderr);
         return k_exit_failure;
     }

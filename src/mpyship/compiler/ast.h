@@ -100,6 +100,9 @@ struct Constant : Expr {
     // constant object (LOAD_CONST_OBJ, with a line entry) unless it is a small int -- even None,
     // True, an interned str or ().
     bool from_const_name = false;
+    // The negation of a big int (an int beyond the host's 63-bit small ints) stays a big-int object in
+    // the reference even when the result, -(2**62), would fit: a constant object, never a small int.
+    bool boxed_int = false;
     Constant(SourcePos p, ConstValue v) : Expr(ExprKind::constant, p), value(std::move(v)) {}
 };
 
@@ -137,6 +140,7 @@ struct Argument {
     ExprPtr value;
     ExprPtr keyword; // for Kind::keyword: what stood left of '=' (a Name when valid; codegen checks)
     SourcePos pos;
+    bool bare_node = false; // unparenthesized `x for ...` or `x := v`: an `argument` node in the reference
 };
 
 struct Call : Expr {
@@ -228,6 +232,8 @@ struct Comprehension : Expr {
     ExprPtr element; // the key for dicts
     ExprPtr value;   // dicts only
     std::vector<CompFor> generators;
+    SourcePos scope_pos;      // first token inside the brackets: the comprehension function's first line
+    bool bare_argument = false; // `f(x for x in y)`: marks no line, blocks the for-range form
     Comprehension(SourcePos p, Kind k) : Expr(ExprKind::comprehension, p), comp_kind(k) {}
 };
 

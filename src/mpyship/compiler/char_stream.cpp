@@ -5,10 +5,21 @@
 namespace mpyship::compiler {
 namespace {
 
-constexpr std::uint32_t k_tab_size = 8;
 constexpr char k_invalid_byte = '\1';
 
+bool needs_normalising(std::string_view source) {
+    return source.find('\r') != std::string_view::npos || source.find('\0') != std::string_view::npos;
+}
+
 std::string normalise(std::string_view source) {
+    if (!needs_normalising(source)) {
+        std::string out;
+        out.reserve(source.size() + 1);
+        out.assign(source);
+        if (!out.empty() && out.back() != '\n')
+            out.push_back('\n');
+        return out;
+    }
     std::string out;
     out.reserve(source.size() + 1);
     for (std::size_t i = 0; i < source.size(); ++i) {
@@ -32,7 +43,7 @@ std::string normalise(std::string_view source) {
 
 CharStream::CharStream(std::string_view source) : m_source(normalise(source)) {}
 
-char CharStream::peek(std::size_t ahead) const {
+char CharStream::peek_injected(std::size_t ahead) const {
     if (m_buffer != nullptr) {
         std::size_t at = m_buffer_pos + ahead;
         if (at < m_buffer->size()) {
@@ -48,16 +59,8 @@ char CharStream::peek(std::size_t ahead) const {
     return at < m_source.size() ? m_source[at] : k_end;
 }
 
-void CharStream::advance() {
-    char c = peek();
-    if (c == '\n') {
-        ++m_line;
-        m_column = 1;
-    } else if (c == '\t') {
-        m_column = ((m_column - 1 + k_tab_size) / k_tab_size) * k_tab_size + 1;
-    } else {
-        ++m_column;
-    }
+void CharStream::advance_injected() {
+    track(peek());
     if (m_buffer != nullptr && m_buffer_pos < m_buffer->size()) {
         ++m_buffer_pos;
         finish_buffer_if_drained();
@@ -69,16 +72,19 @@ void CharStream::advance() {
     } else if (m_pos < m_source.size()) {
         ++m_pos;
     }
+    update_plain();
 }
 
 void CharStream::insert_before_current(const std::string& text) {
     m_inserted.insert(m_inserted_pos, text);
+    update_plain();
 }
 
 void CharStream::start_buffer_injection(std::string* buffer) {
     m_buffer = buffer;
     m_buffer_pos = 0;
     finish_buffer_if_drained();
+    update_plain();
 }
 
 void CharStream::finish_buffer_if_drained() {
@@ -87,6 +93,7 @@ void CharStream::finish_buffer_if_drained() {
         m_buffer = nullptr;
         m_buffer_pos = 0;
     }
+    update_plain();
 }
 
 } // namespace mpyship::compiler

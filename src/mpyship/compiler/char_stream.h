@@ -18,9 +18,21 @@ public:
 
     explicit CharStream(std::string_view source);
 
-    char peek(std::size_t ahead = 0) const;
+    char peek(std::size_t ahead = 0) const {
+        if (m_plain) {
+            const std::size_t at = m_pos + ahead;
+            return at < m_source.size() ? m_source[at] : k_end;
+        }
+        return peek_injected(ahead);
+    }
     bool at_end() const { return peek() == k_end; }
-    void advance();
+    void advance() {
+        if (m_plain && m_pos < m_source.size()) {
+            track(m_source[m_pos++]);
+            return;
+        }
+        advance_injected();
+    }
     std::uint32_t line() const { return m_line; }
     std::uint32_t column() const { return m_column; }
 
@@ -39,8 +51,23 @@ private:
     std::size_t m_buffer_pos = 0;
     std::uint32_t m_line = 1;
     std::uint32_t m_column = 1;
+    bool m_plain = true; // nothing injected: read m_source directly
 
+    char peek_injected(std::size_t ahead) const;
+    void advance_injected();
+    void update_plain() { m_plain = m_buffer == nullptr && m_inserted_pos == m_inserted.size(); }
     void finish_buffer_if_drained();
+    void track(char c) {
+        if (c == '\n') {
+            ++m_line;
+            m_column = 1;
+        } else if (c == '\t') {
+            m_column = ((m_column - 1 + k_tab_size) / k_tab_size) * k_tab_size + 1;
+        } else {
+            ++m_column;
+        }
+    }
+    static constexpr std::uint32_t k_tab_size = 8;
 };
 
 } // namespace mpyship::compiler

@@ -61,13 +61,21 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
     m_scope = m_scopes[id].get();
     if (pass == Pass::scope) {
         m_scratch = std::make_unique<Emitter>(m_options);
+        m_scratch->discard_items();
         m_emit = m_scratch.get();
     } else {
         m_emit = &m_builder.emitter(id);
+        if (id < m_item_counts.size())
+            m_emit->reserve_items(m_item_counts[id]);
     }
     m_loop = LoopState{};
     m_line = 0;
     compile_scope_body(*m_scope);
+    if (pass == Pass::scope) {
+        if (m_item_counts.size() <= id)
+            m_item_counts.resize(id + 1, 0);
+        m_item_counts[id] = m_scratch->item_count();
+    }
 }
 
 void CodeGen::compile_scope_body(ScopeInfo& scope) {

@@ -154,6 +154,7 @@ private:
     ScopeInfo* m_scope = nullptr;
     Emitter* m_emit = nullptr;
     std::unique_ptr<Emitter> m_scratch;
+    std::vector<std::size_t> m_item_counts; // per scope: items emitted in the scope pass (code-pass reserve)
     LoopState m_loop;
     std::uint32_t m_line = 0; // line of the innermost structured node, for errors
 };

@@ -18,9 +18,7 @@ bool is_bare_super_call(const Expr& e) {
 
 bool is_unchecked_positional(const Argument& a) {
     // A walrus or a bare generator argument is an `argument` node in the reference: no order checks.
-    return a.value->kind == ExprKind::named_expr ||
-           (a.value->kind == ExprKind::comprehension &&
-            a.value->as<Comprehension>().comp_kind == Comprehension::Kind::generator);
+    return a.bare_node;
 }
 
 } // namespace

@@ -42,7 +42,7 @@ void CodeGen::compile_comprehension_scope(const Comprehension& c) {
         m_scope->find_or_add("", IdKind::local);
         m_scope->n_pos_args = 1;
     }
-    set_line(c.pos);
+    set_line(c.scope_pos);
     switch (m_scope->kind) {
     case ScopeKind::list_comp: em().build_list(0); break;
     case ScopeKind::dict_comp: em().build_map(0); break;

@@ -21,6 +21,8 @@ bool is_small_int(const ConstValue& v, unsigned small_int_bits) {
 // others are constant objects, loaded with LOAD_CONST_OBJ.
 bool is_leaf_constant(const Constant& c, unsigned small_int_bits) {
     const ConstValue& v = c.value;
+    if (c.boxed_int)
+        return false;
     if (is_small_int(v, small_int_bits))
         return true;
     if (c.from_const_name)
@@ -81,6 +83,12 @@ void CodeGen::compile_expr(const Expr& e) {
         return;
     }
     case ExprKind::name: compile_name(e.as<Name>()); return;
+    case ExprKind::comprehension:
+        if (e.as<Comprehension>().bare_argument) {
+            compile_comprehension(e.as<Comprehension>());
+            return;
+        }
+        break;
     default: break;
     }
     set_line(e.pos);

@@ -21,14 +21,14 @@ bool is_const_false(const Expr& e) {
 
 bool is_const_true(const Expr& e) { return e.kind == ExprKind::constant && e.as<Constant>().value.truthiness(); }
 
-std::optional<std::int64_t> small_int_value(const Expr& e) {
-    if (e.kind != ExprKind::constant)
+std::optional<std::int64_t> small_int_value(const Expr& e, unsigned small_int_bits) {
+    if (e.kind != ExprKind::constant || e.as<Constant>().boxed_int)
         return std::nullopt;
     const auto* i = std::get_if<BigInt>(&e.as<Constant>().value.value);
     if (i == nullptr)
         return std::nullopt;
     const auto v = i->to_int64();
-    if (!v.has_value() || !fits_small_int(*v, 63))
+    if (!v.has_value() || !fits_small_int(*v, small_int_bits))
         return std::nullopt;
     return v;
 }
@@ -123,13 +123,11 @@ bool CodeGen::compile_for_range(const For& s) {
         call.args.size() > 3)
         return false;
     for (const Argument& a : call.args)
-        if (a.kind != Argument::Kind::positional || a.value->kind == ExprKind::named_expr ||
-            (a.value->kind == ExprKind::comprehension &&
-             a.value->as<Comprehension>().comp_kind == Comprehension::Kind::generator))
+        if (a.kind != Argument::Kind::positional || a.bare_node)
             return false;
     std::int64_t step = 1;
     if (call.args.size() == 3) {
-        const auto v = small_int_value(*call.args[2].value);
+        const auto v = small_int_value(*call.args[2].value, m_options.small_int_bits);
         if (!v.has_value() || *v == 0)
             return false;
         step = *v;
@@ -141,7 +139,7 @@ bool CodeGen::compile_for_range(const For& s) {
     const LoopState loop = m_loop;
     const Label top = em().new_label();
     const Label entry = em().new_label();
-    const bool end_on_stack = !small_int_value(end_expr).has_value();
+    const bool end_on_stack = !small_int_value(end_expr, m_options.small_int_bits).has_value();
     if (end_on_stack)
         compile_expr(end_expr);
     if (start != nullptr)

@@ -1,5 +1,6 @@
 // Constant folding of unary and binary operators on int (BigInt) and float operands.
 #include "mpyship/compiler/const_fold.h"
+#include "mpyship/compiler/small_int.h"
 
 #include <bit>
 #include <cmath>
@@ -210,6 +211,14 @@ bool ConstValue::truthiness() const {
             }
         },
         value);
+}
+
+bool is_host_big_int(const ConstValue& value) {
+    const auto* i = std::get_if<BigInt>(&value.value);
+    if (i == nullptr)
+        return false;
+    const auto v = i->to_int64();
+    return !v.has_value() || !fits_small_int(*v, 63);
 }
 
 } // namespace mpyship::compiler

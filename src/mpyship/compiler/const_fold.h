@@ -15,6 +15,9 @@ inline constexpr std::uint64_t k_max_folded_int_bits = 1u << 18;
 std::optional<ConstValue> fold_binary(BinOpKind op, const ConstValue& lhs, const ConstValue& rhs);
 std::optional<ConstValue> fold_unary(UnaryOpKind op, const ConstValue& operand);
 
+// An int the reference's parser holds as a big-int object: outside the host's 63-bit small ints.
+bool is_host_big_int(const ConstValue& value);
+
 // Whether the reference treats the expression as a constant (for const(), tuples, and/or/not):
 // a Constant, or an empty tuple `()`.
 bool is_constant_expr(const Expr& e);

@@ -19,7 +19,7 @@ constexpr std::uint8_t k_unwind_from_for = 0x80;
 
 CodeItem& Emitter::add_op(std::uint8_t opcode, int stack_delta) {
     adjust_stack(stack_delta);
-    CodeItem& item = m_items.emplace_back();
+    CodeItem& item = new_item();
     item.opcode = opcode;
     item.dead = m_dead;
     return item;
@@ -54,7 +54,7 @@ void Emitter::add_child(std::uint8_t opcode, int stack_delta, ScopeId child) {
 void Emitter::place_label(Label label) {
     assert(label < m_next_label);
     m_dead = false;
-    CodeItem& item = m_items.emplace_back();
+    CodeItem& item = new_item();
     item.kind = ItemKind::label;
     item.value = label;
 }
@@ -62,7 +62,7 @@ void Emitter::place_label(Label label) {
 void Emitter::set_source_line(std::uint32_t line) {
     if (m_options.opt_level >= 3)
         return;
-    CodeItem& item = m_items.emplace_back();
+    CodeItem& item = new_item();
     item.kind = ItemKind::line;
     item.value = line;
 }

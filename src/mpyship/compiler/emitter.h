@@ -142,6 +142,10 @@ public:
     // --- results --------------------------------------------------------------------------------
     void set_signature(ScopeSignature signature) { m_signature = std::move(signature); }
     const ScopeSignature& signature() const { return m_signature; }
+    // A scratch emitter (the scope pass) keeps only its latest item; item_count() still counts all.
+    void discard_items() { m_discard = true; }
+    std::size_t item_count() const { return m_item_count; }
+    void reserve_items(std::size_t n) { m_items.reserve(n); }
     std::vector<CodeItem>& items() { return m_items; }
     const std::vector<CodeItem>& items() const { return m_items; }
     const std::vector<ScopeId>& children() const { return m_children; }
@@ -154,6 +158,12 @@ public:
     const Options& options() const { return m_options; }
 
 private:
+    CodeItem& new_item() {
+        ++m_item_count;
+        if (m_discard)
+            m_items.clear();
+        return m_items.emplace_back();
+    }
     CodeItem& add_op(std::uint8_t opcode, int stack_delta);
     void add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value);
     void add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase);
@@ -165,6 +175,8 @@ private:
     Options m_options;
     ScopeSignature m_signature;
     std::vector<CodeItem> m_items;
+    std::size_t m_item_count = 0;
+    bool m_discard = false;
     std::vector<ScopeId> m_children;
     Label m_next_label = 0;
     int m_stack = 0;

@@ -35,6 +35,7 @@ constexpr std::array k_keywords{
     Keyword{"return", Tok::kw_return},   Keyword{"try", Tok::kw_try},           Keyword{"while", Tok::kw_while},
     Keyword{"with", Tok::kw_with},       Keyword{"yield", Tok::kw_yield},
 };
+constexpr std::size_t k_longest_keyword = 8; // "continue", "nonlocal"
 
 struct Operator {
     std::string_view text;
@@ -122,9 +123,12 @@ Token Lexer::scan_token() {
     } else if (is_name_head(m_in.peek())) {
         scan_name();
         token.kind = Tok::name;
-        for (const auto& kw : k_keywords) {
-            if (kw.text == m_text) {
-                token.kind = kw.kind;
+        if (m_text.size() >= 2 && m_text.size() <= k_longest_keyword) {
+            for (const auto& kw : k_keywords) {
+                if (kw.text == m_text) {
+                    token.kind = kw.kind;
+                    break;
+                }
             }
         }
         if (m_text == "__debug__") {
@@ -227,9 +231,12 @@ Tok Lexer::scan_number() {
 }
 
 Tok Lexer::scan_operator() {
+    const char first = m_in.peek();
     for (const auto& op : k_operators) {
+        if (op.text[0] != first)
+            continue;
         bool match = true;
-        for (std::size_t i = 0; i < op.text.size() && match; ++i) {
+        for (std::size_t i = 1; i < op.text.size() && match; ++i) {
             match = m_in.peek(i) == op.text[i];
         }
         if (!match) {

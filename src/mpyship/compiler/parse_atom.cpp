@@ -126,7 +126,8 @@ ExprPtr Parser::parse_paren_atom() {
     SourcePos first_pos = tok().pos;
     ExprPtr first = at(Tok::op_star) ? parse_star_expr() : parse_namedexpr_test();
     if (at(Tok::kw_for)) {
-        ExprPtr gen = parse_comprehension(first_pos, Comprehension::Kind::generator, std::move(first), nullptr);
+        ExprPtr gen = parse_comprehension(open, Comprehension::Kind::generator, std::move(first), nullptr);
+        gen->as<Comprehension>().scope_pos = first_pos;
         expect(Tok::del_paren_close);
         return gen;
     }
@@ -158,8 +159,8 @@ ExprPtr Parser::parse_bracket_atom() {
     SourcePos first_pos = tok().pos;
     ExprPtr first = at(Tok::op_star) ? parse_star_expr() : parse_namedexpr_test();
     if (at(Tok::kw_for)) {
-        ExprPtr comp = parse_comprehension(first_pos, Comprehension::Kind::list, std::move(first), nullptr);
-        comp->pos = open;
+        ExprPtr comp = parse_comprehension(open, Comprehension::Kind::list, std::move(first), nullptr);
+        comp->as<Comprehension>().scope_pos = first_pos;
         expect(Tok::del_bracket_close);
         return comp;
     }
@@ -177,12 +178,14 @@ ExprPtr Parser::parse_brace_atom() {
     if (accept(Tok::del_brace_close)) {
         return std::make_unique<Dict>(open);
     }
+    SourcePos first_pos = tok().pos;
     ExprPtr key = parse_test();
     ExprPtr value = accept(Tok::del_colon) ? parse_test() : nullptr;
     bool is_dict = value != nullptr;
     if (at(Tok::kw_for)) {
         auto kind = is_dict ? Comprehension::Kind::dict : Comprehension::Kind::set;
         ExprPtr comp = parse_comprehension(open, kind, std::move(key), std::move(value));
+        comp->as<Comprehension>().scope_pos = first_pos;
         expect(Tok::del_brace_close);
         return comp;
     }
@@ -227,6 +230,7 @@ std::vector<CompFor> Parser::parse_comp_fors() {
 
 ExprPtr Parser::parse_comprehension(SourcePos start, Comprehension::Kind kind, ExprPtr element, ExprPtr value) {
     auto node = std::make_unique<Comprehension>(start, kind);
+    node->scope_pos = start;
     node->element = std::move(element);
     node->value = std::move(value);
     node->generators = parse_comp_fors();
@@ -249,12 +253,15 @@ Argument Parser::parse_argument() {
     ExprPtr e = parse_test();
     if (at(Tok::kw_for)) {
         arg.value = parse_comprehension(arg.pos, Comprehension::Kind::generator, std::move(e), nullptr);
+        arg.value->as<Comprehension>().bare_argument = true;
+        arg.bare_node = true;
     } else if (accept(Tok::op_assign)) {
         arg.kind = Argument::Kind::keyword;
         arg.keyword = std::move(e);
         arg.value = parse_test();
     } else if (accept(Tok::op_walrus)) {
         arg.value = std::make_unique<NamedExpr>(arg.pos, std::move(e), parse_test());
+        arg.bare_node = true;
     } else {
         arg.value = std::move(e);
     }

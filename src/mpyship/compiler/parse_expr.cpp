@@ -145,8 +145,12 @@ ExprPtr Parser::fold_bool_chain(SourcePos start, bool is_and, ExprList values) {
 
 ExprPtr Parser::parse_or_test() {
     SourcePos start = tok().pos;
+    ExprPtr first = parse_and_test();
+    if (!at(Tok::kw_or)) {
+        return first;
+    }
     ExprList values;
-    values.push_back(parse_and_test());
+    values.push_back(std::move(first));
     while (accept(Tok::kw_or)) {
         values.push_back(parse_and_test());
     }
@@ -155,8 +159,12 @@ ExprPtr Parser::parse_or_test() {
 
 ExprPtr Parser::parse_and_test() {
     SourcePos start = tok().pos;
+    ExprPtr first = parse_not_test();
+    if (!at(Tok::kw_and)) {
+        return first;
+    }
     ExprList values;
-    values.push_back(parse_not_test());
+    values.push_back(std::move(first));
     while (accept(Tok::kw_and)) {
         values.push_back(parse_not_test());
     }
@@ -210,9 +218,13 @@ ExprPtr Parser::parse_binary_level(int level) {
         return parse_factor();
     }
     SourcePos start = tok().pos;
+    ExprPtr first = parse_binary_level(level + 1);
+    if (!level_op(level, tok().kind)) {
+        return first; // the common case: no operator at this level, nothing to collect
+    }
     ExprList operands;
     std::vector<BinOpKind> ops;
-    operands.push_back(parse_binary_level(level + 1));
+    operands.push_back(std::move(first));
     while (auto op = level_op(level, tok().kind)) {
         advance();
         ops.push_back(*op);
@@ -247,8 +259,12 @@ ExprPtr Parser::parse_factor() {
     advance();
     ExprPtr operand = parse_factor();
     if (operand->kind == ExprKind::constant) {
-        if (auto folded = fold_unary(op, operand->as<Constant>().value)) {
-            return make_constant(SourcePos{0, 0}, std::move(*folded));
+        const ConstValue& value = operand->as<Constant>().value;
+        if (auto folded = fold_unary(op, value)) {
+            const bool boxed = op == UnaryOpKind::negative && is_host_big_int(value);
+            ExprPtr result = make_constant(SourcePos{0, 0}, std::move(*folded));
+            result->as<Constant>().boxed_int = boxed;
+            return result;
         }
     }
     return std::make_unique<UnaryOp>(start, op, std::move(operand));

@@ -15,9 +15,6 @@ Module parse_module(std::string_view source, const Options& options) {
 }
 
 Parser::Parser(std::string_view source, const Options& options) : m_lexer(source, options), m_options(options) {
-    for (auto q : reference_long_qstrs()) {
-        m_reference_qstrs.insert(q);
-    }
     if (!options.source_name.empty()) {
         m_interned.insert(options.source_name);
     }
@@ -71,7 +68,7 @@ void Parser::syntax_error() const {
 }
 
 bool Parser::is_interned(const std::string& s) const {
-    return s.size() <= k_always_interned_length || m_interned.contains(s) || m_reference_qstrs.contains(s) ||
+    return s.size() <= k_always_interned_length || m_interned.contains(s) || reference_long_qstr_set().contains(s) ||
            mpy::static_qstr_index(s).has_value();
 }
 

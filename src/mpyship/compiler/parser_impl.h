@@ -107,7 +107,6 @@ private:
     int m_depth = 0;
     std::map<std::string, ConstValue> m_consts;
     std::unordered_set<std::string> m_interned;
-    std::unordered_set<std::string_view> m_reference_qstrs;
 };
 
 inline constexpr int k_max_nesting = 400;

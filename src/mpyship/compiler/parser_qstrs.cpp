@@ -62,4 +62,10 @@ const std::vector<std::string_view>& reference_long_qstrs() {
     return k_qstrs;
 }
 
+const std::unordered_set<std::string_view>& reference_long_qstr_set() {
+    static const std::unordered_set<std::string_view> set(reference_long_qstrs().begin(),
+                                                          reference_long_qstrs().end());
+    return set;
+}
+
 } // namespace mpyship::compiler

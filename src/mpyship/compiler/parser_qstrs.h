@@ -3,10 +3,13 @@
 #pragma once
 
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace mpyship::compiler {
 
 const std::vector<std::string_view>& reference_long_qstrs();
+// The same names as a set, built once per process.
+const std::unordered_set<std::string_view>& reference_long_qstr_set();
 
 } // namespace mpyship::compiler

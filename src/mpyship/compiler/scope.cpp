@@ -5,8 +5,11 @@
 namespace mpyship::compiler {
 
 IdInfo* ScopeInfo::find(const std::string& name) {
+    // Cheap rejections first: most names differ in length or first character.
+    const std::size_t size = name.size();
+    const char first = name[0]; // '\0' for the comprehension argument ""
     for (IdInfo& id : ids)
-        if (id.name == name)
+        if (id.name.size() == size && id.name[0] == first && id.name == name)
             return &id;
     return nullptr;
 }
