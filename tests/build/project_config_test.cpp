@@ -69,6 +69,14 @@ TEST(ProjectConfig, ErrorsNameFileLineAndColumn) {
     EXPECT_NE(section.error().message.find("unknown section 'deploy'"), std::string::npos);
 }
 
+TEST(ProjectConfig, FirmwareSectionIsLeftToTheFirmwareLayer) {
+    auto c = parse("[project]\nname = \"x\"\n[firmware]\nport = \"unix\"\nanything = 1\n");
+    ASSERT_TRUE(c) << c.error().to_string();
+    auto not_table = parse("firmware = 3\n");
+    ASSERT_FALSE(not_table);
+    EXPECT_NE(not_table.error().message.find("unknown section 'firmware'"), std::string::npos);
+}
+
 TEST(ProjectConfig, StarterConfigParsesBack) {
     for (auto t : {compiler::Target::circuitpython, compiler::Target::micropython}) {
         auto c = parse(starter_config("demo", t));

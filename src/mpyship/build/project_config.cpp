@@ -147,9 +147,11 @@ Result<ProjectConfig> parse_project_config(std::string_view text, const std::fil
     for (const auto& [key, node] : doc) {
         const toml::table* t = node.as_table();
         std::string k(key.str());
+        if (t && k == "firmware")
+            continue; // read by firmware/firmware_config.cpp from the same file
         if (!t || (k != "project" && k != "build" && k != "package"))
             return fail(where(file, node.source()) + ": error: unknown section '" + k +
-                        "': expected [project], [build] or [package]");
+                        "': expected [project], [build], [package] or [firmware]");
         std::optional<std::string> e = k == "project" ? apply_project(*t, c, file)
                                        : k == "build" ? apply_build(*t, c, file)
                                                       : apply_package(*t, c, file);

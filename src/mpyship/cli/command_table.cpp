@@ -24,6 +24,8 @@ constexpr Command k_commands[] = {
     {"package", "build, then write reproducible build/mpy-files.tar.gz and .zip", cmd_package},
     {"deploy", "copy the build to a board's USB drive: incremental, safe, verified (--to PATH|auto)", cmd_deploy},
     {"verify", "check a build folder, release archive or drive against the manifest", cmd_verify},
+    {"firmware", "build MicroPython firmware with the project frozen in: firmware build|lock",
+     cmd_firmware},
     {"init", "write a starter mpyship.toml (and a CI workflow with --ci github)", cmd_init},
     {"compile", "compile one .py file to .mpy with mpy-cross options (--target circuitpython|micropython)",
      cmd_compile},

@@ -13,11 +13,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void step(const StepHook& hook, std::string_view name, const std::string& path) {
-    if (hook)
-        hook(name, path);
-}
-
 // Reads a file back from the device, not the page cache, and compares its hash.
 Result<void> read_back(const fs::path& root, const PlannedWrite& w) {
     fs::path path = root / w.path;

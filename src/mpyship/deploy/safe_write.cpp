@@ -11,11 +11,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void step(const StepHook& hook, std::string_view name, const std::string& path) {
-    if (hook)
-        hook(name, path);
-}
-
 std::string errno_text(int e) {
     if (e == ENOSPC)
         return "the drive is full";

@@ -20,6 +20,12 @@ namespace mpyship::deploy {
 // Called before each step that changes the drive: "create", "write", "fsync", "rename", "remove", "mkdir".
 using StepHook = std::function<void(std::string_view step, const std::string& path)>;
 
+// Calls the hook, if any, before a change to the drive.
+inline void step(const StepHook& hook, std::string_view name, const std::string& path) {
+    if (hook)
+        hook(name, path);
+}
+
 inline constexpr std::string_view k_temp_prefix = "~mps";
 inline constexpr std::string_view k_temp_suffix = ".tmp";
 inline constexpr std::size_t k_write_chunk = 4096;

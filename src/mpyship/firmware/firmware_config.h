@@ -1,0 +1,53 @@
+// The [firmware] section of mpyship.toml: which MicroPython source (a local folder or a pinned git
+// revision), which port/board/variant, what to freeze, which C modules and patches, extra make variables.
+// Paths are resolved against the project folder here, so later stages only see absolute paths.
+#pragma once
+
+#include "mpyship/util/error.h"
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mpyship::firmware {
+
+// A source tree: a local folder, or a git repository (URL or local path) at a revision.
+struct SourceSpec {
+    std::filesystem::path local;  // set for a local folder
+    std::string git;              // set for a git source
+    std::string rev;              // required with git
+    std::optional<std::string> sha256; // optional pin of the checked-out tree's content hash (see tree_hash.h)
+    std::optional<std::string> commit; // set from mpyship.lock: the commit `rev` must resolve to
+
+    bool is_git() const { return !git.empty(); }
+    std::string describe() const { return is_git() ? git + "@" + rev : local.string(); }
+};
+
+struct FirmwareConfig {
+    std::filesystem::path project_root;        // absolute
+    std::filesystem::path project_src;         // absolute: the project's src/ (for freeze_project)
+    std::filesystem::path project_out;         // absolute: the project's build/ (outputs go to build/firmware)
+    std::vector<std::string> entry_points;     // never frozen
+    std::string port;
+    std::optional<std::string> board;
+    std::optional<std::string> variant;
+    SourceSpec micropython;
+    std::optional<SourceSpec> micropython_lib;
+    std::optional<std::filesystem::path> manifest_file; // manifest = "path/to/manifest.py"
+    std::optional<std::string> manifest_text;           // manifest = """inline text"""
+    bool include_port_manifest = true;
+    bool freeze_project = false;
+    std::vector<std::filesystem::path> user_c_modules;
+    std::vector<std::filesystem::path> patches;
+    std::map<std::string, std::string> make_vars;
+    unsigned jobs = 0; // 0: all cores
+};
+
+// Reads [firmware] from root/mpyship.toml; errors name file:line:col. Fails when there is no [firmware].
+Result<FirmwareConfig> load_firmware_config(const std::filesystem::path& root);
+Result<FirmwareConfig> parse_firmware_config(std::string_view text, const std::filesystem::path& root,
+                                             const std::string& file_name);
+
+} // namespace mpyship::firmware

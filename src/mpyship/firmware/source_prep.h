@@ -1,0 +1,34 @@
+// Prepares the pinned, patched MicroPython tree in the cache: CACHE/firmware/KEY/ holds tree/ (the source,
+// copied from a folder or cloned at a revision; micropython_lib replaces tree/lib/micropython-lib),
+// c_modules/ (links to the user's C modules), bin/mpy-cross (a link to mpyship) and the `prepared` marker.
+// It is built in KEY.tmp-PID and renamed into place, so a half-prepared tree is never used.
+#pragma once
+
+#include "mpyship/firmware/firmware_config.h"
+
+#include <filesystem>
+#include <string>
+
+namespace mpyship::firmware {
+
+struct PreparedTree {
+    std::filesystem::path dir;  // CACHE/firmware/KEY
+    bool reused = false;        // the marker was already there: nothing was copied or patched
+
+    std::filesystem::path tree() const { return dir / "tree"; }
+    std::filesystem::path c_modules() const { return dir / "c_modules"; }
+    std::filesystem::path mpy_cross() const { return dir / "bin" / "mpy-cross"; }
+    std::filesystem::path manifest() const { return dir / "manifest.py"; }
+};
+
+inline constexpr const char* k_prepared_marker = "prepared";
+
+std::filesystem::path cache_dir_for(const std::filesystem::path& cache_root, const std::string& key);
+
+Result<PreparedTree> prepare_source(const FirmwareConfig& config, const std::string& key,
+                                    const std::filesystem::path& cache_root);
+
+// (Re)points bin/mpy-cross at the given mpyship binary: run under that name, mpyship is mpy-cross.
+Result<void> link_mpy_cross(const PreparedTree& prepared, const std::filesystem::path& mpyship_exe);
+
+} // namespace mpyship::firmware
