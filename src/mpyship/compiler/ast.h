@@ -30,6 +30,7 @@
 #pragma once
 
 #include "mpyship/compiler/big_int.h"
+#include "mpyship/compiler/node_pool.h"
 #include "mpyship/compiler/token.h"
 
 #include <memory>
@@ -88,6 +89,9 @@ struct Expr {
     virtual ~Expr() = default;
     Expr(const Expr&) = delete;
     Expr& operator=(const Expr&) = delete;
+    // Nodes come from the node pool (see node_pool.h); the sized delete returns them to it.
+    static void* operator new(std::size_t size) { return node_pool::allocate(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { node_pool::deallocate(p, size); }
     template <typename T> T& as() { return static_cast<T&>(*this); }
     template <typename T> const T& as() const { return static_cast<const T&>(*this); }
 };
@@ -257,6 +261,9 @@ struct Stmt {
     virtual ~Stmt() = default;
     Stmt(const Stmt&) = delete;
     Stmt& operator=(const Stmt&) = delete;
+    // Nodes come from the node pool (see node_pool.h); the sized delete returns them to it.
+    static void* operator new(std::size_t size) { return node_pool::allocate(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { node_pool::deallocate(p, size); }
     template <typename T> T& as() { return static_cast<T&>(*this); }
     template <typename T> const T& as() const { return static_cast<const T&>(*this); }
 };

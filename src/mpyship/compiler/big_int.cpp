@@ -3,6 +3,8 @@
 #include "mpyship/compiler/big_int.h"
 
 #include <algorithm>
+#include <charconv>
+#include <iterator>
 #include <cmath>
 
 namespace mpyship::compiler {
@@ -245,6 +247,16 @@ double BigInt::to_double() const {
 std::string BigInt::to_string() const {
     if (m_mag.empty()) {
         return "0";
+    }
+    if (m_mag.size() <= 2) { // the common case: a magnitude that fits 64 bits, formatted directly
+        std::uint64_t mag = m_mag.size() == 2 ? (std::uint64_t(m_mag[1]) << 32 | m_mag[0]) : m_mag[0];
+        char buffer[24];
+        char* at = buffer;
+        if (m_neg) {
+            *at++ = '-';
+        }
+        at = std::to_chars(at, std::end(buffer), mag).ptr;
+        return std::string(buffer, at);
     }
     Mag m = m_mag;
     std::string out;

@@ -33,6 +33,20 @@ public:
         }
         advance_injected();
     }
+    // Consumes and returns the longest run of source bytes satisfying `pred`, which must reject '\n',
+    // '\t' and k_end (so each byte is one column). Empty while text is injected: callers then go on
+    // with peek()/advance().
+    template <typename Pred> std::string_view take_plain_run(Pred pred) {
+        if (!m_plain)
+            return {};
+        std::size_t end = m_pos;
+        while (end < m_source.size() && pred(m_source[end]))
+            ++end;
+        const std::string_view run(m_source.data() + m_pos, end - m_pos);
+        m_column += static_cast<std::uint32_t>(run.size());
+        m_pos = end;
+        return run;
+    }
     std::uint32_t line() const { return m_line; }
     std::uint32_t column() const { return m_column; }
 

@@ -3,10 +3,7 @@
 // indices) stay symbolic until the module builder resolves them and the jump layout sizes the jumps.
 #pragma once
 
-#include "mpyship/mpy/model.h"
-
 #include <cstdint>
-#include <string>
 
 namespace mpyship::compiler {
 
@@ -22,8 +19,8 @@ enum class OperandKind : std::uint8_t {
     none,
     uint_,    // unsigned vuint (`value`)
     sint,     // signed vuint (`value`)
-    qstr,     // `qstr` text; `value` becomes the qstr-table index once resolved
-    constant, // `constant`; `value` becomes the constant-table index once resolved
+    qstr,     // the emitter's qstr operand `payload`; `value` becomes the qstr-table index later
+    constant, // the emitter's constant operand `payload`; `value` becomes the constant-table index later
     child,    // `value` is the child index within this scope
     jump,     // `value` is the target label
 };
@@ -37,10 +34,9 @@ struct CodeItem {
     bool dead = false;                // unreachable code: no bytes, but its qstrs/constants still count
     std::uint8_t opcode = 0;
     OperandKind operand = OperandKind::none;
-    std::int64_t value = 0;
-    std::string qstr;
     QstrPhase qstr_phase = QstrPhase::scope_pass;
-    mpy::Constant constant;
+    std::uint32_t payload = 0;        // qstr/constant operands: index into the emitter's operand tables
+    std::int64_t value = 0;
     int trailing_byte = -1;           // a raw byte after the operand (closure count, unwind depth), or -1
 };
 

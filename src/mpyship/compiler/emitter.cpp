@@ -4,6 +4,7 @@
 #include "mpyship/mpy/opcodes.h"
 
 #include <cassert>
+#include <utility>
 
 namespace mpyship::compiler {
 
@@ -34,7 +35,8 @@ void Emitter::add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value
 void Emitter::add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase) {
     CodeItem& item = add_op(opcode, stack_delta);
     item.operand = OperandKind::qstr;
-    item.qstr = qstr;
+    item.payload = std::uint32_t(m_qstr_operands.size());
+    m_qstr_operands.push_back(qstr);
     item.qstr_phase = phase;
 }
 
@@ -112,10 +114,11 @@ void Emitter::load_const_string(const std::string& qstr) {
     add_qstr(op::LOAD_CONST_STRING, 1, qstr, QstrPhase::scope_pass);
 }
 
-void Emitter::load_const_obj(const mpy::Constant& constant) {
+void Emitter::load_const_obj(mpy::Constant constant) {
     CodeItem& item = add_op(op::LOAD_CONST_OBJ, 1);
     item.operand = OperandKind::constant;
-    item.constant = constant;
+    item.payload = std::uint32_t(m_constant_operands.size());
+    m_constant_operands.push_back(std::move(constant));
 }
 
 void Emitter::load_null() { add_op(op::LOAD_NULL, 1); }

@@ -6,6 +6,7 @@
 
 #include "mpyship/compiler/code_item.h"
 #include "mpyship/compiler/options.h"
+#include "mpyship/mpy/model.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -64,7 +65,7 @@ public:
     void load_const_small_int(std::int64_t value); // must fit the target's small int
     void load_const_int(std::int64_t value);       // small int if it fits -msmall-int-bits, else an int object
     void load_const_string(const std::string& qstr);
-    void load_const_obj(const mpy::Constant& constant);
+    void load_const_obj(mpy::Constant constant);
     void load_null();
 
     // --- names ----------------------------------------------------------------------------------
@@ -145,9 +146,15 @@ public:
     // A scratch emitter (the scope pass) keeps only its latest item; item_count() still counts all.
     void discard_items() { m_discard = true; }
     std::size_t item_count() const { return m_item_count; }
-    void reserve_items(std::size_t n) { m_items.reserve(n); }
+    void reserve_items(std::size_t n) {
+        m_items.reserve(n);
+        m_qstr_operands.reserve(n / 2); // a guess: about half the opcodes take a qstr
+    }
     std::vector<CodeItem>& items() { return m_items; }
     const std::vector<CodeItem>& items() const { return m_items; }
+    // The text of a qstr operand and the value of a constant operand (kept out of CodeItem to keep it small).
+    const std::string& qstr_of(const CodeItem& item) const { return m_qstr_operands[item.payload]; }
+    const mpy::Constant& constant_of(const CodeItem& item) const { return m_constant_operands[item.payload]; }
     const std::vector<ScopeId>& children() const { return m_children; }
     std::size_t label_count() const { return m_next_label; }
     int stack_depth() const { return m_stack; }
@@ -160,8 +167,11 @@ public:
 private:
     CodeItem& new_item() {
         ++m_item_count;
-        if (m_discard)
+        if (m_discard) {
             m_items.clear();
+            m_qstr_operands.clear();
+            m_constant_operands.clear();
+        }
         return m_items.emplace_back();
     }
     CodeItem& add_op(std::uint8_t opcode, int stack_delta);
@@ -175,6 +185,8 @@ private:
     Options m_options;
     ScopeSignature m_signature;
     std::vector<CodeItem> m_items;
+    std::vector<std::string> m_qstr_operands;
+    std::vector<mpy::Constant> m_constant_operands;
     std::size_t m_item_count = 0;
     bool m_discard = false;
     std::vector<ScopeId> m_children;

@@ -12,4 +12,5 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   parse_expr.cpp
   parse_atom.cpp
   ast_dump.cpp
+  node_pool.cpp
 )

@@ -20,8 +20,9 @@ public:
         : m_items(items), m_label_offsets(n_labels, 0) {}
 
     // One pass over the code. The first pass (`maximal`) sizes every jump at 2 bytes.
-    mpy::Bytes run_pass(bool maximal, LineTable* lines) {
+    mpy::Bytes run_pass(bool maximal, LineTable* lines, std::size_t size_hint) {
         mpy::Bytes out;
+        out.reserve(size_hint);
         m_overflow = false;
         for (const CodeItem& item : m_items) {
             if (item.kind == ItemKind::label)
@@ -101,10 +102,10 @@ void put_signed_vuint(mpy::Bytes& out, std::int64_t value) {
 
 LaidOutCode lay_out_code(const std::vector<CodeItem>& items, std::size_t n_labels, bool with_line_info) {
     Layout layout(items, n_labels);
-    std::size_t previous_size = layout.run_pass(true, nullptr).size();
+    std::size_t previous_size = layout.run_pass(true, nullptr, items.size() * 2).size();
     for (;;) {
         LineTable lines;
-        mpy::Bytes code = layout.run_pass(false, with_line_info ? &lines : nullptr);
+        mpy::Bytes code = layout.run_pass(false, with_line_info ? &lines : nullptr, previous_size);
         if (code.size() == previous_size)
             return LaidOutCode{std::move(code), lines.bytes(), layout.overflow()};
         previous_size = code.size();

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "mpyship/compiler/code_item.h"
+#include "mpyship/mpy/model.h"
 
 #include <vector>
 

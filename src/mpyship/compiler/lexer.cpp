@@ -15,6 +15,9 @@ bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_name_head(char c) { return is_alpha(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
 bool is_name_tail(char c) { return is_name_head(c) || is_digit(c); }
+// Runs CharStream::take_plain_run() may skip at once (never '\n' or '\t', which move lines and columns).
+bool is_blank(char c) { return c == ' '; }
+bool is_comment_byte(char c) { return c != '\n' && c != '\t' && c != CharStream::k_end; }
 
 struct Keyword {
     std::string_view text;
@@ -70,6 +73,26 @@ constexpr std::array k_operators{
     Operator{".", Tok::del_period},
 };
 
+// For each first byte, the indices (in table order) of the entries whose text starts with it, so a
+// lookup compares only those few candidates. Building fails to compile if a byte has more than MaxPerByte.
+template <std::size_t MaxPerByte> struct FirstByteIndex {
+    std::array<std::array<std::uint8_t, MaxPerByte>, 256> candidates{};
+    std::array<std::uint8_t, 256> count{};
+};
+
+template <std::size_t MaxPerByte, typename Table>
+constexpr FirstByteIndex<MaxPerByte> index_by_first_byte(const Table& table) {
+    FirstByteIndex<MaxPerByte> index;
+    for (std::size_t i = 0; i < table.size(); ++i) {
+        const auto first = static_cast<unsigned char>(table[i].text[0]);
+        index.candidates[first].at(index.count[first]++) = static_cast<std::uint8_t>(i);
+    }
+    return index;
+}
+
+constexpr auto k_keyword_index = index_by_first_byte<5>(k_keywords);   // a: and as assert async await
+constexpr auto k_operator_index = index_by_first_byte<4>(k_operators); // *: **= ** *= *
+
 } // namespace
 
 Lexer::Lexer(std::string_view source, const Options& options)
@@ -124,7 +147,9 @@ Token Lexer::scan_token() {
         scan_name();
         token.kind = Tok::name;
         if (m_text.size() >= 2 && m_text.size() <= k_longest_keyword) {
-            for (const auto& kw : k_keywords) {
+            const auto first = static_cast<unsigned char>(m_text[0]);
+            for (std::size_t c = 0; c < k_keyword_index.count[first]; ++c) {
+                const Keyword& kw = k_keywords[k_keyword_index.candidates[first][c]];
                 if (kw.text == m_text) {
                     token.kind = kw.kind;
                     break;
@@ -153,7 +178,9 @@ bool Lexer::skip_whitespace(bool stop_at_newline) {
             m_in.advance();
         } else if (is_space(c)) {
             m_in.advance();
+            m_in.take_plain_run(is_blank);
         } else if (c == '#') {
+            m_in.take_plain_run(is_comment_byte);
             while (!m_in.at_end() && m_in.peek() != '\n') {
                 m_in.advance();
             }
@@ -188,6 +215,7 @@ Tok Lexer::scan_newline() {
 void Lexer::scan_name() {
     m_text += m_in.peek();
     m_in.advance();
+    m_text += m_in.take_plain_run(is_name_tail);
     while (!m_in.at_end() && is_name_tail(m_in.peek())) {
         m_text += m_in.peek();
         m_in.advance();
@@ -231,10 +259,9 @@ Tok Lexer::scan_number() {
 }
 
 Tok Lexer::scan_operator() {
-    const char first = m_in.peek();
-    for (const auto& op : k_operators) {
-        if (op.text[0] != first)
-            continue;
+    const auto first = static_cast<unsigned char>(m_in.peek());
+    for (std::size_t c = 0; c < k_operator_index.count[first]; ++c) {
+        const Operator& op = k_operators[k_operator_index.candidates[first][c]];
         bool match = true;
         for (std::size_t i = 1; i < op.text.size() && match; ++i) {
             match = m_in.peek(i) == op.text[i];

@@ -43,9 +43,9 @@ void ModuleBuilder::register_scope_pass(ScopeId scope) {
     m_qstrs.use(emitter.signature().simple_name);
     for (CodeItem& item : emitter.items()) {
         if (item.operand == OperandKind::qstr && item.qstr_phase == QstrPhase::scope_pass)
-            m_qstrs.use(item.qstr);
+            m_qstrs.use(emitter.qstr_of(item));
         else if (item.operand == OperandKind::constant)
-            item.value = m_constants.use(item.constant);
+            item.value = m_constants.use(emitter.constant_of(item));
     }
 }
 
@@ -57,7 +57,7 @@ void ModuleBuilder::register_identifiers(ScopeId scope) {
         m_qstrs.use(name);
     for (CodeItem& item : emitter.items())
         if (item.operand == OperandKind::qstr)
-            item.value = m_qstrs.use(item.qstr);
+            item.value = m_qstrs.use(emitter.qstr_of(item));
 }
 
 mpy::Prelude ModuleBuilder::build_prelude(const Emitter& emitter, mpy::Bytes line_info) {

@@ -92,9 +92,6 @@ ExprPtr Parser::parse_literal_atom() {
     case Tok::float_or_imag: value = parse_float_literal(tok().text, pos); break;
     case Tok::string: {
         bool interned = is_interned(tok().text);
-        if (tok().text.size() <= k_always_interned_length) {
-            note_interned(tok().text);
-        }
         value = ConstValue{StrValue{tok().text, interned}};
         break;
     }

@@ -35,6 +35,16 @@ std::optional<BinOpKind> level_op(int level, Tok kind) {
     return std::nullopt;
 }
 
+// The level whose operator `kind` is, or -1 when it is no binary operator.
+int binary_op_level(Tok kind) {
+    for (int level = k_level_count - 1; level >= 0; --level) {
+        if (level_op(level, kind)) {
+            return level;
+        }
+    }
+    return -1;
+}
+
 ExprPtr make_constant(SourcePos pos, ConstValue v) { return std::make_unique<Constant>(pos, std::move(v)); }
 
 std::optional<ConstValue> fold_chain(const ExprList& operands, const std::vector<BinOpKind>& ops) {
@@ -213,15 +223,21 @@ ExprPtr Parser::parse_comparison() {
     return node;
 }
 
+// Levels `level` and deeper, iteratively: parse a factor, then collect each operator chain from the
+// deepest level up. A chain's operands take every deeper operator, so the token left after collecting
+// level l is an operator of a shallower level or none. Without an operator (the common case) the
+// factor comes straight back.
 ExprPtr Parser::parse_binary_level(int level) {
-    if (level == k_level_count) {
-        return parse_factor();
-    }
     SourcePos start = tok().pos;
-    ExprPtr first = parse_binary_level(level + 1);
-    if (!level_op(level, tok().kind)) {
-        return first; // the common case: no operator at this level, nothing to collect
+    ExprPtr operand = parse_factor();
+    for (int l = binary_op_level(tok().kind); l >= level; l = binary_op_level(tok().kind)) {
+        operand = finish_binary_level(l, start, std::move(operand));
     }
+    return operand;
+}
+
+// The chain `first op operand op operand ...` of level `level`, folded when all operands are numbers.
+ExprPtr Parser::finish_binary_level(int level, SourcePos start, ExprPtr first) {
     ExprList operands;
     std::vector<BinOpKind> ops;
     operands.push_back(std::move(first));
@@ -316,16 +332,18 @@ ExprPtr Parser::make_tuple(SourcePos pos, ExprList elts, bool parenthesized, boo
 // testlist / testlist_star_expr: a trailing comma or more than one item makes a tuple.
 ExprPtr Parser::parse_testlist(bool allow_star, bool fold) {
     SourcePos start = tok().pos;
+    auto parse_item = [&] { return allow_star && at(Tok::op_star) ? parse_star_expr() : parse_test(); };
+    ExprPtr first = parse_item();
+    if (!accept(Tok::del_comma)) {
+        return first; // the common case: a lone expression, no tuple and no list to allocate
+    }
     ExprList items;
-    bool comma = false;
-    do {
-        if (comma && !starts_test(tok().kind)) {
+    items.push_back(std::move(first));
+    while (starts_test(tok().kind)) {
+        items.push_back(parse_item());
+        if (!accept(Tok::del_comma)) {
             break;
         }
-        items.push_back(allow_star && at(Tok::op_star) ? parse_star_expr() : parse_test());
-    } while ((comma = accept(Tok::del_comma)));
-    if (items.size() == 1 && !comma) {
-        return std::move(items[0]);
     }
     return make_tuple(start, std::move(items), false, fold, start);
 }

@@ -55,7 +55,7 @@ std::string Parser::take_name() {
     if (name.size() > k_max_name_length) {
         throw CompileError{"RuntimeError", "name too long", m_tok.pos, "", false};
     }
-    m_interned.insert(name);
+    note_interned(name);
     advance();
     return name;
 }

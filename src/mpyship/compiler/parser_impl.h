@@ -11,6 +11,9 @@
 
 namespace mpyship::compiler {
 
+// Strings this short are always interned by the reference (see Parser::is_interned).
+inline constexpr std::size_t k_always_interned_length = 10;
+
 class Parser {
 public:
     Parser(std::string_view source, const Options& options);
@@ -24,7 +27,11 @@ public:
     void advance();
     std::string take_name();
     [[noreturn]] void syntax_error() const;
-    void note_interned(const std::string& s) { m_interned.insert(s); }
+    // Only longer strings need remembering: is_interned() accepts every short one anyway.
+    void note_interned(const std::string& s) {
+        if (s.size() > k_always_interned_length)
+            m_interned.insert(s);
+    }
     bool is_interned(const std::string& s) const;
 
     // --- statements (parse_stmt.cpp)
@@ -62,6 +69,7 @@ public:
     ExprPtr parse_not_test();
     ExprPtr parse_comparison();
     ExprPtr parse_binary_level(int level);
+    ExprPtr finish_binary_level(int level, SourcePos start, ExprPtr first);
     ExprPtr parse_factor();
     ExprPtr parse_power();
     ExprPtr parse_star_expr();
@@ -111,6 +119,5 @@ private:
 
 inline constexpr int k_max_nesting = 400;
 inline constexpr std::size_t k_max_name_length = 255;
-inline constexpr std::size_t k_always_interned_length = 10;
 
 } // namespace mpyship::compiler

@@ -4,6 +4,10 @@
 
 namespace mpyship::compiler {
 
+namespace {
+constexpr std::size_t k_initial_ids = 8; // most scopes hold a few names; spares the first regrowths
+} // namespace
+
 IdInfo* ScopeInfo::find(const std::string& name) {
     // Cheap rejections first: most names differ in length or first character.
     const std::size_t size = name.size();
@@ -17,6 +21,8 @@ IdInfo* ScopeInfo::find(const std::string& name) {
 IdInfo& ScopeInfo::find_or_add(const std::string& name, IdKind initial) {
     if (IdInfo* id = find(name))
         return *id;
+    if (ids.empty())
+        ids.reserve(k_initial_ids);
     ids.push_back(IdInfo{name, initial, 0, 0});
     return ids.back();
 }
