@@ -152,13 +152,7 @@ Result<deploy::DriveDeployOptions> make_options(const DeployArgs& a) {
         return std::unexpected(drive.error());
     deploy::DriveDeployOptions o;
     o.drive = *drive;
-    o.build_dir = config->out_dir();
-    o.plan = {delete_mode(a.delete_mode), a.keep, config->entry_points};
-    o.dry_run = a.dry_run;
-    o.force = a.force;
-    o.generator = version_text();
-    if (!a.json && !a.dry_run)
-        o.on_action = print_action;
+    fill_common_options(o, a, *config);
     return o;
 }
 

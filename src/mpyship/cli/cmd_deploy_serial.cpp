@@ -103,14 +103,8 @@ Result<deploy::SerialDeployOptions> make_options(const DeployArgs& a) {
     deploy::SerialDeployOptions o;
     o.port = *port;
     o.baud = a.baud;
-    o.build_dir = config->out_dir();
-    o.plan = {delete_mode(a.delete_mode), a.keep, config->entry_points};
-    o.dry_run = a.dry_run;
-    o.force = a.force;
     o.reset = a.reset;
-    o.generator = version_text();
-    if (!a.json && !a.dry_run)
-        o.on_action = print_action;
+    fill_common_options(o, a, *config);
     return o;
 }
 

@@ -2,6 +2,7 @@
 // and the serial deploy (--port, cmd_deploy_serial.cpp) print actions and errors the same way.
 #pragma once
 
+#include "mpyship/build/project_config.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/deploy/deploy_plan.h"
 #include "mpyship/deploy/drive_sync.h"
@@ -34,6 +35,18 @@ inline deploy::DeleteMode delete_mode(const std::string& text) {
 inline void print_action(const deploy::Action& a) {
     fmt::print("{:<7} {}{}\n", a.verb, a.path, a.detail.empty() ? "" : " (" + a.detail + ")");
     std::fflush(stdout);
+}
+
+// The settings both deploy paths take from the command line and the project alike.
+template <typename Options>
+void fill_common_options(Options& o, const DeployArgs& a, const build::ProjectConfig& config) {
+    o.build_dir = config.out_dir();
+    o.plan = {delete_mode(a.delete_mode), a.keep, config.entry_points};
+    o.dry_run = a.dry_run;
+    o.force = a.force;
+    o.generator = version_text();
+    if (!a.json && !a.dry_run)
+        o.on_action = print_action;
 }
 
 inline int report_error(const Error& e, bool as_json) {
