@@ -26,6 +26,7 @@ constexpr Command k_commands[] = {
     {"verify", "check a build folder, release archive or drive against the manifest", cmd_verify},
     {"firmware", "build MicroPython firmware with the project frozen in: firmware build|lock",
      cmd_firmware},
+    {"flash", "put build/firmware/ on a board: esptool (esp32, esp8266) or a UF2 bootloader drive", cmd_flash},
     {"init", "write a starter mpyship.toml (and a CI workflow with --ci github)", cmd_init},
     {"compile", "compile one .py file to .mpy with mpy-cross options (--target circuitpython|micropython)",
      cmd_compile},

@@ -20,6 +20,7 @@ int cmd_init(std::string_view program, std::span<const std::string> args);
 int cmd_compile(std::string_view program, std::span<const std::string> args);
 int cmd_deploy(std::string_view program, std::span<const std::string> args);
 int cmd_firmware(std::string_view program, std::span<const std::string> args);
+int cmd_flash(std::string_view program, std::span<const std::string> args);
 // The drop-in mpy-cross mode (argv[0] is shown in usage text).
 int run_as_mpy_cross(std::string_view argv0, std::span<const std::string> args, compiler::Target target);
 
