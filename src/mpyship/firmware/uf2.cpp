@@ -44,12 +44,15 @@ using Page = std::array<std::uint8_t, k_uf2_page>;
 std::map<std::uint32_t, Page> paginate(const std::vector<Segment>& segments) {
     std::map<std::uint32_t, Page> pages;
     for (const auto& s : segments)
-        for (std::size_t i = 0; i < s.data.size(); ++i) {
+        for (std::size_t i = 0; i < s.data.size();) {
             std::uint32_t addr = s.address + static_cast<std::uint32_t>(i);
-            auto [it, fresh] = pages.try_emplace(addr & ~(k_uf2_page - 1));
+            std::uint32_t in_page = addr & (k_uf2_page - 1);
+            std::size_t n = std::min<std::size_t>(k_uf2_page - in_page, s.data.size() - i);
+            auto [it, fresh] = pages.try_emplace(addr - in_page);
             if (fresh)
                 it->second.fill(0xff);
-            it->second[addr & (k_uf2_page - 1)] = s.data[i];
+            std::copy_n(s.data.begin() + static_cast<std::ptrdiff_t>(i), n, it->second.begin() + in_page);
+            i += n;
         }
     return pages;
 }
