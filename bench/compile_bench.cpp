@@ -1,10 +1,12 @@
 // Single-thread compile throughput over every program of the compile corpus (the shared corpus when
 // present, else tests/data/corpus): MB/s of source and peak memory. Prints numbers; asserts nothing.
+// Usage: mpyship_compile_bench [DIR [ROUNDS]]
 #include "mpyship/compiler/compiler.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -26,11 +28,12 @@ int main(int argc, char** argv) {
                                  std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()));
         }
     std::sort(sources.begin(), sources.end());
+    // Optional second argument: rounds per target (1 under callgrind).
+    const int rounds = argc > 2 ? std::max(1, std::atoi(argv[2])) : 3;
     std::size_t bytes = 0;
     for (const auto& s : sources)
         bytes += s.second.size();
     for (auto target : {mpyship::compiler::Target::micropython, mpyship::compiler::Target::circuitpython}) {
-        const int rounds = 3;
         std::size_t ok = 0;
         auto start = std::chrono::steady_clock::now();
         for (int r = 0; r < rounds; ++r)

@@ -8,18 +8,11 @@ namespace {
 constexpr char k_invalid_byte = '\1';
 
 bool needs_normalising(std::string_view source) {
-    return source.find('\r') != std::string_view::npos || source.find('\0') != std::string_view::npos;
+    return (!source.empty() && source.back() != '\n') || source.find('\r') != std::string_view::npos ||
+           source.find('\0') != std::string_view::npos;
 }
 
 std::string normalise(std::string_view source) {
-    if (!needs_normalising(source)) {
-        std::string out;
-        out.reserve(source.size() + 1);
-        out.assign(source);
-        if (!out.empty() && out.back() != '\n')
-            out.push_back('\n');
-        return out;
-    }
     std::string out;
     out.reserve(source.size() + 1);
     for (std::size_t i = 0; i < source.size(); ++i) {
@@ -41,7 +34,12 @@ std::string normalise(std::string_view source) {
 
 } // namespace
 
-CharStream::CharStream(std::string_view source) : m_source(normalise(source)) {}
+CharStream::CharStream(std::string_view source) : m_source(source) {
+    if (needs_normalising(source)) {
+        m_owned = normalise(source);
+        m_source = m_owned;
+    }
+}
 
 char CharStream::peek_injected(std::size_t ahead) const {
     if (m_buffer != nullptr) {

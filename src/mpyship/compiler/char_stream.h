@@ -16,7 +16,10 @@ class CharStream {
 public:
     static constexpr char k_end = '\0'; // returned past the end of input
 
+    // `source` must outlive the stream unless it needs normalising (then the stream keeps a copy).
     explicit CharStream(std::string_view source);
+    CharStream(const CharStream&) = delete; // m_source may point into m_owned
+    CharStream& operator=(const CharStream&) = delete;
 
     char peek(std::size_t ahead = 0) const {
         if (m_plain) {
@@ -57,7 +60,8 @@ public:
     bool injecting_buffer() const { return m_buffer != nullptr; }
 
 private:
-    std::string m_source;
+    std::string m_owned;       // the normalised copy, made only when the source needs changes
+    std::string_view m_source; // the source as read: the caller's bytes or m_owned
     std::size_t m_pos = 0;
     std::string m_inserted; // MicroPython-style injected text, read before m_source[m_pos]
     std::size_t m_inserted_pos = 0;

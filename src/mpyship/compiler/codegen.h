@@ -64,6 +64,7 @@ private:
     // --- expressions (codegen_expr.cpp)
     void compile_expr(const Expr& e);
     void compile_constant(const ConstValue& v);
+    void load_const_value(const ConstValue& v); // LOAD_CONST_OBJ; the scope pass skips the conversion
     void compile_name(const Name& n);
     void compile_attribute(const Attribute& a);
     void compile_subscript(const Subscript& s);

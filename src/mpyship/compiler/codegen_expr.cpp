@@ -78,7 +78,7 @@ void CodeGen::compile_expr(const Expr& e) {
             compile_constant(c.value);
         } else {
             set_line(e.pos);
-            em().load_const_obj(to_mpy_constant(c.value));
+            load_const_value(c.value);
         }
         return;
     }
@@ -129,7 +129,12 @@ void CodeGen::compile_constant(const ConstValue& v) {
     else if (is_small_int(v, m_options.small_int_bits))
         em().load_const_small_int(*std::get<BigInt>(v.value).to_int64());
     else
-        em().load_const_obj(to_mpy_constant(v));
+        load_const_value(v);
+}
+
+// The scope pass's emitter keeps no operands, so the (text-formatting) conversion is left to the code pass.
+void CodeGen::load_const_value(const ConstValue& v) {
+    em().load_const_obj(scope_pass() ? mpy::Constant{} : to_mpy_constant(v));
 }
 
 void CodeGen::compile_name(const Name& n) { load_id(n.id); }

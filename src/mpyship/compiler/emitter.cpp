@@ -35,22 +35,26 @@ void Emitter::add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value
 void Emitter::add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase) {
     CodeItem& item = add_op(opcode, stack_delta);
     item.operand = OperandKind::qstr;
+    item.qstr_phase = phase;
+    if (m_discard)
+        return;
     item.payload = std::uint32_t(m_qstr_operands.size());
     m_qstr_operands.push_back(qstr);
-    item.qstr_phase = phase;
 }
 
-void Emitter::add_jump(std::uint8_t opcode, int stack_delta, Label label) {
+CodeItem& Emitter::add_jump(std::uint8_t opcode, int stack_delta, Label label) {
     CodeItem& item = add_op(opcode, stack_delta);
     item.operand = OperandKind::jump;
     item.value = label;
+    return item;
 }
 
-void Emitter::add_child(std::uint8_t opcode, int stack_delta, ScopeId child) {
+CodeItem& Emitter::add_child(std::uint8_t opcode, int stack_delta, ScopeId child) {
     CodeItem& item = add_op(opcode, stack_delta);
     item.operand = OperandKind::child;
     item.value = std::int64_t(m_children.size());
     m_children.push_back(child);
+    return item;
 }
 
 void Emitter::place_label(Label label) {
@@ -117,6 +121,8 @@ void Emitter::load_const_string(const std::string& qstr) {
 void Emitter::load_const_obj(mpy::Constant constant) {
     CodeItem& item = add_op(op::LOAD_CONST_OBJ, 1);
     item.operand = OperandKind::constant;
+    if (m_discard)
+        return;
     item.payload = std::uint32_t(m_constant_operands.size());
     m_constant_operands.push_back(std::move(constant));
 }
@@ -212,8 +218,7 @@ void Emitter::unwind_jump(Label label, std::uint32_t except_depth, bool from_for
             add_op(op::POP_TOP, 0);
         add_jump(op::JUMP, 0, label);
     } else {
-        add_jump(op::UNWIND_JUMP, 0, label);
-        m_items.back().trailing_byte = int((from_for ? k_unwind_from_for : 0) | except_depth);
+        add_jump(op::UNWIND_JUMP, 0, label).trailing_byte = int((from_for ? k_unwind_from_for : 0) | except_depth);
     }
     end_of_flow();
 }
@@ -310,8 +315,8 @@ void Emitter::make_function(ScopeId child, bool has_defaults) {
 
 void Emitter::make_closure(ScopeId child, std::uint32_t n_closed_over, bool has_defaults) {
     const int consumed = int(n_closed_over) + (has_defaults ? 2 : 0);
-    add_child(has_defaults ? op::MAKE_CLOSURE_DEFARGS : op::MAKE_CLOSURE, 1 - consumed, child);
-    m_items.back().trailing_byte = int(n_closed_over);
+    add_child(has_defaults ? op::MAKE_CLOSURE_DEFARGS : op::MAKE_CLOSURE, 1 - consumed, child).trailing_byte =
+        int(n_closed_over);
 }
 
 // Arguments: (n_kw << 8 | n_pos); each keyword argument is a key and a value on the stack, and the

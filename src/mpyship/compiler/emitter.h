@@ -143,8 +143,9 @@ public:
     // --- results --------------------------------------------------------------------------------
     void set_signature(ScopeSignature signature) { m_signature = std::move(signature); }
     const ScopeSignature& signature() const { return m_signature; }
-    // A scratch emitter (the scope pass) keeps only its latest item; item_count() still counts all.
+    // A scratch emitter (the scope pass) keeps no items or operands; item_count() still counts all.
     void discard_items() { m_discard = true; }
+    bool discarding() const { return m_discard; }
     std::size_t item_count() const { return m_item_count; }
     void reserve_items(std::size_t n) {
         m_items.reserve(n);
@@ -165,20 +166,20 @@ public:
     const Options& options() const { return m_options; }
 
 private:
+    // A discarding emitter writes every item over one scratch item and keeps no operands.
     CodeItem& new_item() {
         ++m_item_count;
         if (m_discard) {
-            m_items.clear();
-            m_qstr_operands.clear();
-            m_constant_operands.clear();
+            m_scratch_item = CodeItem{};
+            return m_scratch_item;
         }
         return m_items.emplace_back();
     }
     CodeItem& add_op(std::uint8_t opcode, int stack_delta);
     void add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value);
     void add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase);
-    void add_jump(std::uint8_t opcode, int stack_delta, Label label);
-    void add_child(std::uint8_t opcode, int stack_delta, ScopeId child);
+    CodeItem& add_jump(std::uint8_t opcode, int stack_delta, Label label);
+    CodeItem& add_child(std::uint8_t opcode, int stack_delta, ScopeId child);
     void setup_block(std::uint8_t opcode, int stack_delta, Label label);
     void end_of_flow() { m_dead = true; }
 
@@ -189,6 +190,7 @@ private:
     std::vector<mpy::Constant> m_constant_operands;
     std::size_t m_item_count = 0;
     bool m_discard = false;
+    CodeItem m_scratch_item; // where a discarding emitter writes
     std::vector<ScopeId> m_children;
     Label m_next_label = 0;
     int m_stack = 0;

@@ -5,10 +5,37 @@
 namespace mpyship::compiler {
 
 namespace {
+
 constexpr std::size_t k_initial_ids = 8; // most scopes hold a few names; spares the first regrowths
+constexpr std::size_t k_linear_ids = 16; // up to this many names a scan beats hashing
+
+std::size_t name_hash(const std::string& name) {
+    std::uint32_t h = 2166136261u; // FNV-1a
+    for (const char c : name)
+        h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    return h ^ (h >> 15);
+}
+
+void index_insert(std::vector<std::uint32_t>& index, std::size_t hash, std::uint32_t slot) {
+    const std::size_t mask = index.size() - 1;
+    std::size_t i = hash & mask;
+    while (index[i] != 0)
+        i = (i + 1) & mask;
+    index[i] = slot;
+}
+
 } // namespace
 
 IdInfo* ScopeInfo::find(const std::string& name) {
+    if (!id_index.empty()) {
+        const std::size_t mask = id_index.size() - 1;
+        for (std::size_t i = name_hash(name) & mask; id_index[i] != 0; i = (i + 1) & mask) {
+            IdInfo& id = ids[id_index[i] - 1];
+            if (id.name == name)
+                return &id;
+        }
+        return nullptr;
+    }
     // Cheap rejections first: most names differ in length or first character.
     const std::size_t size = name.size();
     const char first = name[0]; // '\0' for the comprehension argument ""
@@ -24,7 +51,24 @@ IdInfo& ScopeInfo::find_or_add(const std::string& name, IdKind initial) {
     if (ids.empty())
         ids.reserve(k_initial_ids);
     ids.push_back(IdInfo{name, initial, 0, 0});
+    if (ids.size() > k_linear_ids) {
+        if (ids.size() * 2 > id_index.size())
+            reindex();
+        else
+            index_insert(id_index, name_hash(name), std::uint32_t(ids.size()));
+    }
     return ids.back();
+}
+
+void ScopeInfo::reindex() {
+    if (ids.size() <= k_linear_ids)
+        return;
+    std::size_t size = 64;
+    while (size < ids.size() * 4)
+        size *= 2;
+    id_index.assign(size, 0);
+    for (std::size_t k = 0; k < ids.size(); ++k)
+        index_insert(id_index, name_hash(ids[k].name), std::uint32_t(k + 1));
 }
 
 void declare_load(ScopeInfo& scope, const std::string& name) { scope.find_or_add(name, IdKind::global_implicit); }
@@ -70,8 +114,10 @@ void move_star_param_last(ScopeInfo& scope) {
     IdInfo* last_plain = nullptr;
     for (auto it = scope.ids.rbegin(); it != scope.ids.rend(); ++it) {
         if (it->flags & k_id_star_param) {
-            if (last_plain != nullptr)
+            if (last_plain != nullptr) {
                 std::swap(*last_plain, *it);
+                scope.reindex();
+            }
             return;
         }
         if (last_plain == nullptr && it->flags == k_id_param)

@@ -41,9 +41,13 @@ struct ScopeInfo {
     std::uint32_t n_def_pos_args = 0;
     std::uint32_t n_locals = 0;
     const void* node = nullptr; // the AST node that opened the scope (null for the module)
+    // Open-addressing hash index over `ids` (slot = position + 1, 0 = empty), built once a scope has
+    // more names than a linear scan handles well; module scopes often have hundreds.
+    std::vector<std::uint32_t> id_index;
 
     IdInfo* find(const std::string& name);
     IdInfo& find_or_add(const std::string& name, IdKind initial);
+    void reindex(); // after `ids` was reordered
 };
 
 // A name loaded in this scope: recorded as an implicit global until proven otherwise.
