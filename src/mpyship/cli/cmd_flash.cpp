@@ -6,8 +6,8 @@
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
 #include "mpyship/firmware/flash.h"
+#include "mpyship/util/parse_u32.h"
 
-#include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <fmt/core.h>
@@ -44,20 +44,6 @@ void add_flash_options(CLI::App& app, FlashArgsCli& a) {
     app.add_flag("--dry-run", a.dry_run, "print what would be run or written, touch nothing");
 }
 
-std::optional<std::uint32_t> parse_address(const std::string& text) {
-    std::string_view s = text;
-    int radix = 10;
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s.remove_prefix(2);
-        radix = 16;
-    }
-    std::uint32_t v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, radix);
-    if (s.empty() || ec != std::errc() || end != s.data() + s.size())
-        return std::nullopt;
-    return v;
-}
-
 fs::path firmware_dir_of(const std::string& dir) {
     auto config = build::load_project_config(dir);
     return (config ? config->out_dir() : fs::path(dir) / "build") / "firmware";
@@ -86,7 +72,7 @@ Result<FlashOptions> flash_options(const FlashArgsCli& a) {
             names += (names.empty() ? "" : ", ") + std::string(f.name);
         return fail("unknown UF2 family '" + a.family + "': use one of " + names + ", or a number like 0xe48bff56");
     }
-    if (!a.base.empty() && !(o.base = parse_address(a.base)))
+    if (!a.base.empty() && !(o.base = parse_u32(a.base)))
         return fail("--base: '" + a.base + "' is not an address (decimal, or hex with 0x)");
     o.force = a.force;
     return o;

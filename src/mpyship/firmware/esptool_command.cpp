@@ -1,8 +1,8 @@
 #include "mpyship/firmware/esptool_command.h"
 
 #include "mpyship/firmware/port_info.h"
+#include "mpyship/util/parse_u32.h"
 
-#include <charconv>
 #include <fmt/core.h>
 #include <sstream>
 
@@ -16,20 +16,6 @@ std::vector<std::string> words(std::string_view line) {
     for (std::string w; in >> w;)
         out.push_back(w);
     return out;
-}
-
-std::optional<std::uint32_t> parse_offset(const std::string& s) {
-    int base = 10;
-    std::string_view digits = s;
-    if (digits.size() > 2 && digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')) {
-        base = 16;
-        digits.remove_prefix(2);
-    }
-    std::uint32_t v = 0;
-    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v, base);
-    if (ec != std::errc() || end != digits.data() + digits.size() || digits.empty())
-        return std::nullopt;
-    return v;
 }
 
 bool safe_relative(const std::string& file) {
@@ -59,7 +45,7 @@ Result<FlashArgs> parse_flash_args(std::string_view text, const std::string& nam
             args.options.insert(args.options.end(), w.begin(), w.end());
             continue;
         }
-        auto offset = parse_offset(w[0]);
+        auto offset = parse_u32(w[0]);
         if (!offset || w.size() != 2)
             return fail(fmt::format("line {}: expected \"OFFSET FILE\" or write options, got '{}'", line_no, line),
                         name);

@@ -1,10 +1,10 @@
 #include "mpyship/firmware/flash_target.h"
 
 #include "mpyship/firmware/uf2.h"
+#include "mpyship/util/parse_u32.h"
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <fstream>
 #include <regex>
 #include <sstream>
@@ -38,22 +38,6 @@ std::optional<std::string> board_variable(const std::string& mk, const std::stri
     if (std::regex_search(cmake, m, cmake_re))
         return m[1].str();
     return std::nullopt;
-}
-
-std::optional<std::uint32_t> number(const std::optional<std::string>& text) {
-    if (!text)
-        return std::nullopt;
-    std::string_view s = *text;
-    int base = 10;
-    if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        s.remove_prefix(2);
-        base = 16;
-    }
-    std::uint32_t v = 0;
-    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
-    if (ec != std::errc() || end != s.data() + s.size())
-        return std::nullopt;
-    return v;
 }
 
 FlashTarget target(FlashMethod method, std::string chip) {
@@ -97,7 +81,8 @@ FlashTarget samd_target(const std::string& mk, const std::string& cmake) {
     FlashTarget t = target(FlashMethod::uf2, series);
     if (series == "samd21" || series == "samd51")
         t.uf2_family = parse_uf2_family(series);
-    t.uf2_base = number(board_variable(mk, cmake, "TEXT0"));
+    if (auto text0 = board_variable(mk, cmake, "TEXT0"))
+        t.uf2_base = parse_u32(*text0);
     if (!t.uf2_base && !series.empty())
         t.uf2_base = series == "samd21" ? 0x2000 : 0x4000;
     return t;

@@ -1,9 +1,10 @@
 #include "mpyship/firmware/uf2.h"
 
+#include "mpyship/util/parse_u32.h"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <fmt/core.h>
 #include <map>
 
@@ -88,13 +89,8 @@ Result<BlockHeader> read_block(const std::uint8_t* b, std::size_t index, const s
 std::span<const Uf2Family> uf2_families() { return k_families; }
 
 std::optional<std::uint32_t> parse_uf2_family(std::string_view text) {
-    if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
-        std::uint32_t v = 0;
-        auto [end, ec] = std::from_chars(text.data() + 2, text.data() + text.size(), v, 16);
-        if (ec == std::errc() && end == text.data() + text.size())
-            return v;
-        return std::nullopt;
-    }
+    if (text.starts_with("0x") || text.starts_with("0X"))
+        return parse_u32(text);
     std::string want = upper(text);
     for (const auto& f : k_families)
         if (f.name == want)
