@@ -164,7 +164,7 @@ Token Lexer::scan_token() {
     } else {
         token.kind = scan_operator();
     }
-    token.text = m_text;
+    token.text.swap(m_text); // m_text is cleared before the next token anyway
     return token;
 }
 

@@ -25,16 +25,20 @@ std::uint32_t xdigit_value(char c) { return c <= '9' ? static_cast<std::uint32_t
 } // namespace
 
 bool Lexer::at_string_start() const {
-    char c0 = m_in.peek();
-    char c1 = m_in.peek(1);
-    char c2 = m_in.peek(2);
-    bool mp = m_target == Target::micropython;
+    // Most tokens start with neither a quote nor a prefix letter: decide on the first byte when possible.
+    const char c0 = m_in.peek();
     if (is_quote(c0)) {
         return true;
     }
-    if ((c0 == 'r' || c0 == 'u' || c0 == 'b' || c0 == 'f' || (mp && c0 == 't')) && is_quote(c1)) {
+    const bool mp = m_target == Target::micropython;
+    if (!(c0 == 'r' || c0 == 'u' || c0 == 'b' || c0 == 'f' || (mp && c0 == 't'))) {
+        return false;
+    }
+    const char c1 = m_in.peek(1);
+    if (is_quote(c1)) {
         return true;
     }
+    const char c2 = m_in.peek(2);
     bool pair = (c0 == 'r' && (c1 == 'b' || c1 == 'f' || (mp && c1 == 't'))) ||
                 ((c0 == 'b' || c0 == 'f' || (mp && c0 == 't')) && c1 == 'r');
     return pair && is_quote(c2);
