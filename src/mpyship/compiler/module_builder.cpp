@@ -113,7 +113,7 @@ mpy::Module ModuleBuilder::build() {
     module.header = build_header();
     module.root = build_raw_code(k_module_scope);
     module.qstrs = m_qstrs.entries();
-    module.constants = m_constants.entries();
+    module.constants = m_constants.take_entries();
     return module;
 }
 

@@ -25,12 +25,26 @@ std::vector<mpy::Qstr> QstrTable::entries() const {
     return out;
 }
 
+namespace {
+
+std::size_t constant_hash(const mpy::Constant& c) {
+    std::size_t h = std::hash<std::string>{}(c.data) ^ (std::size_t(c.kind) * 0x9e3779b97f4a7c15ull);
+    for (const mpy::Constant& item : c.items)
+        h = (h * 31) ^ constant_hash(item);
+    return h;
+}
+
+} // namespace
+
 std::uint32_t ConstantTable::use(const mpy::Constant& constant) {
-    for (std::size_t i = 0; i < m_constants.size(); ++i)
-        if (strictly_equal(m_constants[i], constant))
-            return std::uint32_t(i);
+    const std::size_t hash = constant_hash(constant);
+    for (auto [it, end] = m_by_hash.equal_range(hash); it != end; ++it)
+        if (strictly_equal(m_constants[it->second], constant))
+            return it->second;
+    const auto index = std::uint32_t(m_constants.size());
     m_constants.push_back(constant);
-    return std::uint32_t(m_constants.size() - 1);
+    m_by_hash.emplace(hash, index);
+    return index;
 }
 
 // Values are compared through their canonical repr text, which is exact for ints, floats (including the

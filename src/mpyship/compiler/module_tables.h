@@ -26,9 +26,13 @@ class ConstantTable {
 public:
     std::uint32_t use(const mpy::Constant& constant);
     const std::vector<mpy::Constant>& entries() const { return m_constants; }
+    std::vector<mpy::Constant> take_entries() { return std::move(m_constants); } // leaves the table unusable
 
 private:
     std::vector<mpy::Constant> m_constants;
+    // Entries by a hash of (kind, text, items): strictly equal constants hash alike, so only the entries
+    // with the same hash need comparing (at most one of them can be strictly equal to a new constant).
+    std::unordered_multimap<std::size_t, std::uint32_t> m_by_hash;
 };
 
 bool strictly_equal(const mpy::Constant& a, const mpy::Constant& b);

@@ -65,7 +65,7 @@ ConstValue parse_integer_literal(std::string_view text, SourcePos pos) {
         bad_integer(base == 1 ? 0 : base, digits, pos);
     }
     auto value = BigInt::from_digits(digits, base == 1 ? 10 : base);
-    return ConstValue{*value};
+    return ConstValue{std::move(*value)};
 }
 
 ConstValue parse_float_literal(std::string_view text, SourcePos pos) {
