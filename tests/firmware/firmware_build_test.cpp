@@ -354,12 +354,54 @@ TEST_F(FirmwareBuild, FailureCliPrintsTailAndLogPath) {
     EXPECT_EQ(ok.exit_code, 1) << "FAIL is still set";
 }
 
-TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
-    const char* src = std::getenv("MPYSHIP_MICROPYTHON_SRC");
-    if (!src || !*src)
-        GTEST_SKIP() << "MPYSHIP_MICROPYTHON_SRC is not set: point it at a MicroPython v1.28.0 source tree to build "
-                        "the unix and qemu ports for real";
-    GTEST_SKIP() << "the real MicroPython build test is not written yet (part 2 of issue 7)";
+// A plain clone leaves git submodules as empty folders. lib/micropython-lib is needed by every build with
+// a frozen manifest (make checks its README.md), so it is checked before make; micropython_lib or make_vars
+// MPY_LIB_DIR replace it.
+TEST_F(FirmwareBuild, EmptyMicroPythonLibIsRefusedBeforeMake) {
+    fs::remove_all(mp() / "lib/micropython-lib");
+    fs::create_directories(mp() / "lib/micropython-lib");
+    auto r = build_firmware(config(), options());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message,
+              "lib/micropython-lib of " + mp().string() +
+                  " is empty: it is a git submodule that was not checked out, and the port's build of frozen "
+                  "modules needs it. Run `git submodule update --init lib/micropython-lib` (or `make -C "
+                  "ports/fake submodules`) there, or set micropython_lib = \"PATH\" in [firmware] to a "
+                  "micropython-lib checkout");
+    EXPECT_FALSE(fs::exists(proj() / "build/firmware-build.log")) << "checked before running make";
+    write_text(m_dir.path() / "mplib/README.md", "micropython-lib\n");
+    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmicropython_lib = \"../mplib\"\n");
+    EXPECT_TRUE(build().ok);
+    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\n"
+                  "make_vars = { MPY_LIB_DIR = \"/elsewhere\" }\n");
+    EXPECT_TRUE(build().ok);
+}
+
+// Other submodules are needed or not depending on the port's features, which only make knows: a failed
+// build counts the empty ones and names those its error lines name; the CLI prints them as a note.
+TEST_F(FirmwareBuild, FailureListsEmptySubmodules) {
+    write_text(mp() / ".gitmodules", "[submodule \"lib/mbedtls\"]\n\tpath = lib/mbedtls\n\turl = x\n"
+                                     "[submodule \"lib/micropython-lib\"]\n\tpath = lib/micropython-lib\n"
+                                     "[submodule \"lib/libffi\"]\n    path=lib/libffi\n");
+    fs::create_directories(mp() / "lib/mbedtls");
+    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmake_vars = { FAIL = \"1\" }\n");
+    auto r = build_firmware(config(), options());
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_FALSE(r->ok);
+    EXPECT_EQ(r->empty_submodule_count, 2u);
+    EXPECT_EQ(r->empty_submodules, std::vector<std::string>{}) << "the fake's errors name none";
+    EXPECT_EQ(submodules_named_in({"lib/mbedtls", "lib/libffi", "lib/berkeley-db-1.xx"},
+                                  {"../../extmod/modhashlib.c:35:10: fatal error: mbedtls/version.h: No such file",
+                                   "gcc -I../../lib/berkeley-db-1.xx/include -c x.c"}),
+              (std::vector<std::string>{"lib/mbedtls", "lib/berkeley-db-1.xx"}));
+    ::setenv("MPYSHIP_CACHE_DIR", cache().c_str(), 1);
+    auto cli = test::run_program({test::mpyship_binary().string(), "firmware", "build", proj().string()});
+    EXPECT_EQ(cli.exit_code, 1);
+    EXPECT_NE(cli.err.find("note: 2 git submodules of the source are not checked out; run `make submodules` in "
+                           "the port's folder of the source, or turn the feature that needs them off with "
+                           "make_vars\n"),
+              std::string::npos)
+        << cli.err;
 }
 
 } // namespace

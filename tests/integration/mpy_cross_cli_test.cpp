@@ -68,5 +68,21 @@ TEST(MpyCrossMode, ErrorsNameTheInputOrTheSourceName) {
                      "SyntaxError: 'break'/'continue' outside loop\n");
 }
 
+// The ports pass -march=ARCH for every frozen module: bytecode-only code compiles to the same bytes as
+// without it (as mpy-cross v1.28.0 does), and a native decorator says what is missing.
+TEST(MpyCrossMode, MarchKeepsBytecodeAndRefusesNativeCode) {
+    MpyCross m;
+    const std::string code = "def f(x):\n    return x + 1\n";
+    auto plain = m.run({"-s", "f.py", "-o", "-", "-"}, code);
+    auto arm = m.run({"-march=armv7m", "-s", "f.py", "-o", "-", "-"}, code);
+    ASSERT_EQ(plain.exit_code, 0) << plain.err;
+    ASSERT_EQ(arm.exit_code, 0) << arm.err;
+    EXPECT_EQ(arm.out, plain.out);
+    auto native = m.run({"-march=armv7m", "-s", "n.py", "-"}, "@micropython.native\ndef f():\n    pass\n");
+    EXPECT_EQ(native.exit_code, 1);
+    EXPECT_EQ(native.err, "Traceback (most recent call last):\n  File \"n.py\", line 1, in <module>\n"
+                          "SyntaxError: mpyship: native code generation (@micropython.native) is not implemented yet\n");
+}
+
 } // namespace
 } // namespace mpyship::test

@@ -1,5 +1,1 @@
-from sensor import Averager
-
-avg = Averager(4)
-for reading in (20.5, 21.0, 21.5, 22.0, 22.5):
-    print("average:", avg.add(reading))
+import demo

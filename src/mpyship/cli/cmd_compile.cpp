@@ -46,6 +46,7 @@ int compile_file(const MpyCrossArgs& a) {
     options.opt_level = a.opt_level;
     options.small_int_bits = std::uint8_t(a.small_int_bits);
     options.source_name = a.source_name.value_or(shown);
+    options.native_arch = a.march.has_value();
     auto module = compiler::compile_module(
         std::string_view(reinterpret_cast<const char*>(source->data()), source->size()), options);
     if (!module) {

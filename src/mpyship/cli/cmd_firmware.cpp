@@ -50,6 +50,15 @@ int print_failure(const firmware::FirmwareBuildResult& r) {
     fmt::print(stderr, "error: firmware build failed (make exited with {}); last error lines:\n", r.make_exit);
     for (const auto& l : r.error_tail)
         fmt::print(stderr, "  {}\n", l);
+    if (r.empty_submodule_count > 0) {
+        std::string names;
+        for (const auto& m : r.empty_submodules)
+            names += (names.empty() ? "" : ", ") + m;
+        fmt::print(stderr,
+                   "note: {} git submodules of the source are not checked out{}{}; run `make submodules` in the "
+                   "port's folder of the source, or turn the feature that needs them off with make_vars\n",
+                   r.empty_submodule_count, names.empty() ? "" : ", and the errors name ", names);
+    }
     fmt::print(stderr, "full log: {}\n", r.log.string());
     fmt::print(stderr, "{} was left unchanged\n", r.out_dir.string());
     return k_exit_failure;

@@ -36,7 +36,10 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
             const std::string& attr = parts[1];
             if (attr == "native" || attr == "viper" || attr == "asm_thumb" || attr == "asm_xtensa" ||
                 attr == "asm_rv32")
-                error("invalid arch", name.pos);
+                error(m_options.native_arch ? "mpyship: native code generation (@micropython." + attr +
+                                                  ") is not implemented yet"
+                                            : std::string("invalid arch"),
+                      name.pos);
             if (attr != "bytecode")
                 error("invalid micropython decorator", name.pos);
             continue;

@@ -119,6 +119,8 @@ Result<FirmwareBuildResult> checked_prepare(const FirmwareConfig& c, const Firmw
         return std::unexpected(ok.error());
     if (auto ok = check_toolchain(c.port, o.path_env); !ok)
         return std::unexpected(ok.error());
+    if (auto ok = check_micropython_lib(c, p.tree()); !ok)
+        return std::unexpected(ok.error());
     if (auto ok = link_mpy_cross(p, o.mpyship_exe); !ok)
         return std::unexpected(ok.error());
     return r;
@@ -138,6 +140,19 @@ std::vector<std::string> error_tail(const std::vector<std::string>& lines, std::
     }
     const auto& from = errors.empty() ? lines : errors;
     return {from.end() - std::ptrdiff_t(std::min(count, from.size())), from.end()};
+}
+
+std::vector<std::string> submodules_named_in(const std::vector<std::string>& submodules,
+                                             const std::vector<std::string>& lines) {
+    std::vector<std::string> named;
+    for (const auto& m : submodules) {
+        const std::string include = fs::path(m).filename().string() + "/";
+        if (std::any_of(lines.begin(), lines.end(), [&](const std::string& l) {
+                return l.find(m) != std::string::npos || l.find(include) != std::string::npos;
+            }))
+            named.push_back(m);
+    }
+    return named;
 }
 
 namespace {
@@ -207,6 +222,9 @@ Result<FirmwareBuildResult> build_firmware(const FirmwareConfig& config, const F
     r->make_exit = *exit_code;
     if (*exit_code != 0) {
         r->error_tail = error_tail(lines, k_error_tail_lines);
+        const auto empty = empty_submodules(p.tree());
+        r->empty_submodule_count = empty.size();
+        r->empty_submodules = submodules_named_in(empty, r->error_tail);
         return r;
     }
     auto outputs = collect_outputs(port_build_dir(p.tree(), c.port, c.board, c.variant), r->out_dir,

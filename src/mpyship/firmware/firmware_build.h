@@ -33,6 +33,8 @@ struct FirmwareBuildResult {
     int make_exit = 0;
     std::filesystem::path log;             // build/firmware-build.log
     std::vector<std::string> error_tail;   // on failure: the last error lines of the log
+    std::size_t empty_submodule_count = 0;     // on failure: the source's submodules that are not checked out
+    std::vector<std::string> empty_submodules; // ... and of those, the ones the error lines name
     std::filesystem::path out_dir;         // build/firmware
     std::vector<OutputFile> outputs;
 };
@@ -45,6 +47,10 @@ Result<FirmwareBuildResult> build_firmware(const FirmwareConfig& config, const F
 
 // The last `count` lines mentioning "error" (any case), or the last `count` lines when none does.
 std::vector<std::string> error_tail(const std::vector<std::string>& lines, std::size_t count);
+
+// The submodule paths ("lib/mbedtls") that the lines name, as the path or as "mbedtls/" (an include).
+std::vector<std::string> submodules_named_in(const std::vector<std::string>& submodules,
+                                             const std::vector<std::string>& lines);
 
 std::string_view mpyship_version();
 

@@ -4,12 +4,24 @@
 #include "mpyship/util/file_io.h"
 #include "mpyship/util/process.h"
 
+#include <fstream>
 #include <unistd.h>
 
 namespace mpyship::firmware {
 namespace fs = std::filesystem;
 
 namespace {
+
+std::string trimmed(const std::string& s) {
+    const auto first = s.find_first_not_of(" \t\r");
+    const auto last = s.find_last_not_of(" \t\r");
+    return first == std::string::npos ? std::string() : s.substr(first, last - first + 1);
+}
+
+bool is_empty_folder(const fs::path& dir) {
+    std::error_code ec;
+    return !fs::is_directory(dir, ec) || fs::is_empty(dir, ec);
+}
 
 Result<void> copy_tree(const fs::path& from, const fs::path& to) {
     std::error_code ec;
@@ -161,6 +173,31 @@ Result<void> link_mpy_cross(const PreparedTree& p, const fs::path& mpyship_exe) 
     if (ec)
         return fail("cannot link mpy-cross to mpyship: " + ec.message(), p.mpy_cross().string());
     return {};
+}
+
+Result<void> check_micropython_lib(const FirmwareConfig& c, const fs::path& tree) {
+    if (c.make_vars.contains("MPY_LIB_DIR") || fs::exists(tree / "lib/micropython-lib/README.md"))
+        return {};
+    return fail("lib/micropython-lib of " + c.micropython.describe() +
+                " is empty: it is a git submodule that was not checked out, and the port's build of frozen "
+                "modules needs it. Run `git submodule update --init lib/micropython-lib` (or `make -C ports/" +
+                c.port + " submodules`) there, or set micropython_lib = \"PATH\" in [firmware] to a "
+                "micropython-lib checkout");
+}
+
+std::vector<std::string> empty_submodules(const fs::path& tree) {
+    std::vector<std::string> empty;
+    std::ifstream in(tree / ".gitmodules");
+    for (std::string line; std::getline(in, line);) {
+        line = trimmed(line);
+        const auto eq = line.find('=');
+        if (eq == std::string::npos || trimmed(line.substr(0, eq)) != "path")
+            continue;
+        const std::string path = trimmed(line.substr(eq + 1));
+        if (!path.empty() && is_empty_folder(tree / path))
+            empty.push_back(path);
+    }
+    return empty;
 }
 
 } // namespace mpyship::firmware

@@ -1,0 +1,166 @@
+// The real build: `mpyship firmware build` on a MicroPython v1.28.0 source tree, for the unix port and the
+// qemu port (board MPS2_AN385), with the examples/micropython-sensor project frozen in; then each firmware
+// runs `import demo` (the unix binary directly, the qemu image in qemu-system-arm over its emulated UART)
+// and must print what the same module prints in the official MicroPython WebAssembly VM.
+//
+// Runs only when MPYSHIP_MICROPYTHON_SRC names the source tree (skipped, with a message, otherwise). Needs:
+// - lib/micropython-lib checked out in that tree, or MPYSHIP_MICROPYTHON_LIB naming a micropython-lib
+//   checkout (used as [firmware] micropython_lib); no other submodule: the unix build turns off btree and
+//   ssl through make_vars and uses the system's libffi;
+// - Debian packages: make, gcc, pkg-config, libffi-dev (unix); gcc-arm-none-eabi, libnewlib-arm-none-eabi,
+//   qemu-system-arm (qemu); node with tests/node's npm package (the reference output);
+// - MPYSHIP_FIRMWARE_TEST_JOBS: make's -j (default 2). Each port takes minutes.
+#include "../support/test_support.h"
+#include "fake_micropython.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdlib>
+
+namespace mpyship::firmware {
+namespace {
+
+namespace fs = std::filesystem;
+using test::read_text;
+using test::run_program;
+using test::write_text;
+
+fs::path repo_dir() { return test::data_dir().parent_path().parent_path(); }
+fs::path example_dir() { return repo_dir() / "examples/micropython-sensor"; }
+
+std::string env_or(const char* name, const std::string& fallback) {
+    const char* v = std::getenv(name);
+    return v && *v ? v : fallback;
+}
+
+// CRLF from a UART or a terminal, LF in the reference.
+std::string without_cr(std::string s) {
+    std::erase(s, '\r');
+    return s;
+}
+
+// What `import demo` prints in the official VM, from the example's sources (not compiled by mpyship).
+std::string reference_output() {
+    auto r = run_program({env_or("MPYSHIP_NODE", "node"), (repo_dir() / "tests/node/run_source.mjs").string(),
+                          (example_dir() / "src").string(), "demo"});
+    EXPECT_EQ(r.exit_code, 0) << "the reference run needs node and tests/node's package (npm ci --prefix "
+                                 "tests/node): "
+                              << r.err;
+    return r.out;
+}
+
+// A copy of the example with a [firmware] section; builds it with the CLI as a user would.
+struct FirmwareProject {
+    fs::path dir;
+    std::string firmware_section;
+
+    void write() const {
+        fs::create_directories(dir);
+        fs::copy(example_dir() / "src", dir / "src", fs::copy_options::recursive);
+        write_text(dir / "mpyship.toml", read_text(example_dir() / "mpyship.toml") + "\n[firmware]\n" +
+                                             firmware_section);
+    }
+
+    test::RunResult build(const std::string& jobs) const {
+        const auto started = std::chrono::steady_clock::now();
+        auto r = run_program({test::mpyship_binary().string(), "firmware", "build", dir.string(), "--jobs", jobs});
+        const auto seconds =
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+        std::cout << "[ built    ] " << dir.filename().string() << " in " << seconds << " s\n";
+        return r;
+    }
+
+    fs::path output(const std::string& name) const { return dir / "build/firmware" / name; }
+};
+
+std::string source_lines() {
+    std::string s = "micropython = \"" + env_or("MPYSHIP_MICROPYTHON_SRC", "") + "\"\n";
+    if (const char* lib = std::getenv("MPYSHIP_MICROPYTHON_LIB"); lib && *lib)
+        s += "micropython_lib = \"" + std::string(lib) + "\"\n";
+    return s + "freeze_project = true\n";
+}
+
+// The manifest names the image, and every listed output has the size it says.
+void expect_manifest_lists(const FirmwareProject& p, const std::string& image) {
+    auto j = nlohmann::json::parse(read_text(p.output("firmware-manifest.json")), nullptr, false);
+    ASSERT_FALSE(j.is_discarded());
+    bool found = false;
+    for (const auto& o : j["outputs"]) {
+        found = found || o["name"] == image;
+        EXPECT_EQ(o["size"].get<std::uintmax_t>(), fs::file_size(p.output(o["name"].get<std::string>())));
+        std::cout << "[ output   ] " << o["name"].get<std::string>() << " " << o["size"] << " bytes\n";
+    }
+    EXPECT_TRUE(found) << image << " is not in firmware-manifest.json";
+}
+
+// The unix binary imports only frozen modules here (MICROPYPATH=.frozen), so a demo.py lying around
+// cannot stand in for the frozen one.
+std::string run_unix(const fs::path& binary) {
+    ::setenv("MICROPYPATH", ".frozen", 1);
+    auto r = run_program({"timeout", "-k", "5", "30", binary.string(), "-c", "import demo"});
+    ::unsetenv("MICROPYPATH");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r.out;
+}
+
+// Boots the image in qemu-system-arm as the port's `make repl` does, types at its REPL, and lets
+// machine.reset() end qemu through semihosting; `timeout` bounds it if the firmware never gets there.
+// Returns what `import demo` printed: the text between its echoed line and the next prompt.
+std::string run_qemu(const fs::path& elf) {
+    const std::string input = "import demo\r" "import machine\r" "machine.reset()\r";
+    auto r = run_program({"timeout", "-k", "5", "60", "qemu-system-arm", "-machine", "mps2-an385", "-nographic",
+                          "-monitor", "null", "-semihosting", "-serial", "stdio", "-kernel", elf.string()},
+                         input);
+    EXPECT_EQ(r.exit_code, 0) << "qemu did not end through machine.reset() (124: timed out)\n" << r.out << r.err;
+    const std::string out = without_cr(r.out);
+    std::cout << "[ qemu     ] " << out.substr(0, out.find('\n')) << "\n";
+    const std::string echoed = ">>> import demo\n";
+    const auto from = out.find(echoed);
+    EXPECT_NE(from, std::string::npos) << out;
+    if (from == std::string::npos)
+        return {};
+    const auto begin = from + echoed.size();
+    return out.substr(begin, out.find(">>> ", begin) - begin);
+}
+
+TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
+    if (env_or("MPYSHIP_MICROPYTHON_SRC", "").empty())
+        GTEST_SKIP() << "MPYSHIP_MICROPYTHON_SRC is not set: point it at a MicroPython v1.28.0 source tree to build "
+                        "the unix and qemu ports for real (see the top of firmware_real_build_test.cpp)";
+    const std::string expected = reference_output();
+    ASSERT_FALSE(expected.empty());
+    std::cout << "[ expected ] " << expected.substr(0, expected.find('\n')) << " ...\n";
+    test::TempDir tmp;
+    ::setenv("MPYSHIP_CACHE_DIR", (tmp.path() / "cache").c_str(), 1);
+    const std::string jobs = env_or("MPYSHIP_FIRMWARE_TEST_JOBS", "2");
+
+    FirmwareProject unix_port{tmp.path() / "unix",
+                              "port = \"unix\"\n" + source_lines() +
+                                  "make_vars = { MICROPY_PY_BTREE = \"0\", MICROPY_PY_SSL = \"0\" }\n"};
+    unix_port.write();
+    auto unix_build = unix_port.build(jobs);
+    ASSERT_EQ(unix_build.exit_code, 0) << unix_build.out << unix_build.err;
+    expect_manifest_lists(unix_port, "micropython");
+    const std::string unix_out = without_cr(run_unix(unix_port.output("micropython")));
+    std::cout << "[ unix     ] import demo:\n" << unix_out;
+    EXPECT_EQ(unix_out, expected);
+
+    FirmwareProject qemu_port{tmp.path() / "qemu", "port = \"qemu\"\nboard = \"MPS2_AN385\"\n" + source_lines()};
+    qemu_port.write();
+    auto qemu_build = qemu_port.build(jobs);
+    ASSERT_EQ(qemu_build.exit_code, 0) << qemu_build.out << qemu_build.err;
+    expect_manifest_lists(qemu_port, "firmware.elf");
+    const std::string qemu_out = run_qemu(qemu_port.output("firmware.elf"));
+    std::cout << "[ qemu     ] import demo:\n" << qemu_out;
+    EXPECT_EQ(qemu_out, expected);
+
+    auto again = qemu_port.build(jobs);
+    EXPECT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("up to date"), std::string::npos) << "a second build with the same inputs does nothing: "
+                                                               << again.out;
+}
+
+} // namespace
+} // namespace mpyship::firmware
