@@ -124,6 +124,9 @@ TEST_F(FirmwareBuild, BuildsCollectsAndRebuildsInstantly) {
     EXPECT_EQ(m["inputs"]["port"], "fake");
     EXPECT_EQ(m["inputs"]["board"], "BOARD_A");
     EXPECT_TRUE(m["inputs"]["toolchain"].contains("make"));
+    EXPECT_EQ(m["inputs"]["target"]["method"], "none") << "the fake port has no known way to flash";
+    EXPECT_NE(m["inputs"]["target"]["why_none"].get<std::string>().find("for the fake port use its own tools"),
+              std::string::npos);
     EXPECT_EQ(m["outputs"][1]["name"], "firmware.bin");
     EXPECT_EQ(m["outputs"][1]["size"], 4);
     EXPECT_EQ(m["outputs"][1]["sha256"], sha256_hex(std::vector<std::uint8_t>{'b', 'i', 'n', '\n'}));

@@ -1,6 +1,7 @@
 #include "mpyship/firmware/firmware_build.h"
 
 #include "mpyship/firmware/firmware_lock.h"
+#include "mpyship/firmware/flash_target.h"
 #include "mpyship/firmware/frozen_manifest.h"
 #include "mpyship/firmware/make_command.h"
 #include "mpyship/firmware/port_info.h"
@@ -66,8 +67,9 @@ std::string first_line_of_version(const std::string& program) {
     return s.substr(0, s.find('\n'));
 }
 
+// `tree` is the prepared source: the board's files there say how `mpyship flash` puts the firmware on it.
 nlohmann::ordered_json inputs_json(const FirmwareConfig& c, const CacheKey& key, const std::string& stamp,
-                                   const std::string& manifest) {
+                                   const std::string& manifest, const fs::path& tree) {
     nlohmann::ordered_json key_inputs = nlohmann::ordered_json::array();
     std::size_t start = 0, nl;
     while ((nl = key.inputs.find('\n', start)) != std::string::npos) {
@@ -86,7 +88,8 @@ nlohmann::ordered_json inputs_json(const FirmwareConfig& c, const CacheKey& key,
             {"manifest_sha256", sha256_hex(bytes_of(manifest))},
             {"frozen_sha256", stamp},
             {"key_inputs", key_inputs},
-            {"toolchain", tools}};
+            {"toolchain", tools},
+            {"target", flash_target_json(flash_target_for(tree, c.port, c.board))}};
 }
 
 // Runs make, writing every line to the log and handing it to on_line; keeps the lines for the error tail.
@@ -228,7 +231,7 @@ Result<FirmwareBuildResult> build_firmware(const FirmwareConfig& config, const F
         return r;
     }
     auto outputs = collect_outputs(port_build_dir(p.tree(), c.port, c.board, c.variant), r->out_dir,
-                                   inputs_json(c, r->key, *stamp, *manifest));
+                                   inputs_json(c, r->key, *stamp, *manifest, p.tree()));
     if (!outputs)
         return std::unexpected(outputs.error());
     r->outputs = *outputs;
