@@ -4,11 +4,16 @@
 #include "fake_micropython.h"
 
 #include "mpyship/firmware/cache_key.h"
+#include "mpyship/firmware/cache_lock.h"
+#include "mpyship/firmware/source_prep.h"
 #include "mpyship/firmware/firmware_build.h"
 #include "mpyship/firmware/port_info.h"
 #include "mpyship/util/sha256.h"
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -338,6 +343,36 @@ TEST_F(FirmwareBuild, DryRunCli) {
     EXPECT_NE(r.out.find(" BOARD=BOARD_A "), std::string::npos) << r.out;
     EXPECT_NE(r.out.find(" -j3\n"), std::string::npos) << r.out;
     EXPECT_FALSE(fs::exists(cache() / "firmware")) << "a dry run prepares nothing";
+}
+
+TEST_F(FirmwareBuild, SecondBuildOfTheSameKeyWaitsForTheFirst) {
+    auto plan = plan_firmware_build(config(), options());
+    ASSERT_TRUE(plan) << plan.error().to_string();
+    auto held = CacheLock::acquire(plan->cache_dir, {});
+    ASSERT_TRUE(held) << held.error().to_string();
+    std::atomic<bool> waited = false, finished = false;
+    auto o = options();
+    o.on_wait = [&](std::string_view note) {
+        EXPECT_NE(note.find("waiting for another `mpyship firmware build`"), std::string_view::npos);
+        waited = true;
+    };
+    FirmwareBuildResult r;
+    std::thread second([&] {
+        auto b = build_firmware(config(), o);
+        ASSERT_TRUE(b) << b.error().to_string();
+        r = *b;
+        finished = true;
+    });
+    for (int i = 0; i < 500 && !waited; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    EXPECT_TRUE(waited.load());
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    EXPECT_FALSE(finished.load()) << "the build must not run while the key is locked";
+    EXPECT_FALSE(fs::exists(plan->cache_dir)) << "nothing prepared while waiting";
+    *held = CacheLock();
+    second.join();
+    EXPECT_TRUE(r.ok);
+    EXPECT_TRUE(r.prepared_now);
 }
 
 TEST_F(FirmwareBuild, FailureCliPrintsTailAndLogPath) {

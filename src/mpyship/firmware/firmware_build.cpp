@@ -1,5 +1,6 @@
 #include "mpyship/firmware/firmware_build.h"
 
+#include "mpyship/firmware/cache_lock.h"
 #include "mpyship/firmware/firmware_lock.h"
 #include "mpyship/firmware/flash_target.h"
 #include "mpyship/firmware/frozen_manifest.h"
@@ -202,6 +203,9 @@ Result<FirmwareBuildResult> build_firmware(const FirmwareConfig& config, const F
     auto planned = plan_locked(c, o);
     if (!planned)
         return planned;
+    auto cache_lock = CacheLock::acquire(planned->cache_dir, o.on_wait);
+    if (!cache_lock)
+        return std::unexpected(cache_lock.error());
     PreparedTree p;
     auto r = checked_prepare(c, o, *planned, p);
     if (!r)

@@ -1,5 +1,5 @@
-// `firmware build` as one library call: key → prepared tree (cached) → port/board and toolchain checks →
-// frozen manifest → make (streamed into build/firmware-build.log) → outputs swapped into build/firmware/.
+// `firmware build` as one library call: key → cache lock → prepared tree (cached) → port/board and toolchain
+// checks → frozen manifest → make (streamed into build/firmware-build.log) → outputs swapped into build/firmware/.
 // A build whose key and frozen inputs match build/firmware/firmware-manifest.json does nothing.
 #pragma once
 
@@ -21,6 +21,7 @@ struct FirmwareBuildOptions {
     unsigned jobs = 0;                 // 0: config's jobs, else all cores
     std::string path_env;              // PATH for the toolchain check
     std::function<void(std::string_view)> on_line; // each line of make's output
+    std::function<void(std::string_view)> on_wait; // a note when another build of the same key holds the cache
 };
 
 struct FirmwareBuildResult {
