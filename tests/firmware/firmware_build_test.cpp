@@ -348,11 +348,11 @@ TEST_F(FirmwareBuild, DryRunCli) {
 TEST_F(FirmwareBuild, SecondBuildOfTheSameKeyWaitsForTheFirst) {
     auto plan = plan_firmware_build(config(), options());
     ASSERT_TRUE(plan) << plan.error().to_string();
-    auto held = CacheLock::acquire(plan->cache_dir, {});
+    auto held = CacheLock::acquire(cache() / "locks" / (plan->key.key + ".lock"), {});
     ASSERT_TRUE(held) << held.error().to_string();
     std::atomic<bool> waited = false, finished = false;
     auto o = options();
-    o.on_wait = [&](std::string_view note) {
+    o.on_note = [&](std::string_view note) {
         EXPECT_NE(note.find("waiting for another `mpyship firmware build`"), std::string_view::npos);
         waited = true;
     };

@@ -4,6 +4,7 @@
 
 #include "mpyship/firmware/firmware_build.h"
 #include "mpyship/firmware/firmware_lock.h"
+#include "mpyship/firmware/git_rev.h"
 
 #include <cstdlib>
 #include <gtest/gtest.h>
@@ -122,6 +123,60 @@ TEST_F(FirmwareLockTest, GitSourceIsPinnedToTheLockedCommit) {
                                          " (the revision moved: run `mpyship firmware lock` to accept it)")
         << moved.error().message;
     EXPECT_TRUE(fs::is_empty(m_dir.path() / "fresh-cache/firmware")) << "no tree is left from the refused source";
+}
+
+TEST_F(FirmwareLockTest, UnlockedBranchIsKeyedByTheCommitItPointsToNow) {
+    git({"init", "-q", "-b", "main"});
+    git({"add", "-A"});
+    git({"commit", "-q", "-m", "one"});
+    auto c = config("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../mp\", rev = \"main\" }\n");
+    auto first = build(c);
+    ASSERT_TRUE(first) << first.error().to_string();
+    EXPECT_NE(first->key.inputs.find(" main " + head() + " "), std::string::npos) << first->key.inputs;
+    auto again = build(c);
+    ASSERT_TRUE(again) << again.error().to_string();
+    EXPECT_EQ(again->key.key, first->key.key);
+    EXPECT_TRUE(again->up_to_date);
+    // The branch moves: a new key, a fresh tree at the new commit (not the stale one cached under "main").
+    write_text(mp() / "py/mpconfig.h", "#define FAKE_LEVEL 7\n");
+    git({"commit", "-q", "-am", "two"});
+    auto moved = build(c);
+    ASSERT_TRUE(moved) << moved.error().to_string();
+    EXPECT_NE(moved->key.key, first->key.key);
+    EXPECT_TRUE(moved->prepared_now);
+    EXPECT_EQ(read_text(moved->cache_dir / "tree/py/mpconfig.h"), "#define FAKE_LEVEL 7\n");
+}
+
+TEST_F(FirmwareLockTest, UnreachableRemoteLeavesANoteAndTheRevAsWritten) {
+    auto c = config("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../nowhere\", rev = \"main\" }\n");
+    FirmwareBuildOptions o;
+    o.cache_root = m_dir.path() / "cache";
+    std::string notes;
+    o.on_note = [&](std::string_view n) { notes += std::string(n) + "\n"; };
+    auto plan = plan_firmware_build(c, o);
+    ASSERT_TRUE(plan) << plan.error().to_string();
+    EXPECT_NE(notes.find("cannot ask " + (m_dir.path() / "nowhere").string() + " what 'main' points to: "),
+              std::string::npos)
+        << notes;
+    EXPECT_NE(notes.find("; micropython is keyed by the rev as written (run `mpyship firmware lock` to pin a commit)"),
+              std::string::npos)
+        << notes;
+    EXPECT_NE(plan->key.inputs.find(" main - "), std::string::npos) << plan->key.inputs;
+}
+
+TEST(GitRev, PicksTheMostSpecificRef) {
+    const std::string a(40, 'a'), b(40, 'b'), c(40, 'c'), d(40, 'd');
+    std::string out = a + "\trefs/tags/v1\n" + b + "\trefs/tags/v1^{}\n" + c + "\trefs/heads/v1\n" + d +
+                      "\trefs/heads/main\nnot a line\n";
+    EXPECT_EQ(pick_ref(out, "v1"), b) << "an annotated tag is peeled to its commit";
+    EXPECT_EQ(pick_ref(a + "\trefs/tags/v2\n" + c + "\trefs/heads/v2\n", "v2"), a) << "a tag before a branch";
+    EXPECT_EQ(pick_ref(out, "main"), d);
+    EXPECT_EQ(pick_ref(out, "refs/heads/main"), d);
+    EXPECT_FALSE(pick_ref(out, "mai"));
+    EXPECT_TRUE(is_full_commit(a));
+    EXPECT_FALSE(is_full_commit("abc123"));
+    EXPECT_EQ(resolve_remote_rev("/nonexistent", a).value(), a) << "a full commit needs no asking";
+    EXPECT_FALSE(resolve_remote_rev("-upload-pack=x", "main"));
 }
 
 } // namespace

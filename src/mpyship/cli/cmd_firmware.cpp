@@ -37,7 +37,7 @@ firmware::FirmwareBuildOptions build_options(const FirmwareArgs& a, bool show_pr
     o.jobs = a.jobs;
     const char* path = std::getenv("PATH");
     o.path_env = path ? path : "/usr/bin:/bin";
-    o.on_wait = [](std::string_view note) { fmt::print(stderr, "note: {}\n", note); };
+    o.on_note = [](std::string_view note) { fmt::print(stderr, "note: {}\n", note); };
     if (show_progress)
         o.on_line = [](std::string_view line) {
             // The progress line: make's latest output, cut to one terminal row.

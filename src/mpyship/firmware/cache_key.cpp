@@ -12,7 +12,8 @@ namespace {
 
 Result<std::string> source_line(const std::string& name, const SourceSpec& s) {
     if (s.is_git())
-        return name + " git " + s.git + " " + s.rev + " " + s.commit.value_or("-") + " " + s.sha256.value_or("-") + "\n";
+        return name + " git " + s.git + " " + s.rev + " " + s.commit.value_or(s.resolved.value_or("-")) + " " +
+               s.sha256.value_or("-") + "\n";
     if (!fs::is_directory(s.local))
         return fail(name + " source folder not found", s.local.string());
     auto h = tree_hash(s.local);

@@ -24,11 +24,11 @@ CacheLock::~CacheLock() {
         ::close(m_fd); // closing the last descriptor releases the flock
 }
 
-Result<CacheLock> CacheLock::acquire(const std::filesystem::path& cache_dir,
+Result<CacheLock> CacheLock::acquire(const std::filesystem::path& lock_file,
                                      const std::function<void(std::string_view)>& on_wait) {
     std::error_code ec;
-    std::filesystem::create_directories(cache_dir.parent_path(), ec);
-    std::string path = cache_dir.string() + ".lock";
+    std::filesystem::create_directories(lock_file.parent_path(), ec);
+    std::string path = lock_file.string();
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return fail("cannot create the firmware cache lock", path, errno);

@@ -1,4 +1,4 @@
-// One `firmware build` at a time per cache key: an exclusive flock on CACHE/firmware/KEY.lock held while the
+// One `firmware build` at a time per cache key: an exclusive flock on CACHE/locks/KEY.lock held while the
 // tree is prepared, make runs in it and the outputs are collected. A second build of the same key (another
 // terminal, a CI job sharing the cache) waits instead of running make in the same tree. The kernel drops the
 // lock when the process dies, so a killed build never leaves it stuck.
@@ -21,8 +21,9 @@ public:
     CacheLock& operator=(const CacheLock&) = delete;
     ~CacheLock();
 
-    // Locks `cache_dir`.lock (creating it); when another process holds it, calls on_wait once, then blocks.
-    static Result<CacheLock> acquire(const std::filesystem::path& cache_dir,
+    // Locks the file (creating it and its folder); when another process holds it, calls on_wait once, then
+    // blocks. The file stays: removing a lock file others may be waiting on would let two builds in at once.
+    static Result<CacheLock> acquire(const std::filesystem::path& lock_file,
                                      const std::function<void(std::string_view)>& on_wait);
 
 private:

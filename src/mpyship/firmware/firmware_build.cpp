@@ -4,6 +4,7 @@
 #include "mpyship/firmware/firmware_lock.h"
 #include "mpyship/firmware/flash_target.h"
 #include "mpyship/firmware/frozen_manifest.h"
+#include "mpyship/firmware/git_rev.h"
 #include "mpyship/firmware/make_command.h"
 #include "mpyship/firmware/port_info.h"
 #include "mpyship/firmware/source_prep.h"
@@ -161,8 +162,22 @@ std::vector<std::string> submodules_named_in(const std::vector<std::string>& sub
 
 namespace {
 
-// The config with mpyship.lock applied: local sources and patches checked now, git sources pinned.
-Result<FirmwareConfig> with_lock(const FirmwareConfig& config) {
+// An unlocked git source: the commit its rev points to now keys the cache. Offline, the rev as written does,
+// with a note (a cached tree of a moved branch may then be reused).
+void resolve_unlocked(SourceSpec& s, const std::string& name, const FirmwareBuildOptions& o) {
+    if (!s.is_git() || s.commit)
+        return;
+    auto commit = resolve_remote_rev(s.git, s.rev);
+    if (commit)
+        s.resolved = *commit;
+    else if (o.on_note)
+        o.on_note(commit.error().message + "; " + name + " is keyed by the rev as written (run `mpyship "
+                  "firmware lock` to pin a commit)");
+}
+
+// The config with mpyship.lock applied: local sources and patches checked now, git sources pinned (by the
+// lock, else by what their rev points to now).
+Result<FirmwareConfig> with_lock(const FirmwareConfig& config, const FirmwareBuildOptions& o) {
     auto lock = read_lock(config.project_root);
     if (!lock)
         return std::unexpected(lock.error());
@@ -170,6 +185,9 @@ Result<FirmwareConfig> with_lock(const FirmwareConfig& config) {
     if (*lock)
         if (auto ok = apply_lock(c, **lock); !ok)
             return std::unexpected(ok.error());
+    resolve_unlocked(c.micropython, "micropython", o);
+    if (c.micropython_lib)
+        resolve_unlocked(*c.micropython_lib, "micropython_lib", o);
     return c;
 }
 
@@ -189,21 +207,21 @@ Result<FirmwareBuildResult> plan_locked(const FirmwareConfig& c, const FirmwareB
 } // namespace
 
 Result<FirmwareBuildResult> plan_firmware_build(const FirmwareConfig& config, const FirmwareBuildOptions& o) {
-    auto c = with_lock(config);
+    auto c = with_lock(config, o);
     if (!c)
         return std::unexpected(c.error());
     return plan_locked(*c, o);
 }
 
 Result<FirmwareBuildResult> build_firmware(const FirmwareConfig& config, const FirmwareBuildOptions& o) {
-    auto locked = with_lock(config);
+    auto locked = with_lock(config, o);
     if (!locked)
         return std::unexpected(locked.error());
     const FirmwareConfig& c = *locked;
     auto planned = plan_locked(c, o);
     if (!planned)
         return planned;
-    auto cache_lock = CacheLock::acquire(planned->cache_dir, o.on_wait);
+    auto cache_lock = CacheLock::acquire(o.cache_root / "locks" / (planned->key.key + ".lock"), o.on_note);
     if (!cache_lock)
         return std::unexpected(cache_lock.error());
     PreparedTree p;

@@ -21,7 +21,7 @@ struct FirmwareBuildOptions {
     unsigned jobs = 0;                 // 0: config's jobs, else all cores
     std::string path_env;              // PATH for the toolchain check
     std::function<void(std::string_view)> on_line; // each line of make's output
-    std::function<void(std::string_view)> on_wait; // a note when another build of the same key holds the cache
+    std::function<void(std::string_view)> on_note; // notes: waiting for the cache lock, a rev left unresolved
 };
 
 struct FirmwareBuildResult {

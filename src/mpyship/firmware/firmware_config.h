@@ -20,6 +20,7 @@ struct SourceSpec {
     std::string rev;              // required with git
     std::optional<std::string> sha256; // optional pin of the checked-out tree's content hash (see tree_hash.h)
     std::optional<std::string> commit; // set from mpyship.lock: the commit `rev` must resolve to
+    std::optional<std::string> resolved; // without a lock: the commit `rev` points to now (git ls-remote)
 
     bool is_git() const { return !git.empty(); }
     std::string describe() const { return is_git() ? git + "@" + rev : local.string(); }

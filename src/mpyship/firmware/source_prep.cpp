@@ -66,8 +66,11 @@ Result<void> fetch_source(const SourceSpec& s, const fs::path& to) {
                              "cannot clone " + s.git);
         !r)
         return r;
-    if (auto r = run_checked({"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", s.rev},
-                             "cannot check out " + s.rev + " of " + s.git, to);
+    // A locked source checks out `rev` and compares it with the lock below (a moved tag is refused); an
+    // unlocked one checks out the commit `rev` was resolved to when the cache key was made.
+    const std::string& wanted = s.commit ? s.rev : s.resolved.value_or(s.rev);
+    if (auto r = run_checked({"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", wanted},
+                             "cannot check out " + wanted + " of " + s.git, to);
         !r)
         return r;
     if (s.commit) {
