@@ -36,6 +36,18 @@ endif
 	@echo "object" > $(BUILD)/main.o
 )MK";
 
+// MicroPython's `make submodules`, after each port's `all` recipe (so the error line numbers stay put).
+const char* k_submodules_rule = R"MK(
+# MicroPython's `make submodules`: here it fills lib/fake-submodule (offline), recording the board it was for.
+submodules:
+ifdef SUBMODULES_FAIL
+	@echo "fatal: unable to access 'https://github.com/micropython/fake.git/': Could not resolve host: github.com"
+	@exit 2
+endif
+	@mkdir -p ../../lib/fake-submodule
+	@echo "BOARD=$(BOARD) VARIANT=$(VARIANT)" > ../../lib/fake-submodule/fetched.txt
+)MK";
+
 } // namespace
 
 void write_text(const fs::path& path, const std::string& text) {
@@ -58,14 +70,16 @@ void write_fake_micropython(const fs::path& dir) {
     write_text(dir / "ports/unix/variants/minimal/mpconfigvariant.h", "\n");
     write_text(dir / "ports/unix/Makefile", std::string("VARIANT ?= standard\nBUILD = build-$(VARIANT)\n") +
                                                  k_common_rules +
-                                                 "\t@printf '#!/bin/sh\\necho micropython\\n' > $(BUILD)/micropython\n");
+                                                 "\t@printf '#!/bin/sh\\necho micropython\\n' > $(BUILD)/micropython\n" +
+                                                 k_submodules_rule);
     std::string board_rules = std::string("BOARD ?= BOARD_A\nBUILD = build-$(BOARD)$(if $(BOARD_VARIANT),-$(BOARD_VARIANT))\n") +
                               k_common_rules +
                               "\t@echo bin > $(BUILD)/firmware.bin\n"
                               "\t@echo elf > $(BUILD)/firmware.elf\n"
                               "\t@echo uf2 > $(BUILD)/firmware.uf2\n"
                               "\t@echo '--flash_mode dio' > $(BUILD)/flash_args\n"
-                              "\t@mkdir -p $(BUILD)/bootloader && echo boot > $(BUILD)/bootloader/bootloader.bin\n";
+                              "\t@mkdir -p $(BUILD)/bootloader && echo boot > $(BUILD)/bootloader/bootloader.bin\n" +
+                              k_submodules_rule;
     write_text(dir / "ports/fake/Makefile", board_rules);
     write_text(dir / "ports/fake/boards/manifest.py", "# fake port manifest\n");
     write_text(dir / "ports/fake/boards/BOARD_A/mpconfigboard.mk", "\n");

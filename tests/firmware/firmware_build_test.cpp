@@ -332,6 +332,46 @@ TEST_F(FirmwareBuild, GitSourceAtRevision) {
         << pinned.error().message;
 }
 
+TEST_F(FirmwareBuild, GitSourceGetsThePortsSubmodules) {
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"init", "-q"}, {"add", "-A"}, {"commit", "-q", "-m", "v1"}}) {
+        std::vector<std::string> argv{"git", "-C", mp().string(), "-c", "user.name=t", "-c", "user.email=t@t"};
+        argv.insert(argv.end(), args.begin(), args.end());
+        ASSERT_EQ(test::run_program(argv).exit_code, 0);
+    }
+    const std::string source = "port = \"fake\"\nboard = \"BOARD_B\"\nmicropython = { git = \"../mp\", rev = \"HEAD\" }\n";
+    write_project(source);
+    auto r = build();
+    ASSERT_TRUE(r.ok);
+    EXPECT_EQ(read_text(r.cache_dir / "tree/lib/fake-submodule/fetched.txt"), "BOARD=BOARD_B VARIANT=\n")
+        << "`make submodules` ran in the clone for the configured board";
+
+    write_project(source + "submodules = false\n");
+    auto off = build();
+    ASSERT_TRUE(off.ok);
+    EXPECT_NE(off.key.key, r.key.key);
+    EXPECT_FALSE(fs::exists(off.cache_dir / "tree/lib/fake-submodule"));
+
+    write_project(source + "make_vars = { SUBMODULES_FAIL = \"1\" }\n");
+    auto failed = build_firmware(config(), options());
+    ASSERT_FALSE(failed);
+    EXPECT_NE(failed.error().message.find("cannot fetch the git submodules the fake port needs (`make submodules` in "
+                                          "a clone of " + mp().string() + "@HEAD failed; offline?):\n"),
+              std::string::npos)
+        << failed.error().message;
+    EXPECT_NE(failed.error().message.find("Could not resolve host: github.com"), std::string::npos);
+    EXPECT_NE(failed.error().message.find("Set submodules = false in [firmware]"), std::string::npos);
+    auto plan = plan_firmware_build(config(), options());
+    ASSERT_TRUE(plan);
+    EXPECT_FALSE(fs::exists(plan->cache_dir)) << "no half-prepared tree is kept";
+}
+
+TEST_F(FirmwareBuild, LocalSourceIsUsedAsItIs) {
+    auto r = build();
+    ASSERT_TRUE(r.ok);
+    EXPECT_FALSE(fs::exists(r.cache_dir / "tree/lib/fake-submodule")) << "no `make submodules` for a local folder";
+}
+
 TEST_F(FirmwareBuild, DryRunCli) {
     ::setenv("MPYSHIP_CACHE_DIR", cache().c_str(), 1);
     auto r = test::run_program({test::mpyship_binary().string(), "firmware", "build", proj().string(), "--dry-run",

@@ -52,7 +52,7 @@ Result<CacheKey> compute_cache_key(const FirmwareConfig& c, std::string_view ver
     }
     in += "manifest_text " + (c.manifest_text ? sha256_hex({reinterpret_cast<const std::uint8_t*>(c.manifest_text->data()), c.manifest_text->size()}) : "-") + "\n";
     in += std::string("include_port_manifest ") + (c.include_port_manifest ? "1" : "0") + "\nfreeze_project " +
-          (c.freeze_project ? "1" : "0") + "\n";
+          (c.freeze_project ? "1" : "0") + "\nsubmodules " + (c.submodules ? "1" : "0") + "\n";
     for (const auto& [k, v] : c.make_vars)
         in += "make_var " + k + "=" + v + "\n";
     Sha256 h;

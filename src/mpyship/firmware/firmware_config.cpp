@@ -141,8 +141,8 @@ Problem read_jobs(const toml::table& t, FirmwareConfig& c, const std::string& fi
 
 Problem apply_firmware(const toml::table& t, FirmwareConfig& c, const std::string& file) {
     if (auto e = check_keys(t, {"port", "board", "variant", "micropython", "micropython_lib", "manifest",
-                                "include_port_manifest", "freeze_project", "user_c_modules", "patches", "make_vars",
-                                "jobs"},
+                                "include_port_manifest", "freeze_project", "submodules", "user_c_modules", "patches",
+                                "make_vars", "jobs"},
                             "[firmware]", file))
         return e;
     const fs::path& root = c.project_root;
@@ -151,6 +151,7 @@ Problem apply_firmware(const toml::table& t, FirmwareConfig& c, const std::strin
                    read_string(t, "variant", c.variant, file), read_manifest(t, root, c, file),
                    read_bool(t, "include_port_manifest", c.include_port_manifest, file),
                    read_bool(t, "freeze_project", c.freeze_project, file),
+                   read_bool(t, "submodules", c.submodules, file),
                    read_paths(t, "user_c_modules", root, c.user_c_modules, file),
                    read_paths(t, "patches", root, c.patches, file), read_make_vars(t, c, file), read_jobs(t, c, file)})
         if (e)

@@ -40,6 +40,7 @@ struct FirmwareConfig {
     std::optional<std::string> manifest_text;           // manifest = """inline text"""
     bool include_port_manifest = true;
     bool freeze_project = false;
+    bool submodules = true; // a git source: run the port's `make submodules` in the prepared tree
     std::vector<std::filesystem::path> user_c_modules;
     std::vector<std::filesystem::path> patches;
     std::map<std::string, std::string> make_vars;

@@ -16,4 +16,8 @@ std::vector<std::string> make_command(const FirmwareConfig& config, const Prepar
 // The environment make runs with, on top of the inherited one.
 std::map<std::string, std::string> make_environment();
 
+// make -C TREE/ports/PORT [BOARD=…] [VARIANT=…] [make_vars…] submodules: the port's own list of the git
+// submodules it needs, fetched into a git checkout.
+std::vector<std::string> submodules_command(const FirmwareConfig& config, const std::filesystem::path& tree);
+
 } // namespace mpyship::firmware

@@ -1,5 +1,6 @@
 #include "mpyship/firmware/source_prep.h"
 
+#include "mpyship/firmware/make_command.h"
 #include "mpyship/firmware/tree_hash.h"
 #include "mpyship/util/file_io.h"
 #include "mpyship/util/process.h"
@@ -123,8 +124,28 @@ Result<void> link_c_modules(const FirmwareConfig& c, const fs::path& dir) {
     return {};
 }
 
+// A fresh clone has its submodules as empty folders; the port's `make submodules` fetches the ones it needs.
+Result<void> fetch_submodules(const FirmwareConfig& c, const fs::path& tree) {
+    if (!c.micropython.is_git() || !c.submodules)
+        return {};
+    auto r = run_process(submodules_command(c, tree), {}, tree);
+    if (!r)
+        return std::unexpected(r.error());
+    if (r->exit_code == 0)
+        return {};
+    std::string out = r->out + r->err;
+    if (out.size() > 2000)
+        out = "…" + out.substr(out.size() - 2000);
+    return fail("cannot fetch the git submodules the " + c.port + " port needs (`make submodules` in a clone of " +
+                c.micropython.describe() + " failed; offline?):\n" + out +
+                "Set submodules = false in [firmware] and provide them yourself (e.g. micropython_lib = \"PATH\"), "
+                "or use a local checkout that has them");
+}
+
 Result<void> build_prepared(const FirmwareConfig& c, const std::string& key, const fs::path& tmp) {
     if (auto r = fetch_source(c.micropython, tmp / "tree"); !r)
+        return r;
+    if (auto r = fetch_submodules(c, tmp / "tree"); !r)
         return r;
     if (c.micropython_lib) {
         std::error_code ec;

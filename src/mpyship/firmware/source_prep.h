@@ -1,5 +1,6 @@
 // Prepares the pinned, patched MicroPython tree in the cache: CACHE/firmware/KEY/ holds tree/ (the source,
-// copied from a folder or cloned at a revision; micropython_lib replaces tree/lib/micropython-lib),
+// copied from a folder, or cloned at a revision with the port's `make submodules` run in it;
+// micropython_lib replaces tree/lib/micropython-lib),
 // c_modules/ (links to the user's C modules), bin/mpy-cross (a link to mpyship) and the `prepared` marker.
 // It is built in KEY.tmp-PID and renamed into place, so a half-prepared tree is never used. Also what the
 // tree lacks: git submodules left as empty folders by a plain clone (or a copy of one).
