@@ -13,8 +13,40 @@ namespace {
 bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_name_head(char c) { return is_alpha(c) || c == '_' || static_cast<unsigned char>(c) >= 0x80; }
-bool is_name_tail(char c) { return is_name_head(c) || is_digit(c); }
+constexpr bool is_name_head_byte(unsigned char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
+}
+
+// What a token starting with a byte can be; scan_token dispatches on it.
+enum class Start : std::uint8_t { other, name, prefix, quote, digit, dot };
+
+constexpr std::array<Start, 256> k_start = [] {
+    std::array<Start, 256> t{};
+    for (unsigned c = 0; c < 256; ++c) {
+        if (is_name_head_byte(static_cast<unsigned char>(c)))
+            t[c] = Start::name;
+        else if (c >= '0' && c <= '9')
+            t[c] = Start::digit;
+    }
+    for (char c : {'r', 'u', 'b', 'f', 't'}) // string prefixes (at_string_start decides)
+        t[static_cast<unsigned char>(c)] = Start::prefix;
+    t['\''] = t['"'] = Start::quote;
+    t['.'] = Start::dot;
+    return t;
+}();
+
+constexpr std::array<bool, 256> k_name_tail = [] {
+    std::array<bool, 256> t{};
+    for (unsigned c = 0; c < 256; ++c)
+        t[c] = is_name_head_byte(static_cast<unsigned char>(c)) || (c >= '0' && c <= '9');
+    return t;
+}();
+
+bool is_name_tail(char c) { return k_name_tail[static_cast<unsigned char>(c)]; }
+// Bytes a number literal keeps as they are without changing its kind: digits and letters but e, E, j, J.
+bool is_number_run_byte(char c) {
+    return is_digit(c) || (is_alpha(c) && (c | 0x20) != 'e' && (c | 0x20) != 'j');
+}
 // Runs CharStream::take_plain_run() may skip at once (never '\n' or '\t', which move lines and columns).
 bool is_blank(char c) { return c == ' '; }
 bool is_comment_byte(char c) { return c != '\n' && c != '\t' && c != CharStream::k_end; }
@@ -99,15 +131,20 @@ Lexer::Lexer(std::string_view source, const Options& options)
     : m_in(source), m_target(options.target), m_debug_value(options.opt_level == 0) {}
 
 Token Lexer::next() {
-    Token token = scan_token();
+    Token token;
+    next(token);
+    return token;
+}
+
+void Lexer::next(Token& token) {
+    scan_token(token);
     if (std::exchange(m_first, false) && token.pos.column != 1 && token.kind != Tok::newline) {
         token.kind = Tok::indent; // the reference reports "unexpected indent" for an indented first line
-        return token;
+        return;
     }
     if (m_scan != Scan::none && m_scan != Scan::string && m_scan != Scan::bytes) {
         raise_for_scan(token);
     }
-    return token;
 }
 
 void Lexer::raise_for_scan(const Token& token) const {
@@ -121,7 +158,8 @@ void Lexer::raise_for_scan(const Token& token) const {
     throw error;
 }
 
-Token Lexer::scan_token() {
+// Fills `token`; its previous text buffer is taken over as m_text's (no allocation per token).
+void Lexer::scan_token(Token& token) {
     if (m_target == Target::circuitpython && !m_fargs.empty() && !m_in.injecting_buffer()) {
         m_fargs += ')';
         m_in.start_buffer_injection(&m_fargs);
@@ -129,7 +167,6 @@ Token Lexer::scan_token() {
     m_text.clear();
     m_scan = Scan::none;
     bool had_newline = skip_whitespace(true);
-    Token token;
     token.pos = SourcePos{m_in.line(), m_in.column()};
     if (m_pending_dents < 0) {
         ++m_pending_dents;
@@ -141,37 +178,42 @@ Token Lexer::scan_token() {
         token.kind = scan_newline();
     } else if (m_in.at_end()) {
         token.kind = Tok::end_of_input;
-    } else if (at_string_start()) {
-        token.kind = scan_strings();
-    } else if (is_name_head(m_in.peek())) {
-        scan_name();
-        token.kind = Tok::name;
-        if (m_text.size() >= 2 && m_text.size() <= k_longest_keyword) {
-            const auto first = static_cast<unsigned char>(m_text[0]);
-            for (std::size_t c = 0; c < k_keyword_index.count[first]; ++c) {
-                const Keyword& kw = k_keywords[k_keyword_index.candidates[first][c]];
-                if (kw.text == m_text) {
-                    token.kind = kw.kind;
-                    break;
-                }
-            }
-        }
-        if (m_text == "__debug__") {
-            token.kind = m_debug_value ? Tok::kw_True : Tok::kw_False;
-        }
-    } else if (is_digit(m_in.peek()) || (m_in.peek() == '.' && is_digit(m_in.peek(1)))) {
-        token.kind = scan_number();
     } else {
-        token.kind = scan_operator();
+        token.kind = scan_content();
     }
-    token.text.swap(m_text); // m_text is cleared before the next token anyway
-    return token;
+    token.text.swap(m_text);
+}
+
+// A name, keyword, string, number or operator starting at the current (non-blank) byte.
+Tok Lexer::scan_content() {
+    switch (k_start[static_cast<unsigned char>(m_in.peek())]) {
+    case Start::quote:
+        return scan_strings();
+    case Start::prefix:
+        if (at_string_start()) {
+            return scan_strings();
+        }
+        return scan_name();
+    case Start::name:
+        return scan_name();
+    case Start::digit:
+        return scan_number();
+    case Start::dot:
+        return is_digit(m_in.peek(1)) ? scan_number() : scan_operator();
+    case Start::other:
+        break;
+    }
+    return scan_operator();
 }
 
 bool Lexer::skip_whitespace(bool stop_at_newline) {
-    while (!m_in.at_end()) {
-        char c = m_in.peek();
-        if (c == '\n') {
+    for (;;) {
+        const char c = m_in.peek();
+        if (c == ' ') {
+            if (m_in.take_plain_run(is_blank).empty()) {
+                m_in.advance();
+            }
+        } else if (c == '\n') {
             if (stop_at_newline && m_bracket_depth == 0) {
                 return true;
             }
@@ -188,10 +230,9 @@ bool Lexer::skip_whitespace(bool stop_at_newline) {
             m_in.advance();
             m_in.advance();
         } else {
-            break;
+            return false;
         }
     }
-    return false;
 }
 
 Tok Lexer::scan_newline() {
@@ -212,14 +253,28 @@ Tok Lexer::scan_newline() {
     return Tok::newline;
 }
 
-void Lexer::scan_name() {
-    m_text += m_in.peek();
-    m_in.advance();
-    m_text += m_in.take_plain_run(is_name_tail);
-    while (!m_in.at_end() && is_name_tail(m_in.peek())) {
+Tok Lexer::scan_name() {
+    m_text.assign(m_in.take_plain_run(is_name_tail)); // the whole name unless text is injected
+    while (is_name_tail(m_in.peek())) {
         m_text += m_in.peek();
         m_in.advance();
     }
+    return name_kind();
+}
+
+// Tok::name, or the keyword m_text spells.
+Tok Lexer::name_kind() const {
+    if (m_text.size() < 2 || m_text.size() > k_longest_keyword) {
+        return m_text.size() == 9 && m_text == "__debug__" ? (m_debug_value ? Tok::kw_True : Tok::kw_False) : Tok::name;
+    }
+    const auto first = static_cast<unsigned char>(m_text[0]);
+    for (std::size_t c = 0; c < k_keyword_index.count[first]; ++c) {
+        const Keyword& kw = k_keywords[k_keyword_index.candidates[first][c]];
+        if (kw.text == m_text) {
+            return kw.kind;
+        }
+    }
+    return Tok::name;
 }
 
 Tok Lexer::scan_number() {
@@ -234,6 +289,7 @@ Tok Lexer::scan_number() {
     m_text += m_in.peek();
     m_in.advance();
     while (!m_in.at_end()) {
+        m_text += m_in.take_plain_run(is_number_run_byte);
         char c = m_in.peek();
         if (!forced_integer && (c == 'e' || c == 'E')) {
             kind = Tok::float_or_imag;
@@ -259,30 +315,35 @@ Tok Lexer::scan_number() {
 }
 
 Tok Lexer::scan_operator() {
-    const auto first = static_cast<unsigned char>(m_in.peek());
-    for (std::size_t c = 0; c < k_operator_index.count[first]; ++c) {
-        const Operator& op = k_operators[k_operator_index.candidates[first][c]];
-        bool match = true;
-        for (std::size_t i = 1; i < op.text.size() && match; ++i) {
-            match = m_in.peek(i) == op.text[i];
-        }
-        if (!match) {
+    const char c[3] = {m_in.peek(), m_in.peek(1), m_in.peek(2)};
+    const auto first = static_cast<unsigned char>(c[0]);
+    for (std::size_t i = 0; i < k_operator_index.count[first]; ++i) {
+        const Operator& op = k_operators[k_operator_index.candidates[first][i]];
+        if (op.text.substr(1) != std::string_view(c + 1, op.text.size() - 1)) {
             continue;
         }
-        for (std::size_t i = 0; i < op.text.size(); ++i) {
+        for (std::size_t n = 0; n < op.text.size(); ++n) {
             m_in.advance();
         }
-        if (op.kind == Tok::del_paren_open || op.kind == Tok::del_bracket_open || op.kind == Tok::del_brace_open) {
-            ++m_bracket_depth;
-        } else if (op.kind == Tok::del_paren_close || op.kind == Tok::del_bracket_close ||
-                   op.kind == Tok::del_brace_close) {
-            --m_bracket_depth; // may wrap, as the reference's does; the parser has failed by then
-        }
+        track_brackets(op.kind);
         return op.kind;
     }
     m_in.advance();
     m_scan = Scan::invalid;
     return Tok::end_of_input;
+}
+
+void Lexer::track_brackets(Tok kind) {
+    switch (kind) {
+    case Tok::del_paren_open: case Tok::del_bracket_open: case Tok::del_brace_open:
+        ++m_bracket_depth;
+        break;
+    case Tok::del_paren_close: case Tok::del_bracket_close: case Tok::del_brace_close:
+        --m_bracket_depth; // may wrap, as the reference's does; the parser has failed by then
+        break;
+    default:
+        break;
+    }
 }
 
 std::vector<Token> tokenize(std::string_view source, const Options& options) {

@@ -20,6 +20,7 @@ public:
 
     // The next token; throws CompileError for invalid input (the reference reports the same token).
     Token next();
+    void next(Token& token); // the same, reusing `token`'s text buffer
 
 private:
     // What the token being scanned is; the error kinds become CompileErrors.
@@ -37,12 +38,15 @@ private:
     Scan m_scan = Scan::none;
     std::string m_text;
 
-    Token scan_token();
+    void scan_token(Token& token);
+    Tok scan_content();
     bool skip_whitespace(bool stop_at_newline);
     Tok scan_newline();
-    void scan_name();
+    Tok scan_name();
+    Tok name_kind() const;
     Tok scan_number();
     Tok scan_operator();
+    void track_brackets(Tok kind);
     Tok scan_strings();
     bool at_string_start() const;
     StringPiece scan_prefix();

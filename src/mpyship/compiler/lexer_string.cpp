@@ -20,6 +20,10 @@ namespace {
 bool is_quote(char c) { return c == '\'' || c == '"'; }
 bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 bool is_xdigit(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+// Literal content copied as it is (t-strings excepted): no quote, escape, brace, line end, tab or end.
+bool is_literal_run_byte(char c, char quote) {
+    return c != quote && c != '\\' && c != '{' && c != '\n' && c != '\t' && c != '\0';
+}
 std::uint32_t xdigit_value(char c) { return c <= '9' ? static_cast<std::uint32_t>(c - '0') : ((c | 0x20) - 'a' + 10u); }
 
 } // namespace
@@ -138,6 +142,13 @@ void Lexer::scan_literal(const StringPiece& piece) {
             continue;
         }
         closing = 0;
+        if (!piece.tstring) {
+            const std::string_view run = m_in.take_plain_run([quote](char b) { return is_literal_run_byte(b, quote); });
+            if (!run.empty()) {
+                m_text += run;
+                continue;
+            }
+        }
         if ((piece.fstring || piece.tstring) && c == '{' && scan_brace(piece)) {
             continue;
         }

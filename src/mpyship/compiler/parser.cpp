@@ -18,7 +18,7 @@ Parser::Parser(std::string_view source, const Options& options) : m_lexer(source
     if (!options.source_name.empty()) {
         m_interned.insert(options.source_name);
     }
-    m_tok = m_lexer.next();
+    m_lexer.next(m_tok);
 }
 
 Module Parser::parse_file() {
@@ -31,7 +31,7 @@ Module Parser::parse_file() {
     return module;
 }
 
-void Parser::advance() { m_tok = m_lexer.next(); }
+void Parser::advance() { m_lexer.next(m_tok); }
 
 bool Parser::accept(Tok kind) {
     if (!at(kind)) {
