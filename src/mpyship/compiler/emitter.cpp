@@ -66,8 +66,9 @@ void Emitter::place_label(Label label) {
 }
 
 void Emitter::set_source_line(std::uint32_t line) {
-    if (m_options.opt_level >= 3)
+    if (m_options.opt_level >= 3 || line <= m_last_line)
         return;
+    m_last_line = line;
     CodeItem& item = new_item();
     item.kind = ItemKind::line;
     item.value = line;

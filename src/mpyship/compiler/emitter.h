@@ -199,6 +199,9 @@ private:
     std::uint32_t m_max_except_level = 0;
     bool m_dead = false;
     bool m_generator = false;
+    // The highest line marked so far: the line table only ever moves forward, so a mark at or below it
+    // would change nothing and is not recorded (the table starts at line 1).
+    std::uint32_t m_last_line = 1;
 };
 
 } // namespace mpyship::compiler

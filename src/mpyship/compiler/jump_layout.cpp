@@ -13,17 +13,18 @@ constexpr std::int64_t k_long_signed_bias = 0x4000, k_short_signed_bias = 0x40, 
 
 bool is_signed_jump(std::uint8_t opcode) { return opcode <= mpy::op::POP_JUMP_IF_FALSE; }
 
-// Where a pass puts its bytes: sizing passes only count them, the final pass writes them.
-struct CountingSink {
-    std::size_t n = 0;
-    void byte(std::uint8_t) { ++n; }
-    std::size_t size() const { return n; }
-};
-
+// Where the final pass puts its bytes.
 struct WritingSink {
     mpy::Bytes& out;
     void byte(std::uint8_t b) { out.push_back(b); }
     std::size_t size() const { return out.size(); }
+};
+
+// Counts bytes: sizes the operands that never change between passes.
+struct CountingSink {
+    std::size_t n = 0;
+    void byte(std::uint8_t) { ++n; }
+    std::size_t size() const { return n; }
 };
 
 template <typename Sink> void put_vuint_to(Sink& sink, std::uint64_t value) {
@@ -56,13 +57,45 @@ template <typename Sink> void put_signed_vuint_to(Sink& sink, std::int64_t value
     sink.byte(groups[0]);
 }
 
+bool fits_short(bool is_signed, std::int64_t offset) {
+    if (is_signed)
+        return k_short_signed_min <= offset && offset <= k_short_signed_max;
+    return 0 <= offset && offset <= k_short_unsigned_max;
+}
+
+// The code reduced to what sizing needs: labels and jumps, each with the fixed-size bytes before it.
+// Sizing passes replay these events instead of the whole item list.
+struct SizingEvent {
+    std::uint32_t fixed_before; // bytes of ordinary opcodes since the previous event
+    std::uint32_t label;        // the label placed here, or the jump's target
+    std::uint8_t opcode;        // the jump's opcode
+    bool is_label;
+};
+
 class Layout {
 public:
     Layout(const std::vector<CodeItem>& items, std::size_t n_labels)
-        : m_items(items), m_label_offsets(n_labels, 0) {}
+        : m_items(items), m_label_offsets(n_labels, 0) {
+        collect_events();
+    }
 
-    // One pass over the code. The first pass (`maximal`) sizes every jump at 2 bytes.
-    template <typename Sink> void run_pass(Sink& sink, bool maximal, LineTable* lines) {
+    // One sizing pass; the first (`maximal`) gives every jump 3 bytes. Returns the code size.
+    std::size_t size_pass(bool maximal) {
+        std::size_t pos = 0;
+        for (const SizingEvent& e : m_events) {
+            pos += e.fixed_before;
+            if (e.is_label) {
+                m_label_offsets[e.label] = pos;
+                continue;
+            }
+            const std::int64_t offset = std::int64_t(m_label_offsets[e.label]) - std::int64_t(pos) - 2;
+            pos += !maximal && fits_short(is_signed_jump(e.opcode), offset) ? 2 : 3;
+        }
+        return pos + m_tail;
+    }
+
+    // The final pass: writes the bytes (and the line table) from the current label offsets.
+    void write(WritingSink& sink, LineTable* lines) {
         m_overflow = false;
         for (const CodeItem& item : m_items) {
             if (item.kind == ItemKind::label)
@@ -70,7 +103,7 @@ public:
             else if (item.kind == ItemKind::line && lines)
                 lines->mark(sink.size(), std::uint32_t(item.value));
             else if (item.kind == ItemKind::op && !item.dead)
-                put_op(sink, item, maximal);
+                put_op(sink, item);
         }
     }
 
@@ -79,44 +112,64 @@ public:
     void set_label_offsets(const std::vector<std::size_t>& offsets) { m_label_offsets = offsets; }
 
 private:
-    template <typename Sink> void put_op(Sink& sink, const CodeItem& item, bool maximal) {
-        if (item.operand == OperandKind::jump) {
-            put_jump(sink, item.opcode, std::size_t(item.value), maximal);
-        } else {
-            sink.byte(item.opcode);
-            if (item.operand == OperandKind::sint)
-                put_signed_vuint_to(sink, item.value);
-            else if (item.operand != OperandKind::none)
-                put_vuint_to(sink, std::uint64_t(item.value));
+    void collect_events() {
+        std::uint32_t fixed = 0;
+        for (const CodeItem& item : m_items) {
+            if (item.kind == ItemKind::label) {
+                m_events.push_back({fixed, std::uint32_t(item.value), 0, true});
+                fixed = 0;
+            } else if (item.kind == ItemKind::op && !item.dead) {
+                if (item.operand == OperandKind::jump) {
+                    m_events.push_back({fixed, std::uint32_t(item.value), item.opcode, false});
+                    fixed = 0;
+                } else {
+                    CountingSink counter;
+                    put_plain_op(counter, item);
+                    fixed += std::uint32_t(counter.size());
+                }
+                fixed += item.trailing_byte >= 0 ? 1 : 0;
+            }
         }
+        m_tail = fixed;
+    }
+
+    template <typename Sink> static void put_plain_op(Sink& sink, const CodeItem& item) {
+        sink.byte(item.opcode);
+        if (item.operand == OperandKind::sint)
+            put_signed_vuint_to(sink, item.value);
+        else if (item.operand != OperandKind::none)
+            put_vuint_to(sink, std::uint64_t(item.value));
+    }
+
+    void put_op(WritingSink& sink, const CodeItem& item) {
+        if (item.operand == OperandKind::jump)
+            put_jump(sink, item.opcode, std::size_t(item.value));
+        else
+            put_plain_op(sink, item);
         if (item.trailing_byte >= 0)
             sink.byte(std::uint8_t(item.trailing_byte));
     }
 
-    template <typename Sink> void put_jump(Sink& sink, std::uint8_t opcode, std::size_t label, bool maximal) {
+    void put_jump(WritingSink& sink, std::uint8_t opcode, std::size_t label) {
         const bool is_signed = is_signed_jump(opcode);
-        std::int64_t offset = maximal ? 0 : std::int64_t(m_label_offsets[label]) - std::int64_t(sink.size()) - 2;
+        std::int64_t offset = std::int64_t(m_label_offsets[label]) - std::int64_t(sink.size()) - 2;
         sink.byte(opcode);
-        if (!maximal && fits_short(is_signed, offset)) {
+        if (fits_short(is_signed, offset)) {
             sink.byte(std::uint8_t(offset + (is_signed ? k_short_signed_bias : 0)));
             return;
         }
         offset -= 1;
         if (is_signed)
             offset += k_long_signed_bias;
-        if (!maximal && (offset < 0 || offset > k_long_max))
+        if (offset < 0 || offset > k_long_max)
             m_overflow = true;
         sink.byte(std::uint8_t(0x80 | (offset & 0x7f)));
         sink.byte(std::uint8_t((offset >> 7) & 0xff));
     }
 
-    static bool fits_short(bool is_signed, std::int64_t offset) {
-        if (is_signed)
-            return k_short_signed_min <= offset && offset <= k_short_signed_max;
-        return 0 <= offset && offset <= k_short_unsigned_max;
-    }
-
     const std::vector<CodeItem>& m_items;
+    std::vector<SizingEvent> m_events;
+    std::uint32_t m_tail = 0; // fixed bytes after the last event
     std::vector<std::size_t> m_label_offsets;
     bool m_overflow = false;
 };
@@ -132,28 +185,24 @@ void put_signed_vuint(mpy::Bytes& out, std::int64_t value) {
 // from the label offsets it started with (forward jumps read them), so they equal what it counted.
 LaidOutCode lay_out_code(const std::vector<CodeItem>& items, std::size_t n_labels, bool with_line_info) {
     Layout layout(items, n_labels);
-    CountingSink first;
-    layout.run_pass(first, true, nullptr);
-    std::size_t previous_size = first.size();
+    std::size_t previous_size = layout.size_pass(true);
     std::vector<std::size_t> start_offsets;
     for (;;) {
         start_offsets = layout.label_offsets();
-        CountingSink sizing;
-        layout.run_pass(sizing, false, nullptr);
-        if (sizing.size() == previous_size)
+        const std::size_t size = layout.size_pass(false);
+        if (size == previous_size)
             break;
-        previous_size = sizing.size();
+        previous_size = size;
     }
     layout.set_label_offsets(start_offsets);
     LaidOutCode result;
     result.bytecode.reserve(previous_size);
     WritingSink sink{result.bytecode};
     LineTable lines;
-    layout.run_pass(sink, false, with_line_info ? &lines : nullptr);
+    layout.write(sink, with_line_info ? &lines : nullptr);
     result.line_info = lines.bytes();
     result.overflow = layout.overflow();
     return result;
 }
 
 } // namespace mpyship::compiler
-

@@ -4,6 +4,8 @@
 #include "mpyship/compiler/const_fold.h"
 #include "mpyship/compiler/parser_impl.h"
 
+#include <array>
+
 namespace mpyship::compiler {
 namespace {
 
@@ -25,24 +27,33 @@ constexpr BinaryLevel k_levels[] = {
 };
 constexpr int k_level_count = 6;
 
-std::optional<BinOpKind> level_op(int level, Tok kind) {
-    const auto& l = k_levels[level];
-    for (int i = 0; i < l.count; ++i) {
-        if (l.tokens[i] == kind) {
-            return l.ops[i];
+// Per token kind: the binary level whose operator it is (-1: none) and the operator.
+struct BinaryTokenInfo {
+    std::array<std::int8_t, 256> level;
+    std::array<BinOpKind, 256> op;
+};
+
+constexpr BinaryTokenInfo k_binary_tokens = [] {
+    BinaryTokenInfo info{};
+    info.level.fill(-1);
+    for (int level = 0; level < k_level_count; ++level) {
+        for (int i = 0; i < k_levels[level].count; ++i) {
+            const auto t = static_cast<std::size_t>(k_levels[level].tokens[i]);
+            info.level[t] = static_cast<std::int8_t>(level);
+            info.op[t] = k_levels[level].ops[i];
         }
     }
-    return std::nullopt;
-}
+    return info;
+}();
 
 // The level whose operator `kind` is, or -1 when it is no binary operator.
-int binary_op_level(Tok kind) {
-    for (int level = k_level_count - 1; level >= 0; --level) {
-        if (level_op(level, kind)) {
-            return level;
-        }
+int binary_op_level(Tok kind) { return k_binary_tokens.level[static_cast<std::size_t>(kind)]; }
+
+std::optional<BinOpKind> level_op(int level, Tok kind) {
+    if (binary_op_level(kind) != level) {
+        return std::nullopt;
     }
-    return -1;
+    return k_binary_tokens.op[static_cast<std::size_t>(kind)];
 }
 
 ExprPtr make_constant(SourcePos pos, ConstValue v) { return std::make_unique<Constant>(pos, std::move(v)); }
@@ -237,17 +248,39 @@ ExprPtr Parser::parse_binary_level(int level) {
 }
 
 // The chain `first op operand op operand ...` of level `level`, folded when all operands are numbers.
+// A single operator (the common case) needs no operand lists.
 ExprPtr Parser::finish_binary_level(int level, SourcePos start, ExprPtr first) {
-    ExprList operands;
-    std::vector<BinOpKind> ops;
-    operands.push_back(std::move(first));
-    while (auto op = level_op(level, tok().kind)) {
-        advance();
-        ops.push_back(*op);
-        operands.push_back(parse_binary_level(level + 1));
+    const auto first_op = level_op(level, tok().kind);
+    if (!first_op) {
+        return first;
     }
-    if (ops.empty()) {
-        return std::move(operands[0]);
+    advance();
+    ExprPtr second = parse_binary_level(level + 1);
+    if (level_op(level, tok().kind)) {
+        return finish_binary_chain(level, start, std::move(first), *first_op, std::move(second));
+    }
+    if (first->kind == ExprKind::constant && second->kind == ExprKind::constant) {
+        const ConstValue& a = first->as<Constant>().value;
+        const ConstValue& b = second->as<Constant>().value;
+        if (a.is_number() && b.is_number()) {
+            if (auto folded = fold_binary(*first_op, a, b)) {
+                return make_constant(SourcePos{0, 0}, std::move(*folded));
+            }
+        }
+    }
+    return std::make_unique<BinOp>(start, *first_op, std::move(first), std::move(second));
+}
+
+// A chain of two or more operators: `first op second` and the rest still to parse.
+ExprPtr Parser::finish_binary_chain(int level, SourcePos start, ExprPtr first, BinOpKind op, ExprPtr second) {
+    ExprList operands;
+    std::vector<BinOpKind> ops{op};
+    operands.push_back(std::move(first));
+    operands.push_back(std::move(second));
+    while (auto next = level_op(level, tok().kind)) {
+        advance();
+        ops.push_back(*next);
+        operands.push_back(parse_binary_level(level + 1));
     }
     if (auto folded = fold_chain(operands, ops)) {
         return make_constant(SourcePos{0, 0}, std::move(*folded));

@@ -70,6 +70,7 @@ public:
     ExprPtr parse_comparison();
     ExprPtr parse_binary_level(int level);
     ExprPtr finish_binary_level(int level, SourcePos start, ExprPtr first);
+    ExprPtr finish_binary_chain(int level, SourcePos start, ExprPtr first, BinOpKind op, ExprPtr second);
     ExprPtr parse_factor();
     ExprPtr parse_power();
     ExprPtr parse_star_expr();
