@@ -4,5 +4,6 @@ list(APPEND MPYSHIP_COMPILER_TESTS
   compiler/parser_test.cpp
   compiler/const_fold_test.cpp
   compiler/node_pool_test.cpp
+  compiler/limb_vector_test.cpp
   compiler/frontend_corpus_test.cpp
 )

@@ -10,7 +10,7 @@
 namespace mpyship::compiler {
 namespace {
 
-using Mag = std::vector<std::uint32_t>;
+using Mag = LimbVector;
 
 void trim_mag(Mag& m) {
     while (!m.empty() && m.back() == 0) {
@@ -190,7 +190,7 @@ void BigInt::trim() {
     }
 }
 
-BigInt BigInt::from_magnitude(std::vector<std::uint32_t> mag, bool neg) {
+BigInt BigInt::from_magnitude(LimbVector mag, bool neg) {
     BigInt r;
     r.m_mag = std::move(mag);
     r.m_neg = neg;
@@ -349,7 +349,7 @@ std::optional<BigInt> BigInt::power(const BigInt& base, std::uint64_t exponent, 
     return result;
 }
 
-std::vector<std::uint32_t> BigInt::twos_complement(std::size_t limbs) const {
+LimbVector BigInt::twos_complement(std::size_t limbs) const {
     Mag w = m_mag;
     w.resize(limbs, 0);
     if (m_neg) {
@@ -363,7 +363,7 @@ std::vector<std::uint32_t> BigInt::twos_complement(std::size_t limbs) const {
     return w;
 }
 
-BigInt BigInt::from_twos_complement(std::vector<std::uint32_t> words) {
+BigInt BigInt::from_twos_complement(LimbVector words) {
     bool neg = !words.empty() && (words.back() & 0x80000000u) != 0;
     if (neg) {
         std::uint64_t carry = 1;

@@ -3,12 +3,13 @@
 // divisor's sign, shifts and bitwise ops as on infinite two's complement).
 #pragma once
 
+#include "mpyship/compiler/limb_vector.h"
+
 #include <compare>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace mpyship::compiler {
 
@@ -27,7 +28,7 @@ public:
     std::uint64_t bit_length() const;    // of the magnitude
     double to_double() const;
     std::string to_string() const;        // decimal, with '-' when negative
-    const std::vector<std::uint32_t>& magnitude() const { return m_mag; }
+    const LimbVector& magnitude() const { return m_mag; }
 
     BigInt operator-() const;
     BigInt operator~() const { return -*this - BigInt(1); }
@@ -49,12 +50,12 @@ public:
 
 private:
     bool m_neg = false;
-    std::vector<std::uint32_t> m_mag; // little-endian limbs, no leading zero limbs
+    LimbVector m_mag; // little-endian limbs, no leading zero limbs
 
     void trim();
-    static BigInt from_magnitude(std::vector<std::uint32_t> mag, bool neg);
-    std::vector<std::uint32_t> twos_complement(std::size_t limbs) const;
-    static BigInt from_twos_complement(std::vector<std::uint32_t> words);
+    static BigInt from_magnitude(LimbVector mag, bool neg);
+    LimbVector twos_complement(std::size_t limbs) const;
+    static BigInt from_twos_complement(LimbVector words);
     template <typename Op> static BigInt bitwise(const BigInt& a, const BigInt& b, Op op);
 };
 

@@ -112,7 +112,7 @@ mpy::Module ModuleBuilder::build() {
     mpy::Module module;
     module.header = build_header();
     module.root = build_raw_code(k_module_scope);
-    module.qstrs = m_qstrs.entries();
+    module.qstrs = m_qstrs.take_entries();
     module.constants = m_constants.take_entries();
     return module;
 }

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -14,12 +15,21 @@ namespace mpyship::compiler {
 
 class QstrTable {
 public:
-    std::uint32_t use(const std::string& text); // index of `text`, appended on first use
-    std::vector<mpy::Qstr> entries() const;     // static qstrs are stored by their static index
+    std::uint32_t use(std::string_view text); // index of `text`, appended on first use
+    std::vector<mpy::Qstr> entries() const;   // static qstrs are stored by their static index
+    std::vector<mpy::Qstr> take_entries();    // the same, moving the texts out (leaves the table unusable)
 
 private:
+    // Open addressing over the texts (a module uses a few hundred qstrs, each looked up several times):
+    // a slot holds the text's hash and its index + 1 (0: empty); the table is kept at most half full.
+    struct Slot {
+        std::uint32_t hash = 0;
+        std::uint32_t index_plus_one = 0;
+    };
     std::vector<std::string> m_texts;
-    std::unordered_map<std::string, std::uint32_t> m_index;
+    std::vector<Slot> m_slots;
+
+    void grow();
 };
 
 class ConstantTable {
