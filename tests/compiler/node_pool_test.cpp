@@ -45,5 +45,18 @@ TEST(NodePool, AstNodesRoundTrip) {
     EXPECT_EQ(again->as<Name>().id, "b");
 }
 
+TEST(NodePool, PoolVectorBuffersComeFromThePool) {
+    PoolVector<ExprPtr> list;
+    for (int i = 0; i < 40; ++i) // 320 bytes: still pooled
+        list.push_back(std::make_unique<Name>(SourcePos{1, 1}, "n"));
+    EXPECT_EQ(list.back()->as<Name>().id, "n");
+    const void* buffer = list.data();
+    const std::size_t bytes = list.capacity() * sizeof(ExprPtr);
+    PoolVector<ExprPtr>().swap(list); // frees the buffer into its size class
+    void* reused = node_pool::allocate(bytes);
+    EXPECT_EQ(reused, buffer);
+    node_pool::deallocate(reused, bytes);
+}
+
 } // namespace
 } // namespace mpyship::compiler

@@ -96,7 +96,7 @@ struct Expr {
     template <typename T> const T& as() const { return static_cast<const T&>(*this); }
 };
 using ExprPtr = std::unique_ptr<Expr>;
-using ExprList = std::vector<ExprPtr>;
+using ExprList = PoolVector<ExprPtr>;
 
 struct Constant : Expr {
     ConstValue value;
@@ -147,9 +147,11 @@ struct Argument {
     bool bare_node = false; // unparenthesized `x for ...` or `x := v`: an `argument` node in the reference
 };
 
+using ArgumentList = PoolVector<Argument>;
+
 struct Call : Expr {
     ExprPtr func;
-    std::vector<Argument> args; // in source order; codegen validates the order
+    ArgumentList args; // in source order; codegen validates the order
     SourcePos trailer_pos{0, 0};
     Call(SourcePos p, ExprPtr f) : Expr(ExprKind::call, p), func(std::move(f)) {}
 };
@@ -180,7 +182,7 @@ enum class CompareKind : std::uint8_t { less, more, equal, less_equal, more_equa
 
 struct Compare : Expr {
     ExprPtr left;
-    std::vector<CompareKind> ops;
+    PoolVector<CompareKind> ops;
     ExprList comparators;
     Compare(SourcePos p, ExprPtr l) : Expr(ExprKind::compare, p), left(std::move(l)) {}
 };
@@ -198,7 +200,7 @@ struct Param {
     ExprPtr default_value;
     SourcePos pos;
 };
-using ParamList = std::vector<Param>; // in source order; codegen validates order and duplicates
+using ParamList = PoolVector<Param>; // in source order; codegen validates order and duplicates
 
 struct Lambda : Expr {
     ParamList params;
@@ -235,7 +237,7 @@ struct Comprehension : Expr {
     Kind comp_kind;
     ExprPtr element; // the key for dicts
     ExprPtr value;   // dicts only
-    std::vector<CompFor> generators;
+    PoolVector<CompFor> generators;
     SourcePos scope_pos;      // first token inside the brackets: the comprehension function's first line
     bool bare_argument = false; // `f(x for x in y)`: marks no line, blocks the for-range form
     Comprehension(SourcePos p, Kind k) : Expr(ExprKind::comprehension, p), comp_kind(k) {}
@@ -268,7 +270,7 @@ struct Stmt {
     template <typename T> const T& as() const { return static_cast<const T&>(*this); }
 };
 using StmtPtr = std::unique_ptr<Stmt>;
-using StmtList = std::vector<StmtPtr>;
+using StmtList = PoolVector<StmtPtr>;
 
 struct ExprStmt : Stmt { // also Return (value may be null), Del (value is the target list)
     ExprPtr value;
@@ -359,7 +361,7 @@ struct ExceptHandler {
 
 struct Try : Stmt {
     StmtList body;
-    std::vector<ExceptHandler> handlers;
+    PoolVector<ExceptHandler> handlers;
     StmtList orelse, finalbody;
     bool has_finally = false;
     explicit Try(SourcePos p) : Stmt(StmtKind::try_, p) {}
@@ -371,7 +373,7 @@ struct WithItem {
 };
 
 struct With : Stmt {
-    std::vector<WithItem> items;
+    PoolVector<WithItem> items;
     StmtList body;
     bool is_async = false;
     explicit With(SourcePos p) : Stmt(StmtKind::with, p) {}
@@ -390,7 +392,7 @@ struct FunctionDef : Stmt { // pos: the `def` (or `async`); decorated_pos: the f
 
 struct ClassDef : Stmt {
     std::string name;
-    std::vector<Argument> bases; // bases and keywords, in source order
+    ArgumentList bases; // bases and keywords, in source order
     bool has_parens = false;
     StmtList body;
     ExprList decorators;

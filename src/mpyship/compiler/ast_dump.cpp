@@ -51,7 +51,7 @@ std::string dump_double(double d) {
     return buf;
 }
 
-std::string dump_args(const std::vector<Argument>& args) {
+std::string dump_args(const ArgumentList& args) {
     std::string out;
     for (const auto& a : args) {
         switch (a.kind) {

@@ -86,7 +86,7 @@ private:
     // --- calls (codegen_call.cpp)
     void compile_call(const Call& c);
     void load_super_args(const Call& super_call);
-    void compile_call_args(const std::vector<Argument>& args, bool is_method, std::uint32_t n_extra_pos);
+    void compile_call_args(const ArgumentList& args, bool is_method, std::uint32_t n_extra_pos);
     void compile_chain(const Expr& e);
 
     // --- statements (codegen_stmt.cpp)

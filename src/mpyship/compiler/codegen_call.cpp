@@ -59,7 +59,7 @@ void CodeGen::load_super_args(const Call& super_call) {
     error("super() can't find self", super_call.pos);
 }
 
-void CodeGen::compile_call_args(const std::vector<Argument>& args, bool is_method, std::uint32_t n_extra_pos) {
+void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::uint32_t n_extra_pos) {
     std::uint32_t n_pos = n_extra_pos;
     std::uint32_t n_kw = 0;
     std::uint32_t star_flags = 0;

@@ -208,8 +208,8 @@ ExprPtr Parser::parse_brace_atom() {
     return set;
 }
 
-std::vector<CompFor> Parser::parse_comp_fors() {
-    std::vector<CompFor> fors;
+PoolVector<CompFor> Parser::parse_comp_fors() {
+    PoolVector<CompFor> fors;
     while (at(Tok::kw_for)) {
         CompFor f;
         f.pos = tok().pos;
@@ -265,7 +265,7 @@ Argument Parser::parse_argument() {
     return arg;
 }
 
-void Parser::parse_arglist(std::vector<Argument>& args, Tok closer) {
+void Parser::parse_arglist(ArgumentList& args, Tok closer) {
     while (!at(closer)) {
         args.push_back(parse_argument());
         if (!accept(Tok::del_comma)) {

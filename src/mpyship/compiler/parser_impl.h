@@ -94,9 +94,9 @@ public:
     bool at_trailer() const;
     ExprPtr parse_subscript_list();
     ExprPtr parse_subscript();
-    void parse_arglist(std::vector<Argument>& args, Tok closer);
+    void parse_arglist(ArgumentList& args, Tok closer);
     Argument parse_argument();
-    std::vector<CompFor> parse_comp_fors();
+    PoolVector<CompFor> parse_comp_fors();
     ExprPtr parse_comprehension(SourcePos start, Comprehension::Kind kind, ExprPtr element, ExprPtr value);
     std::optional<ConstValue> module_constant(const Expr& atom, const std::string& attr) const;
 
