@@ -146,6 +146,56 @@ TEST(BuildCli, StrictFailsOnAnyErrorOtherwiseOneCompiledModuleIsEnough) {
     EXPECT_EQ(strict["exit_code"], 1);
 }
 
+TEST(BuildCli, NativeCodeShipsAsSourceForMicroPython) {
+    TempDir dir;
+    make_module_project(dir.path());
+    const std::string fast = "import micropython\n\n@micropython.native\ndef f(x):\n    return x + 1\n";
+    write_text(dir.path() / "src" / "lib" / "fast.py", fast);
+    const std::string note = "src/lib/fast.py: kept as source: it uses the native emitter (@micropython.native, "
+                             "viper or asm), which mpyship cannot compile yet; the board compiles it when it is "
+                             "imported";
+    auto r = mpyship({"build", dir.path().string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("build: 2 compiled, 0 up to date, 4 copied, 0 failed, 0 removed\n"), std::string::npos)
+        << r.out;
+    EXPECT_NE(r.out.find("note: " + note + "\n"), std::string::npos) << r.out;
+    fs::path mpy = dir.path() / "build" / "mpy";
+    EXPECT_EQ(read_bytes(mpy / "lib" / "fast.py"), std::vector<unsigned char>(fast.begin(), fast.end()));
+    EXPECT_FALSE(fs::exists(mpy / "lib" / "fast.mpy"));
+    auto manifest = nlohmann::json::parse(read_bytes(dir.path() / "build" / "manifest.json"));
+    bool listed = false;
+    for (const auto& f : manifest["files"])
+        listed = listed || f["path"] == "lib/fast.py";
+    EXPECT_TRUE(listed) << manifest.dump();
+    auto again = build_json(dir.path());
+    EXPECT_EQ(counters(again), "0 compiled, 6 up to date, 0 copied, 0 failed, 0 removed");
+    ASSERT_EQ(again["notes"].size(), 1u) << "the note is repeated while it holds";
+    EXPECT_EQ(again["notes"][0]["path"], "src/lib/fast.py");
+    // Once the decorator goes, the module compiles and the source copy is removed.
+    write_text(dir.path() / "src" / "lib" / "fast.py", "def f(x):\n    return x + 1\n");
+    auto plain = build_json(dir.path());
+    EXPECT_EQ(counters(plain), "1 compiled, 5 up to date, 0 copied, 0 failed, 1 removed");
+    EXPECT_TRUE(plain["notes"].empty());
+    EXPECT_TRUE(fs::exists(mpy / "lib" / "fast.mpy"));
+    EXPECT_FALSE(fs::exists(mpy / "lib" / "fast.py"));
+}
+
+TEST(BuildCli, NativeCodeFailsForCircuitPython) {
+    TempDir dir;
+    make_module_project(dir.path(), "circuitpython");
+    write_text(dir.path() / "src" / "lib" / "fast.py", "import micropython\n@micropython.viper\ndef f():\n    pass\n");
+    auto j = build_json(dir.path());
+    EXPECT_EQ(j["counters"]["failed"], 1) << "CircuitPython boards have no native emitter to fall back on";
+    EXPECT_TRUE(j["notes"].empty());
+    ASSERT_EQ(j["failures"].size(), 1u);
+    EXPECT_NE(j["failures"][0]["diagnostic"].get<std::string>().find(
+                  "src/lib/fast.py:2:2: error: invalid arch\n    @micropython.viper\n     ^\nnote: "
+                  "@micropython.native, viper and asm need the native emitter, which CircuitPython boards do not "
+                  "have: remove the decorator for this target\n"),
+              std::string::npos)
+        << j["failures"];
+}
+
 TEST(BuildCli, AFailingFileIsReportedWithACaretAndLeftOut) {
     TempDir dir;
     make_asset_project(dir.path());

@@ -36,6 +36,20 @@ struct JobResult {
     std::optional<Error> io_error; // fatal: the build stops
 };
 
+// A module mpyship cannot compile only because it uses the native emitter (@micropython.native, viper, asm_*):
+// mpy-cross without -march says "invalid arch". MicroPython boards compile such a module themselves when it
+// is imported as source, so it ships as .py instead of being left out.
+constexpr std::string_view k_native_only_error = "invalid arch";
+
+bool kept_as_source(const CacheEntry& e, const SourceFile& f) {
+    return f.action == SourceAction::compile && e.out_rel != f.out_rel;
+}
+
+struct CompileFailure {
+    std::string diagnostic;
+    bool native_only = false;
+};
+
 struct StatInfo {
     std::uint64_t size = 0;
     std::int64_t mtime_ns = 0;
@@ -107,7 +121,9 @@ private:
         if (m_old.settings != m_settings)
             return nullptr;
         auto it = m_old.entries.find(f.rel);
-        return it == m_old.entries.end() || it->second.out_rel != f.out_rel ? nullptr : &it->second;
+        // A module kept as source (native code) has the source's own name as its output.
+        bool same_output = it != m_old.entries.end() && (it->second.out_rel == f.out_rel || it->second.out_rel == f.rel);
+        return same_output ? &it->second : nullptr;
     }
 
     // Outputs are checked by presence (from one walk of build/mpy), not re-hashed: `verify` checks content.
@@ -151,6 +167,7 @@ private:
         r.entry = CacheEntry{bytes->size(), st ? st->mtime_ns : 0, st ? st->inode : 0, content_key(f, *bytes), f.out_rel,
                              {}, 0};
         if (old && old->key == r.entry.key && output_intact(*old)) {
+            r.entry.out_rel = old->out_rel;
             r.entry.out_sha256 = old->out_sha256;
             r.entry.out_size = old->out_size;
             r.outcome = Outcome::up_to_date;
@@ -171,40 +188,51 @@ private:
         Bytes output;
         if (f.action == SourceAction::compile) {
             auto compiled = compile(f, source);
-            if (!compiled) {
+            if (compiled) {
+                output = std::move(*compiled);
+            } else if (compiled.error().native_only && m_config.target == compiler::Target::micropython) {
+                output = source;
+                r.entry.out_rel = f.rel;
+            } else {
                 r.outcome = Outcome::failed;
-                r.diagnostic = compiled.error();
+                r.diagnostic = compiled.error().diagnostic;
+                if (compiled.error().native_only)
+                    r.diagnostic += "note: @micropython.native, viper and asm need the native emitter, which "
+                                    "CircuitPython boards do not have: remove the decorator for this target\n";
                 return r;
             }
-            output = std::move(*compiled);
         } else {
             output = source;
         }
         r.entry.out_sha256 = sha256_hex(output);
         r.entry.out_size = output.size();
-        r.outcome = f.action == SourceAction::compile ? Outcome::compiled : Outcome::copied;
-        bool same_on_disk = old && old->out_sha256 == r.entry.out_sha256 && output_intact(*old);
+        r.outcome = f.action == SourceAction::compile && r.entry.out_rel == f.out_rel ? Outcome::compiled
+                                                                                      : Outcome::copied;
+        bool same_on_disk = old && old->out_rel == r.entry.out_rel && old->out_sha256 == r.entry.out_sha256 &&
+                            output_intact(*old);
         if (!same_on_disk) {
             std::error_code ec;
-            fs::create_directories(output_path(f.out_rel).parent_path(), ec);
-            if (auto w = write_file_atomic(output_path(f.out_rel), output); !w)
+            fs::create_directories(output_path(r.entry.out_rel).parent_path(), ec);
+            if (auto w = write_file_atomic(output_path(r.entry.out_rel), output); !w)
                 r.io_error = w.error();
         }
         return r;
     }
 
-    std::expected<Bytes, std::string> compile(const SourceFile& f, const Bytes& source) const {
+    std::expected<Bytes, CompileFailure> compile(const SourceFile& f, const Bytes& source) const {
         std::string shown = (m_config.src / f.rel).generic_string();
         std::string_view text(reinterpret_cast<const char*>(source.data()), source.size());
         if (auto bad = invalid_utf8_at(source); bad != std::string_view::npos)
-            return std::unexpected(shown + ": error: source is not valid UTF-8 (byte " + std::to_string(bad) + ")\n");
+            return std::unexpected(CompileFailure{
+                shown + ": error: source is not valid UTF-8 (byte " + std::to_string(bad) + ")\n"});
         compiler::Options options;
         options.target = m_config.target;
         options.opt_level = m_config.opt_level;
         options.source_name = f.rel;
         auto module = compiler::compile_module(text, options);
         if (!module)
-            return std::unexpected(format_diagnostic(module.error(), shown, text));
+            return std::unexpected(CompileFailure{format_diagnostic(module.error(), shown, text),
+                                                  module.error().message == k_native_only_error});
         return mpy::write_module(*module);
     }
 
@@ -242,6 +270,11 @@ private:
     }
 
     void count(BuildReport& report, const JobResult& r, const SourceFile& f) const {
+        if (r.outcome != Outcome::failed && kept_as_source(r.entry, f))
+            report.notes.push_back({(m_config.src / f.rel).generic_string(),
+                                    "kept as source: it uses the native emitter (@micropython.native, viper or "
+                                    "asm), which mpyship cannot compile yet; the board compiles it when it is "
+                                    "imported"});
         switch (r.outcome) {
         case Outcome::up_to_date: ++report.counters.up_to_date; break;
         case Outcome::compiled: ++report.counters.compiled; break;

@@ -33,6 +33,7 @@ struct BuildFailure {
 struct BuildReport {
     BuildCounters counters;
     std::vector<BuildFailure> failures; // sorted by path
+    std::vector<BuildFailure> notes;    // modules shipped as source instead of .mpy, and why; sorted by path
     std::string version;
     std::size_t manifest_files = 0;
     bool manifest_written = false;

@@ -17,6 +17,9 @@ nlohmann::ordered_json report_json(const build::BuildReport& r, const build::Pro
     nlohmann::ordered_json failures = nlohmann::ordered_json::array();
     for (const auto& f : r.failures)
         failures.push_back({{"path", f.path}, {"diagnostic", f.diagnostic}});
+    nlohmann::ordered_json notes = nlohmann::ordered_json::array();
+    for (const auto& n : r.notes)
+        notes.push_back({{"path", n.path}, {"note", n.diagnostic}});
     return {{"ok", r.ok},
             {"target", build::target_name(c.target)},
             {"version", r.version},
@@ -27,6 +30,7 @@ nlohmann::ordered_json report_json(const build::BuildReport& r, const build::Pro
               {"failed", r.counters.failed},
               {"removed", r.counters.removed}}},
             {"failures", failures},
+            {"notes", notes},
             {"manifest", (c.out_dir() / build::k_manifest_file).string()},
             {"manifest_files", r.manifest_files},
             {"manifest_written", r.manifest_written}};
@@ -40,6 +44,8 @@ void print_report(const build::BuildReport& r, const build::ProjectConfig& c) {
                n.copied, n.failed, n.removed);
     for (const auto& f : r.failures)
         fmt::print("failed: {}\n", f.path);
+    for (const auto& note : r.notes)
+        fmt::print("note: {}: {}\n", note.path, note.diagnostic);
     fmt::print("manifest: {} ({} files, version {}{})\n", (c.out_dir() / build::k_manifest_file).lexically_normal().string(), r.manifest_files,
                r.version, r.manifest_written ? "" : ", unchanged");
     if (!r.ok)
