@@ -142,6 +142,12 @@ bool low_bits_nonzero(const Mag& m, std::uint64_t bits) {
     return false;
 }
 
+// The value of a digit in bases up to 36; 99 for anything else.
+int digit_value(char c) {
+    const int lower = c | 0x20;
+    return (c >= '0' && c <= '9') ? c - '0' : (lower >= 'a' && lower <= 'z') ? lower - 'a' + 10 : 99;
+}
+
 std::uint64_t bit_length_mag(const Mag& m) {
     if (m.empty()) {
         return 0;
@@ -202,10 +208,23 @@ std::optional<BigInt> BigInt::from_digits(std::string_view digits, int base) {
     if (digits.empty()) {
         return std::nullopt;
     }
-    Mag m;
-    for (char c : digits) {
-        int lower = c | 0x20;
-        int v = (c >= '0' && c <= '9') ? c - '0' : (lower >= 'a' && lower <= 'z') ? lower - 'a' + 10 : 99;
+    // Fast path: accumulate in 64 bits while the value fits (every literal of up to 19 decimal digits).
+    std::uint64_t small = 0;
+    std::size_t used = 0;
+    for (; used < digits.size(); ++used) {
+        const int v = digit_value(digits[used]);
+        if (v >= base) {
+            return std::nullopt;
+        }
+        if (small > (UINT64_MAX - static_cast<std::uint64_t>(v)) / static_cast<std::uint64_t>(base)) {
+            break;
+        }
+        small = small * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(v);
+    }
+    Mag m{static_cast<std::uint32_t>(small), static_cast<std::uint32_t>(small >> 32)};
+    trim_mag(m);
+    for (char c : digits.substr(used)) {
+        const int v = digit_value(c);
         if (v >= base) {
             return std::nullopt;
         }

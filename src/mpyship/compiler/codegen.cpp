@@ -156,14 +156,15 @@ void CodeGen::finish_signature(ScopeId id) {
             sig.scope_flags |= k_scope_flag_async;
     }
     sig.n_locals = s.n_locals;
+    sig.arg_names.reserve(s.n_pos_args + s.n_kwonly_args);
     for (std::uint32_t i = 0; i < s.n_pos_args + s.n_kwonly_args; ++i) {
-        std::string name = "*";
+        const std::string* name = nullptr;
         for (const IdInfo& info : s.ids)
             if ((info.flags & k_id_param) && info.local_num == i) {
-                name = info.name;
+                name = &info.name;
                 break;
             }
-        sig.arg_names.push_back(name);
+        sig.arg_names.push_back(name ? *name : std::string("*"));
     }
     for (const IdInfo& info : s.ids)
         if (info.kind == IdKind::cell)

@@ -113,6 +113,7 @@ public:
 
 private:
     void collect_events() {
+        m_events.reserve(m_label_offsets.size() * 2); // about one jump per label
         std::uint32_t fixed = 0;
         for (const CodeItem& item : m_items) {
             if (item.kind == ItemKind::label) {
@@ -200,7 +201,7 @@ LaidOutCode lay_out_code(const std::vector<CodeItem>& items, std::size_t n_label
     WritingSink sink{result.bytecode};
     LineTable lines;
     layout.write(sink, with_line_info ? &lines : nullptr);
-    result.line_info = lines.bytes();
+    result.line_info = lines.take_bytes();
     result.overflow = layout.overflow();
     return result;
 }

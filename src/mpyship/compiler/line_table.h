@@ -8,6 +8,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 
 namespace mpyship::compiler {
 
@@ -16,6 +17,7 @@ public:
     // Code from `bytecode_offset` on belongs to `line`.
     void mark(std::size_t bytecode_offset, std::uint32_t line);
     const mpy::Bytes& bytes() const { return m_bytes; }
+    mpy::Bytes take_bytes() { return std::move(m_bytes); } // leaves the table unusable
 
 private:
     void put_skip(std::size_t bytes, std::uint32_t lines);
