@@ -50,6 +50,16 @@ public:
         m_pos = end;
         return run;
     }
+    // Consumes `count` bytes just seen through peek(), none of them '\n' or '\t' (so each is one column).
+    void advance_same_line(std::size_t count) {
+        if (m_plain && m_pos + count <= m_source.size()) {
+            m_pos += count;
+            m_column += static_cast<std::uint32_t>(count);
+            return;
+        }
+        for (std::size_t i = 0; i < count; ++i)
+            advance();
+    }
     std::uint32_t line() const { return m_line; }
     std::uint32_t column() const { return m_column; }
 

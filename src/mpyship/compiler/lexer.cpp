@@ -43,6 +43,15 @@ constexpr std::array<bool, 256> k_name_tail = [] {
 }();
 
 bool is_name_tail(char c) { return k_name_tail[static_cast<unsigned char>(c)]; }
+
+// Bytes skip_whitespace may consume (anything else ends it at once): spaces, line ends, '#', '\\'.
+constexpr std::array<bool, 256> k_maybe_blank = [] {
+    std::array<bool, 256> t{};
+    for (unsigned c = '\t'; c <= '\r'; ++c)
+        t[c] = true;
+    t[' '] = t['#'] = t['\\'] = true;
+    return t;
+}();
 // Bytes a number literal keeps as they are without changing its kind: digits and letters but e, E, j, J.
 bool is_number_run_byte(char c) {
     return is_digit(c) || (is_alpha(c) && (c | 0x20) != 'e' && (c | 0x20) != 'j');
@@ -166,7 +175,7 @@ void Lexer::scan_token(Token& token) {
     }
     m_text.clear();
     m_scan = Scan::none;
-    bool had_newline = skip_whitespace(true);
+    const bool had_newline = k_maybe_blank[static_cast<unsigned char>(m_in.peek())] && skip_whitespace(true);
     token.pos = SourcePos{m_in.line(), m_in.column()};
     if (m_pending_dents < 0) {
         ++m_pending_dents;
@@ -181,7 +190,11 @@ void Lexer::scan_token(Token& token) {
     } else {
         token.kind = scan_content();
     }
-    token.text.swap(m_text);
+    if (m_text.empty()) {
+        token.text.clear(); // operators, layout tokens: no text to hand over
+    } else {
+        token.text.swap(m_text);
+    }
 }
 
 // A name, keyword, string, number or operator starting at the current (non-blank) byte.
@@ -315,16 +328,23 @@ Tok Lexer::scan_number() {
 }
 
 Tok Lexer::scan_operator() {
-    const char c[3] = {m_in.peek(), m_in.peek(1), m_in.peek(2)};
-    const auto first = static_cast<unsigned char>(c[0]);
-    for (std::size_t i = 0; i < k_operator_index.count[first]; ++i) {
+    const auto first = static_cast<unsigned char>(m_in.peek());
+    const std::size_t candidates = k_operator_index.count[first];
+    if (candidates == 1 && k_operators[k_operator_index.candidates[first][0]].text.size() == 1) {
+        const Tok kind = k_operators[k_operator_index.candidates[first][0]].kind; // ( ) [ ] { } , ; ~
+        m_in.advance_same_line(1);
+        track_brackets(kind);
+        return kind;
+    }
+    const char c1 = m_in.peek(1);
+    const char c2 = m_in.peek(2);
+    for (std::size_t i = 0; i < candidates; ++i) {
         const Operator& op = k_operators[k_operator_index.candidates[first][i]];
-        if (op.text.substr(1) != std::string_view(c + 1, op.text.size() - 1)) {
+        const std::size_t size = op.text.size();
+        if ((size >= 2 && op.text[1] != c1) || (size == 3 && op.text[2] != c2)) {
             continue;
         }
-        for (std::size_t n = 0; n < op.text.size(); ++n) {
-            m_in.advance();
-        }
+        m_in.advance_same_line(size);
         track_brackets(op.kind);
         return op.kind;
     }
