@@ -141,7 +141,7 @@ TEST_F(FlashEsptool, MissingEsptoolIsNamed) {
     ::setenv("PATH", "/nonexistent", 1);
     auto r = flash({});
     EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("error: 'esptool' not found on PATH: install it (Debian/Ubuntu: apt install esptool"),
+    EXPECT_NE(r.err.find("error: 'esptool' not found on PATH: install Espressif's esptool (e.g. `pipx install esptool`"),
               std::string::npos)
         << r.err;
     auto dry = flash({"--dry-run"});

@@ -234,8 +234,8 @@ TEST(Esptool, CommandLine) {
 
 TEST(Esptool, FoundOnPathOrNamed) {
     test::TempDir dir;
-    EXPECT_EQ(find_esptool(dir.path().string()).error().to_string().substr(0, 40),
-              "'esptool' not found on PATH: install it ");
+    EXPECT_EQ(find_esptool(dir.path().string()).error().to_string().substr(0, 59),
+              "'esptool' not found on PATH: install Espressif's esptool (e");
     write_text(dir.path() / "esptool.py", "#!/bin/sh\n");
     fs::permissions(dir.path() / "esptool.py", fs::perms::owner_all);
     EXPECT_EQ(find_esptool(dir.path().string()).value(), (dir.path() / "esptool.py").string());

@@ -80,8 +80,9 @@ Result<std::string> find_esptool(const std::string& path_env) {
     for (const char* name : {"esptool", "esptool.py"})
         if (auto p = find_on_path(name, path_env))
             return p->string();
-    return fail("'esptool' not found on PATH: install it (Debian/Ubuntu: apt install esptool; elsewhere see "
-                "https://docs.espressif.com/projects/esptool/) or put esptool/esptool.py on PATH");
+    // Debian 12 has no esptool package: Espressif's own tool comes from PyPI (pipx keeps it out of the system).
+    return fail("'esptool' not found on PATH: install Espressif's esptool (e.g. `pipx install esptool`; see "
+                "https://docs.espressif.com/projects/esptool/), or put esptool / esptool.py on PATH");
 }
 
 } // namespace mpyship::firmware
