@@ -60,7 +60,10 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
     m_scope_id = id;
     m_scope = m_scopes[id].get();
     if (pass == Pass::scope) {
-        m_scratch = std::make_unique<Emitter>(m_options);
+        if (m_scratch)
+            *m_scratch = Emitter(m_options); // reused: one allocation per compile, not per scope
+        else
+            m_scratch = std::make_unique<Emitter>(m_options);
         m_scratch->discard_items();
         m_emit = m_scratch.get();
     } else {

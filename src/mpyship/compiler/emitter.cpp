@@ -66,7 +66,7 @@ void Emitter::place_label(Label label) {
 }
 
 void Emitter::set_source_line(std::uint32_t line) {
-    if (m_options.opt_level >= 3 || line <= m_last_line)
+    if (m_opt_level >= 3 || line <= m_last_line)
         return;
     m_last_line = line;
     CodeItem& item = new_item();
@@ -109,7 +109,7 @@ void Emitter::load_const_small_int(std::int64_t value) {
 }
 
 void Emitter::load_const_int(std::int64_t value) {
-    if (fits_small_int(value, m_options.small_int_bits))
+    if (fits_small_int(value, m_small_int_bits))
         load_const_small_int(value);
     else
         load_const_obj(int_constant(value));

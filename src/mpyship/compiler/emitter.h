@@ -46,7 +46,7 @@ struct ScopeSignature {
 
 class Emitter {
 public:
-    explicit Emitter(const Options& options) : m_options(options) {}
+    explicit Emitter(const Options& options) : m_opt_level(options.opt_level), m_small_int_bits(options.small_int_bits) {}
 
     // --- labels, lines, bookkeeping -------------------------------------------------------------
     Label new_label() { return m_next_label++; }
@@ -163,7 +163,6 @@ public:
     std::uint32_t except_level() const { return m_except_level; }
     std::uint32_t max_except_level() const { return m_max_except_level; }
     bool is_generator() const { return m_generator; }
-    const Options& options() const { return m_options; }
 
 private:
     // A discarding emitter writes every item over one scratch item and keeps no operands.
@@ -183,7 +182,8 @@ private:
     void setup_block(std::uint8_t opcode, int stack_delta, Label label);
     void end_of_flow() { m_dead = true; }
 
-    Options m_options;
+    int m_opt_level;                // the options the emitter reads (an Options copy would copy the source name)
+    std::uint8_t m_small_int_bits;
     ScopeSignature m_signature;
     std::vector<CodeItem> m_items;
     std::vector<std::string> m_qstr_operands;

@@ -12,7 +12,7 @@ std::uint32_t prelude_scope_flags_mask(Target target) {
 }
 
 ModuleBuilder::ModuleBuilder(const Options& options) : m_options(options) {
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(options), {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}});
 }
 
 ScopeId ModuleBuilder::new_scope(ScopeId parent) {
@@ -43,7 +43,7 @@ void ModuleBuilder::register_scope_pass(ScopeId scope) {
     m_qstrs.use(emitter.signature().simple_name);
     for (CodeItem& item : emitter.items()) {
         if (item.operand == OperandKind::qstr && item.qstr_phase == QstrPhase::scope_pass)
-            m_qstrs.use(emitter.qstr_of(item));
+            item.value = m_qstrs.use(emitter.qstr_of(item));
         else if (item.operand == OperandKind::constant)
             item.value = m_constants.use(emitter.constant_of(item));
     }
@@ -55,8 +55,8 @@ void ModuleBuilder::register_identifiers(ScopeId scope) {
     m_qstrs.use(emitter.signature().simple_name);
     for (const std::string& name : emitter.signature().arg_names)
         m_qstrs.use(name);
-    for (CodeItem& item : emitter.items())
-        if (item.operand == OperandKind::qstr)
+    for (CodeItem& item : emitter.items()) // scope-pass qstrs already have their index (and are in the table)
+        if (item.operand == OperandKind::qstr && item.qstr_phase == QstrPhase::identifier)
             item.value = m_qstrs.use(emitter.qstr_of(item));
 }
 
