@@ -167,13 +167,14 @@ void Lexer::raise_for_scan(const Token& token) const {
     throw error;
 }
 
-// Fills `token`; its previous text buffer is taken over as m_text's (no allocation per token).
+// Fills `token`, scanning the text into its own buffer (no allocation per token once it has grown).
 void Lexer::scan_token(Token& token) {
+    m_text = &token.text;
     if (m_target == Target::circuitpython && !m_fargs.empty() && !m_in.injecting_buffer()) {
         m_fargs += ')';
         m_in.start_buffer_injection(&m_fargs);
     }
-    m_text.clear();
+    text().clear();
     m_scan = Scan::none;
     const bool had_newline = k_maybe_blank[static_cast<unsigned char>(m_in.peek())] && skip_whitespace(true);
     token.pos = SourcePos{m_in.line(), m_in.column()};
@@ -189,11 +190,6 @@ void Lexer::scan_token(Token& token) {
         token.kind = Tok::end_of_input;
     } else {
         token.kind = scan_content();
-    }
-    if (m_text.empty()) {
-        token.text.clear(); // operators, layout tokens: no text to hand over
-    } else {
-        token.text.swap(m_text);
     }
 }
 
@@ -267,23 +263,23 @@ Tok Lexer::scan_newline() {
 }
 
 Tok Lexer::scan_name() {
-    m_text.assign(m_in.take_plain_run(is_name_tail)); // the whole name unless text is injected
+    text().assign(m_in.take_plain_run(is_name_tail)); // the whole name unless text is injected
     while (is_name_tail(m_in.peek())) {
-        m_text += m_in.peek();
+        text() += m_in.peek();
         m_in.advance();
     }
     return name_kind();
 }
 
-// Tok::name, or the keyword m_text spells.
+// Tok::name, or the keyword text() spells.
 Tok Lexer::name_kind() const {
-    if (m_text.size() < 2 || m_text.size() > k_longest_keyword) {
-        return m_text.size() == 9 && m_text == "__debug__" ? (m_debug_value ? Tok::kw_True : Tok::kw_False) : Tok::name;
+    if (text().size() < 2 || text().size() > k_longest_keyword) {
+        return text().size() == 9 && text() == "__debug__" ? (m_debug_value ? Tok::kw_True : Tok::kw_False) : Tok::name;
     }
-    const auto first = static_cast<unsigned char>(m_text[0]);
+    const auto first = static_cast<unsigned char>(text()[0]);
     for (std::size_t c = 0; c < k_keyword_index.count[first]; ++c) {
         const Keyword& kw = k_keywords[k_keyword_index.candidates[first][c]];
-        if (kw.text == m_text) {
+        if (kw.text == text()) {
             return kw.kind;
         }
     }
@@ -299,24 +295,24 @@ Tok Lexer::scan_number() {
         char base = static_cast<char>(m_in.peek(1) | 0x20);
         forced_integer = base == 'b' || base == 'o' || base == 'x';
     }
-    m_text += m_in.peek();
+    text() += m_in.peek();
     m_in.advance();
     while (!m_in.at_end()) {
-        m_text += m_in.take_plain_run(is_number_run_byte);
+        text() += m_in.take_plain_run(is_number_run_byte);
         char c = m_in.peek();
         if (!forced_integer && (c == 'e' || c == 'E')) {
             kind = Tok::float_or_imag;
-            m_text += 'e';
+            text() += 'e';
             m_in.advance();
             if (m_in.peek() == '+' || m_in.peek() == '-') {
-                m_text += m_in.peek();
+                text() += m_in.peek();
                 m_in.advance();
             }
         } else if (is_alpha(c) || is_digit(c) || c == '.') {
             if (c == '.' || c == 'j' || c == 'J') {
                 kind = Tok::float_or_imag;
             }
-            m_text += c;
+            text() += c;
             m_in.advance();
         } else if (c == '_') {
             m_in.advance();

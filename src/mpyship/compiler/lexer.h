@@ -36,7 +36,10 @@ private:
     std::vector<std::uint32_t> m_indents{0};
     std::string m_fargs; // generated argument text of the f-/t-string being scanned
     Scan m_scan = Scan::none;
-    std::string m_text;
+    // The text of the token being scanned: written straight into the caller's Token (its buffer is reused).
+    std::string* m_text = nullptr;
+    std::string& text() { return *m_text; }
+    const std::string& text() const { return *m_text; }
 
     void scan_token(Token& token);
     Tok scan_content();

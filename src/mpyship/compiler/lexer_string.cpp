@@ -85,7 +85,7 @@ Tok Lexer::scan_strings() {
         finish_tstring_text();
         if (m_scan == Scan::string || m_scan == Scan::bytes) {
             kind = Tok::name;
-            m_text = "__template__";
+            text() = "__template__";
         }
     }
     if (m_target == Target::micropython) {
@@ -95,8 +95,8 @@ Tok Lexer::scan_strings() {
 }
 
 void Lexer::finish_tstring_text() {
-    m_text += ",),";
-    m_fargs.insert(0, m_text);
+    text() += ",),";
+    m_fargs.insert(0, text());
 }
 
 void Lexer::inject_format_args() {
@@ -123,8 +123,8 @@ void Lexer::scan_literal(const StringPiece& piece) {
         m_fargs = ".format(";
     }
     if (piece.tstring && m_fargs.empty()) {
-        m_text += "((";
-        m_text.append(quotes, quote);
+        text() += "((";
+        text().append(quotes, quote);
     }
     m_t = TState{};
     std::size_t closing = 0;
@@ -132,12 +132,12 @@ void Lexer::scan_literal(const StringPiece& piece) {
         char c = m_in.peek();
         if (c == quote) {
             ++closing;
-            m_text += c;
+            text() += c;
             m_in.advance();
             continue;
         }
         if (piece.tstring && c == '\n') {
-            m_text += "\\n";
+            text() += "\\n";
             m_in.advance();
             continue;
         }
@@ -145,7 +145,7 @@ void Lexer::scan_literal(const StringPiece& piece) {
         if (!piece.tstring) {
             const std::string_view run = m_in.take_plain_run([quote](char b) { return is_literal_run_byte(b, quote); });
             if (!run.empty()) {
-                m_text += run;
+                text() += run;
                 continue;
             }
         }
@@ -159,7 +159,7 @@ void Lexer::scan_literal(const StringPiece& piece) {
         m_scan = Scan::unterminated;
     }
     if (!piece.tstring) {
-        m_text.resize(m_text.size() - closing);
+        text().resize(text().size() - closing);
         return;
     }
     if (m_t.spec_depth > 0) {
@@ -181,13 +181,13 @@ bool Lexer::scan_brace(const StringPiece& piece) {
         m_in.advance();
         if (m_in.peek() == '{') {
             if (!piece.tstring) {
-                m_text += '{';
+                text() += '{';
             }
             m_in.advance();
         } else {
             scan_interpolation(piece);
         }
-        m_text += '{';
+        text() += '{';
         if (m_target == Target::micropython) {
             return true;
         }
@@ -216,7 +216,7 @@ void Lexer::scan_interpolation(const StringPiece& piece) {
     }
     bool debug = false;
     if (m_fargs.back() == '=') {
-        m_text.append(m_fargs, start, std::string::npos); // f'{x=}' shows "x=" before the value
+        text().append(m_fargs, start, std::string::npos); // f'{x=}' shows "x=" before the value
         m_fargs.pop_back();
         debug = true;
     }
@@ -248,9 +248,9 @@ void Lexer::scan_interpolation_tail(std::size_t start, bool debug) {
     }
     m_fargs += quote;
     m_fargs += ',';
-    m_text.append(m_quotes, quote); // the next literal part starts as a new string
-    m_text += ',';
-    m_text.append(m_quotes, quote);
+    text().append(m_quotes, quote); // the next literal part starts as a new string
+    text() += ',';
+    text().append(m_quotes, quote);
     if (m_in.peek() == '!') {
         m_in.advance();
         m_fargs += quote;
@@ -267,14 +267,14 @@ void Lexer::scan_interpolation_tail(std::size_t start, bool debug) {
         m_in.advance();
     }
     m_t.spec_depth = 1;
-    m_t.spec_start = m_text.size();
+    m_t.spec_start = text().size();
 }
 
 void Lexer::close_tstring_spec() {
     char quote = m_quote;
     if (--m_t.spec_depth > 0) {
         m_t.spec_needs_fstring = true;
-        m_text += '}';
+        text() += '}';
         return;
     }
     ++m_t.interpolations;
@@ -283,22 +283,22 @@ void Lexer::close_tstring_spec() {
         m_t.spec_needs_fstring = false;
     }
     m_fargs += quote;
-    m_fargs.append(m_text, m_t.spec_start + 1, std::string::npos);
+    m_fargs.append(text(), m_t.spec_start + 1, std::string::npos);
     m_fargs += quote;
     m_fargs += ',';
-    m_text.resize(m_t.spec_start);
+    text().resize(m_t.spec_start);
 }
 
 // One character of literal content at the current position (the caller advances past it).
 void Lexer::scan_escape(const StringPiece& piece) {
     char c = m_in.peek();
     if (piece.tstring && c == '\\') {
-        m_text += '\\'; // kept as an escape: the generated text is lexed again as a string
+        text() += '\\'; // kept as an escape: the generated text is lexed again as a string
         if (piece.raw) {
-            m_text += '\\';
+            text() += '\\';
         } else {
             m_in.advance();
-            m_text += m_in.peek();
+            text() += m_in.peek();
         }
         return;
     }
@@ -307,7 +307,7 @@ void Lexer::scan_escape(const StringPiece& piece) {
         return;
     }
     if (c != '\\') {
-        m_text += c;
+        text() += c;
         if (piece.tstring && c == '}' && m_in.peek(1) == '}') {
             m_in.advance();
         } else if (piece.tstring && c == '}') {
@@ -318,14 +318,14 @@ void Lexer::scan_escape(const StringPiece& piece) {
     m_in.advance();
     std::uint32_t value = static_cast<unsigned char>(m_in.peek());
     if (piece.raw) {
-        m_text += '\\';
+        text() += '\\';
     } else if (!decode_escape(value)) {
         return;
     }
     if (value < 0x110000 && m_scan == Scan::string) {
         add_code_point(value);
     } else if (value < 0x100 && m_scan == Scan::bytes) {
-        m_text += static_cast<char>(value);
+        text() += static_cast<char>(value);
     } else {
         m_scan = Scan::invalid;
     }
@@ -361,7 +361,7 @@ bool Lexer::decode_escape(std::uint32_t& value) {
 
 bool Lexer::decode_hex_escape(std::uint32_t& value) {
     if (value != 'x' && m_scan == Scan::bytes) {
-        m_text += '\\'; // b'\u1234' is the six characters as written
+        text() += '\\'; // b'\u1234' is the six characters as written
         return true;
     }
     int digits = value == 'x' ? 2 : value == 'u' ? 4 : 8;
@@ -382,19 +382,19 @@ bool Lexer::decode_hex_escape(std::uint32_t& value) {
 // UTF-8 encoding of any value below 0x110000 (surrogates included, as the reference does).
 void Lexer::add_code_point(std::uint32_t c) {
     if (c < 0x80) {
-        m_text += static_cast<char>(c);
+        text() += static_cast<char>(c);
     } else if (c < 0x800) {
-        m_text += static_cast<char>(0xc0 | (c >> 6));
-        m_text += static_cast<char>(0x80 | (c & 0x3f));
+        text() += static_cast<char>(0xc0 | (c >> 6));
+        text() += static_cast<char>(0x80 | (c & 0x3f));
     } else if (c < 0x10000) {
-        m_text += static_cast<char>(0xe0 | (c >> 12));
-        m_text += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-        m_text += static_cast<char>(0x80 | (c & 0x3f));
+        text() += static_cast<char>(0xe0 | (c >> 12));
+        text() += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        text() += static_cast<char>(0x80 | (c & 0x3f));
     } else {
-        m_text += static_cast<char>(0xf0 | (c >> 18));
-        m_text += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
-        m_text += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
-        m_text += static_cast<char>(0x80 | (c & 0x3f));
+        text() += static_cast<char>(0xf0 | (c >> 18));
+        text() += static_cast<char>(0x80 | ((c >> 12) & 0x3f));
+        text() += static_cast<char>(0x80 | ((c >> 6) & 0x3f));
+        text() += static_cast<char>(0x80 | (c & 0x3f));
     }
 }
 
