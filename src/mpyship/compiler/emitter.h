@@ -156,6 +156,8 @@ public:
     // The text of a qstr operand and the value of a constant operand (kept out of CodeItem to keep it small).
     const std::string& qstr_of(const CodeItem& item) const { return m_qstr_operands[item.payload]; }
     const mpy::Constant& constant_of(const CodeItem& item) const { return m_constant_operands[item.payload]; }
+    // Moves a constant operand out (the module builder, once it gives the item its table index).
+    mpy::Constant take_constant(const CodeItem& item) { return std::move(m_constant_operands[item.payload]); }
     const std::vector<ScopeId>& children() const { return m_children; }
     std::size_t label_count() const { return m_next_label; }
     int stack_depth() const { return m_stack; }

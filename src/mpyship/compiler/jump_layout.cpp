@@ -108,6 +108,7 @@ public:
     }
 
     bool overflow() const { return m_overflow; }
+    std::size_t line_marks() const { return m_line_marks; }
     const std::vector<std::size_t>& label_offsets() const { return m_label_offsets; }
     void set_label_offsets(const std::vector<std::size_t>& offsets) { m_label_offsets = offsets; }
 
@@ -119,6 +120,8 @@ private:
             if (item.kind == ItemKind::label) {
                 m_events.push_back({fixed, std::uint32_t(item.value), 0, true});
                 fixed = 0;
+            } else if (item.kind == ItemKind::line) {
+                ++m_line_marks;
             } else if (item.kind == ItemKind::op && !item.dead) {
                 if (item.operand == OperandKind::jump) {
                     m_events.push_back({fixed, std::uint32_t(item.value), item.opcode, false});
@@ -171,6 +174,7 @@ private:
     const std::vector<CodeItem>& m_items;
     std::vector<SizingEvent> m_events;
     std::uint32_t m_tail = 0; // fixed bytes after the last event
+    std::size_t m_line_marks = 0;
     std::vector<std::size_t> m_label_offsets;
     bool m_overflow = false;
 };
@@ -200,6 +204,8 @@ LaidOutCode lay_out_code(const std::vector<CodeItem>& items, std::size_t n_label
     result.bytecode.reserve(previous_size);
     WritingSink sink{result.bytecode};
     LineTable lines;
+    if (with_line_info)
+        lines.reserve(layout.line_marks() * 2); // an entry per mark, most of them one byte
     layout.write(sink, with_line_info ? &lines : nullptr);
     result.line_info = lines.take_bytes();
     result.overflow = layout.overflow();

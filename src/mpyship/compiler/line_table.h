@@ -18,6 +18,7 @@ public:
     void mark(std::size_t bytecode_offset, std::uint32_t line);
     const mpy::Bytes& bytes() const { return m_bytes; }
     mpy::Bytes take_bytes() { return std::move(m_bytes); } // leaves the table unusable
+    void reserve(std::size_t bytes) { m_bytes.reserve(bytes); }
 
 private:
     void put_skip(std::size_t bytes, std::uint32_t lines);

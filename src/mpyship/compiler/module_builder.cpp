@@ -45,7 +45,7 @@ void ModuleBuilder::register_scope_pass(ScopeId scope) {
         if (item.operand == OperandKind::qstr && item.qstr_phase == QstrPhase::scope_pass)
             item.value = m_qstrs.use(emitter.qstr_of(item));
         else if (item.operand == OperandKind::constant)
-            item.value = m_constants.use(emitter.constant_of(item));
+            item.value = m_constants.use(emitter.take_constant(item));
     }
 }
 

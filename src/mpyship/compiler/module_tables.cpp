@@ -96,15 +96,34 @@ std::size_t constant_hash(const mpy::Constant& c) {
 
 } // namespace
 
-std::uint32_t ConstantTable::use(const mpy::Constant& constant) {
+std::uint32_t ConstantTable::use(mpy::Constant constant) {
+    if ((m_constants.size() + 1) * 2 > m_slots.size())
+        grow();
     const std::size_t hash = constant_hash(constant);
-    for (auto [it, end] = m_by_hash.equal_range(hash); it != end; ++it)
-        if (strictly_equal(m_constants[it->second], constant))
-            return it->second;
-    const auto index = std::uint32_t(m_constants.size());
-    m_constants.push_back(constant);
-    m_by_hash.emplace(hash, index);
-    return index;
+    const std::size_t mask = m_slots.size() - 1;
+    std::size_t i = hash & mask;
+    for (; m_slots[i].index_plus_one != 0; i = (i + 1) & mask) {
+        const Slot& slot = m_slots[i];
+        if (slot.hash == hash && strictly_equal(m_constants[slot.index_plus_one - 1], constant))
+            return slot.index_plus_one - 1;
+    }
+    m_constants.push_back(std::move(constant));
+    m_slots[i] = Slot{hash, std::uint32_t(m_constants.size())};
+    return std::uint32_t(m_constants.size() - 1);
+}
+
+void ConstantTable::grow() {
+    std::vector<Slot> old = std::move(m_slots);
+    m_slots.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    const std::size_t mask = m_slots.size() - 1;
+    for (const Slot& slot : old) {
+        if (slot.index_plus_one == 0)
+            continue;
+        std::size_t i = slot.hash & mask;
+        while (m_slots[i].index_plus_one != 0)
+            i = (i + 1) & mask;
+        m_slots[i] = slot;
+    }
 }
 
 // Values are compared through their canonical repr text, which is exact for ints, floats (including the

@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace mpyship::compiler {
@@ -34,15 +33,22 @@ private:
 
 class ConstantTable {
 public:
-    std::uint32_t use(const mpy::Constant& constant);
+    std::uint32_t use(mpy::Constant constant); // index of a strictly equal entry, or of `constant` appended
     const std::vector<mpy::Constant>& entries() const { return m_constants; }
     std::vector<mpy::Constant> take_entries() { return std::move(m_constants); } // leaves the table unusable
 
 private:
+    // Entries by a hash of (kind, text, items), in open addressing kept at most half full: strictly equal
+    // constants hash alike, so only the entries with the same hash need comparing (at most one of them
+    // can be strictly equal to a new constant; unequal NaNs share a hash and get a slot each).
+    struct Slot {
+        std::size_t hash = 0;
+        std::uint32_t index_plus_one = 0; // 0: empty
+    };
     std::vector<mpy::Constant> m_constants;
-    // Entries by a hash of (kind, text, items): strictly equal constants hash alike, so only the entries
-    // with the same hash need comparing (at most one of them can be strictly equal to a new constant).
-    std::unordered_multimap<std::size_t, std::uint32_t> m_by_hash;
+    std::vector<Slot> m_slots;
+
+    void grow();
 };
 
 bool strictly_equal(const mpy::Constant& a, const mpy::Constant& b);
