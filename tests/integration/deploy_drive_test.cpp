@@ -215,6 +215,41 @@ TEST_F(DeployDrive, TooSmallImageFailsBeforeWritingAndKeepsOldFiles) {
     EXPECT_EQ(img.files(), before);
 }
 
+TEST_F(DeployDrive, FullDriveMakesRoomFirstWhenThatIsEnough) {
+    // A 1 MiB FAT12 drive holding a 600 KB asset; the new build replaces it with another 600 KB asset.
+    make_project();
+    write_text(src() / "assets" / "old.bmp", std::string(600000, 'o'));
+    build();
+    FatImage& img = image(12, 1024);
+    mount_board(img);
+    ASSERT_EQ(deploy(img)["exit_code"], 0);
+    fs::remove(src() / "assets" / "old.bmp");
+    write_text(src() / "assets" / "new.bmp", std::string(600000, 'n'));
+    build();
+    // Without --delete the old asset stays, and both cannot fit: refused, nothing written.
+    auto keep = deploy(img);
+    EXPECT_EQ(keep["exit_code"], 1);
+    EXPECT_NE(keep["error"].get<std::string>().find("not enough space"), std::string::npos) << keep.dump();
+    // With --delete the old asset goes first (it is no longer in the build), which makes room.
+    auto plan = deploy(img, {"--delete", "--dry-run"});
+    ASSERT_EQ(plan["exit_code"], 0) << plan.dump();
+    ASSERT_GE(plan["actions"].size(), 2u);
+    EXPECT_EQ(plan["actions"][0]["action"], "remove");
+    EXPECT_EQ(plan["actions"][0]["path"], "assets/old.bmp");
+    EXPECT_NE(plan["actions"][0]["detail"].get<std::string>().find("first, to make room"), std::string::npos);
+    EXPECT_EQ(plan["actions"][1]["path"], "assets/new.bmp");
+    auto j = deploy(img, {"--delete"});
+    ASSERT_EQ(j["exit_code"], 0) << j.dump();
+    EXPECT_EQ(counter(j, "removed"), 1);
+    Files expected = build_files();
+    ASSERT_TRUE(img.unmount());
+    EXPECT_EQ(img.fsck_problems(), "");
+    Files on_image = img.files();
+    EXPECT_FALSE(on_image.contains("assets/old.bmp"));
+    for (const auto& [path, bytes] : expected)
+        EXPECT_EQ(on_image[path], bytes) << path;
+}
+
 TEST_F(DeployDrive, MismatchedBootOutIsRefusedUnlessForced) {
     make_project();
     build();

@@ -97,7 +97,7 @@ private:
         auto space = read_drive_space(m_o.drive);
         if (!space)
             return std::unexpected(space.error());
-        m_report.space = check_space(m_report.plan, *space, m_records.bytes);
+        m_report.space = fit_to_space(m_report.plan, *space, m_records.bytes);
         if (!m_report.space.fits() && !m_o.dry_run)
             return fail(space_message(m_report.space), m_o.drive.string(), ENOSPC);
         auto contents = load_contents(m_o.build_dir / "mpy", m_report.plan);

@@ -36,8 +36,9 @@ DeployRecord final_record(const std::optional<DeployRecord>& old, DeployRecord f
     if (!old)
         return fresh;
     std::set<std::string> removed;
-    for (const auto& r : plan.removals)
-        removed.insert(fat_fold(r.path));
+    for (const auto* list : {&plan.early_removals, &plan.removals})
+        for (const auto& r : *list)
+            removed.insert(fat_fold(r.path));
     DeployRecord staying{fresh.generator, fresh.version, {}};
     for (const auto& f : old->files)
         if (device.find_file(f.path) && !removed.contains(fat_fold(f.path)))

@@ -51,12 +51,15 @@ struct DeployPlan {
     std::vector<PlannedWrite> writes;        // in write order; entry points from `first_entry_write` on
     std::size_t first_entry_write = 0;       // removals run before this write
     std::vector<PlannedRemoval> leftovers;   // temporary files of an interrupted deploy, removed first
+    std::vector<PlannedRemoval> early_removals; // files no longer in the build, removed before the writes to make
+                                                // room (only when the plan would not fit otherwise; see space_check.h)
     std::vector<PlannedRemoval> removals;    // sorted by path
     std::vector<std::string> rmdirs;         // emptied folders, deepest first
     std::vector<Skipped> skipped;            // protected paths and notes
     std::size_t unchanged = 0;
     bool changes_nothing() const {
-        return mkdirs.empty() && writes.empty() && leftovers.empty() && removals.empty() && rmdirs.empty();
+        return mkdirs.empty() && writes.empty() && leftovers.empty() && early_removals.empty() && removals.empty() &&
+               rmdirs.empty();
     }
 };
 

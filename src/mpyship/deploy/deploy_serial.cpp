@@ -150,7 +150,8 @@ private:
                 m_o.on_progress(std::min(done, total), total);
         };
         using Step = Result<void> (SerialDeployer::*)();
-        for (Step step : {&SerialDeployer::remove_leftovers, &SerialDeployer::record_before, &SerialDeployer::make_dirs,
+        for (Step step : {&SerialDeployer::remove_leftovers, &SerialDeployer::record_before,
+                          &SerialDeployer::early_removals, &SerialDeployer::make_dirs,
                           &SerialDeployer::ordinary_writes, &SerialDeployer::removals, &SerialDeployer::entry_writes,
                           &SerialDeployer::record_after})
             if (auto r = (this->*step)(); !r)
@@ -178,6 +179,7 @@ private:
     }
 
     Result<void> remove_leftovers() { return remove_list(m_report.plan.leftovers); }
+    Result<void> early_removals() { return remove_list(m_report.plan.early_removals); }
 
     Result<void> make_dirs() {
         for (const auto& dir : m_report.plan.mkdirs)

@@ -40,8 +40,8 @@ public:
         if (auto r = record(m_in.record_before); !r)
             return std::unexpected(r.error());
         using Stage = Result<void> (Sync::*)();
-        for (Stage stage : {&Sync::make_dirs, &Sync::ordinary_writes, &Sync::removals, &Sync::entry_writes,
-                            &Sync::flush, &Sync::verify})
+        for (Stage stage : {&Sync::early_removals, &Sync::make_dirs, &Sync::ordinary_writes, &Sync::removals,
+                            &Sync::entry_writes, &Sync::flush, &Sync::verify})
             if (auto r = (this->*stage)(); !r)
                 return std::unexpected(r.error());
         if (auto r = record(m_in.record_after); !r)
@@ -105,6 +105,8 @@ private:
 
     // Before any write: a leftover may carry the temporary name the next write uses.
     Result<void> remove_leftovers() { return remove_files(m_plan.leftovers); }
+    // Files no longer in the build, when the plan needs their room (fit_to_space).
+    Result<void> early_removals() { return remove_files(m_plan.early_removals); }
 
     Result<void> removals() {
         if (auto r = remove_files(m_plan.removals); !r)
@@ -157,8 +159,9 @@ Action write_action(const PlannedWrite& w) {
 
 std::vector<Action> plan_actions(const DeployPlan& plan) {
     std::vector<Action> out;
-    for (const auto& r : plan.leftovers)
-        out.push_back({"remove", r.path, r.detail});
+    for (const auto* list : {&plan.leftovers, &plan.early_removals})
+        for (const auto& r : *list)
+            out.push_back({"remove", r.path, r.detail});
     for (const auto& dir : plan.mkdirs)
         out.push_back({"mkdir", dir, ""});
     for (std::size_t i = 0; i < plan.first_entry_write; ++i)

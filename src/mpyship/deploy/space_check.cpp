@@ -66,6 +66,8 @@ SpaceCheck check_space(const DeployPlan& plan, const DriveSpace& space, std::uin
     ledger.allocate_clusters(plan.mkdirs.size() + growing_folders(plan));
     for (const auto& r : plan.leftovers)
         ledger.release(r.size);
+    for (const auto& r : plan.early_removals)
+        ledger.release(r.size);
     ledger.allocate(record_bytes); // the widened record, written before any other file
     replay_writes(ledger, plan, 0, plan.first_entry_write);
     for (const auto& r : plan.removals)
@@ -75,6 +77,32 @@ SpaceCheck check_space(const DeployPlan& plan, const DriveSpace& space, std::uin
     SpaceCheck check{space.free_bytes, space.cluster, ledger.peak(), 0};
     check.missing = check.peak_bytes > space.free_bytes ? check.peak_bytes - space.free_bytes : 0;
     return check;
+}
+
+SpaceCheck fit_to_space(DeployPlan& plan, const DriveSpace& space, std::uint64_t record_bytes) {
+    SpaceCheck as_planned = check_space(plan, space, record_bytes);
+    if (as_planned.fits())
+        return as_planned;
+    DeployPlan roomy = plan;
+    auto early = std::stable_partition(roomy.removals.begin(), roomy.removals.end(), [](const PlannedRemoval& r) {
+        return r.reason == RemoveReason::recorded || r.reason == RemoveReason::not_in_build;
+    });
+    for (auto it = roomy.removals.begin(); it != early; ++it) {
+        it->detail += it->detail.empty() ? "first, to make room" : "; first, to make room";
+        roomy.early_removals.push_back(*it);
+    }
+    roomy.removals.erase(roomy.removals.begin(), early);
+    auto growth = [&](const PlannedWrite& w) {
+        return std::int64_t(round_to_cluster(w.size, space.cluster)) -
+               std::int64_t(w.old_size ? round_to_cluster(*w.old_size, space.cluster) : 0);
+    };
+    std::stable_sort(roomy.writes.begin(), roomy.writes.begin() + std::ptrdiff_t(roomy.first_entry_write),
+                     [&](const PlannedWrite& a, const PlannedWrite& b) { return growth(a) < growth(b); });
+    SpaceCheck reordered = check_space(roomy, space, record_bytes);
+    if (!reordered.fits())
+        return as_planned;
+    plan = std::move(roomy);
+    return reordered;
 }
 
 } // namespace mpyship::deploy

@@ -33,4 +33,10 @@ std::uint64_t round_to_cluster(std::uint64_t size, std::uint64_t cluster);
 // `record_bytes`: the size of the deploy record written at the end (0 when it is not written).
 SpaceCheck check_space(const DeployPlan& plan, const DriveSpace& space, std::uint64_t record_bytes);
 
+// When the plan does not fit as it is, makes room first if that is enough: files no longer in the build
+// (--delete) are removed before any write, and the ordinary writes run shrinking files first. Shadowing
+// removals stay after the writes (the module must never be missing) and entry points stay last. Returns
+// the check of the plan as it will run; `plan` is changed only when the new order fits.
+SpaceCheck fit_to_space(DeployPlan& plan, const DriveSpace& space, std::uint64_t record_bytes);
+
 } // namespace mpyship::deploy
