@@ -1,9 +1,12 @@
+// Jump layout: sizing passes over labels and jumps only, then one writing pass over the items.
 #include "mpyship/compiler/jump_layout.h"
 
 #include "mpyship/compiler/line_table.h"
 #include "mpyship/mpy/opcodes.h"
 
 #include <cstddef>
+#include <cstdio>
+#include <cstdlib>
 
 namespace mpyship::compiler {
 namespace {
@@ -13,11 +16,20 @@ constexpr std::int64_t k_long_signed_bias = 0x4000, k_short_signed_bias = 0x40, 
 
 bool is_signed_jump(std::uint8_t opcode) { return opcode <= mpy::op::POP_JUMP_IF_FALSE; }
 
-// Where the final pass puts its bytes.
+// Appends to a byte vector (put_signed_vuint).
 struct WritingSink {
     mpy::Bytes& out;
     void byte(std::uint8_t b) { out.push_back(b); }
     std::size_t size() const { return out.size(); }
+};
+
+// Where the final pass puts its bytes: a buffer sized by the sizing passes (plus room for one opcode),
+// written through a pointer that stays in a register.
+struct BufferSink {
+    std::uint8_t* p;
+    std::uint8_t* start;
+    void byte(std::uint8_t b) { *p++ = b; }
+    std::size_t size() const { return std::size_t(p - start); }
 };
 
 // Counts bytes: sizes the operands that never change between passes.
@@ -26,6 +38,13 @@ struct CountingSink {
     void byte(std::uint8_t) { ++n; }
     std::size_t size() const { return n; }
 };
+
+constexpr std::size_t k_max_op_bytes = 16; // opcode, a 10-byte vuint or a 2-byte jump, a trailing byte
+
+[[noreturn]] void layout_mismatch(std::size_t written, std::size_t sized) {
+    std::fprintf(stderr, "%s:%d: jump layout wrote %zu bytes, sized %zu\n", __FILE__, __LINE__, written, sized);
+    std::abort();
+}
 
 template <typename Sink> void put_vuint_to(Sink& sink, std::uint64_t value) {
     std::uint8_t groups[10];
@@ -95,16 +114,23 @@ public:
     }
 
     // The final pass: writes the bytes (and the line table) from the current label offsets.
-    void write(WritingSink& sink, LineTable* lines) {
+    // `out` holds `size` bytes plus k_max_op_bytes; the pass must write exactly `size` (an invariant).
+    void write(std::uint8_t* out, std::size_t size, LineTable* lines) {
         m_overflow = false;
+        BufferSink sink{out, out};
         for (const CodeItem& item : m_items) {
-            if (item.kind == ItemKind::label)
+            if (item.kind == ItemKind::label) {
                 m_label_offsets[std::size_t(item.value)] = sink.size();
-            else if (item.kind == ItemKind::line && lines)
+            } else if (item.kind == ItemKind::line && lines) {
                 lines->mark(sink.size(), std::uint32_t(item.value));
-            else if (item.kind == ItemKind::op && !item.dead)
+            } else if (item.kind == ItemKind::op && !item.dead) {
+                if (sink.size() > size)
+                    layout_mismatch(sink.size(), size);
                 put_op(sink, item);
+            }
         }
+        if (sink.size() != size)
+            layout_mismatch(sink.size(), size);
     }
 
     bool overflow() const { return m_overflow; }
@@ -145,7 +171,7 @@ private:
             put_vuint_to(sink, std::uint64_t(item.value));
     }
 
-    void put_op(WritingSink& sink, const CodeItem& item) {
+    void put_op(BufferSink& sink, const CodeItem& item) {
         if (item.operand == OperandKind::jump)
             put_jump(sink, item.opcode, std::size_t(item.value));
         else
@@ -154,7 +180,7 @@ private:
             sink.byte(std::uint8_t(item.trailing_byte));
     }
 
-    void put_jump(WritingSink& sink, std::uint8_t opcode, std::size_t label) {
+    void put_jump(BufferSink& sink, std::uint8_t opcode, std::size_t label) {
         const bool is_signed = is_signed_jump(opcode);
         std::int64_t offset = std::int64_t(m_label_offsets[label]) - std::int64_t(sink.size()) - 2;
         sink.byte(opcode);
@@ -201,12 +227,12 @@ LaidOutCode lay_out_code(const std::vector<CodeItem>& items, std::size_t n_label
     }
     layout.set_label_offsets(start_offsets);
     LaidOutCode result;
-    result.bytecode.reserve(previous_size);
-    WritingSink sink{result.bytecode};
+    result.bytecode.resize(previous_size + k_max_op_bytes);
     LineTable lines;
     if (with_line_info)
         lines.reserve(layout.line_marks() * 2); // an entry per mark, most of them one byte
-    layout.write(sink, with_line_info ? &lines : nullptr);
+    layout.write(result.bytecode.data(), previous_size, with_line_info ? &lines : nullptr);
+    result.bytecode.resize(previous_size);
     result.line_info = lines.take_bytes();
     result.overflow = layout.overflow();
     return result;
