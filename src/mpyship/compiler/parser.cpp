@@ -31,16 +31,6 @@ Module Parser::parse_file() {
     return module;
 }
 
-void Parser::advance() { m_lexer.next(m_tok); }
-
-bool Parser::accept(Tok kind) {
-    if (!at(kind)) {
-        return false;
-    }
-    advance();
-    return true;
-}
-
 void Parser::expect(Tok kind) {
     if (!accept(kind)) {
         syntax_error();

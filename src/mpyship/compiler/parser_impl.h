@@ -22,9 +22,15 @@ public:
     // --- tokens (parser.cpp)
     const Token& tok() const { return m_tok; }
     bool at(Tok kind) const { return m_tok.kind == kind; }
-    bool accept(Tok kind);
+    bool accept(Tok kind) { // inline: called for nearly every token, and usually false
+        if (!at(kind)) {
+            return false;
+        }
+        advance();
+        return true;
+    }
     void expect(Tok kind);
-    void advance();
+    void advance() { m_lexer.next(m_tok); }
     std::string take_name();
     [[noreturn]] void syntax_error() const;
     // Only longer strings need remembering: is_interned() accepts every short one anyway.
