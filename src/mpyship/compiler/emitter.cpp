@@ -65,9 +65,7 @@ void Emitter::place_label(Label label) {
     item.value = label;
 }
 
-void Emitter::set_source_line(std::uint32_t line) {
-    if (m_opt_level >= 3 || line <= m_last_line)
-        return;
+void Emitter::mark_line(std::uint32_t line) {
     m_last_line = line;
     CodeItem& item = new_item();
     item.kind = ItemKind::line;

@@ -51,7 +51,10 @@ public:
     // --- labels, lines, bookkeeping -------------------------------------------------------------
     Label new_label() { return m_next_label++; }
     void place_label(Label label);
-    void set_source_line(std::uint32_t line);
+    void set_source_line(std::uint32_t line) {
+        if (m_opt_level < 3 && line > m_last_line) // inline: most calls repeat or go back to a line
+            mark_line(line);
+    }
     void adjust_stack(int delta); // stack effect the opcodes themselves do not show (handlers, loops)
     void start_except_handler();  // +4: the exception, plus 3 slots an UNWIND_JUMP may need
     void end_except_handler();    // -3
@@ -176,6 +179,7 @@ private:
         }
         return m_items.emplace_back();
     }
+    void mark_line(std::uint32_t line);
     CodeItem& add_op(std::uint8_t opcode, int stack_delta);
     void add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value);
     void add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase);

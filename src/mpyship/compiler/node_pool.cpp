@@ -10,14 +10,7 @@
 namespace mpyship::compiler::node_pool {
 namespace {
 
-constexpr std::size_t k_granule = 16;
-constexpr std::size_t k_max_pooled = 512;
-constexpr std::size_t k_classes = k_max_pooled / k_granule;
 constexpr std::size_t k_chunk_size = 64 * 1024;
-
-struct FreeNode {
-    FreeNode* next;
-};
 
 // Every chunk ever carved, kept reachable (never freed): nodes may move between threads' free lists.
 std::byte* new_chunk() {
@@ -28,51 +21,23 @@ std::byte* new_chunk() {
     return chunks->back().get();
 }
 
-struct ThreadPool {
-    std::array<FreeNode*, k_classes> free_lists{};
-    std::byte* cursor = nullptr;
-    std::size_t left = 0;
-
-    void* carve(std::size_t bytes) {
-        if (left < bytes) {
-            cursor = new_chunk();
-            left = k_chunk_size;
-        }
-        void* p = cursor;
-        cursor += bytes;
-        left -= bytes;
-        return p;
-    }
-};
-
-thread_local ThreadPool t_pool;
-
-std::size_t size_class(std::size_t size) { return (size + k_granule - 1) / k_granule - 1; }
-
 } // namespace
 
-void* allocate(std::size_t size) {
-    if (size == 0 || size > k_max_pooled)
-        return ::operator new(size);
-    std::size_t c = size_class(size);
-    if (FreeNode* node = t_pool.free_lists[c]) {
-        t_pool.free_lists[c] = node->next;
-        return node;
+namespace detail {
+
+thread_local constinit ThreadPool t_pool;
+
+void* carve(std::size_t size_class) {
+    const std::size_t bytes = (size_class + 1) * k_granule;
+    if (t_pool.left < bytes) {
+        t_pool.cursor = new_chunk();
+        t_pool.left = k_chunk_size;
     }
-    return t_pool.carve((c + 1) * k_granule);
+    void* p = t_pool.cursor;
+    t_pool.cursor += bytes;
+    t_pool.left -= bytes;
+    return p;
 }
 
-void deallocate(void* p, std::size_t size) noexcept {
-    if (p == nullptr)
-        return;
-    if (size == 0 || size > k_max_pooled) {
-        ::operator delete(p, size);
-        return;
-    }
-    std::size_t c = size_class(size);
-    auto* node = static_cast<FreeNode*>(p);
-    node->next = t_pool.free_lists[c];
-    t_pool.free_lists[c] = node;
-}
-
+} // namespace detail
 } // namespace mpyship::compiler::node_pool

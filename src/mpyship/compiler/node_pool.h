@@ -4,13 +4,53 @@
 // Large sizes go to ::operator new. PoolVector is a std::vector whose buffer comes from the pool.
 #pragma once
 
+#include <array>
 #include <cstddef>
+#include <new>
 #include <vector>
 
 namespace mpyship::compiler::node_pool {
 
-void* allocate(std::size_t size);
-void deallocate(void* p, std::size_t size) noexcept;
+// The per-thread free lists; the common paths below are inline (a node is allocated per AST node).
+namespace detail {
+inline constexpr std::size_t k_granule = 16;
+inline constexpr std::size_t k_max_pooled = 512;
+struct FreeNode {
+    FreeNode* next;
+};
+struct ThreadPool {
+    std::array<FreeNode*, k_max_pooled / k_granule> free_lists{};
+    std::byte* cursor = nullptr;
+    std::size_t left = 0;
+};
+extern thread_local constinit ThreadPool t_pool;
+inline std::size_t size_class(std::size_t size) { return (size + k_granule - 1) / k_granule - 1; }
+void* carve(std::size_t size_class); // a new block of that class from the current chunk
+} // namespace detail
+
+inline void* allocate(std::size_t size) {
+    if (size == 0 || size > detail::k_max_pooled)
+        return ::operator new(size);
+    const std::size_t c = detail::size_class(size);
+    if (detail::FreeNode* node = detail::t_pool.free_lists[c]) {
+        detail::t_pool.free_lists[c] = node->next;
+        return node;
+    }
+    return detail::carve(c);
+}
+
+inline void deallocate(void* p, std::size_t size) noexcept {
+    if (p == nullptr)
+        return;
+    if (size == 0 || size > detail::k_max_pooled) {
+        ::operator delete(p, size);
+        return;
+    }
+    const std::size_t c = detail::size_class(size);
+    auto* node = static_cast<detail::FreeNode*>(p);
+    node->next = detail::t_pool.free_lists[c];
+    detail::t_pool.free_lists[c] = node;
+}
 
 // A standard allocator over the pool (blocks are 16-byte aligned).
 template <typename T> struct Allocator {
