@@ -176,7 +176,7 @@ void Lexer::scan_token(Token& token) {
     }
     text().clear();
     m_scan = Scan::none;
-    const bool had_newline = at_blank() && skip_whitespace(true);
+    const bool had_newline = k_maybe_blank[static_cast<unsigned char>(m_in.peek())] && skip_blank();
     token.pos = SourcePos{m_in.line(), m_in.column()};
     if (m_pending_dents < 0) {
         ++m_pending_dents;
@@ -193,12 +193,13 @@ void Lexer::scan_token(Token& token) {
     }
 }
 
-// Whether blank space follows; a run of spaces between two tokens (the common case) is taken here.
-bool Lexer::at_blank() {
-    if (!k_maybe_blank[static_cast<unsigned char>(m_in.peek())]) {
+// skip_whitespace(true), except that a run of spaces between two tokens (the common case) is taken
+// without it.
+bool Lexer::skip_blank() {
+    if (!m_in.take_plain_run(is_blank).empty() && !k_maybe_blank[static_cast<unsigned char>(m_in.peek())]) {
         return false;
     }
-    return !m_in.take_plain_run(is_blank).empty() ? k_maybe_blank[static_cast<unsigned char>(m_in.peek())] : true;
+    return skip_whitespace(true);
 }
 
 // A name, keyword, string, number or operator starting at the current (non-blank) byte.

@@ -43,7 +43,7 @@ private:
 
     void scan_token(Token& token);
     Tok scan_content();
-    bool at_blank();
+    bool skip_blank();
     bool skip_whitespace(bool stop_at_newline);
     Tok scan_newline();
     Tok scan_name();
