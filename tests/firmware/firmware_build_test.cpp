@@ -3,6 +3,7 @@
 #include "../support/test_support.h"
 #include "fake_micropython.h"
 
+#include "mpyship/firmware/cache_clean.h"
 #include "mpyship/firmware/cache_key.h"
 #include "mpyship/firmware/cache_lock.h"
 #include "mpyship/firmware/source_prep.h"
@@ -10,6 +11,7 @@
 #include "mpyship/firmware/port_info.h"
 #include "mpyship/util/sha256.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -413,6 +415,60 @@ TEST_F(FirmwareBuild, SecondBuildOfTheSameKeyWaitsForTheFirst) {
     second.join();
     EXPECT_TRUE(r.ok);
     EXPECT_TRUE(r.prepared_now);
+}
+
+TEST_F(FirmwareBuild, CleanRemovesOtherTreesAndSkipsOnesInUse) {
+    auto current = build();
+    ASSERT_TRUE(current.ok);
+    write_project("port = \"fake\"\nboard = \"BOARD_B\"\nmicropython = \"../mp\"\n");
+    auto other = build();
+    ASSERT_TRUE(other.ok);
+    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\n");
+    fs::create_directories(cache() / "firmware" / "abc.tmp-999999999"); // a half-prepared tree of a dead process
+    write_text(cache() / "firmware" / "abc.tmp-999999999" / "x", std::string(1000, 'x'));
+    fs::create_directories(cache() / "firmware" / "busy");
+    auto held = CacheLock::acquire(cache() / "locks" / "busy.lock", {});
+    ASSERT_TRUE(held);
+
+    std::vector<std::string> gone{other.key.key, "abc.tmp-999999999"};
+    std::sort(gone.begin(), gone.end());
+    auto dry = clean_cache(cache(), current.key.key, true);
+    ASSERT_TRUE(dry) << dry.error().to_string();
+    EXPECT_EQ(dry->removed, gone);
+    EXPECT_TRUE(fs::exists(other.cache_dir)) << "a dry run removes nothing";
+
+    auto r = clean_cache(cache(), current.key.key, false);
+    ASSERT_TRUE(r) << r.error().to_string();
+    EXPECT_EQ(r->removed, gone);
+    EXPECT_EQ(r->in_use, std::vector<std::string>{"busy"});
+    EXPECT_EQ(r->kept, current.key.key);
+    EXPECT_GT(r->freed_bytes, 1000u);
+    EXPECT_EQ(r->freed_bytes, dry->freed_bytes);
+    EXPECT_FALSE(fs::exists(other.cache_dir));
+    EXPECT_FALSE(fs::exists(cache() / "locks" / (other.key.key + ".lock")));
+    EXPECT_TRUE(fs::exists(current.cache_dir / "prepared"));
+    EXPECT_TRUE(fs::exists(cache() / "firmware" / "busy"));
+    auto again = build();
+    EXPECT_TRUE(again.ok);
+    EXPECT_FALSE(again.prepared_now) << "the kept tree still serves the project";
+}
+
+TEST_F(FirmwareBuild, CleanCli) {
+    ::setenv("MPYSHIP_CACHE_DIR", cache().c_str(), 1);
+    auto first = build();
+    ASSERT_TRUE(first.ok);
+    auto keep = test::run_program({test::mpyship_binary().string(), "firmware", "clean", proj().string()});
+    ASSERT_EQ(keep.exit_code, 0) << keep.err;
+    EXPECT_EQ(keep.out, "firmware cache: " + cache().string() + "\nremoved 0 cached trees (0 bytes)\nkept " +
+                            first.key.key + ": this project's current firmware\n");
+    auto all = test::run_program({test::mpyship_binary().string(), "firmware", "clean", "--all"});
+    ASSERT_EQ(all.exit_code, 0) << all.err;
+    EXPECT_NE(all.out.find("removed 1 cached tree ("), std::string::npos) << all.out;
+    EXPECT_FALSE(fs::exists(first.cache_dir));
+    test::TempDir empty;
+    auto none = test::run_program({test::mpyship_binary().string(), "firmware", "clean", empty.path().string()});
+    EXPECT_EQ(none.exit_code, 1);
+    EXPECT_NE(none.err.find("(pass --all to clean the whole firmware cache)"), std::string::npos) << none.err;
 }
 
 TEST_F(FirmwareBuild, FailureCliPrintsTailAndLogPath) {

@@ -3,6 +3,7 @@
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
+#include "mpyship/firmware/cache_clean.h"
 #include "mpyship/firmware/firmware_build.h"
 #include "mpyship/firmware/firmware_lock.h"
 #include "mpyship/util/file_io.h"
@@ -135,6 +136,60 @@ int firmware_lock(std::string_view program, std::span<const std::string> args) {
     return k_exit_ok;
 }
 
+std::string human_bytes(std::uint64_t n) {
+    if (n >= 1000000000)
+        return fmt::format("{:.1f} GB", n / 1e9);
+    if (n >= 1000000)
+        return fmt::format("{:.1f} MB", n / 1e6);
+    return fmt::format("{} bytes", n);
+}
+
+// The project's current key, to keep; nullopt with --all. Fails when DIR has no [firmware] and --all is absent.
+Result<std::optional<std::string>> key_to_keep(const std::string& dir, bool all) {
+    if (all)
+        return std::optional<std::string>();
+    auto config = firmware::load_firmware_config(dir);
+    if (!config)
+        return fail(config.error().to_string() + " (pass --all to clean the whole firmware cache)");
+    firmware::FirmwareBuildOptions o;
+    o.cache_root = firmware::default_cache_root();
+    auto plan = firmware::plan_firmware_build(*config, o);
+    if (!plan)
+        return std::unexpected(plan.error());
+    return std::optional<std::string>(plan->key.key);
+}
+
+void print_clean(const firmware::CleanReport& r, bool dry_run) {
+    fmt::print("firmware cache: {}\n", firmware::default_cache_root().string());
+    fmt::print("{} {} cached tree{} ({})\n", dry_run ? "would remove" : "removed", r.removed.size(),
+               r.removed.size() == 1 ? "" : "s", human_bytes(r.freed_bytes));
+    if (r.kept)
+        fmt::print("kept {}: this project's current firmware\n", *r.kept);
+    for (const auto& k : r.in_use)
+        fmt::print("skipped {}: another firmware build is using it\n", k);
+}
+
+int firmware_clean(std::string_view program, std::span<const std::string> args) {
+    CLI::App app("remove cached MicroPython trees (all but this project's current one)",
+                 std::string(program) + " firmware clean");
+    std::string dir = ".";
+    bool all = false, dry_run = false;
+    app.add_option("dir", dir, "project folder whose current tree is kept (default: the current folder)");
+    app.add_flag("--all", all, "remove every cached tree, this project's too");
+    app.add_flag("--dry-run", dry_run, "say what would be removed, remove nothing");
+    if (auto stop = parse_args(app, args))
+        return *stop;
+    auto keep = key_to_keep(dir, all);
+    auto report = keep ? firmware::clean_cache(firmware::default_cache_root(), *keep, dry_run)
+                       : Result<firmware::CleanReport>(std::unexpected(keep.error()));
+    if (!report) {
+        fmt::print(stderr, "error: {}\n", report.error().to_string());
+        return k_exit_failure;
+    }
+    print_clean(*report, dry_run);
+    return k_exit_ok;
+}
+
 struct Subcommand {
     std::string_view name;
     std::string_view summary;
@@ -144,6 +199,7 @@ struct Subcommand {
 constexpr Subcommand k_subcommands[] = {
     {"build", "build the firmware into build/firmware/ (--dry-run prints the make command)", firmware_build},
     {"lock", "pin the sources' commits and tree hashes and the patches' hashes in mpyship.lock", firmware_lock},
+    {"clean", "remove cached source trees but this project's current one (--all: every one)", firmware_clean},
 };
 
 int firmware_usage(std::string_view program, int code) {

@@ -24,7 +24,7 @@ constexpr Command k_commands[] = {
     {"package", "build, then write reproducible build/mpy-files.tar.gz and .zip", cmd_package},
     {"deploy", "copy the build to a board's USB drive: incremental, safe, verified (--to PATH|auto)", cmd_deploy},
     {"verify", "check a build folder, release archive or drive against the manifest", cmd_verify},
-    {"firmware", "build MicroPython firmware with the project frozen in: firmware build|lock",
+    {"firmware", "build MicroPython firmware with the project frozen in: firmware build|lock|clean",
      cmd_firmware},
     {"flash", "put build/firmware/ on a board: esptool (esp32, esp8266) or a UF2 bootloader drive", cmd_flash},
     {"init", "write a starter mpyship.toml (and a CI workflow with --ci github)", cmd_init},

@@ -24,14 +24,35 @@ CacheLock::~CacheLock() {
         ::close(m_fd); // closing the last descriptor releases the flock
 }
 
-Result<CacheLock> CacheLock::acquire(const std::filesystem::path& lock_file,
-                                     const std::function<void(std::string_view)>& on_wait) {
+Result<int> CacheLock::open_lock_file(const std::filesystem::path& lock_file) {
     std::error_code ec;
     std::filesystem::create_directories(lock_file.parent_path(), ec);
-    std::string path = lock_file.string();
-    int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    int fd = ::open(lock_file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
-        return fail("cannot create the firmware cache lock", path, errno);
+        return fail("cannot create the firmware cache lock", lock_file.string(), errno);
+    return fd;
+}
+
+Result<std::optional<CacheLock>> CacheLock::try_acquire(const std::filesystem::path& lock_file) {
+    auto fd = open_lock_file(lock_file);
+    if (!fd)
+        return std::unexpected(fd.error());
+    if (::flock(*fd, LOCK_EX | LOCK_NB) == 0)
+        return std::optional<CacheLock>(CacheLock(*fd));
+    int e = errno;
+    ::close(*fd);
+    if (e == EWOULDBLOCK)
+        return std::optional<CacheLock>();
+    return fail("cannot lock the firmware cache", lock_file.string(), e);
+}
+
+Result<CacheLock> CacheLock::acquire(const std::filesystem::path& lock_file,
+                                     const std::function<void(std::string_view)>& on_wait) {
+    std::string path = lock_file.string();
+    auto opened = open_lock_file(lock_file);
+    if (!opened)
+        return std::unexpected(opened.error());
+    int fd = *opened;
     if (::flock(fd, LOCK_EX | LOCK_NB) == 0)
         return CacheLock(fd);
     if (errno != EWOULDBLOCK) {

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string_view>
 
 namespace mpyship::firmware {
@@ -26,8 +27,12 @@ public:
     static Result<CacheLock> acquire(const std::filesystem::path& lock_file,
                                      const std::function<void(std::string_view)>& on_wait);
 
+    // Without waiting: nullopt when another process holds it.
+    static Result<std::optional<CacheLock>> try_acquire(const std::filesystem::path& lock_file);
+
 private:
     explicit CacheLock(int fd) : m_fd(fd) {}
+    static Result<int> open_lock_file(const std::filesystem::path& lock_file);
     int m_fd = -1;
 };
 
