@@ -1,3 +1,4 @@
+#include "mpyship/build/project_config.h"
 #include "mpyship/firmware/firmware_config.h"
 
 #include <gtest/gtest.h>
@@ -70,6 +71,27 @@ TEST(FirmwareConfig, ErrorsNameFileLineAndColumn) {
     auto bad_sha = parse("port = \"unix\"\nmicropython = { git = \"g\", rev = \"r\", sha256 = \"abc\" }\n");
     ASSERT_FALSE(bad_sha);
     EXPECT_NE(bad_sha.error().message.find("'sha256' must be 64 lowercase hex digits"), std::string::npos);
+}
+
+TEST(FirmwareConfig, StarterConfigsCommentedSectionWorksUncommented) {
+    std::string text = build::starter_config("demo", compiler::Target::micropython);
+    auto at = text.find("# [firmware]\n");
+    ASSERT_NE(at, std::string::npos) << text;
+    std::string uncommented = text.substr(0, at);
+    for (std::size_t i = at; i < text.size();) {
+        auto nl = text.find('\n', i);
+        uncommented += text.substr(i + 2, nl - i - 1); // drop "# "
+        i = nl + 1;
+    }
+    auto c = parse_firmware_config(uncommented, "/proj", "mpyship.toml");
+    ASSERT_TRUE(c) << c.error().to_string() << "\n" << uncommented;
+    EXPECT_EQ(c->port, "rp2");
+    EXPECT_EQ(c->board, "RPI_PICO");
+    EXPECT_EQ(c->micropython.git, "https://github.com/micropython/micropython");
+    EXPECT_EQ(c->micropython.rev, "v1.28.0");
+    EXPECT_TRUE(c->freeze_project);
+    EXPECT_EQ(build::starter_config("demo", compiler::Target::circuitpython).find("[firmware]"), std::string::npos)
+        << "CircuitPython projects get no firmware section";
 }
 
 TEST(FirmwareConfig, MissingSection) {

@@ -182,6 +182,15 @@ Result<ProjectConfig> load_project_config(const std::filesystem::path& root) {
                                 path.string());
 }
 
+// For MicroPython projects: `mpyship firmware build` with the project frozen in, commented out.
+constexpr std::string_view k_starter_firmware =
+    "\n# Custom firmware with this project frozen in (`mpyship firmware build`, then `mpyship flash`):\n"
+    "# [firmware]\n"
+    "# port = \"rp2\"\n"
+    "# board = \"RPI_PICO\"\n"
+    "# micropython = { git = \"https://github.com/micropython/micropython\", rev = \"v1.28.0\" }\n"
+    "# freeze_project = true\n";
+
 std::string starter_config(std::string_view name, compiler::Target target) {
     std::string t(target_name(target));
     return "# mpyship project configuration. Every key is optional; the values shown are the defaults\n"
@@ -204,7 +213,8 @@ std::string starter_config(std::string_view name, compiler::Target target) {
            "exclude = [\"__pycache__\", \"*.pyc\", \".*\"]\n"
            "optimize = 0                # mpy-cross -O level (1+ drops asserts)\n\n"
            "[package]\n"
-           "formats = [\"tar.gz\", \"zip\"]\n";
+           "formats = [\"tar.gz\", \"zip\"]\n" +
+           (target == compiler::Target::micropython ? std::string(k_starter_firmware) : std::string());
 }
 
 } // namespace mpyship::build
