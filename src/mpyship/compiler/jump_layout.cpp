@@ -91,10 +91,21 @@ struct SizingEvent {
     bool is_label;
 };
 
+// The layout's working vectors, kept per thread so that laying out a scope allocates nothing once they
+// have grown (lay_out_code does not recurse).
+struct Scratch {
+    std::vector<SizingEvent> events;
+    std::vector<std::size_t> label_offsets;
+    std::vector<std::size_t> start_offsets;
+};
+thread_local Scratch t_scratch;
+
 class Layout {
 public:
     Layout(const std::vector<CodeItem>& items, std::size_t n_labels)
-        : m_items(items), m_label_offsets(n_labels, 0) {
+        : m_items(items), m_events(t_scratch.events), m_label_offsets(t_scratch.label_offsets) {
+        m_label_offsets.assign(n_labels, 0);
+        m_events.clear();
         collect_events();
     }
 
@@ -140,7 +151,6 @@ public:
 
 private:
     void collect_events() {
-        m_events.reserve(m_label_offsets.size() * 2); // about one jump per label
         std::uint32_t fixed = 0;
         for (const CodeItem& item : m_items) {
             if (item.kind == ItemKind::label) {
@@ -198,10 +208,10 @@ private:
     }
 
     const std::vector<CodeItem>& m_items;
-    std::vector<SizingEvent> m_events;
+    std::vector<SizingEvent>& m_events;
     std::uint32_t m_tail = 0; // fixed bytes after the last event
     std::size_t m_line_marks = 0;
-    std::vector<std::size_t> m_label_offsets;
+    std::vector<std::size_t>& m_label_offsets;
     bool m_overflow = false;
 };
 
@@ -217,7 +227,7 @@ void put_signed_vuint(mpy::Bytes& out, std::int64_t value) {
 LaidOutCode lay_out_code(const std::vector<CodeItem>& items, std::size_t n_labels, bool with_line_info) {
     Layout layout(items, n_labels);
     std::size_t previous_size = layout.size_pass(true);
-    std::vector<std::size_t> start_offsets;
+    std::vector<std::size_t>& start_offsets = t_scratch.start_offsets;
     for (;;) {
         start_offsets = layout.label_offsets();
         const std::size_t size = layout.size_pass(false);
