@@ -72,6 +72,7 @@ mpy::Prelude ModuleBuilder::build_prelude(const Emitter& emitter, mpy::Bytes lin
     p.n_kwonly_args = sig.n_kwonly_args;
     p.n_def_pos_args = sig.n_def_pos_args;
     p.simple_name = m_qstrs.use(sig.simple_name);
+    p.arg_names.reserve(sig.arg_names.size());
     for (const std::string& name : sig.arg_names)
         p.arg_names.push_back(m_qstrs.use(name));
     p.line_info = std::move(line_info);
