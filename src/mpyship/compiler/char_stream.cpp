@@ -74,6 +74,10 @@ void CharStream::advance_injected() {
 }
 
 void CharStream::insert_before_current(const std::string& text) {
+    if (m_inserted_pos == m_inserted.size()) { // drop text a run consumed to its end
+        m_inserted.clear();
+        m_inserted_pos = 0;
+    }
     m_inserted.insert(m_inserted_pos, text);
     update_plain();
 }

@@ -36,12 +36,13 @@ public:
         }
         advance_injected();
     }
-    // Consumes and returns the longest run of source bytes satisfying `pred`, which must reject '\n',
-    // '\t' and k_end (so each byte is one column). Empty while text is injected: callers then go on
-    // with peek()/advance().
+    // Consumes and returns the longest run of bytes satisfying `pred`, which must reject '\n', '\t' and
+    // k_end (so each byte is one column): from the source, or from MicroPython-style inserted text (the
+    // run then ends with it). Empty while a CircuitPython buffer is read: callers then go on with
+    // peek()/advance(). The view is valid until the stream changes.
     template <typename Pred> std::string_view take_plain_run(Pred pred) {
         if (!m_plain)
-            return {};
+            return take_inserted_run(pred);
         std::size_t end = m_pos;
         while (end < m_source.size() && pred(m_source[end]))
             ++end;
@@ -81,6 +82,18 @@ private:
     std::uint32_t m_column = 1;
     bool m_plain = true; // nothing injected: read m_source directly
 
+    template <typename Pred> std::string_view take_inserted_run(Pred pred) {
+        if (m_buffer != nullptr)
+            return {};
+        std::size_t end = m_inserted_pos;
+        while (end < m_inserted.size() && pred(m_inserted[end]))
+            ++end;
+        const std::string_view run(m_inserted.data() + m_inserted_pos, end - m_inserted_pos);
+        m_column += static_cast<std::uint32_t>(run.size());
+        m_inserted_pos = end; // consumed text is dropped by advance_injected, never under the returned view
+        update_plain();
+        return run;
+    }
     char peek_injected(std::size_t ahead) const;
     void advance_injected();
     void update_plain() { m_plain = m_buffer == nullptr && m_inserted_pos == m_inserted.size(); }
