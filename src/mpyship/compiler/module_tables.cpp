@@ -33,33 +33,9 @@ std::uint32_t text_hash(std::string_view text) {
 } // namespace
 
 std::uint32_t QstrTable::use(std::string_view text) {
-    if ((m_texts.size() + 1) * 2 > m_slots.size())
-        grow();
-    const std::uint32_t hash = text_hash(text);
-    const std::size_t mask = m_slots.size() - 1;
-    std::size_t i = hash & mask;
-    for (; m_slots[i].index_plus_one != 0; i = (i + 1) & mask) {
-        const Slot& slot = m_slots[i];
-        if (slot.hash == hash && m_texts[slot.index_plus_one - 1] == text)
-            return slot.index_plus_one - 1;
-    }
-    m_texts.emplace_back(text);
-    m_slots[i] = Slot{hash, std::uint32_t(m_texts.size())};
-    return std::uint32_t(m_texts.size() - 1);
-}
-
-void QstrTable::grow() {
-    std::vector<Slot> old = std::move(m_slots);
-    m_slots.assign(old.empty() ? 256 : old.size() * 2, Slot{});
-    const std::size_t mask = m_slots.size() - 1;
-    for (const Slot& slot : old) {
-        if (slot.index_plus_one == 0)
-            continue;
-        std::size_t i = slot.hash & mask;
-        while (m_slots[i].index_plus_one != 0)
-            i = (i + 1) & mask;
-        m_slots[i] = slot;
-    }
+    return m_index.find_or_add(
+        text_hash(text), m_texts.size(), [&](std::uint32_t i) { return m_texts[i] == text; },
+        [&] { m_texts.emplace_back(text); });
 }
 
 std::vector<mpy::Qstr> QstrTable::entries() const {
@@ -81,7 +57,7 @@ std::vector<mpy::Qstr> QstrTable::take_entries() {
         out.push_back(std::move(q));
     }
     m_texts.clear();
-    m_slots.clear();
+    m_index.clear();
     return out;
 }
 
@@ -97,33 +73,10 @@ std::size_t constant_hash(const mpy::Constant& c) {
 } // namespace
 
 std::uint32_t ConstantTable::use(mpy::Constant constant) {
-    if ((m_constants.size() + 1) * 2 > m_slots.size())
-        grow();
-    const std::size_t hash = constant_hash(constant);
-    const std::size_t mask = m_slots.size() - 1;
-    std::size_t i = hash & mask;
-    for (; m_slots[i].index_plus_one != 0; i = (i + 1) & mask) {
-        const Slot& slot = m_slots[i];
-        if (slot.hash == hash && strictly_equal(m_constants[slot.index_plus_one - 1], constant))
-            return slot.index_plus_one - 1;
-    }
-    m_constants.push_back(std::move(constant));
-    m_slots[i] = Slot{hash, std::uint32_t(m_constants.size())};
-    return std::uint32_t(m_constants.size() - 1);
-}
-
-void ConstantTable::grow() {
-    std::vector<Slot> old = std::move(m_slots);
-    m_slots.assign(old.empty() ? 64 : old.size() * 2, Slot{});
-    const std::size_t mask = m_slots.size() - 1;
-    for (const Slot& slot : old) {
-        if (slot.index_plus_one == 0)
-            continue;
-        std::size_t i = slot.hash & mask;
-        while (m_slots[i].index_plus_one != 0)
-            i = (i + 1) & mask;
-        m_slots[i] = slot;
-    }
+    return m_index.find_or_add(
+        constant_hash(constant), m_constants.size(),
+        [&](std::uint32_t i) { return strictly_equal(m_constants[i], constant); },
+        [&] { m_constants.push_back(std::move(constant)); });
 }
 
 // Values are compared through their canonical repr text, which is exact for ints, floats (including the

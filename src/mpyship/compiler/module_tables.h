@@ -3,6 +3,7 @@
 // (same type and value, so 1 != 1.0 != True, 0.0 != -0.0, and a NaN equals nothing).
 #pragma once
 
+#include "mpyship/compiler/open_index.h"
 #include "mpyship/mpy/model.h"
 
 #include <cstdint>
@@ -19,16 +20,9 @@ public:
     std::vector<mpy::Qstr> take_entries();    // the same, moving the texts out (leaves the table unusable)
 
 private:
-    // Open addressing over the texts (a module uses a few hundred qstrs, each looked up several times):
-    // a slot holds the text's hash and its index + 1 (0: empty); the table is kept at most half full.
-    struct Slot {
-        std::uint32_t hash = 0;
-        std::uint32_t index_plus_one = 0;
-    };
+    // A module uses a few hundred qstrs, each looked up several times.
     std::vector<std::string> m_texts;
-    std::vector<Slot> m_slots;
-
-    void grow();
+    OpenIndex<std::uint32_t> m_index{256};
 };
 
 class ConstantTable {
@@ -38,17 +32,11 @@ public:
     std::vector<mpy::Constant> take_entries() { return std::move(m_constants); } // leaves the table unusable
 
 private:
-    // Entries by a hash of (kind, text, items), in open addressing kept at most half full: strictly equal
-    // constants hash alike, so only the entries with the same hash need comparing (at most one of them
-    // can be strictly equal to a new constant; unequal NaNs share a hash and get a slot each).
-    struct Slot {
-        std::size_t hash = 0;
-        std::uint32_t index_plus_one = 0; // 0: empty
-    };
+    // Entries by a hash of (kind, text, items): strictly equal constants hash alike, so only the entries
+    // with the same hash need comparing (at most one of them can be strictly equal to a new constant;
+    // unequal NaNs share a hash and get a slot each).
     std::vector<mpy::Constant> m_constants;
-    std::vector<Slot> m_slots;
-
-    void grow();
+    OpenIndex<std::size_t> m_index{64};
 };
 
 bool strictly_equal(const mpy::Constant& a, const mpy::Constant& b);
