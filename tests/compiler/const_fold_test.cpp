@@ -4,12 +4,42 @@
 #include "frontend_test_util.h"
 
 #include <gtest/gtest.h>
+#include <utility>
 
 namespace mpyship::compiler {
 namespace {
 
 std::string folded(const std::string& expr) { return test::dump("x = " + expr + "\n"); }
 std::string value(const std::string& v) { return "(Assign x " + v + ")\n"; }
+
+// Products large enough for the Karatsuba split, checked against shift-and-add (which uses no multiplication),
+// for balanced and unbalanced sizes and both signs.
+TEST(BigInt, LargeProductsMatchShiftAndAdd) {
+    std::uint64_t seed = 12345;
+    auto random_big = [&](int limbs) {
+        BigInt v(0);
+        for (int i = 0; i < limbs; ++i) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            v = v.shifted_left(32) + BigInt(static_cast<std::int64_t>(seed >> 33));
+        }
+        return v;
+    };
+    auto shift_and_add = [](const BigInt& a, const BigInt& b) {
+        BigInt r(0);
+        for (std::uint64_t bit = 0; bit < b.bit_length(); ++bit)
+            if ((b.shifted_right(bit) & BigInt(1)).to_string() == "1")
+                r = r + a.shifted_left(bit);
+        return r;
+    };
+    for (auto [na, nb] : {std::pair{40, 40}, {41, 97}, {130, 45}, {200, 200}, {3, 300}}) {
+        BigInt a = random_big(na), b = random_big(nb);
+        EXPECT_EQ((a * b).to_string(), shift_and_add(a, b).to_string()) << na << " x " << nb << " limbs";
+        EXPECT_EQ((-a * b).to_string(), (-shift_and_add(a, b)).to_string());
+    }
+    auto p = BigInt::power(BigInt(3), 20000, 1u << 18);
+    ASSERT_TRUE(p);
+    EXPECT_EQ(p->bit_length(), 31700u); // floor(20000 * log2(3)) + 1 = floor(31699.25) + 1
+}
 
 TEST(BigInt, Arithmetic) {
     auto big = *BigInt::from_digits("123456789012345678901234567890", 10);
