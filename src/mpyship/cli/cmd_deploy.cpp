@@ -72,14 +72,9 @@ json counters_json(const deploy::DriveDeployReport& r) {
 }
 
 json report_json(const deploy::DriveDeployReport& r) {
-    json actions = json::array(), skipped = json::array();
-    for (const auto& a : deploy::plan_actions(r.plan))
-        actions.push_back({{"action", a.verb}, {"path", a.path}, {"detail", a.detail}});
-    for (const auto& s : r.plan.skipped)
-        skipped.push_back({{"path", s.path}, {"reason", s.reason}});
     return {{"ok", r.space.fits()}, {"dry_run", r.dry_run}, {"drive", drive_json(r)},
             {"build", {{"runtime", deploy::runtime_name(r.format.runtime)}, {"mpy_version", r.format.mpy_version}}},
-            {"actions", actions}, {"skipped", skipped}, {"warnings", r.warnings}, {"counters", counters_json(r)},
+            {"actions", plan_actions_json(r.plan)}, {"skipped", plan_skipped_json(r.plan)}, {"warnings", r.warnings}, {"counters", counters_json(r)},
             {"space", {{"free", r.space.free_bytes}, {"cluster", r.space.cluster}, {"peak", r.space.peak_bytes},
                        {"missing", r.space.missing}}}};
 }
@@ -101,7 +96,7 @@ void print_summary(const deploy::DriveDeployReport& r) {
     if (r.dry_run) {
         fmt::print("dry run: would write {} ({} unchanged), remove {}, create {} folder(s), remove {} folder(s); "
                    "peak {} of {} bytes free\n",
-                   p.writes.size(), p.unchanged, p.removals.size() + p.leftovers.size(), p.mkdirs.size(), p.rmdirs.size(),
+                   p.writes.size(), p.unchanged, p.removal_count(), p.mkdirs.size(), p.rmdirs.size(),
                    r.space.peak_bytes, r.space.free_bytes);
         if (!r.space.fits())
             fmt::print(stderr, "error: would not fit: needs {} more bytes\n", r.space.missing);

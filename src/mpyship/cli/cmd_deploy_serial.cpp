@@ -55,14 +55,9 @@ json link_json(const deploy::SerialDeployReport& r) {
 }
 
 json report_json(const deploy::SerialDeployReport& r, const std::string& port) {
-    json actions = json::array(), skipped = json::array();
-    for (const auto& a : deploy::plan_actions(r.plan))
-        actions.push_back({{"action", a.verb}, {"path", a.path}, {"detail", a.detail}});
-    for (const auto& s : r.plan.skipped)
-        skipped.push_back({{"path", s.path}, {"reason", s.reason}});
     return {{"ok", true}, {"dry_run", r.dry_run}, {"port", port}, {"device", device_json(r)},
             {"build", {{"runtime", deploy::runtime_name(r.format.runtime)}, {"mpy_version", r.format.mpy_version}}},
-            {"actions", actions}, {"skipped", skipped}, {"warnings", r.warnings}, {"counters", counters_json(r)},
+            {"actions", plan_actions_json(r.plan)}, {"skipped", plan_skipped_json(r.plan)}, {"warnings", r.warnings}, {"counters", counters_json(r)},
             {"link", link_json(r)}};
 }
 
@@ -74,7 +69,7 @@ void print_summary(const deploy::SerialDeployReport& r) {
     const auto& p = r.plan;
     if (r.dry_run) {
         fmt::print("dry run: would write {} ({} unchanged), remove {}, create {} folder(s), remove {} folder(s)\n",
-                   p.writes.size(), p.unchanged, p.removals.size() + p.leftovers.size(), p.mkdirs.size(),
+                   p.writes.size(), p.unchanged, p.removal_count(), p.mkdirs.size(),
                    p.rmdirs.size());
         return;
     }

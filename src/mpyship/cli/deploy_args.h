@@ -32,6 +32,21 @@ inline deploy::DeleteMode delete_mode(const std::string& text) {
     return text.empty() ? deploy::DeleteMode::none : deploy::DeleteMode::recorded;
 }
 
+// The plan's actions in execution order and what it skipped, as both deploy paths report them with --json.
+inline nlohmann::ordered_json plan_actions_json(const deploy::DeployPlan& plan) {
+    nlohmann::ordered_json actions = nlohmann::ordered_json::array();
+    for (const auto& a : deploy::plan_actions(plan))
+        actions.push_back({{"action", a.verb}, {"path", a.path}, {"detail", a.detail}});
+    return actions;
+}
+
+inline nlohmann::ordered_json plan_skipped_json(const deploy::DeployPlan& plan) {
+    nlohmann::ordered_json skipped = nlohmann::ordered_json::array();
+    for (const auto& s : plan.skipped)
+        skipped.push_back({{"path", s.path}, {"reason", s.reason}});
+    return skipped;
+}
+
 inline void print_action(const deploy::Action& a) {
     fmt::print("{:<7} {}{}\n", a.verb, a.path, a.detail.empty() ? "" : " (" + a.detail + ")");
     std::fflush(stdout);

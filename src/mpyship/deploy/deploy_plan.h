@@ -57,6 +57,7 @@ struct DeployPlan {
     std::vector<std::string> rmdirs;         // emptied folders, deepest first
     std::vector<Skipped> skipped;            // protected paths and notes
     std::size_t unchanged = 0;
+    std::size_t removal_count() const { return leftovers.size() + early_removals.size() + removals.size(); }
     bool changes_nothing() const {
         return mkdirs.empty() && writes.empty() && leftovers.empty() && early_removals.empty() && removals.empty() &&
                rmdirs.empty();
