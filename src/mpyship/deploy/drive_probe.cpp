@@ -1,6 +1,7 @@
 #include "mpyship/deploy/drive_probe.h"
 
 #include "mpyship/util/file_io.h"
+#include "mpyship/util/text_lines.h"
 
 #include <cerrno>
 #include <cstring>
@@ -19,14 +20,6 @@ constexpr std::string_view k_board_id_prefix = "Board ID:";
 std::string_view first_line(std::string_view text) {
     auto end = text.find_first_of("\r\n");
     return end == text.npos ? text : text.substr(0, end);
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
-        s.remove_suffix(1);
-    return s;
 }
 
 int leading_number(std::string_view s) {

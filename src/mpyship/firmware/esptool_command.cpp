@@ -2,6 +2,7 @@
 
 #include "mpyship/firmware/port_info.h"
 #include "mpyship/util/parse_u32.h"
+#include "mpyship/util/text_lines.h"
 
 #include <fmt/core.h>
 #include <sstream>
@@ -33,11 +34,8 @@ bool safe_relative(const std::string& file) {
 Result<FlashArgs> parse_flash_args(std::string_view text, const std::string& name) {
     FlashArgs args;
     std::size_t line_no = 0;
-    for (std::size_t start = 0; start < text.size();) {
-        std::size_t nl = text.find('\n', start);
-        std::string_view line = text.substr(start, nl == text.npos ? text.npos : nl - start);
+    for (std::string_view line : split_lines(text)) {
         auto w = words(line);
-        start = nl == text.npos ? text.size() : nl + 1;
         ++line_no;
         if (w.empty())
             continue;

@@ -1,6 +1,7 @@
 #include "mpyship/firmware/git_rev.h"
 
 #include "mpyship/util/process.h"
+#include "mpyship/util/text_lines.h"
 
 #include <array>
 #include <cctype>
@@ -21,10 +22,7 @@ std::optional<std::string> pick_ref(std::string_view out, const std::string& rev
     const std::array<std::string, 4> wanted{"refs/tags/" + rev + "^{}", "refs/tags/" + rev, "refs/heads/" + rev,
                                             rev};
     std::array<std::optional<std::string>, 4> found;
-    for (std::size_t start = 0; start < out.size();) {
-        std::size_t nl = out.find('\n', start);
-        std::string_view line = out.substr(start, nl == out.npos ? out.npos : nl - start);
-        start = nl == out.npos ? out.size() : nl + 1;
+    for (std::string_view line : split_lines(out)) {
         std::size_t tab = line.find('\t');
         if (tab == line.npos || !is_full_commit(line.substr(0, tab)))
             continue;

@@ -1,5 +1,7 @@
 #include "mpyship/firmware/intel_hex.h"
 
+#include "mpyship/util/text_lines.h"
+
 #include <fmt/core.h>
 #include <optional>
 
@@ -54,14 +56,6 @@ std::expected<Record, std::string> parse_record(std::string_view body) {
     return Record{b[3], static_cast<std::uint16_t>(b[1] << 8 | b[2]), {b.begin() + 4, b.end() - 1}};
 }
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    return s;
-}
-
 } // namespace
 
 Result<std::vector<Segment>> parse_intel_hex(std::string_view text, const std::string& name) {
@@ -72,10 +66,10 @@ Result<std::vector<Segment>> parse_intel_hex(std::string_view text, const std::s
     auto at = [&](const std::string& what) {
         return fail(fmt::format("line {}: {}", line_no, what), name);
     };
-    for (std::size_t start = 0; start < text.size() && !ended;) {
-        std::size_t nl = text.find('\n', start);
-        std::string_view line = trim(text.substr(start, nl == std::string_view::npos ? text.npos : nl - start));
-        start = nl == std::string_view::npos ? text.size() : nl + 1;
+    for (std::string_view raw : split_lines(text)) {
+        if (ended)
+            break;
+        std::string_view line = trim(raw);
         ++line_no;
         if (line.empty())
             continue;

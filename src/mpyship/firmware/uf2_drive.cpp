@@ -2,6 +2,7 @@
 
 #include "mpyship/deploy/drive_probe.h"
 #include "mpyship/util/file_io.h"
+#include "mpyship/util/text_lines.h"
 
 #include <cctype>
 #include <cerrno>
@@ -15,14 +16,6 @@ namespace mpyship::firmware {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
-        s.remove_suffix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
-        s.remove_prefix(1);
-    return s;
-}
 
 // Upper case without '-', '_' and spaces, so "ESP32-S3" and "esp32s3" compare equal.
 std::string squeeze(std::string_view s) {
@@ -73,10 +66,8 @@ const std::vector<Hint>& hints() {
 Uf2DriveInfo parse_info_uf2(std::string_view text) {
     Uf2DriveInfo info;
     bool first = true;
-    for (std::size_t start = 0; start < text.size();) {
-        std::size_t nl = text.find('\n', start);
-        std::string_view line = trim(text.substr(start, nl == text.npos ? text.npos : nl - start));
-        start = nl == text.npos ? text.size() : nl + 1;
+    for (std::string_view raw : split_lines(text)) {
+        std::string_view line = trim(raw);
         if (line.empty())
             continue;
         if (first)
@@ -113,9 +104,8 @@ Result<Uf2DriveInfo> find_uf2_drive(const fs::path& mounts_file) {
         return std::unexpected(text.error());
     std::vector<Uf2DriveInfo> found;
     for (const auto& mp : deploy::parse_mount_points({reinterpret_cast<const char*>(text->data()), text->size()}))
-        if (info_file(mp))
-            if (auto d = probe_uf2_drive(mp))
-                found.push_back(*d);
+        if (auto d = probe_uf2_drive(mp))
+            found.push_back(*d);
     if (found.empty())
         return fail(std::string("no mounted drive holds ") + k_info_uf2 +
                     ": put the board in its bootloader (double-tap reset, or hold BOOTSEL while plugging in), "
