@@ -7,6 +7,7 @@
 #include "mpyship/firmware/firmware_build.h"
 #include "mpyship/firmware/firmware_lock.h"
 #include "mpyship/util/file_io.h"
+#include "mpyship/util/process.h"
 
 #include <cstdlib>
 #include <fmt/core.h>
@@ -22,13 +23,6 @@ struct FirmwareArgs {
     unsigned jobs = 0;
     bool dry_run = false;
 };
-
-std::string joined(const std::vector<std::string>& argv) {
-    std::string s;
-    for (const auto& a : argv)
-        s += (s.empty() ? "" : " ") + a;
-    return s;
-}
 
 firmware::FirmwareBuildOptions build_options(const FirmwareArgs& a, bool show_progress) {
     firmware::FirmwareBuildOptions o;
@@ -106,7 +100,7 @@ int firmware_build(std::string_view program, std::span<const std::string> args) 
     }
     if (!a.dry_run)
         return print_result(*r);
-    fmt::print("key: {}\ncache: {}\nmake: {}\n", r->key.key, r->cache_dir.string(), joined(r->make_argv));
+    fmt::print("key: {}\ncache: {}\nmake: {}\n", r->key.key, r->cache_dir.string(), command_line(r->make_argv));
     return k_exit_ok;
 }
 

@@ -7,6 +7,7 @@
 #include "mpyship/cli/parse_args.h"
 #include "mpyship/firmware/flash.h"
 #include "mpyship/util/parse_u32.h"
+#include "mpyship/util/process.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -78,13 +79,6 @@ Result<FlashOptions> flash_options(const FlashArgsCli& a) {
     return o;
 }
 
-std::string joined(const std::vector<std::string>& argv) {
-    std::string s;
-    for (const auto& a : argv)
-        s += (s.empty() ? "" : " ") + (a.find(' ') == std::string::npos ? a : "'" + a + "'");
-    return s;
-}
-
 void print_header(const FlashPlan& p) {
     std::string what = p.port_name.empty() ? std::string("image") : p.port_name + " firmware";
     if (!p.board.empty())
@@ -110,7 +104,7 @@ void print_uf2_plan(const FlashPlan& p) {
 
 int report_dry_run(const FlashPlan& p, const FlashArgsCli& a) {
     if (p.method == FlashMethod::esptool)
-        fmt::print("would run: {}\n", joined(p.argv));
+        fmt::print("would run: {}\n", command_line(p.argv));
     else if (p.drive)
         fmt::print("would write {} ({} bytes) to {}{}\n", p.drive_file, p.uf2.size(), p.drive->root.string(),
                    a.timeout > 0 ? fmt::format(", then wait up to {} s for the board to reset", a.timeout) : "");
@@ -140,7 +134,7 @@ int cmd_flash(std::string_view program, std::span<const std::string> args) {
     if (a.dry_run)
         return report_dry_run(*plan, a);
     if (plan->method == FlashMethod::esptool)
-        fmt::print("running: {}\n", joined(plan->argv));
+        fmt::print("running: {}\n", command_line(plan->argv));
     std::fflush(stdout);
     FlashRunOptions run;
     run.wait_timeout = std::chrono::milliseconds(static_cast<long long>(a.timeout * 1000));

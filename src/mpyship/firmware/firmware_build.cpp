@@ -101,10 +101,7 @@ Result<int> run_make(const FirmwareBuildResult& r, const FirmwareBuildOptions& o
     std::ofstream log(r.log, std::ios::binary | std::ios::trunc);
     if (!log)
         return fail("cannot write the build log", r.log.string());
-    std::string shown;
-    for (const auto& a : r.make_argv)
-        shown += (shown.empty() ? "" : " ") + a;
-    log << "$ " << shown << "\n";
+    log << "$ " << command_line(r.make_argv) << "\n";
     return run_streaming(r.make_argv, make_environment(), [&](std::string_view line) {
         log << line << '\n';
         lines.emplace_back(line);

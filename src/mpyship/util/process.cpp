@@ -92,4 +92,11 @@ Result<ProcessResult> run_process(const std::vector<std::string>& argv, const st
     return r;
 }
 
+std::string command_line(const std::vector<std::string>& argv) {
+    std::string s;
+    for (const auto& a : argv)
+        s += (s.empty() ? "" : " ") + (a.find(' ') == std::string::npos ? a : "'" + a + "'");
+    return s;
+}
+
 } // namespace mpyship

@@ -16,6 +16,10 @@ struct ProcessResult {
     std::string err;
 };
 
+// The command as a user would type it, for logs and --dry-run: words joined by spaces, a word with a space
+// in single quotes.
+std::string command_line(const std::vector<std::string>& argv);
+
 // argv[0] is looked up on PATH when it has no '/'. Fails only when the program cannot be started.
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, const std::string& stdin_data = {},
                                   const std::filesystem::path& cwd = {});
