@@ -66,10 +66,7 @@ Result<Bytes> read_stream_to_end(int fd, const std::string& name) { return read_
 
 Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
     std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
-    // Built with append, not operator+: gcc 12 at -O3 reports a false -Wrestrict overlap for "." + string.
-    std::string name = ".";
-    name.append(path.filename().string()).append(".tmp-XXXXXX");
-    std::string tmpl = (dir / name).string();
+    std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
     int fd = ::mkstemp(tmpl.data());
     if (fd < 0) {
         int e = errno;
