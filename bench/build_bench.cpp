@@ -1,6 +1,6 @@
 // `mpyship build` on a generated project of about 2,000 files (modules from the compile corpus plus
 // assets): cold build, then a no-op rebuild. Prints both times, the counters and peak memory.
-#include "mpyship/build/builder.h"
+#include "mpyship/project/builder.h"
 
 #include <chrono>
 #include <cstdio>
@@ -9,7 +9,7 @@
 #include <sys/resource.h>
 
 namespace fs = std::filesystem;
-using mpyship::build::BuildReport;
+using mpyship::project::BuildReport;
 
 namespace {
 
@@ -31,9 +31,9 @@ void make_project(const fs::path& root, const fs::path& corpus) {
     std::ofstream(root / "src" / "code.py") << "import lib\n";
 }
 
-double timed_build(const mpyship::build::ProjectConfig& config, BuildReport& report) {
+double timed_build(const mpyship::project::ProjectConfig& config, BuildReport& report) {
     auto start = std::chrono::steady_clock::now();
-    auto r = mpyship::build::run_build(config, {});
+    auto r = mpyship::project::run_build(config, {});
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
     if (!r) {
         std::fprintf(stderr, "build failed: %s\n", r.error().to_string().c_str());
@@ -45,8 +45,8 @@ double timed_build(const mpyship::build::ProjectConfig& config, BuildReport& rep
 
 void print(const char* label, double ms, const BuildReport& r) {
     const auto& c = r.counters;
-    std::printf("%-8s %9.1f ms  (%zu compiled, %zu up to date, %zu copied, %zu failed, %zu removed)\n", label, ms,
-                c.compiled, c.up_to_date, c.copied, c.failed, c.removed);
+    std::printf("%-8s %9.1f ms  (%zu compiled, %zu up to date, %zu copied, %zu failed, %zu removed)\n", label,
+                ms, c.compiled, c.up_to_date, c.copied, c.failed, c.removed);
 }
 
 } // namespace
@@ -58,7 +58,7 @@ int main(int argc, char** argv) {
     fs::path root = fs::temp_directory_path() / "mpyship-build-bench";
     fs::remove_all(root);
     make_project(root, corpus);
-    auto config = mpyship::build::load_project_config(root);
+    auto config = mpyship::project::load_project_config(root);
     if (!config)
         return 1;
     config->target = mpyship::compiler::Target::micropython;

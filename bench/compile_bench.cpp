@@ -31,10 +31,11 @@ std::vector<Source> load_sources(const fs::path& dir) {
     for (const auto& e : fs::directory_iterator(dir))
         if (e.path().extension() == ".py") {
             std::ifstream in(e.path(), std::ios::binary);
-            sources.push_back({e.path().filename().string(),
-                               std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>())});
+            sources.push_back({e.path().filename().string(), std::string(std::istreambuf_iterator<char>(in),
+                                                                         std::istreambuf_iterator<char>())});
         }
-    std::sort(sources.begin(), sources.end(), [](const Source& a, const Source& b) { return a.name < b.name; });
+    std::sort(sources.begin(), sources.end(),
+              [](const Source& a, const Source& b) { return a.name < b.name; });
     return sources;
 }
 
@@ -45,7 +46,9 @@ bool compiles(const Source& s, Target target) {
     return mpyship::compiler::compile_module(s.text, options).has_value();
 }
 
-const char* target_name(Target t) { return t == Target::micropython ? "micropython" : "circuitpython"; }
+const char* target_name(Target t) {
+    return t == Target::micropython ? "micropython" : "circuitpython";
+}
 
 void run(const char* label, const std::vector<const Source*>& set, Target target, int rounds) {
     std::size_t bytes = 0, ok = 0;

@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <unistd.h>
 #include <stdexcept>
 #include <string>
+#include <unistd.h>
 
 namespace {
 
@@ -33,9 +33,11 @@ void make_project(const fs::path& root) {
     write_text(root / "src" / "code.py", "import lib.m0\n");
     for (int i = 0; i < 180; ++i)
         write_text(root / "src" / (i % 2 ? "lib" : "sensors") / ("m" + std::to_string(i) + ".py"),
-                   "def f(x):\n    return x * " + std::to_string(i) + "\n\nNAME = 'module " + std::to_string(i) + "'\n");
+                   "def f(x):\n    return x * " + std::to_string(i) + "\n\nNAME = 'module " +
+                       std::to_string(i) + "'\n");
     for (int i = 0; i < k_files - 181; ++i)
-        write_text(root / "src" / "assets" / ("a" + std::to_string(i) + ".bin"), std::string(3000 + 100 * i, 'a' + i % 26));
+        write_text(root / "src" / "assets" / ("a" + std::to_string(i) + ".bin"),
+                   std::string(3000 + 100 * i, 'a' + i % 26));
 }
 
 nlohmann::json run_json(const std::vector<std::string>& argv) {
@@ -45,7 +47,9 @@ nlohmann::json run_json(const std::vector<std::string>& argv) {
     return nlohmann::json::parse(r->out, nullptr, false);
 }
 
-double seconds_since(clock_type::time_point t) { return std::chrono::duration<double>(clock_type::now() - t).count(); }
+double seconds_since(clock_type::time_point t) {
+    return std::chrono::duration<double>(clock_type::now() - t).count();
+}
 
 } // namespace
 
@@ -56,7 +60,9 @@ int main(int argc, char** argv) {
         std::printf("deploy bench skipped: %s\n", why.c_str());
         return 0;
     }
-    fs::path bin = argc > 1 ? fs::path(argv[1]) : fs::canonical("/proc/self/exe").parent_path().parent_path() / "src" / "mpyship" / "mpyship";
+    fs::path bin = argc > 1 ? fs::path(argv[1])
+                            : fs::canonical("/proc/self/exe").parent_path().parent_path() / "src" /
+                                  "mpyship" / "mpyship";
     fs::path dir = fs::temp_directory_path() / ("mpyship-deploy-bench-" + std::to_string(::getpid()));
     fs::create_directories(dir);
     try {
@@ -75,11 +81,14 @@ void run_bench(const fs::path& bin, const fs::path& dir) {
         mpyship::test::FatImage img(dir / "img", 16, 16384);
         if (!img.mount())
             throw std::runtime_error(img.error());
-        write_text(img.mount_point() / "boot_out.txt", "Adafruit CircuitPython 10.2.1 on 2025-10-01; Bench with rp2040\n");
-        std::vector<std::string> deploy{bin.string(), "deploy", (dir / "proj").string(), "--to", img.mount_point().string(), "--json"};
+        write_text(img.mount_point() / "boot_out.txt",
+                   "Adafruit CircuitPython 10.2.1 on 2025-10-01; Bench with rp2040\n");
+        std::vector<std::string> deploy{
+            bin.string(), "deploy", (dir / "proj").string(), "--to", img.mount_point().string(), "--json"};
         auto t0 = clock_type::now();
         auto first = run_json(deploy);
-        std::printf("first deploy: %d files, %llu bytes written in %.3f s\n", first["counters"]["written"].get<int>(),
+        std::printf("first deploy: %d files, %llu bytes written in %.3f s\n",
+                    first["counters"]["written"].get<int>(),
                     first["counters"]["bytes_written"].get<unsigned long long>(), seconds_since(t0));
         double best = 1e9, total = 0;
         for (int i = 0; i < k_runs; ++i) {
@@ -90,15 +99,16 @@ void run_bench(const fs::path& bin, const fs::path& dir) {
             if (again["counters"]["written"].get<int>() != 0)
                 std::printf("warning: unchanged redeploy wrote files\n");
         }
-        std::printf("unchanged redeploy (%d files): best %.3f s, mean %.3f s over %d runs, 0 files written\n", k_files,
-                    best, total / k_runs, k_runs);
+        std::printf("unchanged redeploy (%d files): best %.3f s, mean %.3f s over %d runs, 0 files written\n",
+                    k_files, best, total / k_runs, k_runs);
         write_text(dir / "proj" / "src" / "lib" / "m1.py", "def f(x):\n    return x + 1\n");
         run_json({bin.string(), "build", (dir / "proj").string(), "--json"});
         auto t = clock_type::now();
         auto one = run_json(deploy);
-        std::printf("one-file change: %d file(s), %llu bytes written (record %s) in %.3f s\n",
-                    one["counters"]["written"].get<int>(), one["counters"]["bytes_written"].get<unsigned long long>(),
-                    one["counters"]["record_written"].get<bool>() ? "rewritten" : "unchanged", seconds_since(t));
+        std::printf(
+            "one-file change: %d file(s), %llu bytes written (record %s) in %.3f s\n",
+            one["counters"]["written"].get<int>(), one["counters"]["bytes_written"].get<unsigned long long>(),
+            one["counters"]["record_written"].get<bool>() ? "rewritten" : "unchanged", seconds_since(t));
         img.unmount();
     }
 }

@@ -34,7 +34,8 @@ void make_project(const fs::path& root) {
     write_text(root / "src" / "main.py", "import lib.m1\n");
     for (int i = 0; i < 180; ++i)
         write_text(root / "src" / (i % 2 ? "lib" : "sensors") / ("m" + std::to_string(i) + ".py"),
-                   "def f(x):\n    return x * " + std::to_string(i) + "\n\nNAME = 'module " + std::to_string(i) +
+                   "def f(x):\n    return x * " + std::to_string(i) + "\n\nNAME = 'module " +
+                       std::to_string(i) +
                        "'\n\nclass Sensor:\n    def read(self):\n        return [self.f(i) for i in range(" +
                        std::to_string(i) + ")]\n");
     for (int i = 0; i < k_files - 181; ++i) {
@@ -45,7 +46,8 @@ void make_project(const fs::path& root) {
     }
 }
 
-deploy::SerialDeployOptions options(const fs::path& project, const std::string& port, deploy::Encoding encoding) {
+deploy::SerialDeployOptions options(const fs::path& project, const std::string& port,
+                                    deploy::Encoding encoding) {
     deploy::SerialDeployOptions o;
     o.port = port;
     o.build_dir = project / "build";
@@ -57,11 +59,12 @@ deploy::SerialDeployOptions options(const fs::path& project, const std::string& 
 
 void print_first(const char* label, const deploy::SerialDeployReport& r) {
     const auto& t = r.sync.transfer;
-    std::printf("%-28s %6.2f s  files %3zu  file bytes %7llu  link bytes %7llu  payload %7.0f B/s  link %7.0f B/s  "
-                "overhead %.2f  commands %zu  deflated %zu\n",
-                label, r.seconds, r.sync.written, (unsigned long long)t.file_bytes, (unsigned long long)r.link_bytes,
-                double(t.file_bytes) / r.seconds, double(r.link_bytes) / r.seconds,
-                double(r.link_bytes) / double(t.file_bytes), t.commands, t.compressed_files);
+    std::printf(
+        "%-28s %6.2f s  files %3zu  file bytes %7llu  link bytes %7llu  payload %7.0f B/s  link %7.0f B/s  "
+        "overhead %.2f  commands %zu  deflated %zu\n",
+        label, r.seconds, r.sync.written, (unsigned long long)t.file_bytes, (unsigned long long)r.link_bytes,
+        double(t.file_bytes) / r.seconds, double(r.link_bytes) / r.seconds,
+        double(r.link_bytes) / double(t.file_bytes), t.commands, t.compressed_files);
 }
 
 int run(const fs::path& mpyship) {
@@ -78,7 +81,8 @@ int run(const fs::path& mpyship) {
         std::printf("build failed\n");
         return 1;
     }
-    std::printf("serial deploy into the MicroPython WebAssembly VM over a pty (no baud limit), %d files\n", k_files);
+    std::printf("serial deploy into the MicroPython WebAssembly VM over a pty (no baud limit), %d files\n",
+                k_files);
     for (auto [label, encoding] : {std::pair{"first deploy, base64", deploy::Encoding::base64},
                                    std::pair{"first deploy, auto (deflate)", deploy::Encoding::automatic}}) {
         test::VmDevice vm(dir / (encoding == deploy::Encoding::base64 ? "vm-base64" : "vm-auto"));
@@ -97,9 +101,10 @@ int run(const fs::path& mpyship) {
         for (int run = 0; run < 3; ++run) {
             auto again = deploy::deploy_over_serial(options(project, vm.link(), encoding));
             if (again)
-                std::printf("unchanged redeploy            %6.2f s  written %zu  unchanged %zu  link bytes %llu\n",
-                            again->seconds, again->sync.written, again->plan.unchanged,
-                            (unsigned long long)again->link_bytes);
+                std::printf(
+                    "unchanged redeploy            %6.2f s  written %zu  unchanged %zu  link bytes %llu\n",
+                    again->seconds, again->sync.written, again->plan.unchanged,
+                    (unsigned long long)again->link_bytes);
         }
     }
     std::error_code ec;
@@ -111,6 +116,7 @@ int run(const fs::path& mpyship) {
 
 int main(int argc, char** argv) {
     fs::path self = fs::canonical("/proc/self/exe");
-    fs::path mpyship = argc > 1 ? fs::path(argv[1]) : self.parent_path().parent_path() / "src" / "mpyship" / "mpyship";
+    fs::path mpyship =
+        argc > 1 ? fs::path(argv[1]) : self.parent_path().parent_path() / "src" / "mpyship" / "mpyship";
     return run(mpyship);
 }

@@ -51,11 +51,17 @@ TEST(MpyCrossArgs, AcceptsImplementationOptionsStdinAndDoubleDash) {
 }
 
 TEST(MpyCrossArgs, UsageOnStdoutWithExitOneForBadOptions) {
-    for (std::vector<std::string> bad : {std::vector<std::string>{"--help"}, {"-q", "a.py"}, {"-o"}, {"-X", "foo=1", "a.py"},
-                                         {"-msmall-int-bits=3x", "a.py"}, {"-march=z80", "a.py"}, {"a.py", "-X"}}) {
+    for (std::vector<std::string> bad : {std::vector<std::string>{"--help"},
+                                         {"-q", "a.py"},
+                                         {"-o"},
+                                         {"-X", "foo=1", "a.py"},
+                                         {"-msmall-int-bits=3x", "a.py"},
+                                         {"-march=z80", "a.py"},
+                                         {"a.py", "-X"}}) {
         auto e = stop(bad);
         EXPECT_EQ(e.exit_code, 1);
-        EXPECT_TRUE(e.out.starts_with("usage: mpy-cross [<opts>] [-X <implopt>] [--] <input filename>\n")) << e.out;
+        EXPECT_TRUE(e.out.starts_with("usage: mpy-cross [<opts>] [-X <implopt>] [--] <input filename>\n"))
+            << e.out;
         EXPECT_TRUE(e.err.empty());
     }
 }
@@ -70,7 +76,8 @@ TEST(MpyCrossArgs, ShortMessagesOnStderr) {
     auto native = stop({"-march=x64", "-X", "emit=native", "a.py"});
     EXPECT_EQ(native.exit_code, 1);
     EXPECT_NE(native.err.find("not implemented yet"), std::string::npos);
-    EXPECT_NE(stop({"-march=rv32imc", "-march-flags=zba", "a.py"}).err.find("not implemented yet"), std::string::npos);
+    EXPECT_NE(stop({"-march=rv32imc", "-march-flags=zba", "a.py"}).err.find("not implemented yet"),
+              std::string::npos);
 }
 
 // The ports pass -march for every frozen module; bytecode does not depend on it (checked against mpy-cross
@@ -102,7 +109,8 @@ TEST(ErrorText, MatchesMpyCrossForBothTargets) {
               "SyntaxError: can't delete expression\n");
     compiler::CompileError parse{"IndentationError", "unexpected indent", {34, 1}, "", true};
     EXPECT_EQ(compiler::mpy_cross_error_text(parse, "g10_0.py", Target::micropython),
-              "Traceback (most recent call last):\n  File \"g10_0.py\", line 34\nIndentationError: unexpected indent\n");
+              "Traceback (most recent call last):\n  File \"g10_0.py\", line 34\nIndentationError: "
+              "unexpected indent\n");
     compiler::CompileError bare{"NotImplementedError", "unicode name escapes", {3, 1}, "", false};
     EXPECT_EQ(compiler::mpy_cross_error_text(bare, "x.py", Target::circuitpython),
               "NotImplementedError: unicode name escapes\n");

@@ -1,13 +1,13 @@
 // The back end reproduces the reference byte for byte: each test drives the emitters by hand the way the
 // code generator will for tests/data/backend/NAME.py and compares with NAME.mpy, written by mpy-cross
 // v1.28.0 (`mpy-cross -o NAME.mpy -s NAME.py NAME.py`). Mismatches are reported as a disassembly diff.
+#include "../support/test_support.h"
 #include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/module_builder.h"
 #include "mpyship/compiler/small_int.h"
 #include "mpyship/mpy/disassembler.h"
 #include "mpyship/mpy/reader.h"
 #include "mpyship/mpy/writer.h"
-#include "../support/test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -63,7 +63,9 @@ Options options_for(const std::string& name) {
     return options;
 }
 
-ScopeSignature module_signature() { return ScopeSignature{"<module>", {}, 0, 0, 0, 0, 0, {}}; }
+ScopeSignature module_signature() {
+    return ScopeSignature{"<module>", {}, 0, 0, 0, 0, 0, {}};
+}
 
 void end_module(Emitter& m) {
     m.load_const_none();
@@ -113,7 +115,9 @@ TEST(BackendGolden, Closure) {
     expect_golden("closure", builder.build());
 }
 
-mpy::Constant float_constant(std::string repr) { return mpy::Constant{mpy::ObjKind::float_, std::move(repr), {}}; }
+mpy::Constant float_constant(std::string repr) {
+    return mpy::Constant{mpy::ObjKind::float_, std::move(repr), {}};
+}
 
 TEST(BackendGolden, Constants) {
     ModuleBuilder builder(options_for("constants"));
@@ -127,8 +131,10 @@ TEST(BackendGolden, Constants) {
     assign(2, float_constant("1.5"), "y");
     assign(3, str_constant("a string that is long"), "z");
     assign(4, bytes_constant("bytes!"), "w");
-    assign(5, mpy::Constant{mpy::ObjKind::tuple, "", {int_constant(1), str_constant("two"), float_constant("3.0")}},
-           "t");
+    assign(
+        5,
+        mpy::Constant{mpy::ObjKind::tuple, "", {int_constant(1), str_constant("two"), float_constant("3.0")}},
+        "t");
     m.set_source_line(6);
     m.load_name("y");
     m.store_name("x");
@@ -145,7 +151,8 @@ TEST(BackendGolden, Constants) {
 TEST(BackendGolden, LineNumberGaps) {
     ModuleBuilder builder(options_for("lines"));
     Emitter& m = builder.emitter(ModuleBuilder::k_module_scope);
-    const std::pair<std::uint32_t, const char*> statements[] = {{1, "a"}, {42, "b"}, {3043, "c"}, {3050, "d"}};
+    const std::pair<std::uint32_t, const char*> statements[] = {
+        {1, "a"}, {42, "b"}, {3043, "c"}, {3050, "d"}};
     std::int64_t value = 1;
     for (auto [line, name] : statements) {
         m.set_source_line(line);
@@ -462,7 +469,8 @@ TEST(BackendTarget, CircuitPythonHeaderAndAsyncFlag) {
         Emitter& c = builder.emitter(coro);
         c.load_const_none();
         c.return_value();
-        c.set_signature(ScopeSignature{"coro", {}, 0, 0, 0, mpy::k_scope_generator | k_scope_flag_async, 0, {}});
+        c.set_signature(
+            ScopeSignature{"coro", {}, 0, 0, 0, mpy::k_scope_generator | k_scope_flag_async, 0, {}});
         const mpy::Module module = builder.build();
         const bool cp = target == Target::circuitpython;
         EXPECT_EQ(module.header.magic, cp ? 'C' : 'M');

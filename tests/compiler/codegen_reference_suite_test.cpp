@@ -40,7 +40,8 @@ std::string error_of(const std::string& src) {
 std::string lines_of(const mpy::RawCode& rc) {
     std::string out;
     for (const mpy::LineEntry& e : mpy::decode_line_info(rc.prelude.line_info, nullptr))
-        out += (out.empty() ? "" : " ") + std::to_string(e.bytecode_delta) + '+' + std::to_string(e.line_delta);
+        out +=
+            (out.empty() ? "" : " ") + std::to_string(e.bytecode_delta) + '+' + std::to_string(e.line_delta);
     return out;
 }
 
@@ -51,11 +52,11 @@ bool has(const std::string& haystack, const std::string& needle) {
 // The comprehension function starts at the first token inside the brackets; the caller marks the
 // opening bracket's line.
 TEST(ReferenceSuite, ComprehensionScopeStartsAtItsFirstToken) {
-    for (const char* src : {"v = [\n  k for k in s]\n", "v = {\n  k for k in s}\n", "v = {\n  k: 0 for k in s}\n",
-                            "v = (\n  k for k in s)\n"}) {
+    for (const char* src : {"v = [\n  k for k in s]\n", "v = {\n  k for k in s}\n",
+                            "v = {\n  k: 0 for k in s}\n", "v = (\n  k for k in s)\n"}) {
         const mpy::Module m = compiled(src);
-        EXPECT_EQ(lines_of(m.root), "") << src;                      // line 1: the bracket
-        EXPECT_EQ(lines_of(m.root.children.at(0)), "0+1") << src;   // line 2
+        EXPECT_EQ(lines_of(m.root), "") << src;                   // line 1: the bracket
+        EXPECT_EQ(lines_of(m.root.children.at(0)), "0+1") << src; // line 2
     }
 }
 

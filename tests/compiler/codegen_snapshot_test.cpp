@@ -27,14 +27,21 @@ mpy::Module compiled(const std::string& src, Target target = Target::micropython
 std::string raw_lines(const mpy::RawCode& rc) {
     std::string out;
     for (const mpy::LineEntry& e : mpy::decode_line_info(rc.prelude.line_info, nullptr)) {
-        out += (out.empty() ? "" : " ") + std::to_string(e.bytecode_delta) + '+' + std::to_string(e.line_delta);
+        out +=
+            (out.empty() ? "" : " ") + std::to_string(e.bytecode_delta) + '+' + std::to_string(e.line_delta);
     }
     return out;
 }
 
-std::string module_lines(const std::string& src) { return raw_lines(compiled(src).root); }
-std::string first_child_lines(const std::string& src) { return raw_lines(compiled(src).root.children.at(0)); }
-std::string text(const std::string& src) { return mpy::disassemble(compiled(src)); }
+std::string module_lines(const std::string& src) {
+    return raw_lines(compiled(src).root);
+}
+std::string first_child_lines(const std::string& src) {
+    return raw_lines(compiled(src).root.children.at(0));
+}
+std::string text(const std::string& src) {
+    return mpy::disassemble(compiled(src));
+}
 
 // `_X = const(v)` records no line; a lonely constant (docstring) does.
 TEST(CodegenLines, ConstDefinitionHasNoLine) {

@@ -11,12 +11,12 @@
 // now matches (the list must shrink with the compiler's progress). To rewrite the list after a change:
 // MPYSHIP_CORPUS_UPDATE_KNOWN=1 ./mpyship_compiler_tests --gtest_filter='CompileCorpus*:Parts/*'
 // (one process, so the tests run in sequence).
+#include "../support/test_support.h"
 #include "mpyship/compiler/compiler.h"
 #include "mpyship/compiler/error_text.h"
 #include "mpyship/mpy/disassembler.h"
 #include "mpyship/mpy/reader.h"
 #include "mpyship/mpy/writer.h"
-#include "../support/test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -88,7 +88,9 @@ struct Tally {
     std::vector<std::string> now_identical; // listed as known mismatches but identical now
 };
 
-fs::path known_mismatch_file() { return test::data_dir() / "compile_known_mismatches.txt"; }
+fs::path known_mismatch_file() {
+    return test::data_dir() / "compile_known_mismatches.txt";
+}
 
 std::set<std::string> load_known() {
     std::set<std::string> known;
@@ -104,7 +106,9 @@ const std::set<std::string>& known_mismatches() {
     return known;
 }
 
-std::string target_tag(Target target) { return target == Target::micropython ? "mp" : "cp"; }
+std::string target_tag(Target target) {
+    return target == Target::micropython ? "mp" : "cp";
+}
 
 // Replaces the list's lines for one part and target with the current mismatches.
 void update_known(const std::string& part, Target target, const std::vector<std::string>& failed) {
@@ -114,7 +118,8 @@ void update_known(const std::string& part, Target target, const std::vector<std:
     for (const auto& name : failed)
         lines.insert(prefix + name);
     std::ofstream out(known_mismatch_file());
-    out << "# Corpus programs the compiler does not match yet: part target name (see compile_corpus_test.cpp).\n";
+    out << "# Corpus programs the compiler does not match yet: part target name (see "
+           "compile_corpus_test.cpp).\n";
     for (const auto& l : lines)
         out << l << "\n";
 }
@@ -144,16 +149,19 @@ std::string compare(const fs::path& py, Target target) {
     const auto result = compile_module(read_text(py), options_for(py, target));
     if (fs::exists(err)) {
         const std::string expected = read_text(err);
-        const std::string actual =
-            result ? std::string("(compiled)\n") : mpy_cross_error_text(result.error(), py.filename().string(), target);
+        const std::string actual = result
+                                       ? std::string("(compiled)\n")
+                                       : mpy_cross_error_text(result.error(), py.filename().string(), target);
         return expected == actual ? "" : "- " + expected + "+ " + actual;
     }
     if (!result)
-        return "error instead of code: " + mpy_cross_error_text(result.error(), py.filename().string(), target);
+        return "error instead of code: " +
+               mpy_cross_error_text(result.error(), py.filename().string(), target);
     const auto golden = test::read_bytes(mpy);
     const mpy::Bytes bytes = mpy::write_module(*result);
     if (const char* out_dir = std::getenv("MPYSHIP_CORPUS_WRITE"))
-        test::write_bytes(fs::path(out_dir) / (py.stem().string() + tag + ".mpy"), {bytes.begin(), bytes.end()});
+        test::write_bytes(fs::path(out_dir) / (py.stem().string() + tag + ".mpy"),
+                          {bytes.begin(), bytes.end()});
     if (bytes == mpy::Bytes(golden.begin(), golden.end()))
         return "";
     const auto expected = mpy::read_module(golden);
@@ -170,7 +178,8 @@ void run_part(const fs::path& dir, const std::string& part, Target target, Tally
             continue;
         ++tally.total;
         const std::string difference = compare(py, target);
-        const bool known = known_mismatches().contains(part + " " + target_tag(target) + " " + py.stem().string());
+        const bool known =
+            known_mismatches().contains(part + " " + target_tag(target) + " " + py.stem().string());
         if (difference.empty()) {
             ++tally.identical;
             if (known)
@@ -186,8 +195,9 @@ void run_part(const fs::path& dir, const std::string& part, Target target, Tally
 }
 
 void report(const std::string& what, Target target, const Tally& tally) {
-    std::cout << "[  CORPUS  ] " << what << " " << (target == Target::micropython ? "micropython" : "circuitpython")
-              << ": " << tally.identical << " of " << tally.total << " identical\n";
+    std::cout << "[  CORPUS  ] " << what << " "
+              << (target == Target::micropython ? "micropython" : "circuitpython") << ": " << tally.identical
+              << " of " << tally.total << " identical\n";
     if (std::getenv("MPYSHIP_CORPUS_LIST") != nullptr)
         for (const std::string& name : tally.failed)
             std::cout << "  differs: " << name << "\n";

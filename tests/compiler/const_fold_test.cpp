@@ -9,11 +9,15 @@
 namespace mpyship::compiler {
 namespace {
 
-std::string folded(const std::string& expr) { return test::dump("x = " + expr + "\n"); }
-std::string value(const std::string& v) { return "(Assign x " + v + ")\n"; }
+std::string folded(const std::string& expr) {
+    return test::dump("x = " + expr + "\n");
+}
+std::string value(const std::string& v) {
+    return "(Assign x " + v + ")\n";
+}
 
-// Products large enough for the Karatsuba split, checked against shift-and-add (which uses no multiplication),
-// for balanced and unbalanced sizes and both signs.
+// Products large enough for the Karatsuba split, checked against shift-and-add (which uses no
+// multiplication), for balanced and unbalanced sizes and both signs.
 TEST(BigInt, LargeProductsMatchShiftAndAdd) {
     std::uint64_t seed = 12345;
     auto random_big = [&](int limbs) {
@@ -87,14 +91,17 @@ TEST(ConstFold, FloatsAndLogic) {
     EXPECT_EQ(folded("1 and x"), value("x"));
     EXPECT_EQ(folded("math.pi"), value("3.1415926535897931"));
     EXPECT_EQ(folded("math.pi.real"), value("(. (. math pi) real)"));
-    EXPECT_EQ(test::dump("async def f():\n  await math.pi\n"), "(AsyncDef f () - [(Expr (Await (. math pi)))])\n");
+    EXPECT_EQ(test::dump("async def f():\n  await math.pi\n"),
+              "(AsyncDef f () - [(Expr (Await (. math pi)))])\n");
     EXPECT_EQ(folded("(1, 'a', (), None)"), value("(1, 'a', (), None)"));
 }
 
 TEST(ConstFold, ConstNames) {
-    EXPECT_EQ(test::dump("X = const(5)\n_Y = const(X * 2)\nz = _Y + X\n"), "(Assign X 5)\n(ConstDef)\n(Assign z 15)\n");
+    EXPECT_EQ(test::dump("X = const(5)\n_Y = const(X * 2)\nz = _Y + X\n"),
+              "(Assign X 5)\n(ConstDef)\n(Assign z 15)\n");
     EXPECT_EQ(test::dump("_X = const(1)\n_X = const(2)\n"), "(ConstDef)\n(Assign const:1 (Call const 2))\n");
-    EXPECT_EQ(test::dump("T = const((1, b'x'))\ny = T\n"), "(Assign T (1, b'x'))\n(Assign y const:(1, b'x'))\n");
+    EXPECT_EQ(test::dump("T = const((1, b'x'))\ny = T\n"),
+              "(Assign T (1, b'x'))\n(Assign y const:(1, b'x'))\n");
 }
 
 // Substituted names are marked (codegen loads them as objects); values folded from them are not.

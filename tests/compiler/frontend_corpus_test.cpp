@@ -1,7 +1,7 @@
 // Corpus checks for the front end: every accepted program parses, and every program whose golden error
 // is a lexer/parser error (no ", in scope" on the File line) gets exactly that kind, message and line.
-#include "frontend_test_util.h"
 #include "../support/test_support.h"
+#include "frontend_test_util.h"
 
 #include <gtest/gtest.h>
 
@@ -68,8 +68,12 @@ void check_compile_part(Target target, const char* golden_suffix) {
     std::cout << "[  COUNT   ] parsed " << parsed << " of " << total << " programs\n";
 }
 
-TEST(FrontendCorpus, CompilePartParsesMicroPython) { check_compile_part(Target::micropython, ".mp.mpy"); }
-TEST(FrontendCorpus, CompilePartParsesCircuitPython) { check_compile_part(Target::circuitpython, ".cp.mpy"); }
+TEST(FrontendCorpus, CompilePartParsesMicroPython) {
+    check_compile_part(Target::micropython, ".mp.mpy");
+}
+TEST(FrontendCorpus, CompilePartParsesCircuitPython) {
+    check_compile_part(Target::circuitpython, ".cp.mpy");
+}
 
 void check_error_part(Target target, const char* golden_suffix) {
     int matched = 0;
@@ -95,12 +99,16 @@ void check_error_part(Target target, const char* golden_suffix) {
         EXPECT_EQ(got, want) << py;
         matched += got == want;
     }
-    std::cout << "[  COUNT   ] front-end errors matched " << matched << " of " << total << "; programs with compiler errors accepted "
-              << accepted << " of " << scope_errors << "\n";
+    std::cout << "[  COUNT   ] front-end errors matched " << matched << " of " << total
+              << "; programs with compiler errors accepted " << accepted << " of " << scope_errors << "\n";
 }
 
-TEST(FrontendCorpus, ParserErrorsMatchMicroPython) { check_error_part(Target::micropython, ".mp.err"); }
-TEST(FrontendCorpus, ParserErrorsMatchCircuitPython) { check_error_part(Target::circuitpython, ".cp.err"); }
+TEST(FrontendCorpus, ParserErrorsMatchMicroPython) {
+    check_error_part(Target::micropython, ".mp.err");
+}
+TEST(FrontendCorpus, ParserErrorsMatchCircuitPython) {
+    check_error_part(Target::circuitpython, ".cp.err");
+}
 
 } // namespace
 } // namespace mpyship::compiler

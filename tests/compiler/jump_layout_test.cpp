@@ -22,7 +22,9 @@ TEST(SignedVuint, Encodings) {
     EXPECT_EQ(signed_vuint(8192), (mpy::Bytes{0x80, 0xc0, 0x00}));
 }
 
-mpy::Bytes lay_out(Emitter& e) { return lay_out_code(e.items(), e.label_count(), false).bytecode; }
+mpy::Bytes lay_out(Emitter& e) {
+    return lay_out_code(e.items(), e.label_count(), false).bytecode;
+}
 
 TEST(JumpLayout, ShortForwardAndBackward) {
     Emitter e{Options{}};

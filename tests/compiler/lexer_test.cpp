@@ -13,26 +13,44 @@ std::string tokens(const std::string& src, Target target = Target::micropython) 
     for (const auto& t : tokenize(src, test::options_for(target))) {
         out += out.empty() ? "" : " ";
         switch (t.kind) {
-        case Tok::newline: out += "NL"; break;
-        case Tok::indent: out += "IN"; break;
-        case Tok::dedent: out += "DE"; break;
-        case Tok::end_of_input: out += "END"; break;
-        case Tok::string: out += "S<" + t.text + ">"; break;
-        case Tok::bytes: out += "B<" + t.text + ">"; break;
-        case Tok::integer: out += "I<" + t.text + ">"; break;
-        case Tok::float_or_imag: out += "F<" + t.text + ">"; break;
-        default: out += t.text.empty() ? "op" + std::to_string(static_cast<int>(t.kind)) : t.text;
+        case Tok::newline:
+            out += "NL";
+            break;
+        case Tok::indent:
+            out += "IN";
+            break;
+        case Tok::dedent:
+            out += "DE";
+            break;
+        case Tok::end_of_input:
+            out += "END";
+            break;
+        case Tok::string:
+            out += "S<" + t.text + ">";
+            break;
+        case Tok::bytes:
+            out += "B<" + t.text + ">";
+            break;
+        case Tok::integer:
+            out += "I<" + t.text + ">";
+            break;
+        case Tok::float_or_imag:
+            out += "F<" + t.text + ">";
+            break;
+        default:
+            out += t.text.empty() ? "op" + std::to_string(static_cast<int>(t.kind)) : t.text;
         }
     }
     return out;
 }
 
 TEST(Lexer, IndentationAndNewlines) {
-    EXPECT_EQ(tokens("if x:\n  y\nz"), "if x op" + std::to_string(static_cast<int>(Tok::del_colon)) +
-                                           " NL IN y NL DE z NL END");
-    EXPECT_EQ(tokens("(1,\n 2)\n"), "op" + std::to_string(static_cast<int>(Tok::del_paren_open)) + " I<1> op" +
-                                        std::to_string(static_cast<int>(Tok::del_comma)) + " I<2> op" +
-                                        std::to_string(static_cast<int>(Tok::del_paren_close)) + " NL END");
+    EXPECT_EQ(tokens("if x:\n  y\nz"),
+              "if x op" + std::to_string(static_cast<int>(Tok::del_colon)) + " NL IN y NL DE z NL END");
+    EXPECT_EQ(tokens("(1,\n 2)\n"), "op" + std::to_string(static_cast<int>(Tok::del_paren_open)) +
+                                        " I<1> op" + std::to_string(static_cast<int>(Tok::del_comma)) +
+                                        " I<2> op" + std::to_string(static_cast<int>(Tok::del_paren_close)) +
+                                        " NL END");
     EXPECT_EQ(tokens(""), "END");
     EXPECT_EQ(tokens("x # c\r\n\r\ny\\\n z"), "x NL y z NL END");
 }

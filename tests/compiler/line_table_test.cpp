@@ -13,18 +13,26 @@ mpy::Bytes marks(std::initializer_list<std::pair<std::size_t, std::uint32_t>> li
     return table.bytes();
 }
 
-TEST(LineTable, FirstLineNeedsNoEntry) { EXPECT_TRUE(marks({{0, 1}}).empty()); }
+TEST(LineTable, FirstLineNeedsNoEntry) {
+    EXPECT_TRUE(marks({{0, 1}}).empty());
+}
 
-TEST(LineTable, SmallStepsUseOneByte) { EXPECT_EQ(marks({{0, 2}, {3, 3}}), (mpy::Bytes{0x20, 0x23})); }
+TEST(LineTable, SmallStepsUseOneByte) {
+    EXPECT_EQ(marks({{0, 2}, {3, 3}}), (mpy::Bytes{0x20, 0x23}));
+}
 
 TEST(LineTable, SixLinesSplitIntoThrees) {
     // From the reference: line 1 -> 7 after 4 bytes is 0x64 0x60.
     EXPECT_EQ(marks({{4, 7}}), (mpy::Bytes{0x64, 0x60}));
 }
 
-TEST(LineTable, GoingBackIsIgnored) { EXPECT_EQ(marks({{0, 5}, {2, 3}, {4, 6}}), (mpy::Bytes{0x60, 0x20, 0x24})); }
+TEST(LineTable, GoingBackIsIgnored) {
+    EXPECT_EQ(marks({{0, 5}, {2, 3}, {4, 6}}), (mpy::Bytes{0x60, 0x20, 0x24}));
+}
 
-TEST(LineTable, SevenLinesUseTheLongForm) { EXPECT_EQ(marks({{5, 8}}), (mpy::Bytes{0x85, 0x07})); }
+TEST(LineTable, SevenLinesUseTheLongForm) {
+    EXPECT_EQ(marks({{5, 8}}), (mpy::Bytes{0x85, 0x07}));
+}
 
 TEST(LineTable, ManyBytesSkipBytesFirst) {
     // 40 bytes, 10 lines: bytes > 15 forces the short form, lines wait until few enough bytes remain.

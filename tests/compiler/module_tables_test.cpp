@@ -7,7 +7,9 @@
 namespace mpyship::compiler {
 namespace {
 
-mpy::Constant flt(std::string text) { return mpy::Constant{mpy::ObjKind::float_, std::move(text), {}}; }
+mpy::Constant flt(std::string text) {
+    return mpy::Constant{mpy::ObjKind::float_, std::move(text), {}};
+}
 
 TEST(ConstantTable, StrictEquality) {
     ConstantTable t;

@@ -10,15 +10,15 @@
 namespace mpyship::deploy {
 namespace {
 
-build::Manifest manifest(std::vector<build::ManifestFile> files) {
-    build::Manifest m;
+project::Manifest manifest(std::vector<project::ManifestFile> files) {
+    project::Manifest m;
     m.target = "circuitpython";
     std::sort(files.begin(), files.end(), [](auto& a, auto& b) { return a.path < b.path; });
     m.files = std::move(files);
     return m;
 }
 
-build::ManifestFile mf(std::string path, std::uint64_t size, std::string sha = "h") {
+project::ManifestFile mf(std::string path, std::uint64_t size, std::string sha = "h") {
     return {path, "mpy/" + path, sha + path, size};
 }
 
@@ -39,7 +39,7 @@ std::string actions(const DeployPlan& plan) {
     return out;
 }
 
-DeployPlan plan_ok(const build::Manifest& m, const Device& d, PlanOptions o = {},
+DeployPlan plan_ok(const project::Manifest& m, const Device& d, PlanOptions o = {},
                    std::optional<DeployRecord> record = std::nullopt) {
     auto plan = make_plan(m, d.tree, record, o);
     EXPECT_TRUE(plan) << plan.error().to_string();
@@ -74,8 +74,8 @@ TEST(DeployPlan, NeedsHashOnlyForSameSizeFilesAtBuildPaths) {
 }
 
 TEST(DeployPlan, RemovesShadowingModulesBothWaysAndStalePackages) {
-    auto m = manifest({mf("code.py", 1), mf("lib/foo.mpy", 2), mf("lib/bar.py", 3), mf("lib/pkg/__init__.mpy", 4),
-                       mf("lib/data.mpy", 5)});
+    auto m = manifest({mf("code.py", 1), mf("lib/foo.mpy", 2), mf("lib/bar.py", 3),
+                       mf("lib/pkg/__init__.mpy", 4), mf("lib/data.mpy", 5)});
     Device d;
     d.file("lib/foo.py", 9).file("lib/bar.mpy", 9).file("lib/pkg.py", 9).file("lib/old/__init__.py", 9);
     d.file("lib/foo/__init__.py", 9).file("lib/foo/helper.py", 9).file("lib/data/readme.txt", 9);
@@ -85,7 +85,8 @@ TEST(DeployPlan, RemovesShadowingModulesBothWaysAndStalePackages) {
     EXPECT_NE(text.find("remove lib/bar.mpy (older compiled form of lib/bar.py)"), text.npos) << text;
     EXPECT_NE(text.find("remove lib/pkg.py (stale module replaced by package lib/pkg/)"), text.npos) << text;
     EXPECT_NE(text.find("remove lib/foo/__init__.py (in package folder lib/foo/, which shadows lib/foo.mpy)"),
-              text.npos) << text;
+              text.npos)
+        << text;
     EXPECT_NE(text.find("remove lib/foo/helper.py"), text.npos) << text;
     EXPECT_NE(text.find("rmdir lib/foo (emptied)"), text.npos) << text;
     EXPECT_EQ(text.find("lib/old"), text.npos) << text; // not shadowing anything
@@ -98,7 +99,11 @@ TEST(DeployPlan, RemovesShadowingModulesBothWaysAndStalePackages) {
 TEST(DeployPlan, DeleteRemovesOnlyRecordedFilesAndNeverProtectedOnes) {
     auto m = manifest({mf("code.py", 1)});
     Device d;
-    d.file("code.py", 1).file("boot_out.txt", 1).file("settings.toml", 1).file("old.mpy", 1).file("user.mpy", 1);
+    d.file("code.py", 1)
+        .file("boot_out.txt", 1)
+        .file("settings.toml", 1)
+        .file("old.mpy", 1)
+        .file("user.mpy", 1);
     d.file("lib/mine.mpy", 1).file(".mpyship/deployed.json", 1).file("lib/keep/x.mpy", 1);
     DeployRecord record{"", "", {{"old.mpy"}, {"settings.toml"}, {"gone.mpy"}}};
     EXPECT_EQ(actions(plan_ok(m, d, {}, record)), ""); // no --delete: nothing removed
@@ -128,8 +133,9 @@ TEST(DeployPlan, LeftoverTemporaryFilesAreRemoved) {
 }
 
 TEST(DeployPlan, RefusesNamesFatCannotHoldAndFolderFileCollisions) {
-    auto bad = make_plan(manifest({mf("a:b.mpy", 1), mf("Lib/x.mpy", 1), mf("lib/x.mpy", 1), mf("dot./y", 1)}),
-                         DeviceTree{}, std::nullopt, {});
+    auto bad =
+        make_plan(manifest({mf("a:b.mpy", 1), mf("Lib/x.mpy", 1), mf("lib/x.mpy", 1), mf("dot./y", 1)}),
+                  DeviceTree{}, std::nullopt, {});
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error().message, "the drive cannot hold these names (rename them in src/):\n"
                                    "  a:b.mpy: character ':' is not allowed on FAT\n"

@@ -16,7 +16,8 @@ TEST(DeployRecord, RoundTripsThroughJson) {
 TEST(DeployRecord, RejectsOtherJsonAndUnsafePaths) {
     auto not_json = record_from_json("{", "d.json");
     ASSERT_FALSE(not_json);
-    EXPECT_EQ(not_json.error().to_string(), "d.json: deploy record is not valid JSON (delete it to start over)");
+    EXPECT_EQ(not_json.error().to_string(),
+              "d.json: deploy record is not valid JSON (delete it to start over)");
     EXPECT_FALSE(record_from_json(R"({"format": 2, "files": []})", "d.json"));
     auto unsafe = record_from_json(R"({"format": 1, "files": ["../etc/passwd"]})", "d.json");
     ASSERT_FALSE(unsafe);

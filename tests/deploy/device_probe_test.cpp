@@ -1,14 +1,14 @@
 // Unit tests of the serial deploy's pure parts: the probe's answer and the compatibility gate, the device
 // listing, base64, and `--port auto` over a fake /sys/class/tty tree.
+#include "../support/test_support.h"
 #include "mpyship/deploy/device_files.h"
 #include "mpyship/deploy/device_probe.h"
 #include "mpyship/deploy/device_snapshot.h"
-#include "mpyship/deploy/serial_ports.h"
-#include "../support/test_support.h"
+#include "mpyship/serial/serial_ports.h"
 
 #include <fstream>
-#include <tuple>
 #include <gtest/gtest.h>
+#include <tuple>
 
 namespace mpyship::deploy {
 namespace {
@@ -50,15 +50,18 @@ TEST(DeviceProbe, RefusesWrongRuntimeVersionSmallIntsAndNoMpy) {
     BuildFormat c = mp_build();
     c.runtime = Runtime::circuitpython;
     EXPECT_EQ(*device_compatibility_problem(d, c),
-              "the device runs MicroPython 1.28.0 (.mpy v6.3, 31-bit small ints) and loads 'M' files; the build has "
+              "the device runs MicroPython 1.28.0 (.mpy v6.3, 31-bit small ints) and loads 'M' files; the "
+              "build has "
               "'C' .mpy v6 (CircuitPython) files (--force deploys anyway)");
     BuildFormat v5 = mp_build();
     v5.mpy_version = 5;
     EXPECT_NE(device_compatibility_problem(d, v5)->find("it loads .mpy v6"), std::string::npos);
     d.small_int_bits = 30;
-    EXPECT_NE(device_compatibility_problem(d, mp_build())->find("small ints have 30 bits"), std::string::npos);
+    EXPECT_NE(device_compatibility_problem(d, mp_build())->find("small ints have 30 bits"),
+              std::string::npos);
     d.mpy.reset();
-    EXPECT_NE(device_compatibility_problem(d, mp_build())->find("cannot import .mpy files"), std::string::npos);
+    EXPECT_NE(device_compatibility_problem(d, mp_build())->find("cannot import .mpy files"),
+              std::string::npos);
     EXPECT_FALSE(parse_probe("Traceback", "p"));
 }
 
@@ -75,9 +78,9 @@ TEST(DeviceSnapshot, ParsesTheListing) {
 
 TEST(DeviceSnapshot, SizeOnlyComparisonTakesEqualSizesAsEqual) {
     auto snap = *parse_snapshot("F 32 - a.mpy\nF 7 - b.mpy\n", "p");
-    build::Manifest m;
+    project::Manifest m;
     for (auto [path, sha, size] : {std::tuple{"a.mpy", "h1", 32}, std::tuple{"b.mpy", "h2", 8}}) {
-        build::ManifestFile f;
+        project::ManifestFile f;
         f.path = path;
         f.sha256 = sha;
         f.size = std::uint64_t(size);
@@ -89,7 +92,9 @@ TEST(DeviceSnapshot, SizeOnlyComparisonTakesEqualSizesAsEqual) {
 }
 
 TEST(DeviceFiles, Base64AndPythonStrings) {
-    auto b = [](std::string s) { return base64_encode(std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size())); };
+    auto b = [](std::string s) {
+        return base64_encode(std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
+    };
     EXPECT_EQ(b(""), "");
     EXPECT_EQ(b("f"), "Zg==");
     EXPECT_EQ(b("fo"), "Zm8=");
@@ -110,13 +115,13 @@ TEST(SerialPorts, FindsBoardsByUsbVendor) {
     };
     add("ttyACM0", "2e8a", "Board in FS mode");
     add("ttyACM1", "046d", "a mouse");
-    auto ports = list_board_ports(dir.path() / "class");
+    auto ports = serial::list_board_ports(dir.path() / "class");
     ASSERT_EQ(ports.size(), 1u);
     EXPECT_EQ(ports[0].device, "/dev/ttyACM0");
     EXPECT_EQ(ports[0].vendor, "Raspberry Pi");
-    EXPECT_EQ(*find_board_port(dir.path() / "class"), "/dev/ttyACM0");
+    EXPECT_EQ(*serial::find_board_port(dir.path() / "class"), "/dev/ttyACM0");
     add("ttyUSB0", "10c4", "CP2102");
-    auto several = find_board_port(dir.path() / "class");
+    auto several = serial::find_board_port(dir.path() / "class");
     ASSERT_FALSE(several);
     EXPECT_NE(several.error().message.find("several boards found"), std::string::npos);
 }

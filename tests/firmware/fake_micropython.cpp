@@ -68,18 +68,19 @@ void write_fake_micropython(const fs::path& dir) {
     write_text(dir / "lib/micropython-lib/README.md", "fake micropython-lib\n");
     write_text(dir / "ports/unix/variants/standard/manifest.py", "# unix standard manifest\n");
     write_text(dir / "ports/unix/variants/minimal/mpconfigvariant.h", "\n");
-    write_text(dir / "ports/unix/Makefile", std::string("VARIANT ?= standard\nBUILD = build-$(VARIANT)\n") +
-                                                 k_common_rules +
-                                                 "\t@printf '#!/bin/sh\\necho micropython\\n' > $(BUILD)/micropython\n" +
-                                                 k_submodules_rule);
-    std::string board_rules = std::string("BOARD ?= BOARD_A\nBUILD = build-$(BOARD)$(if $(BOARD_VARIANT),-$(BOARD_VARIANT))\n") +
-                              k_common_rules +
-                              "\t@echo bin > $(BUILD)/firmware.bin\n"
-                              "\t@echo elf > $(BUILD)/firmware.elf\n"
-                              "\t@echo uf2 > $(BUILD)/firmware.uf2\n"
-                              "\t@echo '--flash_mode dio' > $(BUILD)/flash_args\n"
-                              "\t@mkdir -p $(BUILD)/bootloader && echo boot > $(BUILD)/bootloader/bootloader.bin\n" +
-                              k_submodules_rule;
+    write_text(dir / "ports/unix/Makefile",
+               std::string("VARIANT ?= standard\nBUILD = build-$(VARIANT)\n") + k_common_rules +
+                   "\t@printf '#!/bin/sh\\necho micropython\\n' > $(BUILD)/micropython\n" +
+                   k_submodules_rule);
+    std::string board_rules =
+        std::string("BOARD ?= BOARD_A\nBUILD = build-$(BOARD)$(if $(BOARD_VARIANT),-$(BOARD_VARIANT))\n") +
+        k_common_rules +
+        "\t@echo bin > $(BUILD)/firmware.bin\n"
+        "\t@echo elf > $(BUILD)/firmware.elf\n"
+        "\t@echo uf2 > $(BUILD)/firmware.uf2\n"
+        "\t@echo '--flash_mode dio' > $(BUILD)/flash_args\n"
+        "\t@mkdir -p $(BUILD)/bootloader && echo boot > $(BUILD)/bootloader/bootloader.bin\n" +
+        k_submodules_rule;
     write_text(dir / "ports/fake/Makefile", board_rules);
     write_text(dir / "ports/fake/boards/manifest.py", "# fake port manifest\n");
     write_text(dir / "ports/fake/boards/BOARD_A/mpconfigboard.mk", "\n");
@@ -91,15 +92,16 @@ void write_fake_micropython(const fs::path& dir) {
 }
 
 void write_fake_project(const fs::path& dir, const std::string& firmware_section) {
-    write_text(dir / "mpyship.toml", "[project]\nname = \"demo\"\ntarget = \"micropython\"\n\n[firmware]\n" +
-                                         firmware_section);
+    write_text(dir / "mpyship.toml",
+               "[project]\nname = \"demo\"\ntarget = \"micropython\"\n\n[firmware]\n" + firmware_section);
     write_text(dir / "src/app.py", "print('app')\n");
     write_text(dir / "src/lib/util.py", "X = 1\n");
     write_text(dir / "src/main.py", "import app\n");
 }
 
 std::string level_patch(int from, int to) {
-    return "--- a/py/mpconfig.h\n+++ b/py/mpconfig.h\n@@ -1,2 +1,2 @@\n // fake mpconfig\n-#define FAKE_LEVEL " +
+    return "--- a/py/mpconfig.h\n+++ b/py/mpconfig.h\n@@ -1,2 +1,2 @@\n // fake mpconfig\n-#define "
+           "FAKE_LEVEL " +
            std::to_string(from) + "\n+#define FAKE_LEVEL " + std::to_string(to) + "\n";
 }
 

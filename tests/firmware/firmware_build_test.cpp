@@ -6,18 +6,18 @@
 #include "mpyship/firmware/cache_clean.h"
 #include "mpyship/firmware/cache_key.h"
 #include "mpyship/firmware/cache_lock.h"
-#include "mpyship/firmware/source_prep.h"
 #include "mpyship/firmware/firmware_build.h"
 #include "mpyship/firmware/port_info.h"
+#include "mpyship/firmware/source_prep.h"
 #include "mpyship/util/sha256.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <thread>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 namespace mpyship::firmware {
 namespace {
@@ -27,7 +27,7 @@ using test::read_text;
 using test::write_text;
 
 class FirmwareBuild : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         test::write_fake_micropython(mp());
         write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\n");
@@ -70,7 +70,8 @@ protected:
 TEST_F(FirmwareBuild, KeyChangesWithEveryInputAndNothingElse) {
     std::string base = key();
     EXPECT_EQ(key(), base);
-    write_text(proj() / "src/app.py", "print('changed')\n"); // frozen sources are make's business, not the key's
+    write_text(proj() / "src/app.py",
+               "print('changed')\n"); // frozen sources are make's business, not the key's
     EXPECT_EQ(key(), base);
     std::vector<std::string> seen{base};
     auto expect_new = [&](const std::string& what) {
@@ -82,11 +83,13 @@ TEST_F(FirmwareBuild, KeyChangesWithEveryInputAndNothingElse) {
     write_text(mp() / "py/obj.c", "// new file\n");
     expect_new("source content");
     write_text(proj() / "p1.patch", test::level_patch(1, 2));
-    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\npatches = [\"p1.patch\"]\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\npatches = [\"p1.patch\"]\n");
     expect_new("a patch");
     write_text(proj() / "p1.patch", test::level_patch(1, 3));
     expect_new("patch content");
-    write_project("port = \"fake\"\nboard = \"BOARD_B\"\nmicropython = \"../mp\"\npatches = [\"p1.patch\"]\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_B\"\nmicropython = \"../mp\"\npatches = [\"p1.patch\"]\n");
     expect_new("board");
     write_project("port = \"fake\"\nboard = \"BOARD_B\"\nvariant = \"SPIRAM\"\nmicropython = \"../mp\"\n"
                   "patches = [\"p1.patch\"]\n");
@@ -132,12 +135,14 @@ TEST_F(FirmwareBuild, BuildsCollectsAndRebuildsInstantly) {
     EXPECT_EQ(m["inputs"]["board"], "BOARD_A");
     EXPECT_TRUE(m["inputs"]["toolchain"].contains("make"));
     EXPECT_EQ(m["inputs"]["target"]["method"], "none") << "the fake port has no known way to flash";
-    EXPECT_NE(m["inputs"]["target"]["why_none"].get<std::string>().find("for the fake port use its own tools"),
-              std::string::npos);
+    EXPECT_NE(
+        m["inputs"]["target"]["why_none"].get<std::string>().find("for the fake port use its own tools"),
+        std::string::npos);
     EXPECT_EQ(m["outputs"][1]["name"], "firmware.bin");
     EXPECT_EQ(m["outputs"][1]["size"], 4);
     EXPECT_EQ(m["outputs"][1]["sha256"], sha256_hex(std::vector<std::uint8_t>{'b', 'i', 'n', '\n'}));
-    EXPECT_TRUE(fs::exists(build_dir(r) / "frozen_hello.mpy")) << "make compiled a module with MICROPY_MPYCROSS";
+    EXPECT_TRUE(fs::exists(build_dir(r) / "frozen_hello.mpy"))
+        << "make compiled a module with MICROPY_MPYCROSS";
     EXPECT_EQ(read_text(build_dir(r) / "frozen_hello.mpy").substr(0, 2), "M\x06");
 
     auto again = build();
@@ -154,12 +159,13 @@ TEST_F(FirmwareBuild, MakeArgumentsAndEnvironment) {
     auto r = build_firmware(config(), options(0));
     ASSERT_TRUE(r && r->ok);
     fs::path d = r->cache_dir;
-    EXPECT_EQ(r->make_argv, (std::vector<std::string>{
-                                "make", "-C", (d / "tree/ports/fake").string(), "BOARD=BOARD_B",
-                                "BOARD_VARIANT=SPIRAM", "FROZEN_MANIFEST=" + (d / "manifest.py").string(),
-                                "USER_C_MODULES=" + (d / "c_modules").string(),
-                                "MICROPY_MPYCROSS=" + (d / "bin/mpy-cross").string(),
-                                "MICROPY_MPYCROSS_DEPENDENCY=" + (d / "bin/mpy-cross").string(), "EXTRA=a b", "-j5"}));
+    EXPECT_EQ(
+        r->make_argv,
+        (std::vector<std::string>{
+            "make", "-C", (d / "tree/ports/fake").string(), "BOARD=BOARD_B", "BOARD_VARIANT=SPIRAM",
+            "FROZEN_MANIFEST=" + (d / "manifest.py").string(), "USER_C_MODULES=" + (d / "c_modules").string(),
+            "MICROPY_MPYCROSS=" + (d / "bin/mpy-cross").string(),
+            "MICROPY_MPYCROSS_DEPENDENCY=" + (d / "bin/mpy-cross").string(), "EXTRA=a b", "-j5"}));
     std::string args = read_text(build_dir(*r, "build-BOARD_B-SPIRAM") / "make-args.txt");
     EXPECT_NE(args.find("BOARD=BOARD_B\n"), std::string::npos) << args;
     EXPECT_NE(args.find("BOARD_VARIANT=SPIRAM\n"), std::string::npos) << args;
@@ -184,26 +190,34 @@ TEST_F(FirmwareBuild, UnixPortHasNoBoard) {
     write_project("port = \"unix\"\nvariant = \"minimal\"\nmicropython = \"../mp\"\n");
     auto minimal = build();
     ASSERT_TRUE(minimal.ok);
-    EXPECT_NE(read_text(minimal.cache_dir / "tree/ports/unix/build-minimal/make-args.txt").find("VARIANT=minimal\n"),
+    EXPECT_NE(read_text(minimal.cache_dir / "tree/ports/unix/build-minimal/make-args.txt")
+                  .find("VARIANT=minimal\n"),
               std::string::npos);
 }
 
 TEST_F(FirmwareBuild, ManifestIncludesPortManifestUserManifestAndProject) {
     write_text(proj() / "fw/manifest.py", "require('aioble')\n");
-    write_project("port = \"fake\"\nboard = \"BOARD_B\"\nmicropython = \"../mp\"\nmanifest = \"fw/manifest.py\"\n"
-                  "freeze_project = true\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_B\"\nmicropython = \"../mp\"\nmanifest = \"fw/manifest.py\"\n"
+        "freeze_project = true\n");
     auto r = build();
     ASSERT_TRUE(r.ok);
     std::string src = (proj() / "src").string();
     EXPECT_EQ(read_text(r.cache_dir / "manifest.py"),
               "# Generated by mpyship from [firmware] in mpyship.toml; do not edit.\n"
               "include(\"$(BOARD_DIR)/manifest.py\")\n"
-              "include(\"" + (proj() / "fw/manifest.py").string() + "\")\n"
-              "# freeze_project: the project's src/ folder\n"
-              "module(\"app.py\", base_path=\"" + src + "\")\n"
-              "module(\"lib/util.py\", base_path=\"" + src + "\")\n");
-    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\ninclude_port_manifest = false\n"
-                  "manifest = \"\"\"\nmodule('x.py')\n\"\"\"\n");
+              "include(\"" +
+                  (proj() / "fw/manifest.py").string() +
+                  "\")\n"
+                  "# freeze_project: the project's src/ folder\n"
+                  "module(\"app.py\", base_path=\"" +
+                  src +
+                  "\")\n"
+                  "module(\"lib/util.py\", base_path=\"" +
+                  src + "\")\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\ninclude_port_manifest = false\n"
+        "manifest = \"\"\"\nmodule('x.py')\n\"\"\"\n");
     auto inline_text = build();
     ASSERT_TRUE(inline_text.ok);
     EXPECT_EQ(read_text(inline_text.cache_dir / "manifest.py"),
@@ -231,7 +245,8 @@ TEST_F(FirmwareBuild, PatchesApplyInOrder) {
     auto r = build();
     ASSERT_TRUE(r.ok);
     EXPECT_EQ(read_text(r.cache_dir / "tree/py/mpconfig.h"), "// fake mpconfig\n#define FAKE_LEVEL 3\n");
-    EXPECT_EQ(read_text(mp() / "py/mpconfig.h"), "// fake mpconfig\n#define FAKE_LEVEL 1\n") << "source untouched";
+    EXPECT_EQ(read_text(mp() / "py/mpconfig.h"), "// fake mpconfig\n#define FAKE_LEVEL 1\n")
+        << "source untouched";
 }
 
 TEST_F(FirmwareBuild, FailingPatchIsNamedAndLeavesNoTree) {
@@ -257,7 +272,8 @@ TEST_F(FirmwareBuild, UnknownPortAndBoardListTheAvailableOnes) {
     write_project("port = \"fake\"\nboard = \"BOARD_C\"\nmicropython = \"../mp\"\n");
     auto board = build_firmware(config(), options());
     ASSERT_FALSE(board);
-    EXPECT_EQ(board.error().message, "unknown board 'BOARD_C' for port fake; available boards: BOARD_A, BOARD_B");
+    EXPECT_EQ(board.error().message,
+              "unknown board 'BOARD_C' for port fake; available boards: BOARD_A, BOARD_B");
     write_project("port = \"fake\"\nmicropython = \"../mp\"\n");
     auto none = build_firmware(config(), options());
     ASSERT_FALSE(none);
@@ -286,7 +302,8 @@ TEST_F(FirmwareBuild, MissingToolchainNamesProgramAndDocs) {
 TEST_F(FirmwareBuild, FailureShowsErrorLinesAndKeepsPreviousOutputs) {
     ASSERT_TRUE(build().ok);
     std::string manifest_before = read_text(proj() / "build/firmware/firmware-manifest.json");
-    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmake_vars = { FAIL = \"1\" }\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmake_vars = { FAIL = \"1\" }\n");
     std::vector<std::string> streamed;
     auto o = options();
     o.on_line = [&](std::string_view l) { streamed.emplace_back(l); };
@@ -294,10 +311,9 @@ TEST_F(FirmwareBuild, FailureShowsErrorLinesAndKeepsPreviousOutputs) {
     ASSERT_TRUE(r);
     EXPECT_FALSE(r->ok);
     EXPECT_EQ(r->make_exit, 2);
-    EXPECT_EQ(r->error_tail, (std::vector<std::string>{"main.c:12:5: error: 'foo' undeclared",
-                                                        "main.c:13:1: error: expected ';'",
-                                                        "make: *** [main.o] Error 1",
-                                                        "make: *** [Makefile:24: all] Error 2"}));
+    EXPECT_EQ(r->error_tail, (std::vector<std::string>{
+                                 "main.c:12:5: error: 'foo' undeclared", "main.c:13:1: error: expected ';'",
+                                 "make: *** [main.o] Error 1", "make: *** [Makefile:24: all] Error 2"}));
     EXPECT_EQ(r->log, proj() / "build/firmware-build.log");
     std::string log = read_text(r->log);
     EXPECT_TRUE(log.starts_with("$ make -C ")) << log;
@@ -311,7 +327,8 @@ TEST_F(FirmwareBuild, FailureShowsErrorLinesAndKeepsPreviousOutputs) {
 
 TEST_F(FirmwareBuild, GitSourceAtRevision) {
     auto git = [&](const std::vector<std::string>& args) {
-        std::vector<std::string> argv{"git", "-C", mp().string(), "-c", "user.name=t", "-c", "user.email=t@t"};
+        std::vector<std::string> argv{"git",         "-C", mp().string(),   "-c",
+                                      "user.name=t", "-c", "user.email=t@t"};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = test::run_program(argv);
         ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -326,22 +343,26 @@ TEST_F(FirmwareBuild, GitSourceAtRevision) {
     auto r = build();
     ASSERT_TRUE(r.ok);
     EXPECT_EQ(read_text(r.cache_dir / "tree/py/mpconfig.h"), "// fake mpconfig\n#define FAKE_LEVEL 1\n");
-    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../mp\", rev = \"v1\", sha256 = \"" +
-                  std::string(64, '0') + "\" }\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../mp\", rev = \"v1\", sha256 = \"" +
+        std::string(64, '0') + "\" }\n");
     auto pinned = build_firmware(config(), options());
     ASSERT_FALSE(pinned);
-    EXPECT_NE(pinned.error().message.find("does not match its pinned sha256: expected 000"), std::string::npos)
+    EXPECT_NE(pinned.error().message.find("does not match its pinned sha256: expected 000"),
+              std::string::npos)
         << pinned.error().message;
 }
 
 TEST_F(FirmwareBuild, GitSourceGetsThePortsSubmodules) {
     for (const std::vector<std::string>& args :
          {std::vector<std::string>{"init", "-q"}, {"add", "-A"}, {"commit", "-q", "-m", "v1"}}) {
-        std::vector<std::string> argv{"git", "-C", mp().string(), "-c", "user.name=t", "-c", "user.email=t@t"};
+        std::vector<std::string> argv{"git",         "-C", mp().string(),   "-c",
+                                      "user.name=t", "-c", "user.email=t@t"};
         argv.insert(argv.end(), args.begin(), args.end());
         ASSERT_EQ(test::run_program(argv).exit_code, 0);
     }
-    const std::string source = "port = \"fake\"\nboard = \"BOARD_B\"\nmicropython = { git = \"../mp\", rev = \"HEAD\" }\n";
+    const std::string source =
+        "port = \"fake\"\nboard = \"BOARD_B\"\nmicropython = { git = \"../mp\", rev = \"HEAD\" }\n";
     write_project(source);
     auto r = build();
     ASSERT_TRUE(r.ok);
@@ -357,8 +378,10 @@ TEST_F(FirmwareBuild, GitSourceGetsThePortsSubmodules) {
     write_project(source + "make_vars = { SUBMODULES_FAIL = \"1\" }\n");
     auto failed = build_firmware(config(), options());
     ASSERT_FALSE(failed);
-    EXPECT_NE(failed.error().message.find("cannot fetch the git submodules the fake port needs (`make submodules` in "
-                                          "a clone of " + mp().string() + "@HEAD failed; offline?):\n"),
+    EXPECT_NE(failed.error().message.find(
+                  "cannot fetch the git submodules the fake port needs (`make submodules` in "
+                  "a clone of " +
+                  mp().string() + "@HEAD failed; offline?):\n"),
               std::string::npos)
         << failed.error().message;
     EXPECT_NE(failed.error().message.find("Could not resolve host: github.com"), std::string::npos);
@@ -371,13 +394,14 @@ TEST_F(FirmwareBuild, GitSourceGetsThePortsSubmodules) {
 TEST_F(FirmwareBuild, LocalSourceIsUsedAsItIs) {
     auto r = build();
     ASSERT_TRUE(r.ok);
-    EXPECT_FALSE(fs::exists(r.cache_dir / "tree/lib/fake-submodule")) << "no `make submodules` for a local folder";
+    EXPECT_FALSE(fs::exists(r.cache_dir / "tree/lib/fake-submodule"))
+        << "no `make submodules` for a local folder";
 }
 
 TEST_F(FirmwareBuild, DryRunCli) {
     ::setenv("MPYSHIP_CACHE_DIR", cache().c_str(), 1);
-    auto r = test::run_program({test::mpyship_binary().string(), "firmware", "build", proj().string(), "--dry-run",
-                                "--jobs", "3"});
+    auto r = test::run_program(
+        {test::mpyship_binary().string(), "firmware", "build", proj().string(), "--dry-run", "--jobs", "3"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("key: "), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("cache: " + (cache() / "firmware").string()), std::string::npos) << r.out;
@@ -424,7 +448,8 @@ TEST_F(FirmwareBuild, CleanRemovesOtherTreesAndSkipsOnesInUse) {
     auto other = build();
     ASSERT_TRUE(other.ok);
     write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\n");
-    fs::create_directories(cache() / "firmware" / "abc.tmp-999999999"); // a half-prepared tree of a dead process
+    fs::create_directories(cache() / "firmware" /
+                           "abc.tmp-999999999"); // a half-prepared tree of a dead process
     write_text(cache() / "firmware" / "abc.tmp-999999999" / "x", std::string(1000, 'x'));
     fs::create_directories(cache() / "firmware" / "busy");
     auto held = CacheLock::acquire(cache() / "locks" / "busy.lock", {});
@@ -466,14 +491,16 @@ TEST_F(FirmwareBuild, CleanCli) {
     EXPECT_NE(all.out.find("removed 1 cached tree ("), std::string::npos) << all.out;
     EXPECT_FALSE(fs::exists(first.cache_dir));
     test::TempDir empty;
-    auto none = test::run_program({test::mpyship_binary().string(), "firmware", "clean", empty.path().string()});
+    auto none =
+        test::run_program({test::mpyship_binary().string(), "firmware", "clean", empty.path().string()});
     EXPECT_EQ(none.exit_code, 1);
     EXPECT_NE(none.err.find("(pass --all to clean the whole firmware cache)"), std::string::npos) << none.err;
 }
 
 TEST_F(FirmwareBuild, FailureCliPrintsTailAndLogPath) {
     ::setenv("MPYSHIP_CACHE_DIR", cache().c_str(), 1);
-    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmake_vars = { FAIL = \"1\" }\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmake_vars = { FAIL = \"1\" }\n");
     auto r = test::run_program({test::mpyship_binary().string(), "firmware", "build", proj().string()});
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(r.err, "error: firmware build failed (make exited with 2); last error lines:\n"
@@ -481,10 +508,12 @@ TEST_F(FirmwareBuild, FailureCliPrintsTailAndLogPath) {
                      "  main.c:13:1: error: expected ';'\n"
                      "  make: *** [main.o] Error 1\n"
                      "  make: *** [Makefile:24: all] Error 2\n"
-                     "full log: " + (proj() / "build/firmware-build.log").string() + "\n" +
-                     (proj() / "build/firmware").string() + " was left unchanged\n");
+                     "full log: " +
+                         (proj() / "build/firmware-build.log").string() + "\n" +
+                         (proj() / "build/firmware").string() + " was left unchanged\n");
     EXPECT_FALSE(fs::exists(proj() / "build/firmware"));
-    auto ok = test::run_program({test::mpyship_binary().string(), "firmware", "build", proj().string(), "-j", "1"});
+    auto ok =
+        test::run_program({test::mpyship_binary().string(), "firmware", "build", proj().string(), "-j", "1"});
     EXPECT_EQ(ok.exit_code, 1) << "FAIL is still set";
 }
 
@@ -504,7 +533,8 @@ TEST_F(FirmwareBuild, EmptyMicroPythonLibIsRefusedBeforeMake) {
                   "micropython-lib checkout");
     EXPECT_FALSE(fs::exists(proj() / "build/firmware-build.log")) << "checked before running make";
     write_text(m_dir.path() / "mplib/README.md", "micropython-lib\n");
-    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmicropython_lib = \"../mplib\"\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmicropython_lib = \"../mplib\"\n");
     EXPECT_TRUE(build().ok);
     write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\n"
                   "make_vars = { MPY_LIB_DIR = \"/elsewhere\" }\n");
@@ -518,23 +548,26 @@ TEST_F(FirmwareBuild, FailureListsEmptySubmodules) {
                                      "[submodule \"lib/micropython-lib\"]\n\tpath = lib/micropython-lib\n"
                                      "[submodule \"lib/libffi\"]\n    path=lib/libffi\n");
     fs::create_directories(mp() / "lib/mbedtls");
-    write_project("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmake_vars = { FAIL = \"1\" }\n");
+    write_project(
+        "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\nmake_vars = { FAIL = \"1\" }\n");
     auto r = build_firmware(config(), options());
     ASSERT_TRUE(r) << r.error().to_string();
     EXPECT_FALSE(r->ok);
     EXPECT_EQ(r->empty_submodule_count, 2u);
     EXPECT_EQ(r->empty_submodules, std::vector<std::string>{}) << "the fake's errors name none";
-    EXPECT_EQ(submodules_named_in({"lib/mbedtls", "lib/libffi", "lib/berkeley-db-1.xx"},
-                                  {"../../extmod/modhashlib.c:35:10: fatal error: mbedtls/version.h: No such file",
-                                   "gcc -I../../lib/berkeley-db-1.xx/include -c x.c"}),
-              (std::vector<std::string>{"lib/mbedtls", "lib/berkeley-db-1.xx"}));
+    EXPECT_EQ(
+        submodules_named_in({"lib/mbedtls", "lib/libffi", "lib/berkeley-db-1.xx"},
+                            {"../../extmod/modhashlib.c:35:10: fatal error: mbedtls/version.h: No such file",
+                             "gcc -I../../lib/berkeley-db-1.xx/include -c x.c"}),
+        (std::vector<std::string>{"lib/mbedtls", "lib/berkeley-db-1.xx"}));
     ::setenv("MPYSHIP_CACHE_DIR", cache().c_str(), 1);
     auto cli = test::run_program({test::mpyship_binary().string(), "firmware", "build", proj().string()});
     EXPECT_EQ(cli.exit_code, 1);
-    EXPECT_NE(cli.err.find("note: 2 git submodules of the source are not checked out; run `make submodules` in "
-                           "the port's folder of the source, or turn the feature that needs them off with "
-                           "make_vars\n"),
-              std::string::npos)
+    EXPECT_NE(
+        cli.err.find("note: 2 git submodules of the source are not checked out; run `make submodules` in "
+                     "the port's folder of the source, or turn the feature that needs them off with "
+                     "make_vars\n"),
+        std::string::npos)
         << cli.err;
 }
 

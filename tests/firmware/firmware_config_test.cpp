@@ -1,5 +1,5 @@
-#include "mpyship/build/project_config.h"
 #include "mpyship/firmware/firmware_config.h"
+#include "mpyship/project/project_config.h"
 
 #include <gtest/gtest.h>
 
@@ -57,7 +57,8 @@ TEST(FirmwareConfig, ErrorsNameFileLineAndColumn) {
     EXPECT_EQ(unknown.error().message, "mpyship.toml:6:9: error: unknown key 'baord' in [firmware]");
     auto no_port = parse("micropython = \"mp\"\n");
     ASSERT_FALSE(no_port);
-    EXPECT_EQ(no_port.error().message, "mpyship.toml:3:1: error: [firmware] needs 'port' (e.g. port = \"unix\")");
+    EXPECT_EQ(no_port.error().message,
+              "mpyship.toml:3:1: error: [firmware] needs 'port' (e.g. port = \"unix\")");
     auto no_rev = parse("port = \"unix\"\nmicropython = { git = \"https://x/y\" }\n");
     ASSERT_FALSE(no_rev);
     EXPECT_EQ(no_rev.error().message,
@@ -74,7 +75,7 @@ TEST(FirmwareConfig, ErrorsNameFileLineAndColumn) {
 }
 
 TEST(FirmwareConfig, StarterConfigsCommentedSectionWorksUncommented) {
-    std::string text = build::starter_config("demo", compiler::Target::micropython);
+    std::string text = project::starter_config("demo", compiler::Target::micropython);
     auto at = text.find("# [firmware]\n");
     ASSERT_NE(at, std::string::npos) << text;
     std::string uncommented = text.substr(0, at);
@@ -90,7 +91,8 @@ TEST(FirmwareConfig, StarterConfigsCommentedSectionWorksUncommented) {
     EXPECT_EQ(c->micropython.git, "https://github.com/micropython/micropython");
     EXPECT_EQ(c->micropython.rev, "v1.28.0");
     EXPECT_TRUE(c->freeze_project);
-    EXPECT_EQ(build::starter_config("demo", compiler::Target::circuitpython).find("[firmware]"), std::string::npos)
+    EXPECT_EQ(project::starter_config("demo", compiler::Target::circuitpython).find("[firmware]"),
+              std::string::npos)
         << "CircuitPython projects get no firmware section";
 }
 

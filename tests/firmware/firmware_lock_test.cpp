@@ -17,7 +17,7 @@ using test::read_text;
 using test::write_text;
 
 class FirmwareLockTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         test::write_fake_micropython(mp());
         write_text(proj() / "patches/1.patch", test::level_patch(1, 2));
@@ -44,7 +44,8 @@ protected:
         return build_firmware(c, o);
     }
     void git(const std::vector<std::string>& args) {
-        std::vector<std::string> argv{"git", "-C", mp().string(), "-c", "user.name=t", "-c", "user.email=t@t"};
+        std::vector<std::string> argv{"git",         "-C", mp().string(),   "-c",
+                                      "user.name=t", "-c", "user.email=t@t"};
         argv.insert(argv.end(), args.begin(), args.end());
         auto r = test::run_program(argv);
         ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -56,10 +57,12 @@ protected:
     test::TempDir m_dir;
 };
 
-const char* k_local = "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\npatches = [\"patches/1.patch\"]\n";
+const char* k_local =
+    "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp\"\npatches = [\"patches/1.patch\"]\n";
 
 TEST_F(FirmwareLockTest, RoundTripsThroughTheFile) {
-    FirmwareLock l{{"https://x/mp@v1", "abc", "111"}, LockedSource{"/lib", std::nullopt, "222"}, {{"p/1.patch", "333"}}};
+    FirmwareLock l{
+        {"https://x/mp@v1", "abc", "111"}, LockedSource{"/lib", std::nullopt, "222"}, {{"p/1.patch", "333"}}};
     auto back = parse_lock(lock_text(l), "mpyship.lock");
     ASSERT_TRUE(back) << back.error().to_string();
     EXPECT_EQ(back->micropython.source, "https://x/mp@v1");
@@ -91,14 +94,15 @@ TEST_F(FirmwareLockTest, LocalSourceAndPatchesMustMatch) {
     write_text(proj() / "patches/1.patch", test::level_patch(1, 5));
     auto patched = build(c);
     ASSERT_FALSE(patched);
-    EXPECT_EQ(patched.error().to_string(), (proj() / "patches/1.patch").string() +
-                                               ": patch 1 does not match mpyship.lock: run `mpyship firmware lock` to "
-                                               "accept the change");
+    EXPECT_EQ(patched.error().to_string(),
+              (proj() / "patches/1.patch").string() +
+                  ": patch 1 does not match mpyship.lock: run `mpyship firmware lock` to "
+                  "accept the change");
     auto other = config("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = \"../mp2\"\n");
     auto moved = build(other);
     ASSERT_FALSE(moved);
-    EXPECT_EQ(moved.error().message, "mpyship.lock pins micropython " + mp().string() + " but mpyship.toml says " +
-                                         (m_dir.path() / "mp2").string() +
+    EXPECT_EQ(moved.error().message, "mpyship.lock pins micropython " + mp().string() +
+                                         " but mpyship.toml says " + (m_dir.path() / "mp2").string() +
                                          ": run `mpyship firmware lock` to accept the change");
 }
 
@@ -108,7 +112,8 @@ TEST_F(FirmwareLockTest, GitSourceIsPinnedToTheLockedCommit) {
     git({"commit", "-q", "-m", "v1"});
     git({"tag", "v1"});
     std::string v1 = head();
-    auto c = config("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../mp\", rev = \"v1\" }\n");
+    auto c =
+        config("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../mp\", rev = \"v1\" }\n");
     lock(c);
     EXPECT_NE(read_text(proj() / k_lock_file).find("commit = '" + v1 + "'"), std::string::npos)
         << read_text(proj() / k_lock_file);
@@ -119,17 +124,20 @@ TEST_F(FirmwareLockTest, GitSourceIsPinnedToTheLockedCommit) {
     git({"tag", "-f", "v1"});
     auto moved = build(c, "fresh-cache");
     ASSERT_FALSE(moved);
-    EXPECT_EQ(moved.error().message, mp().string() + "@v1 resolves to " + head() + ", but mpyship.lock pins " + v1 +
+    EXPECT_EQ(moved.error().message, mp().string() + "@v1 resolves to " + head() +
+                                         ", but mpyship.lock pins " + v1 +
                                          " (the revision moved: run `mpyship firmware lock` to accept it)")
         << moved.error().message;
-    EXPECT_TRUE(fs::is_empty(m_dir.path() / "fresh-cache/firmware")) << "no tree is left from the refused source";
+    EXPECT_TRUE(fs::is_empty(m_dir.path() / "fresh-cache/firmware"))
+        << "no tree is left from the refused source";
 }
 
 TEST_F(FirmwareLockTest, UnlockedBranchIsKeyedByTheCommitItPointsToNow) {
     git({"init", "-q", "-b", "main"});
     git({"add", "-A"});
     git({"commit", "-q", "-m", "one"});
-    auto c = config("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../mp\", rev = \"main\" }\n");
+    auto c =
+        config("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../mp\", rev = \"main\" }\n");
     auto first = build(c);
     ASSERT_TRUE(first) << first.error().to_string();
     EXPECT_NE(first->key.inputs.find(" main " + head() + " "), std::string::npos) << first->key.inputs;
@@ -148,7 +156,8 @@ TEST_F(FirmwareLockTest, UnlockedBranchIsKeyedByTheCommitItPointsToNow) {
 }
 
 TEST_F(FirmwareLockTest, UnreachableRemoteLeavesANoteAndTheRevAsWritten) {
-    auto c = config("port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../nowhere\", rev = \"main\" }\n");
+    auto c = config(
+        "port = \"fake\"\nboard = \"BOARD_A\"\nmicropython = { git = \"../nowhere\", rev = \"main\" }\n");
     FirmwareBuildOptions o;
     o.cache_root = m_dir.path() / "cache";
     std::string notes;
@@ -158,8 +167,10 @@ TEST_F(FirmwareLockTest, UnreachableRemoteLeavesANoteAndTheRevAsWritten) {
     EXPECT_NE(notes.find("cannot ask " + (m_dir.path() / "nowhere").string() + " what 'main' points to: "),
               std::string::npos)
         << notes;
-    EXPECT_NE(notes.find("; micropython is keyed by the rev as written (run `mpyship firmware lock` to pin a commit)"),
-              std::string::npos)
+    EXPECT_NE(
+        notes.find(
+            "; micropython is keyed by the rev as written (run `mpyship firmware lock` to pin a commit)"),
+        std::string::npos)
         << notes;
     EXPECT_NE(plan->key.inputs.find(" main - "), std::string::npos) << plan->key.inputs;
 }

@@ -27,8 +27,12 @@ using test::read_text;
 using test::run_program;
 using test::write_text;
 
-fs::path repo_dir() { return test::data_dir().parent_path().parent_path(); }
-fs::path example_dir() { return repo_dir() / "examples/micropython-sensor"; }
+fs::path repo_dir() {
+    return test::data_dir().parent_path().parent_path();
+}
+fs::path example_dir() {
+    return repo_dir() / "examples/micropython-sensor";
+}
 
 std::string env_or(const char* name, const std::string& fallback) {
     const char* v = std::getenv(name);
@@ -59,15 +63,17 @@ struct FirmwareProject {
     void write() const {
         fs::create_directories(dir);
         fs::copy(example_dir() / "src", dir / "src", fs::copy_options::recursive);
-        write_text(dir / "mpyship.toml", read_text(example_dir() / "mpyship.toml") + "\n[firmware]\n" +
-                                             firmware_section);
+        write_text(dir / "mpyship.toml",
+                   read_text(example_dir() / "mpyship.toml") + "\n[firmware]\n" + firmware_section);
     }
 
     test::RunResult build(const std::string& jobs) const {
         const auto started = std::chrono::steady_clock::now();
-        auto r = run_program({test::mpyship_binary().string(), "firmware", "build", dir.string(), "--jobs", jobs});
+        auto r =
+            run_program({test::mpyship_binary().string(), "firmware", "build", dir.string(), "--jobs", jobs});
         const auto seconds =
-            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count();
+            std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started)
+                .count();
         std::cout << "[ built    ] " << dir.filename().string() << " in " << seconds << " s\n";
         return r;
     }
@@ -109,11 +115,15 @@ std::string run_unix(const fs::path& binary) {
 // machine.reset() end qemu through semihosting; `timeout` bounds it if the firmware never gets there.
 // Returns what `import demo` printed: the text between its echoed line and the next prompt.
 std::string run_qemu(const fs::path& elf) {
-    const std::string input = "import demo\r" "import machine\r" "machine.reset()\r";
-    auto r = run_program({"timeout", "-k", "5", "60", "qemu-system-arm", "-machine", "mps2-an385", "-nographic",
-                          "-monitor", "null", "-semihosting", "-serial", "stdio", "-kernel", elf.string()},
-                         input);
-    EXPECT_EQ(r.exit_code, 0) << "qemu did not end through machine.reset() (124: timed out)\n" << r.out << r.err;
+    const std::string input = "import demo\r"
+                              "import machine\r"
+                              "machine.reset()\r";
+    auto r =
+        run_program({"timeout", "-k", "5", "60", "qemu-system-arm", "-machine", "mps2-an385", "-nographic",
+                     "-monitor", "null", "-semihosting", "-serial", "stdio", "-kernel", elf.string()},
+                    input);
+    EXPECT_EQ(r.exit_code, 0) << "qemu did not end through machine.reset() (124: timed out)\n"
+                              << r.out << r.err;
     const std::string out = without_cr(r.out);
     std::cout << "[ qemu     ] " << out.substr(0, out.find('\n')) << "\n";
     const std::string echoed = ">>> import demo\n";
@@ -127,8 +137,9 @@ std::string run_qemu(const fs::path& elf) {
 
 TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
     if (env_or("MPYSHIP_MICROPYTHON_SRC", "").empty())
-        GTEST_SKIP() << "MPYSHIP_MICROPYTHON_SRC is not set: point it at a MicroPython v1.28.0 source tree to build "
-                        "the unix and qemu ports for real (see the top of firmware_real_build_test.cpp)";
+        GTEST_SKIP()
+            << "MPYSHIP_MICROPYTHON_SRC is not set: point it at a MicroPython v1.28.0 source tree to build "
+               "the unix and qemu ports for real (see the top of firmware_real_build_test.cpp)";
     const std::string expected = reference_output();
     ASSERT_FALSE(expected.empty());
     std::cout << "[ expected ] " << expected.substr(0, expected.find('\n')) << " ...\n";
@@ -147,7 +158,8 @@ TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
     std::cout << "[ unix     ] import demo:\n" << unix_out;
     EXPECT_EQ(unix_out, expected);
 
-    FirmwareProject qemu_port{tmp.path() / "qemu", "port = \"qemu\"\nboard = \"MPS2_AN385\"\n" + source_lines()};
+    FirmwareProject qemu_port{tmp.path() / "qemu",
+                              "port = \"qemu\"\nboard = \"MPS2_AN385\"\n" + source_lines()};
     qemu_port.write();
     auto qemu_build = qemu_port.build(jobs);
     ASSERT_EQ(qemu_build.exit_code, 0) << qemu_build.out << qemu_build.err;
@@ -158,8 +170,8 @@ TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
 
     auto again = qemu_port.build(jobs);
     EXPECT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_NE(again.out.find("up to date"), std::string::npos) << "a second build with the same inputs does nothing: "
-                                                               << again.out;
+    EXPECT_NE(again.out.find("up to date"), std::string::npos)
+        << "a second build with the same inputs does nothing: " << again.out;
 }
 
 } // namespace

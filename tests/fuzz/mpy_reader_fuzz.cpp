@@ -20,6 +20,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!again || mpyship::mpy::write_module(*again) != bytes)
         std::abort();
     (void)mpyship::mpy::disassemble(*module);
-    (void)mpyship::mpy::disassemble_json(*module).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    (void)mpyship::mpy::disassemble_json(*module).dump(-1, ' ', false,
+                                                       nlohmann::json::error_handler_t::replace);
     return 0;
 }

@@ -47,7 +47,9 @@ void roundtrip_all(const std::vector<std::filesystem::path>& files) {
     EXPECT_EQ(tally.failures, 0);
 }
 
-TEST(MpyRoundTrip, RepositorySubset) { roundtrip_all(files_with_suffix(data_dir() / "corpus", ".mpy")); }
+TEST(MpyRoundTrip, RepositorySubset) {
+    roundtrip_all(files_with_suffix(data_dir() / "corpus", ".mpy"));
+}
 
 TEST(MpyRoundTrip, SharedCorpusMicroPython) {
     if (!have_shared_corpus())

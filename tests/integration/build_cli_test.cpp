@@ -35,14 +35,16 @@ nlohmann::json build_json(const fs::path& project, std::vector<std::string> extr
 
 std::string counters(const nlohmann::json& j) {
     const auto& c = j["counters"];
-    return std::to_string(c["compiled"].get<int>()) + " compiled, " + std::to_string(c["up_to_date"].get<int>()) +
-           " up to date, " + std::to_string(c["copied"].get<int>()) + " copied, " +
-           std::to_string(c["failed"].get<int>()) + " failed, " + std::to_string(c["removed"].get<int>()) + " removed";
+    return std::to_string(c["compiled"].get<int>()) + " compiled, " +
+           std::to_string(c["up_to_date"].get<int>()) + " up to date, " +
+           std::to_string(c["copied"].get<int>()) + " copied, " + std::to_string(c["failed"].get<int>()) +
+           " failed, " + std::to_string(c["removed"].get<int>()) + " removed";
 }
 
 // A project of entry points and assets only (no module to compile).
 void make_asset_project(const fs::path& root) {
-    write_text(root / "mpyship.toml", "[project]\nname = \"demo\"\nversion = \"1.0.0\"\ntarget = \"circuitpython\"\n");
+    write_text(root / "mpyship.toml",
+               "[project]\nname = \"demo\"\nversion = \"1.0.0\"\ntarget = \"circuitpython\"\n");
     write_text(root / "src" / "code.py", "print('hi')\n");
     write_text(root / "src" / "settings.toml", "A = 1\n");
     write_text(root / "src" / "img" / "logo.bmp", std::string(300, 'x'));
@@ -141,7 +143,8 @@ TEST(BuildCli, StrictFailsOnAnyErrorOtherwiseOneCompiledModuleIsEnough) {
     EXPECT_EQ(j["exit_code"], 0);
     EXPECT_EQ(counters(j), "2 compiled, 0 up to date, 3 copied, 1 failed, 0 removed");
     EXPECT_EQ(j["failures"][0]["path"], "src/broken.py");
-    EXPECT_EQ(j["failures"][0]["diagnostic"], "src/broken.py:1:7: error: invalid syntax\n    def f(:\n          ^\n");
+    EXPECT_EQ(j["failures"][0]["diagnostic"],
+              "src/broken.py:1:7: error: invalid syntax\n    def f(:\n          ^\n");
     auto strict = build_json(dir.path(), {"--strict"});
     EXPECT_EQ(strict["exit_code"], 1);
 }
@@ -151,12 +154,14 @@ TEST(BuildCli, NativeCodeShipsAsSourceForMicroPython) {
     make_module_project(dir.path());
     const std::string fast = "import micropython\n\n@micropython.native\ndef f(x):\n    return x + 1\n";
     write_text(dir.path() / "src" / "lib" / "fast.py", fast);
-    const std::string note = "src/lib/fast.py: kept as source: it uses the native emitter (@micropython.native, "
-                             "viper or asm), which mpyship cannot compile yet; the board compiles it when it is "
-                             "imported";
+    const std::string note =
+        "src/lib/fast.py: kept as source: it uses the native emitter (@micropython.native, "
+        "viper or asm), which mpyship cannot compile yet; the board compiles it when it is "
+        "imported";
     auto r = mpyship({"build", dir.path().string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
-    EXPECT_NE(r.out.find("build: 2 compiled, 0 up to date, 4 copied, 0 failed, 0 removed\n"), std::string::npos)
+    EXPECT_NE(r.out.find("build: 2 compiled, 0 up to date, 4 copied, 0 failed, 0 removed\n"),
+              std::string::npos)
         << r.out;
     EXPECT_NE(r.out.find("note: " + note + "\n"), std::string::npos) << r.out;
     fs::path mpy = dir.path() / "build" / "mpy";
@@ -183,16 +188,18 @@ TEST(BuildCli, NativeCodeShipsAsSourceForMicroPython) {
 TEST(BuildCli, NativeCodeFailsForCircuitPython) {
     TempDir dir;
     make_module_project(dir.path(), "circuitpython");
-    write_text(dir.path() / "src" / "lib" / "fast.py", "import micropython\n@micropython.viper\ndef f():\n    pass\n");
+    write_text(dir.path() / "src" / "lib" / "fast.py",
+               "import micropython\n@micropython.viper\ndef f():\n    pass\n");
     auto j = build_json(dir.path());
     EXPECT_EQ(j["counters"]["failed"], 1) << "CircuitPython boards have no native emitter to fall back on";
     EXPECT_TRUE(j["notes"].empty());
     ASSERT_EQ(j["failures"].size(), 1u);
-    EXPECT_NE(j["failures"][0]["diagnostic"].get<std::string>().find(
-                  "src/lib/fast.py:2:2: error: invalid arch\n    @micropython.viper\n     ^\nnote: "
-                  "@micropython.native, viper and asm need the native emitter, which CircuitPython boards do not "
-                  "have: remove the decorator for this target\n"),
-              std::string::npos)
+    EXPECT_NE(
+        j["failures"][0]["diagnostic"].get<std::string>().find(
+            "src/lib/fast.py:2:2: error: invalid arch\n    @micropython.viper\n     ^\nnote: "
+            "@micropython.native, viper and asm need the native emitter, which CircuitPython boards do not "
+            "have: remove the decorator for this target\n"),
+        std::string::npos)
         << j["failures"];
 }
 
@@ -203,10 +210,12 @@ TEST(BuildCli, AFailingFileIsReportedWithACaretAndLeftOut) {
     auto r = mpyship({"build", dir.path().string()});
     EXPECT_EQ(r.exit_code, 1); // nothing compiled, one failure
     // The reference locates this error at the end of line 2 (where the dedent is discovered).
-    EXPECT_NE(r.err.find("src/lib/bad.py:2:14: error: IndentationError: unindent doesn't match any outer indent level\n"
-                         "            y = 1\n"
-                         "                 ^\n"),
-              std::string::npos)
+    EXPECT_NE(
+        r.err.find(
+            "src/lib/bad.py:2:14: error: IndentationError: unindent doesn't match any outer indent level\n"
+            "            y = 1\n"
+            "                 ^\n"),
+        std::string::npos)
         << r.err;
     EXPECT_NE(r.out.find("failed: src/lib/bad.py"), std::string::npos) << r.out;
     EXPECT_FALSE(fs::exists(dir.path() / "build" / "mpy" / "lib" / "bad.mpy"));
@@ -233,13 +242,15 @@ TEST(BuildCli, BadInputsGiveClearErrorsAndNoOutput) {
 
     write_text(dir.path() / "src" / "what?.txt", "a");
     auto fat = mpyship({"build", dir.path().string()});
-    EXPECT_NE(fat.err.find("what?.txt: name cannot be stored on a FAT drive: it contains '?'"), std::string::npos)
+    EXPECT_NE(fat.err.find("what?.txt: name cannot be stored on a FAT drive: it contains '?'"),
+              std::string::npos)
         << fat.err;
     fs::remove(dir.path() / "src" / "what?.txt");
 
     fs::create_symlink("/etc", dir.path() / "src" / "etc");
     auto outside = mpyship({"build", dir.path().string()});
-    EXPECT_NE(outside.err.find("symbolic link leads outside the source folder"), std::string::npos) << outside.err;
+    EXPECT_NE(outside.err.find("symbolic link leads outside the project folder"), std::string::npos)
+        << outside.err;
     fs::remove(dir.path() / "src" / "etc");
 
     fs::create_directories(dir.path() / "src" / "d");
@@ -260,7 +271,8 @@ TEST(BuildCli, NonUtf8SourceIsAClearError) {
     make_asset_project(dir.path());
     write_text(dir.path() / "src" / "lib" / "latin1.py", "s = '\xe9t\xe9'\n");
     auto r = mpyship({"build", dir.path().string()});
-    EXPECT_NE(r.err.find("src/lib/latin1.py: error: source is not valid UTF-8 (byte 5)"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("src/lib/latin1.py: error: source is not valid UTF-8 (byte 5)"), std::string::npos)
+        << r.err;
 }
 
 // Two builds of the same project in different folders, time zones and umasks: identical bytes.
@@ -282,8 +294,8 @@ TEST(BuildCli, PackagesAreReproducible) {
     run(b.path(), "Pacific/Auckland", 077);
     for (const char* f : {"manifest.json", "mpy-files.tar.gz", "mpy-files.zip"})
         EXPECT_EQ(read_bytes(a.path() / "build" / f), read_bytes(b.path() / "build" / f)) << f;
-    const std::string listing =
-        "manifest.json\nmpy/\nmpy/app.mpy\nmpy/boot.py\nmpy/data.json\nmpy/lib/\nmpy/lib/util.mpy\nmpy/main.py\n";
+    const std::string listing = "manifest.json\nmpy/\nmpy/app.mpy\nmpy/boot.py\nmpy/data.json\nmpy/lib/\nmpy/"
+                                "lib/util.mpy\nmpy/main.py\n";
     auto list = run_program({"/usr/bin/tar", "-tzf", (a.path() / "build" / "mpy-files.tar.gz").string()});
     EXPECT_EQ(list.out, listing);
     auto zip = run_program({"/usr/bin/unzip", "-Z1", (a.path() / "build" / "mpy-files.zip").string()});
@@ -329,7 +341,8 @@ TEST(BuildCli, VerifyFolderArchivesAndDrive) {
 
 TEST(InitCli, WritesAStarterConfigAndWorkflow) {
     TempDir dir;
-    auto r = mpyship({"init", dir.path().string(), "--target", "micropython", "--name", "sensor", "--ci", "github"});
+    auto r = mpyship(
+        {"init", dir.path().string(), "--target", "micropython", "--name", "sensor", "--ci", "github"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     auto config = read_bytes(dir.path() / "mpyship.toml");
     std::string text(config.begin(), config.end());
@@ -337,8 +350,9 @@ TEST(InitCli, WritesAStarterConfigAndWorkflow) {
     EXPECT_NE(text.find("target = \"micropython\""), std::string::npos);
     auto wf = read_bytes(dir.path() / ".github" / "workflows" / "mpyship.yml");
     std::string workflow(wf.begin(), wf.end());
-    for (const char* needle : {"branches: [main, develop]", "\"src/**\"", "pull_request:", "workflow_dispatch:",
-                               "name: mpy-files", "name: manifest", "retention-days: 90", "refs/tags/"})
+    for (const char* needle :
+         {"branches: [main, develop]", "\"src/**\"", "pull_request:", "workflow_dispatch:", "name: mpy-files",
+          "name: manifest", "retention-days: 90", "refs/tags/"})
         EXPECT_NE(workflow.find(needle), std::string::npos) << needle;
     EXPECT_TRUE(fs::is_directory(dir.path() / "src"));
     auto again = mpyship({"init", dir.path().string()});

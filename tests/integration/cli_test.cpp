@@ -71,7 +71,8 @@ TEST(Cli, InspectReportsMalformedFilesWithOffset) {
     write_bytes(text, {'h', 'i', '\n'});
     auto t = mpyship({"inspect", text.string()});
     EXPECT_EQ(t.exit_code, 1);
-    EXPECT_EQ(t.err, text.string() + ": error: not a .mpy file: magic byte is 0x68, expected 'M' or 'C' at offset 0\n");
+    EXPECT_EQ(t.err, text.string() +
+                         ": error: not a .mpy file: magic byte is 0x68, expected 'M' or 'C' at offset 0\n");
 
     auto missing = mpyship({"inspect", (dir.path() / "nope.mpy").string()});
     EXPECT_EQ(missing.exit_code, 1);

@@ -7,11 +7,11 @@
 
 #include <csignal>
 #include <fcntl.h>
-#include <set>
 #include <fstream>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <set>
 #include <spawn.h>
 #include <sys/wait.h>
 
@@ -23,8 +23,9 @@ namespace {
 namespace fs = std::filesystem;
 using Files = std::map<std::string, std::string>;
 
-constexpr const char* k_boot_out = "Adafruit CircuitPython 10.2.1 on 2025-10-01; Adafruit Feather RP2040 with "
-                                   "rp2040\nBoard ID:adafruit_feather_rp2040\nUID:E6614C311B5C7A2E\n";
+constexpr const char* k_boot_out =
+    "Adafruit CircuitPython 10.2.1 on 2025-10-01; Adafruit Feather RP2040 with "
+    "rp2040\nBoard ID:adafruit_feather_rp2040\nUID:E6614C311B5C7A2E\n";
 
 void write_text(const fs::path& p, const std::string& text) {
     fs::create_directories(p.parent_path());
@@ -39,7 +40,7 @@ RunResult mpyship(std::vector<std::string> args, const std::string& env = {}) {
 }
 
 class DeployDrive : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (auto why = FatImage::unavailable_reason(); !why.empty())
             GTEST_SKIP() << why;
@@ -53,7 +54,8 @@ protected:
         write_text(src() / "code.py", "import app\napp.run()\n");
         write_text(src() / "app.py", "def run():\n    print('v1')\n");
         for (int i = 0; i < modules; ++i)
-            write_text(src() / "lib" / ("mod" + std::to_string(i) + ".py"), "X = " + std::to_string(i) + "\n");
+            write_text(src() / "lib" / ("mod" + std::to_string(i) + ".py"),
+                       "X = " + std::to_string(i) + "\n");
         write_text(src() / "assets" / "big.bin", std::string(20000, 'a'));
     }
 
@@ -74,7 +76,8 @@ protected:
     }
 
     nlohmann::json deploy(FatImage& img, std::vector<std::string> extra = {}) {
-        std::vector<std::string> args{"deploy", project().string(), "--to", img.mount_point().string(), "--json"};
+        std::vector<std::string> args{"deploy", project().string(), "--to", img.mount_point().string(),
+                                      "--json"};
         args.insert(args.end(), extra.begin(), extra.end());
         auto r = mpyship(args);
         auto j = nlohmann::json::parse(r.out, nullptr, false);
@@ -91,7 +94,9 @@ protected:
         write_text(project() / "build" / "mpy" / path, bytes);
         std::vector<unsigned char> data(bytes.begin(), bytes.end());
         auto r = run_program({"sha256sum", (project() / "build" / "mpy" / path).string()});
-        j["files"].push_back({{"path", path}, {"download_path", "mpy/" + path}, {"sha256", r.out.substr(0, 64)},
+        j["files"].push_back({{"path", path},
+                              {"download_path", "mpy/" + path},
+                              {"sha256", r.out.substr(0, 64)},
                               {"size", bytes.size()}});
         std::ofstream(manifest) << j.dump(2);
     }
@@ -102,7 +107,8 @@ protected:
         for (auto& e : fs::recursive_directory_iterator(mpy))
             if (e.is_regular_file()) {
                 std::ifstream in(e.path(), std::ios::binary);
-                out[e.path().lexically_relative(mpy).generic_string()] = {std::istreambuf_iterator<char>(in), {}};
+                out[e.path().lexically_relative(mpy).generic_string()] = {std::istreambuf_iterator<char>(in),
+                                                                          {}};
             }
         return out;
     }
@@ -119,7 +125,9 @@ protected:
     std::unique_ptr<FatImage> m_image;
 };
 
-int counter(const nlohmann::json& j, const char* name) { return j["counters"][name].get<int>(); }
+int counter(const nlohmann::json& j, const char* name) {
+    return j["counters"][name].get<int>();
+}
 
 TEST_F(DeployDrive, FirstDeployThenNothingChangedThenOneFileChanged) {
     make_project();
@@ -196,7 +204,8 @@ TEST_F(DeployDrive, DeleteRemovesOnlyWhatAnEarlierDeployWrote) {
 TEST_F(DeployDrive, TooSmallImageFailsBeforeWritingAndKeepsOldFiles) {
     make_project();
     for (int i = 0; i < 3; ++i)
-        write_text(src() / "assets" / ("photo" + std::to_string(i) + ".bmp"), std::string(400000, char('p' + i)));
+        write_text(src() / "assets" / ("photo" + std::to_string(i) + ".bmp"),
+                   std::string(400000, char('p' + i)));
     build();
     FatImage& img = image(12, 1024);
     mount_board(img);
@@ -257,9 +266,10 @@ TEST_F(DeployDrive, MismatchedBootOutIsRefusedUnlessForced) {
     mount_board(img, "Adafruit CircuitPython 8.2.7 on 2023-10-19; Adafruit QT Py M0 with samd21e18\n");
     auto refused = deploy(img);
     EXPECT_EQ(refused["exit_code"], 1);
-    EXPECT_EQ(refused["error"], img.mount_point().string() +
-                                    ": refusing to deploy: the drive runs CircuitPython 8.2.7 and it loads .mpy v5; "
-                                    "the build has CircuitPython .mpy v6 files (--force deploys anyway)");
+    EXPECT_EQ(refused["error"],
+              img.mount_point().string() +
+                  ": refusing to deploy: the drive runs CircuitPython 8.2.7 and it loads .mpy v5; "
+                  "the build has CircuitPython .mpy v6 files (--force deploys anyway)");
     EXPECT_FALSE(fs::exists(img.mount_point() / "code.py"));
     auto forced = deploy(img, {"--force"});
     EXPECT_EQ(forced["exit_code"], 0);
@@ -286,7 +296,8 @@ TEST_F(DeployDrive, BadInputGivesClearErrorsAndWritesNothing) {
                                         ": no build found (run `mpyship build` first)");
     build();
     auto not_board = deploy(img);
-    EXPECT_NE(not_board["error"].get<std::string>().find("not a board drive: no boot_out.txt"), std::string::npos);
+    EXPECT_NE(not_board["error"].get<std::string>().find("not a board drive: no boot_out.txt"),
+              std::string::npos);
     auto missing = mpyship({"deploy", project().string(), "--to", (m_dir.path() / "nope").string()});
     EXPECT_EQ(missing.err, "error: " + (m_dir.path() / "nope").string() + ": no such drive or folder\n");
     auto file = mpyship({"deploy", project().string(), "--to", (project() / "mpyship.toml").string()});
@@ -305,8 +316,9 @@ TEST_F(DeployDrive, BadInputGivesClearErrorsAndWritesNothing) {
 
 TEST(DeployCli, OneTargetIsRequired) {
     EXPECT_EQ(mpyship({"deploy", "--port", "x", "--to", "y"}).exit_code, 2);
-    EXPECT_EQ(mpyship({"deploy"}).err, "error: deploy needs --to PATH (the board's mounted drive, or 'auto') or --port "
-                                       "DEV (a serial device, or 'auto')\n");
+    EXPECT_EQ(mpyship({"deploy"}).err,
+              "error: deploy needs --to PATH (the board's mounted drive, or 'auto') or --port "
+              "DEV (a serial device, or 'auto')\n");
     auto baud = mpyship({"deploy", "--port", "/dev/ttyACM0", "--baud", "12345"});
     EXPECT_EQ(baud.exit_code, 1);
     EXPECT_EQ(baud.err, "error: unsupported baud rate 12345\n");
@@ -342,7 +354,7 @@ int run_and_kill_after(const std::vector<std::string>& args, int delay_us) {
 }
 
 class DeployFaults : public DeployDrive {
-protected:
+  protected:
     // v1 deployed onto a fresh image, saved as base.img; v2 built; old/new contents remembered.
     void prepare() {
         make_project(8);
@@ -358,7 +370,8 @@ protected:
         write_text(src() / "app.py", "def run():\n    print('v2 ' * 50)\n");
         write_text(src() / "assets" / "big.bin", std::string(30000, 'b'));
         for (int i = 0; i < 8; i += 2)
-            write_text(src() / "lib" / ("mod" + std::to_string(i) + ".py"), "X = 'new " + std::to_string(i) + "'\n");
+            write_text(src() / "lib" / ("mod" + std::to_string(i) + ".py"),
+                       "X = 'new " + std::to_string(i) + "'\n");
         write_text(src() / "lib" / "fresh" / "thing.py", "T = 2\n");
         write_text(src() / "code.py", "import app\napp.run()\n# v2\n");
         fs::remove(src() / "lib" / "gone.py");
@@ -367,7 +380,7 @@ protected:
     }
 
     std::vector<std::string> deploy_args() {
-        return {mpyship_binary().string(), "deploy", project().string(), "--to",
+        return {mpyship_binary().string(),       "deploy",  project().string(), "--to",
                 m_image->mount_point().string(), "--delete"};
     }
 
@@ -387,11 +400,13 @@ protected:
                 continue;
             }
             if (!in_old && !in_new) {
-                EXPECT_TRUE(p.find("~mps") != std::string::npos && p.ends_with(".tmp")) << what << ": unexpected file " << p;
+                EXPECT_TRUE(p.find("~mps") != std::string::npos && p.ends_with(".tmp"))
+                    << what << ": unexpected file " << p;
                 continue;
             }
             bool ok = (in_old && it->second == m_old.at(p)) || (in_new && it->second == m_new.at(p));
-            EXPECT_TRUE(ok) << what << ": " << p << " is neither old nor new (" << it->second.size() << " bytes)";
+            EXPECT_TRUE(ok) << what << ": " << p << " is neither old nor new (" << it->second.size()
+                            << " bytes)";
         }
     }
 
@@ -416,8 +431,10 @@ protected:
         final_files.erase("boot_out.txt");
         final_files.erase(".mpyship/deployed.json");
         for (const auto& [path, bytes] : final_files)
-            EXPECT_TRUE(m_new.contains(path) && m_new.at(path) == bytes) << what << ": after a redeploy " << path;
-        EXPECT_EQ(final_files.size(), m_new.size()) << what << ": a redeploy after the kill did not finish the job";
+            EXPECT_TRUE(m_new.contains(path) && m_new.at(path) == bytes)
+                << what << ": after a redeploy " << path;
+        EXPECT_EQ(final_files.size(), m_new.size())
+            << what << ": a redeploy after the kill did not finish the job";
     }
 
     Files m_old, m_new;
@@ -447,8 +464,8 @@ TEST_F(DeployFaults, KilledAtSeededStepsEveryFileIsOldOrNew) {
         restore_base();
         args[1] = "MPYSHIP_FAULT_AFTER_STEPS=" + std::to_string(kill_at);
         auto r = run_program(args);
-        std::string what = "run " + std::to_string(run) + ", killed before step " + std::to_string(kill_at) + "\n" +
-                           r.err.substr(r.err.size() > 300 ? r.err.size() - 300 : 0);
+        std::string what = "run " + std::to_string(run) + ", killed before step " + std::to_string(kill_at) +
+                           "\n" + r.err.substr(r.err.size() > 300 ? r.err.size() - 300 : 0);
         EXPECT_EQ(r.exit_code, 128 + SIGKILL) << what << r.err;
         check_after_kill(what, run % 4 == 0);
     }
@@ -462,7 +479,8 @@ TEST_F(DeployFaults, KilledAfterSeededDelaysEveryFileIsOldOrNew) {
         restore_base();
         int delay = std::uniform_int_distribution<int>(0, 60000)(rng);
         run_and_kill_after(deploy_args(), delay);
-        check_after_kill("timed run " + std::to_string(run) + " (" + std::to_string(delay) + " us)", run % 2 == 0);
+        check_after_kill("timed run " + std::to_string(run) + " (" + std::to_string(delay) + " us)",
+                         run % 2 == 0);
     }
 }
 

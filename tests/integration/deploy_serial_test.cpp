@@ -1,6 +1,7 @@
 // `mpyship deploy --port` against the official MicroPython WebAssembly VM behind a pseudo-terminal
 // (vm_device.h): the real raw REPL, no mock of the protocol. After each deploy the files are hashed inside
-// the VM and compared with the build. Skipped, with the reason, when node, socat or the npm package is missing.
+// the VM and compared with the build. Skipped, with the reason, when node, socat or the npm package is
+// missing.
 #include "../support/test_support.h"
 #include "mpyship/util/sha256.h"
 #include "vm_device.h"
@@ -39,7 +40,7 @@ std::string asset(std::size_t n, unsigned seed, bool compressible) {
 }
 
 class DeploySerial : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         if (auto why = VmDevice::unavailable_reason(); !why.empty())
             GTEST_SKIP() << why;
@@ -56,7 +57,8 @@ protected:
         write_text(src() / "main.py", "import app\napp.run()\n");
         write_text(src() / "app.py", "def run():\n    print('v1')\n");
         for (int i = 0; i < 3; ++i)
-            write_text(src() / "lib" / ("mod" + std::to_string(i) + ".py"), "X = " + std::to_string(i) + "\n");
+            write_text(src() / "lib" / ("mod" + std::to_string(i) + ".py"),
+                       "X = " + std::to_string(i) + "\n");
         write_text(src() / "assets" / "noise.bin", asset(12000, 1, false));
         write_text(src() / "assets" / "text.bin", asset(9000, 2, true));
     }
@@ -67,8 +69,8 @@ protected:
     }
 
     RunResult deploy_raw(std::vector<std::string> extra = {}) {
-        std::vector<std::string> args{mpyship_binary().string(), "deploy", project().string(), "--port", m_vm->link(),
-                                      "--json"};
+        std::vector<std::string> args{
+            mpyship_binary().string(), "deploy", project().string(), "--port", m_vm->link(), "--json"};
         args.insert(args.end(), extra.begin(), extra.end());
         return run_program(args);
     }
@@ -178,7 +180,8 @@ TEST_F(DeploySerial, CircuitPythonBuildIsRefused) {
     build();
     auto r = deploy_raw();
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
-    EXPECT_NE(r.err.find("refusing to deploy: the device runs MicroPython 1.28.0"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("refusing to deploy: the device runs MicroPython 1.28.0"), std::string::npos)
+        << r.err;
     EXPECT_NE(r.err.find("'C' .mpy v6"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
     EXPECT_TRUE(m_vm->file_hashes().empty()) << "nothing may be written";

@@ -4,12 +4,12 @@
 
 #include <chrono>
 #include <fcntl.h>
-#include <spawn.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
 #include <fstream>
+#include <spawn.h>
 #include <sstream>
 #include <stdexcept>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
 
@@ -27,7 +27,9 @@ ProcessResult run(const std::vector<std::string>& argv) {
     return *r;
 }
 
-bool on_path(const std::string& tool) { return run({"sh", "-c", "command -v " + tool}).exit_code == 0; }
+bool on_path(const std::string& tool) {
+    return run({"sh", "-c", "command -v " + tool}).exit_code == 0;
+}
 
 std::string slurp(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -59,10 +61,13 @@ FatImage::FatImage(const fs::path& dir, int fat_bits, int kib)
         throw std::runtime_error("mkfs.fat failed: " + r.err);
 }
 
-FatImage::~FatImage() { unmount(); }
+FatImage::~FatImage() {
+    unmount();
+}
 
 bool is_mount_point(const fs::path& dir) {
-    struct stat here {}, parent {};
+    struct stat here {
+    }, parent{};
     return ::stat(dir.c_str(), &here) == 0 && ::stat(dir.parent_path().c_str(), &parent) == 0 &&
            here.st_dev != parent.st_dev;
 }
@@ -73,7 +78,8 @@ bool FatImage::mount(bool writable) {
     if (m_mounted)
         return true;
     std::string log = (m_dir / "fusefat.log").string();
-    std::vector<std::string> args{"fusefat", "-f", "-s", "-o", writable ? "rw+" : "ro", m_image.string(), m_mnt.string()};
+    std::vector<std::string> args{"fusefat",        "-f",          "-s", "-o", writable ? "rw+" : "ro",
+                                  m_image.string(), m_mnt.string()};
     std::vector<char*> argv;
     for (auto& a : args)
         argv.push_back(a.data());
@@ -107,7 +113,8 @@ bool FatImage::unmount() {
     for (int attempt = 0; attempt < 50 && !detached; ++attempt) {
         detached = run({"fusermount", "-u", m_mnt.string()}).exit_code == 0;
         if (!detached)
-            std::this_thread::sleep_for(std::chrono::milliseconds(100)); // busy: a killed child's files closing
+            std::this_thread::sleep_for(
+                std::chrono::milliseconds(100)); // busy: a killed child's files closing
     }
     if (!detached)
         run({"fusermount", "-u", "-z", m_mnt.string()});
@@ -136,13 +143,17 @@ std::map<std::string, std::string> FatImage::files() const {
     return files;
 }
 
-std::string FatImage::list() const { return run({"mdir", "-/", "-b", "-i", m_image.string(), "::/"}).out; }
+std::string FatImage::list() const {
+    return run({"mdir", "-/", "-b", "-i", m_image.string(), "::/"}).out;
+}
 
 std::string FatImage::type(const std::string& path) const {
     return run({"mtype", "-i", m_image.string(), "::" + path}).out;
 }
 
-void FatImage::copy_image_to(const fs::path& to) const { fs::copy_file(m_image, to, fs::copy_options::overwrite_existing); }
+void FatImage::copy_image_to(const fs::path& to) const {
+    fs::copy_file(m_image, to, fs::copy_options::overwrite_existing);
+}
 
 void FatImage::copy_image_from(const fs::path& from) {
     fs::copy_file(from, m_image, fs::copy_options::overwrite_existing);

@@ -10,7 +10,7 @@
 namespace mpyship::test {
 
 class FatImage {
-public:
+  public:
     // Empty reason: the tools, /dev/fuse and root are all here.
     static std::string unavailable_reason();
 
@@ -21,7 +21,7 @@ public:
     FatImage& operator=(const FatImage&) = delete;
 
     bool mount(bool writable = true); // false (with error()) when fusefat fails
-    bool unmount(); // idempotent
+    bool unmount();                   // idempotent
     const std::filesystem::path& image() const { return m_image; }
     const std::filesystem::path& mount_point() const { return m_mnt; }
     const std::string& error() const { return m_error; }
@@ -37,7 +37,7 @@ public:
     void copy_image_to(const std::filesystem::path& to) const;
     void copy_image_from(const std::filesystem::path& from);
 
-private:
+  private:
     std::filesystem::path m_dir, m_image, m_mnt;
     bool m_mounted = false;
     int m_pid = -1; // the foreground fusefat serving the mount

@@ -25,7 +25,8 @@ TEST(MpyCrossMode, UsageAndMessagesAsMpyCross) {
     EXPECT_EQ(none.err, "no input file\n");
     auto bad = m.run({"--help"});
     EXPECT_EQ(bad.exit_code, 1);
-    EXPECT_TRUE(bad.out.starts_with("usage: " + m.link.string() + " [<opts>] [-X <implopt>] [--] <input filename>\n"));
+    EXPECT_TRUE(bad.out.starts_with("usage: " + m.link.string() +
+                                    " [<opts>] [-X <implopt>] [--] <input filename>\n"));
     auto version = m.run({"--version"});
     EXPECT_EQ(version.exit_code, 0);
     EXPECT_NE(version.out.find("mpy-cross emitting mpy v6.3"), std::string::npos);
@@ -80,8 +81,9 @@ TEST(MpyCrossMode, MarchKeepsBytecodeAndRefusesNativeCode) {
     EXPECT_EQ(arm.out, plain.out);
     auto native = m.run({"-march=armv7m", "-s", "n.py", "-"}, "@micropython.native\ndef f():\n    pass\n");
     EXPECT_EQ(native.exit_code, 1);
-    EXPECT_EQ(native.err, "Traceback (most recent call last):\n  File \"n.py\", line 1, in <module>\n"
-                          "SyntaxError: mpyship: native code generation (@micropython.native) is not implemented yet\n");
+    EXPECT_EQ(native.err,
+              "Traceback (most recent call last):\n  File \"n.py\", line 1, in <module>\n"
+              "SyntaxError: mpyship: native code generation (@micropython.native) is not implemented yet\n");
 }
 
 } // namespace

@@ -1,7 +1,7 @@
 #include "vm_device.h"
 
-#include "mpyship/deploy/raw_repl.h"
-#include "mpyship/deploy/serial_port.h"
+#include "mpyship/serial/raw_repl.h"
+#include "mpyship/serial/serial_port.h"
 
 #include <chrono>
 #include <csignal>
@@ -79,7 +79,9 @@ int read_port(int fd) {
     std::string text;
     auto deadline = std::chrono::steady_clock::now() + 20s;
     while (text.find('\n') == text.npos && std::chrono::steady_clock::now() < deadline) {
-        struct pollfd p {fd, POLLIN, 0};
+        struct pollfd p {
+            fd, POLLIN, 0
+        };
         if (::poll(&p, 1, 200) <= 0)
             continue;
         char buf[64];
@@ -145,7 +147,9 @@ VmDevice::~VmDevice() {
     stop(m_bridge);
 }
 
-void VmDevice::stop_link() { stop(m_socat); }
+void VmDevice::stop_link() {
+    stop(m_socat);
+}
 
 std::string VmDevice::link() {
     stop(m_socat);
@@ -167,10 +171,10 @@ void VmDevice::drop_next_after(std::size_t bytes) {
 }
 
 std::string VmDevice::run(const std::string& code) {
-    auto port = deploy::SerialPort::open(link(), 115200);
+    auto port = serial::SerialPort::open(link(), 115200);
     if (!port)
         return "ERROR: " + port.error().to_string();
-    deploy::RawRepl repl(*port);
+    serial::RawRepl repl(*port);
     auto entered = repl.enter();
     auto result = entered ? repl.exec(code) : std::unexpected(entered.error());
     (void)repl.leave();

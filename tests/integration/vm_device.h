@@ -13,7 +13,7 @@
 namespace mpyship::test {
 
 class VmDevice {
-public:
+  public:
     // Empty when node, socat and the npm package are there; otherwise why the VM cannot run.
     static std::string unavailable_reason();
 
@@ -36,7 +36,7 @@ public:
     std::map<std::string, std::string> file_hashes();
     void stop_link();
 
-private:
+  private:
     std::filesystem::path m_dir;
     pid_t m_bridge = -1, m_socat = -1;
     int m_bridge_in = -1;

@@ -36,7 +36,8 @@ TEST_P(Snapshot, DisassemblyMatches) {
     EXPECT_EQ(text, read_text(expected_path));
 }
 
-INSTANTIATE_TEST_SUITE_P(Files, Snapshot, ::testing::Values("hello", "closure", "klass", "control", "consts"));
+INSTANTIATE_TEST_SUITE_P(Files, Snapshot,
+                         ::testing::Values("hello", "closure", "klass", "control", "consts"));
 
 TEST(SnapshotJson, CarriesTheSameContent) {
     auto bytes = test::read_bytes(test::data_dir() / "snapshots" / "closure.mpy");

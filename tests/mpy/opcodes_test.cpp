@@ -28,7 +28,8 @@ TEST(Opcodes, DecodesSignedSmallInts) {
 }
 
 TEST(Opcodes, JumpTargetsAreAbsolute) {
-    std::uint8_t code[] = {0x59, op::JUMP, 0x40 + 3, 0x59, op::FOR_ITER, 0x81, 0x01, op::UNWIND_JUMP, 0x3e, 2};
+    std::uint8_t code[] = {0x59, op::JUMP, 0x40 + 3,        0x59, op::FOR_ITER,
+                           0x81, 0x01,     op::UNWIND_JUMP, 0x3e, 2};
     auto j = decode_instruction(code, 1, nullptr);
     ASSERT_TRUE(j);
     EXPECT_EQ(j->arg, 3);

@@ -15,7 +15,7 @@ namespace fs = std::filesystem;
 
 struct Fixture {
     test::TempDir dir;
-    build::Manifest manifest;
+    project::Manifest manifest;
     std::map<std::string, std::vector<std::uint8_t>> files{{"a.mpy", {'M', 6, 0, 31, 1, 2, 3, 4, 5}},
                                                            {"lib/b.py", {'p', 'r', 'i', 'n', 't'}}};
     Fixture() {
@@ -24,12 +24,12 @@ struct Fixture {
             test::write_bytes(dir.path() / "mpy" / path, data);
             manifest.files.push_back({path, "mpy/" + path, sha256_hex(data), data.size()});
         }
-        auto text = build::manifest_to_json(manifest);
+        auto text = project::manifest_to_json(manifest);
         test::write_bytes(dir.path() / "manifest.json", {text.begin(), text.end()});
     }
     std::vector<ArchiveEntry> entries(const std::string& path, const std::vector<std::uint8_t>& replacement) {
         std::vector<ArchiveEntry> out;
-        auto text = build::manifest_to_json(manifest);
+        auto text = project::manifest_to_json(manifest);
         out.push_back({"manifest.json", {text.begin(), text.end()}});
         for (auto& [p, data] : files)
             out.push_back({"mpy/" + p, p == path ? replacement : data});
@@ -61,7 +61,8 @@ TEST(Verify, EveryTruncationAndABitFlipIsCaughtInFolderAndArchives) {
         ASSERT_TRUE(folder);
         ASSERT_EQ(folder->problems.size(), 1u);
         EXPECT_EQ(folder->problems[0].path, "a.mpy");
-        EXPECT_EQ(folder->problems[0].kind, v.size() == original.size() ? ProblemKind::wrong_hash : ProblemKind::wrong_size);
+        EXPECT_EQ(folder->problems[0].kind,
+                  v.size() == original.size() ? ProblemKind::wrong_hash : ProblemKind::wrong_size);
         for (auto format : {ArchiveFormat::tar_gz, ArchiveFormat::zip}) {
             auto archive = f.dir.path() / (format == ArchiveFormat::zip ? "x.zip" : "x.tar.gz");
             ASSERT_TRUE(write_archive(archive, format, f.entries("a.mpy", v), 0));

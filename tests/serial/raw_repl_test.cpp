@@ -2,12 +2,12 @@
 // protocol: raw-paste with window grants, the fallbacks, an early \x04 abort, silence and a dropped link.
 #include "scripted_device.h"
 
-#include "mpyship/deploy/raw_repl.h"
-#include "mpyship/deploy/serial_port.h"
+#include "mpyship/serial/raw_repl.h"
+#include "mpyship/serial/serial_port.h"
 
 #include <gtest/gtest.h>
 
-namespace mpyship::deploy {
+namespace mpyship::serial {
 namespace {
 
 using test::DeviceKind;
@@ -87,8 +87,9 @@ TEST(RawRepl, SilentDeviceTimesOutWithAHint) {
     Session s(DeviceKind::silent);
     auto r = s.repl.enter();
     ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().message, "device did not answer raw REPL within 500 ms (waiting for the raw REPL prompt): "
-                                 "is a program busy? press reset");
+    EXPECT_EQ(r.error().message,
+              "device did not answer raw REPL within 500 ms (waiting for the raw REPL prompt): "
+              "is a program busy? press reset");
 }
 
 TEST(RawRepl, DroppedLinkIsAnError) {
@@ -122,4 +123,4 @@ TEST(SerialPort, SecondOpenIsBusy) {
 }
 
 } // namespace
-} // namespace mpyship::deploy
+} // namespace mpyship::serial

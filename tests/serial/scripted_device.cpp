@@ -34,14 +34,18 @@ void ScriptedDevice::hang_up() {
         ::close(fd);
 }
 
-std::string ScriptedDevice::last_code() const { return m_last_code; }
+std::string ScriptedDevice::last_code() const {
+    return m_last_code;
+}
 
 bool ScriptedDevice::read_byte(char& c) {
     while (!m_stop) {
         int fd = m_master;
         if (fd < 0)
             return false;
-        struct pollfd p {fd, POLLIN, 0};
+        struct pollfd p {
+            fd, POLLIN, 0
+        };
         if (::poll(&p, 1, 50) <= 0)
             continue;
         if (::read(fd, &c, 1) == 1)
@@ -71,8 +75,8 @@ void ScriptedDevice::finish(const std::string& code) {
     m_last_code = code;
     std::string out = run(code);
     bool error = code.find("raise") != std::string::npos;
-    send(out + "\x04" + (error ? std::string("Traceback (most recent call last):\r\nValueError: x\r\n") : "") +
-         "\x04>");
+    send(out + "\x04" +
+         (error ? std::string("Traceback (most recent call last):\r\nValueError: x\r\n") : "") + "\x04>");
 }
 
 void ScriptedDevice::serve_raw_paste() {

@@ -15,7 +15,7 @@ namespace mpyship::test {
 enum class DeviceKind { raw_paste, no_raw_paste, old_firmware, early_abort, silent };
 
 class ScriptedDevice {
-public:
+  public:
     ScriptedDevice(DeviceKind kind, std::size_t window = 128);
     ~ScriptedDevice();
     ScriptedDevice(const ScriptedDevice&) = delete;
@@ -30,7 +30,7 @@ public:
     bool window_violated() const { return m_window_violated; }
     void hang_up(); // close the master side: the link drops
 
-private:
+  private:
     void serve();
     bool read_exact(std::string& out, std::size_t n);
     bool read_byte(char& c);

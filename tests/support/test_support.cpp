@@ -10,12 +10,21 @@
 
 namespace mpyship::test {
 
-std::filesystem::path data_dir() { return MPYSHIP_TEST_DATA_DIR; }
-std::filesystem::path corpus_dir() { return MPYSHIP_CORPUS_DIR; }
-bool have_shared_corpus() { return std::filesystem::is_directory(corpus_dir() / "compile"); }
-std::filesystem::path mpyship_binary() { return MPYSHIP_BINARY; }
+std::filesystem::path data_dir() {
+    return MPYSHIP_TEST_DATA_DIR;
+}
+std::filesystem::path corpus_dir() {
+    return MPYSHIP_CORPUS_DIR;
+}
+bool have_shared_corpus() {
+    return std::filesystem::is_directory(corpus_dir() / "compile");
+}
+std::filesystem::path mpyship_binary() {
+    return MPYSHIP_BINARY;
+}
 
-std::vector<std::filesystem::path> files_with_suffix(const std::filesystem::path& dir, const std::string& suffix) {
+std::vector<std::filesystem::path> files_with_suffix(const std::filesystem::path& dir,
+                                                     const std::string& suffix) {
     std::vector<std::filesystem::path> out;
     if (!std::filesystem::is_directory(dir))
         return out;

@@ -7,13 +7,14 @@
 
 namespace mpyship::test {
 
-std::filesystem::path data_dir();          // tests/data in the repository
-std::filesystem::path corpus_dir();        // ../shared/corpus; may not exist on a fresh clone
+std::filesystem::path data_dir();   // tests/data in the repository
+std::filesystem::path corpus_dir(); // ../shared/corpus; may not exist on a fresh clone
 bool have_shared_corpus();
 std::filesystem::path mpyship_binary();
 
 // Every file under `dir` (recursively) whose name ends with `suffix`, sorted.
-std::vector<std::filesystem::path> files_with_suffix(const std::filesystem::path& dir, const std::string& suffix);
+std::vector<std::filesystem::path> files_with_suffix(const std::filesystem::path& dir,
+                                                     const std::string& suffix);
 
 std::vector<unsigned char> read_bytes(const std::filesystem::path& path);
 void write_bytes(const std::filesystem::path& path, const std::vector<unsigned char>& data);
@@ -28,14 +29,14 @@ RunResult run_program(const std::vector<std::string>& argv, const std::string& s
 
 // A fresh temporary directory removed when the object goes away.
 class TempDir {
-public:
+  public:
     TempDir();
     ~TempDir();
     TempDir(const TempDir&) = delete;
     TempDir& operator=(const TempDir&) = delete;
     const std::filesystem::path& path() const { return m_path; }
 
-private:
+  private:
     std::filesystem::path m_path;
 };
 

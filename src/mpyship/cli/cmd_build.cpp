@@ -1,10 +1,10 @@
 // `mpyship build [DIR]`: compile the project's src/ into build/mpy/ and write build/manifest.json.
-#include "mpyship/build/builder.h"
-#include "mpyship/build/manifest.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
 #include "mpyship/cli/progress.h"
+#include "mpyship/project/builder.h"
+#include "mpyship/project/manifest.h"
 
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
@@ -13,7 +13,7 @@ namespace mpyship::cli {
 
 namespace {
 
-nlohmann::ordered_json report_json(const build::BuildReport& r, const build::ProjectConfig& c) {
+nlohmann::ordered_json report_json(const project::BuildReport& r, const project::ProjectConfig& c) {
     nlohmann::ordered_json failures = nlohmann::ordered_json::array();
     for (const auto& f : r.failures)
         failures.push_back({{"path", f.path}, {"diagnostic", f.diagnostic}});
@@ -21,7 +21,7 @@ nlohmann::ordered_json report_json(const build::BuildReport& r, const build::Pro
     for (const auto& n : r.notes)
         notes.push_back({{"path", n.path}, {"note", n.diagnostic}});
     return {{"ok", r.ok},
-            {"target", build::target_name(c.target)},
+            {"target", project::target_name(c.target)},
             {"version", r.version},
             {"counters",
              {{"compiled", r.counters.compiled},
@@ -31,26 +31,26 @@ nlohmann::ordered_json report_json(const build::BuildReport& r, const build::Pro
               {"removed", r.counters.removed}}},
             {"failures", failures},
             {"notes", notes},
-            {"manifest", (c.out_dir() / build::k_manifest_file).string()},
+            {"manifest", (c.out_dir() / project::k_manifest_file).string()},
             {"manifest_files", r.manifest_files},
             {"manifest_written", r.manifest_written}};
 }
 
-void print_report(const build::BuildReport& r, const build::ProjectConfig& c) {
+void print_report(const project::BuildReport& r, const project::ProjectConfig& c) {
     for (const auto& f : r.failures)
         fmt::print(stderr, "{}", f.diagnostic);
     const auto& n = r.counters;
-    fmt::print("build: {} compiled, {} up to date, {} copied, {} failed, {} removed\n", n.compiled, n.up_to_date,
-               n.copied, n.failed, n.removed);
+    fmt::print("build: {} compiled, {} up to date, {} copied, {} failed, {} removed\n", n.compiled,
+               n.up_to_date, n.copied, n.failed, n.removed);
     for (const auto& f : r.failures)
         fmt::print("failed: {}\n", f.path);
     for (const auto& note : r.notes)
         fmt::print("note: {}: {}\n", note.path, note.diagnostic);
-    fmt::print("manifest: {} ({} files, version {}{})\n", (c.out_dir() / build::k_manifest_file).lexically_normal().string(), r.manifest_files,
+    fmt::print("manifest: {} ({} files, version {}{})\n",
+               (c.out_dir() / project::k_manifest_file).lexically_normal().string(), r.manifest_files,
                r.version, r.manifest_written ? "" : ", unchanged");
     if (!r.ok)
-        fmt::print(stderr, "build failed: {}\n",
-                   r.counters.failed && r.failures.size() ? "no module compiled" : "errors with --strict");
+        fmt::print(stderr, "build failed: {}\n", r.why_failed);
 }
 
 } // namespace
@@ -61,30 +61,32 @@ void add_build_options(CLI::App& app, BuildArgs& a) {
     app.add_option("-j,--jobs", a.jobs, "parallel jobs (default: all cores)")->check(CLI::PositiveNumber);
     app.add_flag("--strict", a.strict, "fail when any file fails to compile");
     app.add_option("--version", a.version, "version for the manifest (default: config, then git describe)");
-    app.add_option("--target", a.target, "override the config's target")->check(CLI::IsMember({"circuitpython", "micropython"}));
+    app.add_option("--target", a.target, "override the config's target")
+        ->check(CLI::IsMember({"circuitpython", "micropython"}));
     app.add_flag("--json", a.json, "print the result as JSON");
 }
 
-std::optional<build::ProjectConfig> load_config_for(const BuildArgs& a) {
-    auto config = build::load_project_config(a.dir);
+std::optional<project::ProjectConfig> load_config_for(const BuildArgs& a) {
+    auto config = project::load_project_config(a.dir);
     if (!config) {
         fmt::print(stderr, "error: {}\n", config.error().to_string());
         return std::nullopt;
     }
     if (!a.target.empty())
-        config->target = *build::parse_target_name(a.target);
+        config->target = *project::parse_target_name(a.target);
     return *config;
 }
 
-std::optional<build::BuildReport> run_build_command(const BuildArgs& a, const build::ProjectConfig& config, int& exit_code) {
-    build::BuildOptions options;
+std::optional<project::BuildReport> run_build_command(const BuildArgs& a,
+                                                      const project::ProjectConfig& config, int& exit_code) {
+    project::BuildOptions options;
     options.jobs = a.jobs;
     options.strict = a.strict;
     if (!a.version.empty())
         options.version = a.version;
     ProgressBar bar("building", !a.json);
     options.on_progress = [&](std::size_t done, std::size_t total) { bar.update(done, total); };
-    auto report = build::run_build(config, options);
+    auto report = project::run_build(config, options);
     bar.finish();
     if (!report) {
         fmt::print(stderr, "error: {}\n", report.error().to_string());

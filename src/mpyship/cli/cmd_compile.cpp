@@ -47,8 +47,7 @@ int compile_file(const MpyCrossArgs& a) {
     options.small_int_bits = std::uint8_t(a.small_int_bits);
     options.source_name = a.source_name.value_or(shown);
     options.native_arch = a.march.has_value();
-    auto module = compiler::compile_module(
-        std::string_view(reinterpret_cast<const char*>(source->data()), source->size()), options);
+    auto module = compiler::compile_module(as_text(*source), options);
     if (!module) {
         // Parse errors name the input path (the lexer's name); compile errors name the -s source name.
         const std::string& file = module.error().scope_name.empty() ? shown : options.source_name;

@@ -21,19 +21,22 @@ namespace {
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
 
-
 void add_deploy_options(CLI::App& app, DeployArgs& a) {
     app.add_option("dir", a.dir, "project folder (default: the current folder)");
-    app.add_option("--to", a.to, "the board's mounted USB drive, or 'auto' for the one mounted drive with boot_out.txt");
-    app.add_option("--port", a.port, "serial device (e.g. /dev/ttyACM0) for a deploy over the raw REPL, or 'auto'");
+    app.add_option("--to", a.to,
+                   "the board's mounted USB drive, or 'auto' for the one mounted drive with boot_out.txt");
+    app.add_option("--port", a.port,
+                   "serial device (e.g. /dev/ttyACM0) for a deploy over the raw REPL, or 'auto'");
     app.add_option("--baud", a.baud, "serial baud rate (default 115200; USB CDC boards ignore it)");
     app.add_flag("--reset", a.reset, "soft-reset the board after a serial deploy");
     app.add_flag("--delete{recorded}", a.delete_mode,
-                 "remove files an earlier deploy wrote that the build no longer has; --delete=all mirrors the build")
+                 "remove files an earlier deploy wrote that the build no longer has; --delete=all mirrors "
+                 "the build")
         ->check(CLI::IsMember({"recorded", "all"}));
     app.add_option("--keep", a.keep, "glob of drive paths never written or removed (repeatable)");
     app.add_flag("--dry-run", a.dry_run, "print the plan, change nothing");
-    app.add_flag("--force", a.force, "deploy to a folder without boot_out.txt, or past the compatibility check");
+    app.add_flag("--force", a.force,
+                 "deploy to a folder without boot_out.txt, or past the compatibility check");
     app.add_flag("--json", a.json, "print the result as JSON");
 }
 
@@ -53,8 +56,6 @@ deploy::StepHook fault_hook(std::size_t& steps) {
     };
 }
 
-
-
 json drive_json(const deploy::DriveDeployReport& r) {
     return {{"path", r.drive.root.string()},
             {"boot_out", r.drive.has_boot_out},
@@ -66,17 +67,31 @@ json drive_json(const deploy::DriveDeployReport& r) {
 
 json counters_json(const deploy::DriveDeployReport& r) {
     const auto& s = r.sync;
-    return {{"written", s.written},   {"unchanged", r.plan.unchanged}, {"removed", s.removed},
-            {"mkdirs", s.mkdirs},     {"rmdirs", s.rmdirs},            {"verified", s.verified},
-            {"bytes_written", s.bytes_written}, {"record_written", s.record_written}};
+    return {{"written", s.written},
+            {"unchanged", r.plan.unchanged},
+            {"removed", s.removed},
+            {"mkdirs", s.mkdirs},
+            {"rmdirs", s.rmdirs},
+            {"verified", s.verified},
+            {"bytes_written", s.bytes_written},
+            {"record_written", s.record_written}};
 }
 
 json report_json(const deploy::DriveDeployReport& r) {
-    return {{"ok", r.space.fits()}, {"dry_run", r.dry_run}, {"drive", drive_json(r)},
-            {"build", {{"runtime", deploy::runtime_name(r.format.runtime)}, {"mpy_version", r.format.mpy_version}}},
-            {"actions", plan_actions_json(r.plan)}, {"skipped", plan_skipped_json(r.plan)}, {"warnings", r.warnings}, {"counters", counters_json(r)},
-            {"space", {{"free", r.space.free_bytes}, {"cluster", r.space.cluster}, {"peak", r.space.peak_bytes},
-                       {"missing", r.space.missing}}}};
+    return {{"ok", r.space.fits()},
+            {"dry_run", r.dry_run},
+            {"drive", drive_json(r)},
+            {"build",
+             {{"runtime", deploy::runtime_name(r.format.runtime)}, {"mpy_version", r.format.mpy_version}}},
+            {"actions", plan_actions_json(r.plan)},
+            {"skipped", plan_skipped_json(r.plan)},
+            {"warnings", r.warnings},
+            {"counters", counters_json(r)},
+            {"space",
+             {{"free", r.space.free_bytes},
+              {"cluster", r.space.cluster},
+              {"peak", r.space.peak_bytes},
+              {"missing", r.space.missing}}}};
 }
 
 std::string drive_line(const deploy::DriveDeployReport& r) {
@@ -94,18 +109,20 @@ void print_summary(const deploy::DriveDeployReport& r) {
         fmt::print(stderr, "warning: {}\n", w);
     const auto& p = r.plan;
     if (r.dry_run) {
-        fmt::print("dry run: would write {} ({} unchanged), remove {}, create {} folder(s), remove {} folder(s); "
-                   "peak {} of {} bytes free\n",
-                   p.writes.size(), p.unchanged, p.removal_count(), p.mkdirs.size(), p.rmdirs.size(),
-                   r.space.peak_bytes, r.space.free_bytes);
+        fmt::print(
+            "dry run: would write {} ({} unchanged), remove {}, create {} folder(s), remove {} folder(s); "
+            "peak {} of {} bytes free\n",
+            p.writes.size(), p.unchanged, p.removal_count(), p.mkdirs.size(), p.rmdirs.size(),
+            r.space.peak_bytes, r.space.free_bytes);
         if (!r.space.fits())
             fmt::print(stderr, "error: would not fit: needs {} more bytes\n", r.space.missing);
         return;
     }
     const auto& s = r.sync;
-    fmt::print("deploy: {} written, {} unchanged, {} removed, {} folder(s) created, {} folder(s) removed; {} bytes "
-               "written, {} read back and verified\n",
-               s.written, p.unchanged, s.removed, s.mkdirs, s.rmdirs, s.bytes_written, s.verified);
+    fmt::print(
+        "deploy: {} written, {} unchanged, {} removed, {} folder(s) created, {} folder(s) removed; {} bytes "
+        "written, {} read back and verified\n",
+        s.written, p.unchanged, s.removed, s.mkdirs, s.rmdirs, s.bytes_written, s.verified);
 }
 
 void print_report(const deploy::DriveDeployReport& r, const DeployArgs& a) {
@@ -132,16 +149,16 @@ std::optional<int> check_target_choice(const DeployArgs& a) {
         return k_exit_usage;
     }
     if (a.to.empty() && a.port.empty()) {
-        fmt::print(stderr, "error: deploy needs --to PATH (the board's mounted drive, or 'auto') or --port DEV (a "
-                           "serial device, or 'auto')\n");
+        fmt::print(stderr,
+                   "error: deploy needs --to PATH (the board's mounted drive, or 'auto') or --port DEV (a "
+                   "serial device, or 'auto')\n");
         return k_exit_usage;
     }
     return std::nullopt;
 }
 
-
 Result<deploy::DriveDeployOptions> make_options(const DeployArgs& a) {
-    auto config = build::load_project_config(a.dir);
+    auto config = project::load_project_config(a.dir);
     auto drive = config ? resolve_drive(a) : std::unexpected(config.error());
     if (!drive)
         return std::unexpected(drive.error());
@@ -154,10 +171,11 @@ Result<deploy::DriveDeployOptions> make_options(const DeployArgs& a) {
 } // namespace
 
 int cmd_deploy(std::string_view program, std::span<const std::string> args) {
-    CLI::App app{"Copy the project's build (build/mpy + manifest) onto a board's USB drive (--to) or over its serial "
-                 "REPL (--port): compares by size and SHA-256, writes only what changed (each file via a temporary "
-                 "name, checked, then renamed; code.py last), removes shadowing .py/.mpy, checks compatibility first.",
-                 std::string(program) + " deploy"};
+    CLI::App app{
+        "Copy the project's build (build/mpy + manifest) onto a board's USB drive (--to) or over its serial "
+        "REPL (--port): compares by size and SHA-256, writes only what changed (each file via a temporary "
+        "name, checked, then renamed; code.py last), removes shadowing .py/.mpy, checks compatibility first.",
+        std::string(program) + " deploy"};
     DeployArgs a;
     add_deploy_options(app, a);
     if (auto rc = parse_args(app, args))

@@ -1,12 +1,12 @@
 // `mpyship deploy [DIR] --port DEV|auto [--baud N] [--reset]`: the serial deploy's command line — resolve
 // the port, run deploy_over_serial with a progress bar (bytes and bytes/s), print the actions as the device
 // carries them out, then a summary with the link's numbers, or the result as JSON.
-#include "mpyship/build/project_config.h"
 #include "mpyship/cli/deploy_args.h"
 #include "mpyship/cli/progress.h"
 #include "mpyship/deploy/deploy_serial.h"
-#include "mpyship/deploy/serial_port.h"
-#include "mpyship/deploy/serial_ports.h"
+#include "mpyship/project/project_config.h"
+#include "mpyship/serial/serial_port.h"
+#include "mpyship/serial/serial_ports.h"
 
 #include <chrono>
 
@@ -20,44 +20,71 @@ std::string rate_text(double bytes, double seconds) {
     return rate >= 1e6 ? fmt::format("{:.1f} MB/s", rate / 1e6) : fmt::format("{:.1f} KB/s", rate / 1e3);
 }
 
-std::string_view paste_mode_name(deploy::PasteMode mode) {
+std::string_view paste_mode_name(serial::PasteMode mode) {
     switch (mode) {
-    case deploy::PasteMode::raw_paste: return "raw-paste";
-    case deploy::PasteMode::plain_raw: return "raw";
-    case deploy::PasteMode::unknown: break;
+    case serial::PasteMode::raw_paste:
+        return "raw-paste";
+    case serial::PasteMode::plain_raw:
+        return "raw";
+    case serial::PasteMode::unknown:
+        break;
     }
     return "unknown";
 }
 
 json device_json(const deploy::SerialDeployReport& r) {
     const auto& d = r.device;
-    json j = {{"name", d.name}, {"version", d.version}, {"machine", d.machine}, {"cwd", d.cwd},
-              {"small_int_bits", d.small_int_bits}, {"sha256", d.has_sha256}, {"deflate", d.has_deflate}};
+    json j = {{"name", d.name},
+              {"version", d.version},
+              {"machine", d.machine},
+              {"cwd", d.cwd},
+              {"small_int_bits", d.small_int_bits},
+              {"sha256", d.has_sha256},
+              {"deflate", d.has_deflate}};
     if (d.mpy) {
         auto abi = deploy::decode_mpy_abi(*d.mpy);
-        j["mpy"] = {{"value", *d.mpy}, {"version", abi.version}, {"sub_version", abi.sub_version}, {"arch", abi.arch}};
+        j["mpy"] = {{"value", *d.mpy},
+                    {"version", abi.version},
+                    {"sub_version", abi.sub_version},
+                    {"arch", abi.arch}};
     }
     return j;
 }
 
 json counters_json(const deploy::SerialDeployReport& r) {
     const auto& s = r.sync;
-    return {{"written", s.written},       {"unchanged", r.plan.unchanged},    {"removed", s.removed},
-            {"mkdirs", s.mkdirs},         {"rmdirs", s.rmdirs},               {"bytes_written", s.bytes_written},
-            {"record_written", s.record_written}, {"content_checked", r.content_checked}};
+    return {{"written", s.written},
+            {"unchanged", r.plan.unchanged},
+            {"removed", s.removed},
+            {"mkdirs", s.mkdirs},
+            {"rmdirs", s.rmdirs},
+            {"bytes_written", s.bytes_written},
+            {"record_written", s.record_written},
+            {"content_checked", r.content_checked}};
 }
 
 json link_json(const deploy::SerialDeployReport& r) {
     const auto& t = r.sync.transfer;
-    return {{"mode", paste_mode_name(r.paste_mode)}, {"bytes_sent", r.link_bytes}, {"file_bytes", t.file_bytes},
-            {"payload_bytes", t.payload_bytes},      {"commands", t.commands},     {"compressed_files", t.compressed_files},
+    return {{"mode", paste_mode_name(r.paste_mode)},
+            {"bytes_sent", r.link_bytes},
+            {"file_bytes", t.file_bytes},
+            {"payload_bytes", t.payload_bytes},
+            {"commands", t.commands},
+            {"compressed_files", t.compressed_files},
             {"seconds", r.seconds}};
 }
 
 json report_json(const deploy::SerialDeployReport& r, const std::string& port) {
-    return {{"ok", true}, {"dry_run", r.dry_run}, {"port", port}, {"device", device_json(r)},
-            {"build", {{"runtime", deploy::runtime_name(r.format.runtime)}, {"mpy_version", r.format.mpy_version}}},
-            {"actions", plan_actions_json(r.plan)}, {"skipped", plan_skipped_json(r.plan)}, {"warnings", r.warnings}, {"counters", counters_json(r)},
+    return {{"ok", true},
+            {"dry_run", r.dry_run},
+            {"port", port},
+            {"device", device_json(r)},
+            {"build",
+             {{"runtime", deploy::runtime_name(r.format.runtime)}, {"mpy_version", r.format.mpy_version}}},
+            {"actions", plan_actions_json(r.plan)},
+            {"skipped", plan_skipped_json(r.plan)},
+            {"warnings", r.warnings},
+            {"counters", counters_json(r)},
             {"link", link_json(r)}};
 }
 
@@ -68,30 +95,31 @@ void print_summary(const deploy::SerialDeployReport& r) {
         fmt::print(stderr, "warning: {}\n", w);
     const auto& p = r.plan;
     if (r.dry_run) {
-        fmt::print("dry run: would write {} ({} unchanged), remove {}, create {} folder(s), remove {} folder(s)\n",
-                   p.writes.size(), p.unchanged, p.removal_count(), p.mkdirs.size(),
-                   p.rmdirs.size());
+        fmt::print(
+            "dry run: would write {} ({} unchanged), remove {}, create {} folder(s), remove {} folder(s)\n",
+            p.writes.size(), p.unchanged, p.removal_count(), p.mkdirs.size(), p.rmdirs.size());
         return;
     }
     const auto& s = r.sync;
-    fmt::print("deploy: {} written, {} unchanged, {} removed, {} folder(s) created, {} folder(s) removed; {} bytes "
-               "written{}\n",
-               s.written, p.unchanged, s.removed, s.mkdirs, s.rmdirs, s.bytes_written,
-               r.content_checked ? ", each checked by SHA-256 on the device" : ", sizes checked only");
+    fmt::print(
+        "deploy: {} written, {} unchanged, {} removed, {} folder(s) created, {} folder(s) removed; {} bytes "
+        "written{}\n",
+        s.written, p.unchanged, s.removed, s.mkdirs, s.rmdirs, s.bytes_written,
+        r.content_checked ? ", each checked by SHA-256 on the device" : ", sizes checked only");
     fmt::print("link: {} bytes sent in {:.2f} s ({}, {} mode)\n", r.link_bytes, r.seconds,
                rate_text(double(r.link_bytes), r.seconds), paste_mode_name(r.paste_mode));
 }
 
 Result<std::string> resolve_port(const DeployArgs& a) {
     if (a.port == "auto")
-        return deploy::find_board_port();
+        return serial::find_board_port();
     return a.port;
 }
 
 Result<deploy::SerialDeployOptions> make_options(const DeployArgs& a) {
-    if (!deploy::is_supported_baud(a.baud))
+    if (!serial::is_supported_baud(a.baud))
         return fail("unsupported baud rate " + std::to_string(a.baud));
-    auto config = build::load_project_config(a.dir);
+    auto config = project::load_project_config(a.dir);
     auto port = config ? resolve_port(a) : std::unexpected(config.error());
     if (!port)
         return std::unexpected(port.error());

@@ -1,5 +1,6 @@
 // `mpyship firmware build [DIR] [--jobs N] [--dry-run]`: a MicroPython firmware with the project frozen in,
-// from the [firmware] section of mpyship.toml; `mpyship firmware lock [DIR]` writes mpyship.lock. Subcommands are a small table like the command table.
+// from the [firmware] section of mpyship.toml; `mpyship firmware lock [DIR]` writes mpyship.lock. Subcommands
+// are a small table like the command table.
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
@@ -43,17 +44,19 @@ firmware::FirmwareBuildOptions build_options(const FirmwareArgs& a, bool show_pr
 }
 
 int print_failure(const firmware::FirmwareBuildResult& r) {
-    fmt::print(stderr, "error: firmware build failed (make exited with {}); last error lines:\n", r.make_exit);
+    fmt::print(stderr, "error: firmware build failed (make exited with {}); last error lines:\n",
+               r.make_exit);
     for (const auto& l : r.error_tail)
         fmt::print(stderr, "  {}\n", l);
     if (r.empty_submodule_count > 0) {
         std::string names;
         for (const auto& m : r.empty_submodules)
             names += (names.empty() ? "" : ", ") + m;
-        fmt::print(stderr,
-                   "note: {} git submodules of the source are not checked out{}{}; run `make submodules` in the "
-                   "port's folder of the source, or turn the feature that needs them off with make_vars\n",
-                   r.empty_submodule_count, names.empty() ? "" : ", and the errors name ", names);
+        fmt::print(
+            stderr,
+            "note: {} git submodules of the source are not checked out{}{}; run `make submodules` in the "
+            "port's folder of the source, or turn the feature that needs them off with make_vars\n",
+            r.empty_submodule_count, names.empty() ? "" : ", and the errors name ", names);
     }
     fmt::print(stderr, "full log: {}\n", r.log.string());
     fmt::print(stderr, "{} was left unchanged\n", r.out_dir.string());
@@ -91,7 +94,8 @@ int firmware_build(std::string_view program, std::span<const std::string> args) 
         return k_exit_failure;
     }
     auto options = build_options(a, !a.dry_run && ::isatty(STDERR_FILENO));
-    auto r = a.dry_run ? firmware::plan_firmware_build(*config, options) : firmware::build_firmware(*config, options);
+    auto r = a.dry_run ? firmware::plan_firmware_build(*config, options)
+                       : firmware::build_firmware(*config, options);
     if (options.on_line)
         fmt::print(stderr, "\r\033[K");
     if (!r) {
@@ -100,7 +104,8 @@ int firmware_build(std::string_view program, std::span<const std::string> args) 
     }
     if (!a.dry_run)
         return print_result(*r);
-    fmt::print("key: {}\ncache: {}\nmake: {}\n", r->key.key, r->cache_dir.string(), command_line(r->make_argv));
+    fmt::print("key: {}\ncache: {}\nmake: {}\n", r->key.key, r->cache_dir.string(),
+               command_line(r->make_argv));
     return k_exit_ok;
 }
 
@@ -116,16 +121,17 @@ int firmware_lock(std::string_view program, std::span<const std::string> args) {
                        : Result<firmware::FirmwareLock>(std::unexpected(config.error()));
     std::string text = lock ? firmware::lock_text(*lock) : std::string();
     auto path = fs::path(dir) / firmware::k_lock_file;
-    auto written = lock ? write_file_atomic(path, {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()})
-                        : Result<void>(std::unexpected(lock.error()));
+    auto written = lock ? write_file_atomic(path, text) : Result<void>(std::unexpected(lock.error()));
     if (!written) {
         fmt::print(stderr, "error: {}\n", written.error().to_string());
         return k_exit_failure;
     }
     fmt::print("micropython: {}{} tree {}\n", lock->micropython.source,
-               lock->micropython.commit ? " commit " + *lock->micropython.commit : "", lock->micropython.tree_sha256);
+               lock->micropython.commit ? " commit " + *lock->micropython.commit : "",
+               lock->micropython.tree_sha256);
     if (lock->micropython_lib)
-        fmt::print("micropython_lib: {} tree {}\n", lock->micropython_lib->source, lock->micropython_lib->tree_sha256);
+        fmt::print("micropython_lib: {} tree {}\n", lock->micropython_lib->source,
+                   lock->micropython_lib->tree_sha256);
     fmt::print("wrote {} ({} patches)\n", path.string(), lock->patches.size());
     return k_exit_ok;
 }
@@ -138,7 +144,8 @@ std::string human_bytes(std::uint64_t n) {
     return fmt::format("{} bytes", n);
 }
 
-// The project's current key, to keep; nullopt with --all. Fails when DIR has no [firmware] and --all is absent.
+// The project's current key, to keep; nullopt with --all. Fails when DIR has no [firmware] and --all is
+// absent.
 Result<std::optional<std::string>> key_to_keep(const std::string& dir, bool all) {
     if (all)
         return std::optional<std::string>();
@@ -192,13 +199,14 @@ struct Subcommand {
 
 constexpr Subcommand k_subcommands[] = {
     {"build", "build the firmware into build/firmware/ (--dry-run prints the make command)", firmware_build},
-    {"lock", "pin the sources' commits and tree hashes and the patches' hashes in mpyship.lock", firmware_lock},
+    {"lock", "pin the sources' commits and tree hashes and the patches' hashes in mpyship.lock",
+     firmware_lock},
     {"clean", "remove cached source trees but this project's current one (--all: every one)", firmware_clean},
 };
 
 int firmware_usage(std::string_view program, int code) {
-    fmt::print(code == k_exit_ok ? stdout : stderr, "Usage: {} firmware <subcommand> [options]\n\nSubcommands:\n",
-               program);
+    fmt::print(code == k_exit_ok ? stdout : stderr,
+               "Usage: {} firmware <subcommand> [options]\n\nSubcommands:\n", program);
     for (const auto& s : k_subcommands)
         fmt::print(code == k_exit_ok ? stdout : stderr, "  {:<8} {}\n", s.name, s.summary);
     return code;

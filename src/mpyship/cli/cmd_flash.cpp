@@ -1,11 +1,11 @@
 // `mpyship flash [DIR]`: put build/firmware/ (from `mpyship firmware build`) on a board, through the user's
 // esptool (esp32, esp8266) or the board's UF2 bootloader drive (rp2, samd, nrf, mimxrt). --dry-run prints the
 // esptool command line, or the UF2 image and drive, without touching the board.
-#include "mpyship/build/project_config.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
-#include "mpyship/firmware/flash.h"
+#include "mpyship/flash/flash.h"
+#include "mpyship/project/project_config.h"
 #include "mpyship/util/parse_u32.h"
 #include "mpyship/util/process.h"
 
@@ -18,6 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace firmware;
+using namespace flash;
 
 struct FlashArgsCli {
     std::string dir = ".";
@@ -36,9 +37,12 @@ void add_flash_options(CLI::App& app, FlashArgsCli& a) {
     app.add_option("--baud", a.baud, "esptool: baud rate (default 460800)")->check(CLI::PositiveNumber);
     app.add_option("--chip", a.chip, "esptool: chip (default: the board's IDF_TARGET)");
     app.add_flag("--erase", a.erase, "esptool: erase the whole flash first (also the file system)");
-    app.add_option("--to", a.to, "UF2: the bootloader drive's folder, or 'auto' (default: the one with INFO_UF2.TXT)");
-    app.add_option("--family", a.family, "UF2: family for converting .hex/.bin, by name (RP2040, SAMD51, ...) or 0xID");
-    app.add_option("--base", a.base, "flash address of a .bin image (UF2) or of --image (esptool), e.g. 0x2000");
+    app.add_option("--to", a.to,
+                   "UF2: the bootloader drive's folder, or 'auto' (default: the one with INFO_UF2.TXT)");
+    app.add_option("--family", a.family,
+                   "UF2: family for converting .hex/.bin, by name (RP2040, SAMD51, ...) or 0xID");
+    app.add_option("--base", a.base,
+                   "flash address of a .bin image (UF2) or of --image (esptool), e.g. 0x2000");
     app.add_option("--timeout", a.timeout, "UF2: seconds to wait for the board to reset (0: do not wait)")
         ->check(CLI::NonNegativeNumber);
     app.add_flag("--force", a.force, "UF2: flash even when the drive names a different chip than the image");
@@ -46,7 +50,7 @@ void add_flash_options(CLI::App& app, FlashArgsCli& a) {
 }
 
 fs::path firmware_dir_of(const std::string& dir) {
-    auto config = build::load_project_config(dir);
+    auto config = project::load_project_config(dir);
     return (config ? config->out_dir() : fs::path(dir) / "build") / "firmware";
 }
 
@@ -71,7 +75,8 @@ Result<FlashOptions> flash_options(const FlashArgsCli& a) {
         std::string names;
         for (const auto& f : uf2_families())
             names += (names.empty() ? "" : ", ") + std::string(f.name);
-        return fail("unknown UF2 family '" + a.family + "': use one of " + names + ", or a number like 0xe48bff56");
+        return fail("unknown UF2 family '" + a.family + "': use one of " + names +
+                    ", or a number like 0xe48bff56");
     }
     if (!a.base.empty() && !(o.base = parse_u32(a.base)))
         return fail("--base: '" + a.base + "' is not an address (decimal, or hex with 0x)");
@@ -85,7 +90,8 @@ void print_header(const FlashPlan& p) {
         what += " for " + p.board;
     if (!p.target.chip.empty())
         what += " (" + p.target.chip + ")";
-    fmt::print("flash: {} with {}\n", what, p.method == FlashMethod::esptool ? "esptool" : "the UF2 bootloader drive");
+    fmt::print("flash: {} with {}\n", what,
+               p.method == FlashMethod::esptool ? "esptool" : "the UF2 bootloader drive");
 }
 
 void print_uf2_plan(const FlashPlan& p) {
@@ -107,7 +113,8 @@ int report_dry_run(const FlashPlan& p, const FlashArgsCli& a) {
         fmt::print("would run: {}\n", command_line(p.argv));
     else if (p.drive)
         fmt::print("would write {} ({} bytes) to {}{}\n", p.drive_file, p.uf2.size(), p.drive->root.string(),
-                   a.timeout > 0 ? fmt::format(", then wait up to {} s for the board to reset", a.timeout) : "");
+                   a.timeout > 0 ? fmt::format(", then wait up to {} s for the board to reset", a.timeout)
+                                 : "");
     if (p.blocker)
         fmt::print(stderr, "warning: this cannot run now: {}\n", p.blocker->to_string());
     return k_exit_ok;
@@ -138,7 +145,10 @@ int cmd_flash(std::string_view program, std::span<const std::string> args) {
     std::fflush(stdout);
     FlashRunOptions run;
     run.wait_timeout = std::chrono::milliseconds(static_cast<long long>(a.timeout * 1000));
-    run.on_line = [](std::string_view line) { fmt::print("  {}\n", line); std::fflush(stdout); };
+    run.on_line = [](std::string_view line) {
+        fmt::print("  {}\n", line);
+        std::fflush(stdout);
+    };
     auto started = std::chrono::steady_clock::now();
     auto done = execute_flash(*plan, run);
     if (!done) {

@@ -1,10 +1,10 @@
 // `mpyship init [DIR]`: write a commented starter mpyship.toml (and src/ when missing); with --ci github,
 // also a GitHub Actions workflow that builds on push and pull request and releases on tags.
-#include "mpyship/build/manifest.h"
-#include "mpyship/build/project_config.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
+#include "mpyship/project/manifest.h"
+#include "mpyship/project/project_config.h"
 #include "mpyship/util/file_io.h"
 
 #include <fmt/core.h>
@@ -49,7 +49,7 @@ jobs:
           cmake -S "$RUNNER_TEMP/mpyship" -B "$RUNNER_TEMP/mpyship/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
             -DMPYSHIP_TESTS=OFF -DMPYSHIP_BENCH=OFF
           cmake --build "$RUNNER_TEMP/mpyship/build" --target mpyship
-          echo "$RUNNER_TEMP/mpyship/build/src/mpyship" >> "$GITHUB_PATH"
+          echo "$RUNNER_TEMP/mpyship/project/src/mpyship" >> "$GITHUB_PATH"
       - name: Build
         run: mpyship build --strict
       - name: Package
@@ -83,18 +83,20 @@ Result<void> write_new(const fs::path& path, const std::string& text, bool force
     if (fs::exists(path, ec) && !force)
         return fail("already exists (use --force to overwrite)", path.string());
     fs::create_directories(path.parent_path(), ec);
-    return write_file_atomic(path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+    return write_file_atomic(path, text);
 }
 
 } // namespace
 
 int cmd_init(std::string_view program, std::span<const std::string> args) {
-    CLI::App app{"Write a commented starter mpyship.toml; with --ci github also .github/workflows/mpyship.yml.",
-                 std::string(program) + " init"};
+    CLI::App app{
+        "Write a commented starter mpyship.toml; with --ci github also .github/workflows/mpyship.yml.",
+        std::string(program) + " init"};
     std::string dir = ".", target = "circuitpython", name, ci;
     bool force = false;
     app.add_option("dir", dir, "project folder (default: the current folder)");
-    app.add_option("--target", target, "circuitpython or micropython")->check(CLI::IsMember({"circuitpython", "micropython"}));
+    app.add_option("--target", target, "circuitpython or micropython")
+        ->check(CLI::IsMember({"circuitpython", "micropython"}));
     app.add_option("--name", name, "project name (default: the folder's name)");
     app.add_option("--ci", ci, "also write a CI workflow")->check(CLI::IsMember({"github"}));
     app.add_flag("--force", force, "overwrite existing files");
@@ -102,11 +104,9 @@ int cmd_init(std::string_view program, std::span<const std::string> args) {
         return *rc;
     fs::path root = dir;
     if (name.empty())
-        name = fs::absolute(root).lexically_normal().filename().string();
-    if (name.empty())
-        name = fs::absolute(root).lexically_normal().parent_path().filename().string();
+        name = project::project_name_from_folder(root);
     std::vector<std::pair<fs::path, std::string>> files{
-        {root / build::k_config_file, build::starter_config(name, *build::parse_target_name(target))}};
+        {root / project::k_config_file, project::starter_config(name, *project::parse_target_name(target))}};
     if (ci == "github")
         files.emplace_back(root / ".github" / "workflows" / "mpyship.yml", k_github_workflow);
     for (const auto& [path, text] : files) {

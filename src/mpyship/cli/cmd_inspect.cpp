@@ -33,7 +33,8 @@ int cmd_inspect(std::string_view program, std::span<const std::string> args) {
         return k_exit_failure;
     }
     if (json)
-        fmt::print("{}\n", mpy::disassemble_json(*module).dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
+        fmt::print("{}\n", mpy::disassemble_json(*module).dump(2, ' ', false,
+                                                               nlohmann::json::error_handler_t::replace));
     else
         fmt::print("{}", mpy::disassemble(*module));
     return k_exit_ok;

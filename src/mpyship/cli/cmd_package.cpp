@@ -10,10 +10,11 @@
 namespace mpyship::cli {
 
 int cmd_package(std::string_view program, std::span<const std::string> args) {
-    CLI::App app{"Build the project, then write build/mpy-files.tar.gz and build/mpy-files.zip (manifest.json and "
-                 "mpy/...). Reproducible: sorted entries, uid/gid 0, fixed modes, mtime from SOURCE_DATE_EPOCH "
-                 "(else the newest source file's).",
-                 std::string(program) + " package"};
+    CLI::App app{
+        "Build the project, then write build/mpy-files.tar.gz and build/mpy-files.zip (manifest.json and "
+        "mpy/...). Reproducible: sorted entries, uid/gid 0, fixed modes, mtime from SOURCE_DATE_EPOCH "
+        "(else the newest source file's).",
+        std::string(program) + " package"};
     BuildArgs a;
     add_build_options(app, a);
     if (auto rc = parse_args(app, args))

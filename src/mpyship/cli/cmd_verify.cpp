@@ -22,9 +22,10 @@ Result<release::VerifyReport> verify_path(const std::string& path, const std::st
         return release::verify_archive(path);
     if (!fs::is_directory(path, ec))
         return fail("no such build folder, archive or drive", path);
-    if (manifest_option.empty() && fs::exists(fs::path(path) / build::k_manifest_file, ec))
+    if (manifest_option.empty() && fs::exists(fs::path(path) / project::k_manifest_file, ec))
         return release::verify_build_folder(path);
-    fs::path manifest_path = manifest_option.empty() ? fs::path("build") / build::k_manifest_file : fs::path(manifest_option);
+    fs::path manifest_path =
+        manifest_option.empty() ? fs::path("build") / project::k_manifest_file : fs::path(manifest_option);
     auto manifest = release::load_manifest(manifest_path);
     if (!manifest)
         return std::unexpected(manifest.error());
@@ -35,18 +36,19 @@ void print_json(const release::VerifyReport& r) {
     nlohmann::ordered_json problems = nlohmann::ordered_json::array();
     for (const auto& p : r.problems)
         problems.push_back({{"kind", release::problem_name(p.kind)}, {"path", p.path}, {"detail", p.detail}});
-    nlohmann::ordered_json j{{"ok", r.ok()}, {"source", r.source}, {"files_checked", r.files_checked},
-                             {"problems", problems}};
+    nlohmann::ordered_json j{
+        {"ok", r.ok()}, {"source", r.source}, {"files_checked", r.files_checked}, {"problems", problems}};
     fmt::print("{}\n", j.dump(2));
 }
 
 } // namespace
 
 int cmd_verify(std::string_view program, std::span<const std::string> args) {
-    CLI::App app{"Verify a build folder (default: build), a .tar.gz / .zip release archive, or a mounted drive "
-                 "against the manifest: reports missing, extra, wrong-size and wrong-hash files. Archives are read "
-                 "in memory, never extracted.",
-                 std::string(program) + " verify"};
+    CLI::App app{
+        "Verify a build folder (default: build), a .tar.gz / .zip release archive, or a mounted drive "
+        "against the manifest: reports missing, extra, wrong-size and wrong-hash files. Archives are read "
+        "in memory, never extracted.",
+        std::string(program) + " verify"};
     std::string path = "build", manifest;
     bool json = false;
     app.add_option("path", path, "build folder, archive or drive (default: build)");

@@ -2,13 +2,10 @@
 
 #include "mpyship/cli/commands.h"
 #include "mpyship/util/edit_distance.h"
+#include "mpyship/util/version.h"
 
 #include <algorithm>
 #include <fmt/core.h>
-
-#ifndef MPYSHIP_VERSION
-#define MPYSHIP_VERSION "0.0.0"
-#endif
 
 namespace mpyship::cli {
 namespace {
@@ -20,13 +17,17 @@ int cmd_version(std::string_view, std::span<const std::string>) {
 }
 
 constexpr Command k_commands[] = {
-    {"build", "compile src/ into build/mpy/ and write build/manifest.json (incremental, parallel)", cmd_build},
+    {"build", "compile src/ into build/mpy/ and write build/manifest.json (incremental, parallel)",
+     cmd_build},
     {"package", "build, then write reproducible build/mpy-files.tar.gz and .zip", cmd_package},
-    {"deploy", "copy the build to a board's USB drive: incremental, safe, verified (--to PATH|auto)", cmd_deploy},
+    {"deploy", "copy the build to a board's USB drive: incremental, safe, verified (--to PATH|auto)",
+     cmd_deploy},
+    {"clean", "remove the build outputs (build/mpy, manifest, cache, archives, firmware)", cmd_clean},
     {"verify", "check a build folder, release archive or drive against the manifest", cmd_verify},
     {"firmware", "build MicroPython firmware with the project frozen in: firmware build|lock|clean",
      cmd_firmware},
-    {"flash", "put build/firmware/ on a board: esptool (esp32, esp8266) or a UF2 bootloader drive", cmd_flash},
+    {"flash", "put build/firmware/ on a board: esptool (esp32, esp8266) or a UF2 bootloader drive",
+     cmd_flash},
     {"init", "write a starter mpyship.toml (and a CI workflow with --ci github)", cmd_init},
     {"compile", "compile one .py file to .mpy with mpy-cross options (--target circuitpython|micropython)",
      cmd_compile},
@@ -40,8 +41,8 @@ void print_overview(std::string_view program) {
     fmt::print("Usage: {} <command> [options]\n\nCommands:\n", program);
     for (const auto& c : k_commands)
         fmt::print("  {:<10} {}\n", c.name, c.summary);
-    fmt::print("\nRun '{} help <command>' for a command's options. '{} --version' prints the version.\n", program,
-               program);
+    fmt::print("\nRun '{} help <command>' for a command's options. '{} --version' prints the version.\n",
+               program, program);
 }
 
 int unknown_command(std::string_view program, std::string_view name) {
@@ -67,7 +68,9 @@ int cmd_help(std::string_view program, std::span<const std::string> args) {
 
 } // namespace
 
-std::span<const Command> commands() { return k_commands; }
+std::span<const Command> commands() {
+    return k_commands;
+}
 
 const Command* find_command(std::string_view name) {
     for (const auto& c : k_commands)
@@ -91,7 +94,9 @@ std::vector<std::string_view> suggest_commands(std::string_view name) {
     return out;
 }
 
-std::string version_text() { return std::string("mpyship ") + MPYSHIP_VERSION; }
+std::string version_text() {
+    return "mpyship " + std::string(mpyship_version());
+}
 
 int run(int argc, char** argv) {
     std::string_view program = "mpyship";
@@ -100,7 +105,8 @@ int run(int argc, char** argv) {
     std::string_view base = name.substr(name.rfind('/') == name.npos ? 0 : name.rfind('/') + 1);
     if (base == "mpy-cross" || base == "mpy-cross-circuitpython")
         return run_as_mpy_cross(name, args,
-                                base == "mpy-cross" ? compiler::Target::micropython : compiler::Target::circuitpython);
+                                base == "mpy-cross" ? compiler::Target::micropython
+                                                    : compiler::Target::circuitpython);
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         print_overview(program);
         return args.empty() ? k_exit_usage : k_exit_ok;

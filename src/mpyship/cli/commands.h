@@ -1,8 +1,8 @@
 // Handlers of the individual commands, one file each (cmd_<name>.cpp).
 #pragma once
 
-#include "mpyship/build/builder.h"
-#include "mpyship/build/project_config.h"
+#include "mpyship/project/builder.h"
+#include "mpyship/project/project_config.h"
 
 #include <CLI/CLI.hpp>
 #include <optional>
@@ -21,6 +21,7 @@ int cmd_compile(std::string_view program, std::span<const std::string> args);
 int cmd_deploy(std::string_view program, std::span<const std::string> args);
 int cmd_firmware(std::string_view program, std::span<const std::string> args);
 int cmd_flash(std::string_view program, std::span<const std::string> args);
+int cmd_clean(std::string_view program, std::span<const std::string> args);
 // The drop-in mpy-cross mode (argv[0] is shown in usage text).
 int run_as_mpy_cross(std::string_view argv0, std::span<const std::string> args, compiler::Target target);
 
@@ -35,9 +36,9 @@ struct BuildArgs {
 };
 void add_build_options(CLI::App& app, BuildArgs& args);
 // The project's config with --target applied; prints the error and returns nullopt when it cannot be read.
-std::optional<build::ProjectConfig> load_config_for(const BuildArgs& args);
+std::optional<project::ProjectConfig> load_config_for(const BuildArgs& args);
 // Runs the build and prints its report; nullopt on a fatal error. Sets exit_code.
-std::optional<build::BuildReport> run_build_command(const BuildArgs& args, const build::ProjectConfig& config,
-                                                    int& exit_code);
+std::optional<project::BuildReport> run_build_command(const BuildArgs& args,
+                                                      const project::ProjectConfig& config, int& exit_code);
 
 } // namespace mpyship::cli

@@ -2,10 +2,10 @@
 // and the serial deploy (--port, cmd_deploy_serial.cpp) print actions and errors the same way.
 #pragma once
 
-#include "mpyship/build/project_config.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/deploy/deploy_plan.h"
 #include "mpyship/deploy/drive_sync.h"
+#include "mpyship/project/project_config.h"
 #include "mpyship/util/error.h"
 
 #include <cstdio>
@@ -54,7 +54,7 @@ inline void print_action(const deploy::Action& a) {
 
 // The settings both deploy paths take from the command line and the project alike.
 template <typename Options>
-void fill_common_options(Options& o, const DeployArgs& a, const build::ProjectConfig& config) {
+void fill_common_options(Options& o, const DeployArgs& a, const project::ProjectConfig& config) {
     o.build_dir = config.out_dir();
     o.plan = {delete_mode(a.delete_mode), a.keep, config.entry_points};
     o.dry_run = a.dry_run;

@@ -1,5 +1,7 @@
 #include "mpyship/cli/mpy_cross_args.h"
 
+#include "mpyship/mpy/format.h"
+
 #include <array>
 #include <cstdlib>
 
@@ -7,11 +9,15 @@ namespace mpyship::cli {
 namespace {
 
 constexpr std::array<std::string_view, 14> k_arch_names = {
-    "x86", "x64", "armv6", "armv6m", "armv7m", "armv7em", "armv7emsp", "armv7emdp", "xtensa", "xtensawin",
-    "rv32imc", "rv64imc", "host", "debug"};
+    "x86",       "x64",    "armv6",     "armv6m",  "armv7m",  "armv7em", "armv7emsp",
+    "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc", "host",    "debug"};
 
-MpyCrossExit usage_exit(std::string_view program) { return MpyCrossExit{1, mpy_cross_usage(program), {}}; }
-MpyCrossExit message_exit(std::string text) { return MpyCrossExit{1, {}, std::move(text) + "\n"}; }
+MpyCrossExit usage_exit(std::string_view program) {
+    return MpyCrossExit{1, mpy_cross_usage(program), {}};
+}
+MpyCrossExit message_exit(std::string text) {
+    return MpyCrossExit{1, {}, std::move(text) + "\n"};
+}
 
 // Parses a C-style integer (decimal, 0x hex, 0 octal) filling the whole string, as strtol with base 0.
 std::optional<long> parse_c_integer(const std::string& text) {
@@ -25,8 +31,8 @@ std::optional<long> parse_c_integer(const std::string& text) {
 }
 
 // The -X options are checked before everything else, as mpy-cross does.
-std::optional<MpyCrossExit> check_implementation_options(std::string_view program, std::span<const std::string> args,
-                                                         std::string& emit) {
+std::optional<MpyCrossExit>
+check_implementation_options(std::string_view program, std::span<const std::string> args, std::string& emit) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (args[i] != "-X")
             continue;
@@ -59,9 +65,9 @@ std::optional<compiler::Target> parse_target(std::string_view name) {
 }
 
 // Handles one option at args[i]; may consume the next argument. Returns an exit to stop parsing.
-std::optional<MpyCrossExit> parse_option(std::string_view program, std::span<const std::string> args, std::size_t& i,
-                                         bool allow_target, MpyCrossArgs& out, bool& options_active,
-                                         bool& version) {
+std::optional<MpyCrossExit> parse_option(std::string_view program, std::span<const std::string> args,
+                                         std::size_t& i, bool allow_target, MpyCrossArgs& out,
+                                         bool& options_active, bool& version) {
     const std::string& a = args[i];
     auto next = [&]() -> const std::string* { return i + 1 < args.size() ? &args[++i] : nullptr; };
     if (a == "-X") {
@@ -122,7 +128,8 @@ std::string mpy_cross_usage(std::string_view program) {
            " [<opts>] [-X <implopt>] [--] <input filename>\n"
            "Options:\n"
            "--version : show version information\n"
-           "-o : output file for compiled bytecode (defaults to input filename with .mpy extension, or stdout if "
+           "-o : output file for compiled bytecode (defaults to input filename with .mpy extension, or "
+           "stdout if "
            "input is stdin)\n"
            "-s : source filename to embed in the compiled bytecode (defaults to input file)\n"
            "-v : verbose (trace various operations); can be multiple\n"
@@ -143,8 +150,10 @@ std::string mpy_cross_usage(std::string_view program) {
 }
 
 std::string mpy_cross_version(compiler::Target target) {
-    std::string runtime = target == compiler::Target::circuitpython ? "CircuitPython 10.2.1" : "MicroPython v1.28.0";
-    return runtime + " (mpyship); mpy-cross emitting mpy v6.3\n";
+    std::string runtime =
+        target == compiler::Target::circuitpython ? "CircuitPython 10.2.1" : "MicroPython v1.28.0";
+    return runtime + " (mpyship); mpy-cross emitting mpy v" + std::to_string(mpy::k_version) + "." +
+           std::to_string(mpy::k_sub_version) + "\n";
 }
 
 std::string default_output_name(const std::string& input) {
@@ -152,8 +161,8 @@ std::string default_output_name(const std::string& input) {
     return base + "mpy";
 }
 
-MpyCrossParse parse_mpy_cross_args(std::string_view program, std::span<const std::string> args, bool allow_target,
-                                   compiler::Target default_target) {
+MpyCrossParse parse_mpy_cross_args(std::string_view program, std::span<const std::string> args,
+                                   bool allow_target, compiler::Target default_target) {
     std::string emit = "bytecode";
     if (auto stop = check_implementation_options(program, args, emit))
         return *stop;

@@ -13,14 +13,14 @@
 namespace mpyship::cli {
 
 struct MpyCrossArgs {
-    std::string input;                       // "-" for stdin
-    std::optional<std::string> output;       // -o; "-" for stdout
-    std::optional<std::string> source_name;  // -s
-    int opt_level = 0;                       // -O[N]
-    int small_int_bits = 31;                 // -msmall-int-bits=N
-    int verbose = 0;                         // -v (counted)
-    std::optional<std::string> march;        // -march=ARCH (validated name)
-    std::optional<std::string> march_flags;  // -march-flags=FLAGS
+    std::string input;                                       // "-" for stdin
+    std::optional<std::string> output;                       // -o; "-" for stdout
+    std::optional<std::string> source_name;                  // -s
+    int opt_level = 0;                                       // -O[N]
+    int small_int_bits = 31;                                 // -msmall-int-bits=N
+    int verbose = 0;                                         // -v (counted)
+    std::optional<std::string> march;                        // -march=ARCH (validated name)
+    std::optional<std::string> march_flags;                  // -march-flags=FLAGS
     compiler::Target target = compiler::Target::micropython; // --target (mpyship compile only)
 };
 
@@ -34,8 +34,8 @@ struct MpyCrossExit {
 using MpyCrossParse = std::variant<MpyCrossArgs, MpyCrossExit>;
 
 // `program` is argv[0] as shown in the usage line. `allow_target` enables mpyship's --target extension.
-MpyCrossParse parse_mpy_cross_args(std::string_view program, std::span<const std::string> args, bool allow_target,
-                                   compiler::Target default_target);
+MpyCrossParse parse_mpy_cross_args(std::string_view program, std::span<const std::string> args,
+                                   bool allow_target, compiler::Target default_target);
 
 std::string mpy_cross_usage(std::string_view program);
 std::string mpy_cross_version(compiler::Target target);

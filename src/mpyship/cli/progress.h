@@ -9,7 +9,7 @@
 namespace mpyship::cli {
 
 class ProgressBar {
-public:
+  public:
     explicit ProgressBar(std::string label, bool enabled = true)
         : m_label(std::move(label)), m_enabled(enabled && ::isatty(STDERR_FILENO)) {}
     ~ProgressBar() { finish(); }
@@ -21,7 +21,8 @@ public:
         constexpr std::size_t width = 30;
         std::size_t percent = done * 100 / total;
         if (m_shown && percent == m_percent && done != total)
-            return; // redraw only when the number changes: thousands of files must not mean thousands of writes
+            return; // redraw only when the number changes: thousands of files must not mean thousands of
+                    // writes
         m_percent = percent;
         std::size_t filled = done * width / total;
         std::fprintf(stderr, "\r%s [%s%s] %zu/%zu%s", m_label.c_str(), std::string(filled, '#').c_str(),
@@ -36,7 +37,7 @@ public:
         m_shown = false;
     }
 
-private:
+  private:
     std::string m_label;
     bool m_enabled;
     bool m_shown = false;

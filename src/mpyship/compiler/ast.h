@@ -66,7 +66,8 @@ struct ConstValue;
 using ConstTuple = std::vector<ConstValue>;
 
 struct ConstValue {
-    std::variant<NoneValue, bool, EllipsisValue, BigInt, double, ImagValue, StrValue, BytesValue, ConstTuple> value;
+    std::variant<NoneValue, bool, EllipsisValue, BigInt, double, ImagValue, StrValue, BytesValue, ConstTuple>
+        value;
     bool operator==(const ConstValue&) const = default;
 
     bool is_int() const { return std::holds_alternative<BigInt>(value); }
@@ -78,8 +79,28 @@ struct ConstValue {
 // ---------------------------------------------------------------------------------------------
 // Expressions
 enum class ExprKind : std::uint8_t {
-    constant, name, attribute, subscript, slice, call, bin_op, unary_op, bool_op, compare, if_exp, lambda,
-    named_expr, tuple, list, set, dict, comprehension, yield, yield_from, await, starred,
+    constant,
+    name,
+    attribute,
+    subscript,
+    slice,
+    call,
+    bin_op,
+    unary_op,
+    bool_op,
+    compare,
+    if_exp,
+    lambda,
+    named_expr,
+    tuple,
+    list,
+    set,
+    dict,
+    comprehension,
+    yield,
+    yield_from,
+    await,
+    starred,
 };
 
 struct Expr {
@@ -122,14 +143,16 @@ struct Attribute : Expr {
     ExprPtr value;
     std::string attr;
     SourcePos trailer_pos{0, 0};
-    Attribute(SourcePos p, ExprPtr v, std::string a) : Expr(ExprKind::attribute, p), value(std::move(v)), attr(std::move(a)) {}
+    Attribute(SourcePos p, ExprPtr v, std::string a)
+        : Expr(ExprKind::attribute, p), value(std::move(v)), attr(std::move(a)) {}
 };
 
 struct Subscript : Expr {
     ExprPtr value;
     ExprPtr index; // may be a Slice, or a Tuple containing Slices
     SourcePos trailer_pos{0, 0};
-    Subscript(SourcePos p, ExprPtr v, ExprPtr i) : Expr(ExprKind::subscript, p), value(std::move(v)), index(std::move(i)) {}
+    Subscript(SourcePos p, ExprPtr v, ExprPtr i)
+        : Expr(ExprKind::subscript, p), value(std::move(v)), index(std::move(i)) {}
 };
 
 struct Slice : Expr { // a:b:c; any part may be null. `has_step_colon` distinguishes a:b: from a:b.
@@ -156,12 +179,27 @@ struct Call : Expr {
     Call(SourcePos p, ExprPtr f) : Expr(ExprKind::call, p), func(std::move(f)) {}
 };
 
-enum class BinOpKind : std::uint8_t { bit_or, bit_xor, bit_and, lshift, rshift, add, sub, mul, matmul, div, mod, floordiv, pow };
+enum class BinOpKind : std::uint8_t {
+    bit_or,
+    bit_xor,
+    bit_and,
+    lshift,
+    rshift,
+    add,
+    sub,
+    mul,
+    matmul,
+    div,
+    mod,
+    floordiv,
+    pow
+};
 
 struct BinOp : Expr { // a chain a+b-c is left-nested: BinOp(BinOp(a,+,b),-,c); all share a's line
     BinOpKind op;
     ExprPtr left, right;
-    BinOp(SourcePos p, BinOpKind o, ExprPtr l, ExprPtr r) : Expr(ExprKind::bin_op, p), op(o), left(std::move(l)), right(std::move(r)) {}
+    BinOp(SourcePos p, BinOpKind o, ExprPtr l, ExprPtr r)
+        : Expr(ExprKind::bin_op, p), op(o), left(std::move(l)), right(std::move(r)) {}
 };
 
 enum class UnaryOpKind : std::uint8_t { positive, negative, invert, not_ };
@@ -169,7 +207,8 @@ enum class UnaryOpKind : std::uint8_t { positive, negative, invert, not_ };
 struct UnaryOp : Expr {
     UnaryOpKind op;
     ExprPtr operand;
-    UnaryOp(SourcePos p, UnaryOpKind o, ExprPtr e) : Expr(ExprKind::unary_op, p), op(o), operand(std::move(e)) {}
+    UnaryOp(SourcePos p, UnaryOpKind o, ExprPtr e)
+        : Expr(ExprKind::unary_op, p), op(o), operand(std::move(e)) {}
 };
 
 struct BoolOp : Expr {
@@ -178,7 +217,18 @@ struct BoolOp : Expr {
     BoolOp(SourcePos p, bool a) : Expr(ExprKind::bool_op, p), is_and(a) {}
 };
 
-enum class CompareKind : std::uint8_t { less, more, equal, less_equal, more_equal, not_equal, in, not_in, is, is_not };
+enum class CompareKind : std::uint8_t {
+    less,
+    more,
+    equal,
+    less_equal,
+    more_equal,
+    not_equal,
+    in,
+    not_in,
+    is,
+    is_not
+};
 
 struct Compare : Expr {
     ExprPtr left;
@@ -210,7 +260,8 @@ struct Lambda : Expr {
 
 struct NamedExpr : Expr { // target := value
     ExprPtr target, value;
-    NamedExpr(SourcePos p, ExprPtr t, ExprPtr v) : Expr(ExprKind::named_expr, p), target(std::move(t)), value(std::move(v)) {}
+    NamedExpr(SourcePos p, ExprPtr t, ExprPtr v)
+        : Expr(ExprKind::named_expr, p), target(std::move(t)), value(std::move(v)) {}
 };
 
 struct Sequence : Expr { // Tuple, List, Set
@@ -238,7 +289,7 @@ struct Comprehension : Expr {
     ExprPtr element; // the key for dicts
     ExprPtr value;   // dicts only
     PoolVector<CompFor> generators;
-    SourcePos scope_pos;      // first token inside the brackets: the comprehension function's first line
+    SourcePos scope_pos;        // first token inside the brackets: the comprehension function's first line
     bool bare_argument = false; // `f(x for x in y)`: marks no line, blocks the for-range form
     Comprehension(SourcePos p, Kind k) : Expr(ExprKind::comprehension, p), comp_kind(k) {}
 };
@@ -251,8 +302,28 @@ struct UnaryExpr : Expr { // Yield (value may be null), YieldFrom, Await, Starre
 // ---------------------------------------------------------------------------------------------
 // Statements
 enum class StmtKind : std::uint8_t {
-    expr, assign, aug_assign, ann_assign, del, pass, break_, continue_, return_, raise, global, nonlocal, assert_,
-    import, import_from, if_, while_, for_, try_, with, function_def, class_def,
+    expr,
+    assign,
+    aug_assign,
+    ann_assign,
+    del,
+    pass,
+    break_,
+    continue_,
+    return_,
+    raise,
+    global,
+    nonlocal,
+    assert_,
+    import,
+    import_from,
+    if_,
+    while_,
+    for_,
+    try_,
+    with,
+    function_def,
+    class_def,
     const_def, // what `_X = const(v)` leaves behind: no code and no line entry of its own (pos: the `_X`)
 };
 
@@ -287,7 +358,8 @@ struct AugAssign : Stmt {
     ExprPtr target;
     BinOpKind op;
     ExprPtr value;
-    AugAssign(SourcePos p, ExprPtr t, BinOpKind o, ExprPtr v) : Stmt(StmtKind::aug_assign, p), target(std::move(t)), op(o), value(std::move(v)) {}
+    AugAssign(SourcePos p, ExprPtr t, BinOpKind o, ExprPtr v)
+        : Stmt(StmtKind::aug_assign, p), target(std::move(t)), op(o), value(std::move(v)) {}
 };
 
 struct AnnAssign : Stmt {

@@ -4,8 +4,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <iterator>
 #include <cmath>
+#include <iterator>
 
 namespace mpyship::compiler {
 namespace {
@@ -289,7 +289,9 @@ bool BigInt::fits_bits(unsigned bits) const {
     return m_neg && len == bits && !low_bits_nonzero(m_mag, bits - 1);
 }
 
-std::uint64_t BigInt::bit_length() const { return bit_length_mag(m_mag); }
+std::uint64_t BigInt::bit_length() const {
+    return bit_length_mag(m_mag);
+}
 
 double BigInt::to_double() const {
     double r = 0;
@@ -332,7 +334,9 @@ std::string BigInt::to_string() const {
     return out;
 }
 
-BigInt BigInt::operator-() const { return from_magnitude(m_mag, !m_neg); }
+BigInt BigInt::operator-() const {
+    return from_magnitude(m_mag, !m_neg);
+}
 
 BigInt operator+(const BigInt& a, const BigInt& b) {
     if (a.m_neg == b.m_neg) {
@@ -344,7 +348,9 @@ BigInt operator+(const BigInt& a, const BigInt& b) {
     return BigInt::from_magnitude(sub_mag(b.m_mag, a.m_mag), b.m_neg);
 }
 
-BigInt operator-(const BigInt& a, const BigInt& b) { return a + (-b); }
+BigInt operator-(const BigInt& a, const BigInt& b) {
+    return a + (-b);
+}
 
 BigInt operator*(const BigInt& a, const BigInt& b) {
     return BigInt::from_magnitude(mul_mag(a.m_mag, b.m_mag), a.m_neg != b.m_neg);
@@ -358,7 +364,9 @@ std::strong_ordering operator<=>(const BigInt& a, const BigInt& b) {
     if (a.m_neg) {
         c = -c;
     }
-    return c < 0 ? std::strong_ordering::less : c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal;
+    return c < 0   ? std::strong_ordering::less
+           : c > 0 ? std::strong_ordering::greater
+                   : std::strong_ordering::equal;
 }
 
 std::optional<std::pair<BigInt, BigInt>> BigInt::floor_divmod(const BigInt& a, const BigInt& b) {
@@ -375,7 +383,9 @@ std::optional<std::pair<BigInt, BigInt>> BigInt::floor_divmod(const BigInt& a, c
     return std::pair{q, r};
 }
 
-BigInt BigInt::shifted_left(std::uint64_t bits) const { return from_magnitude(shl_mag(m_mag, bits), m_neg); }
+BigInt BigInt::shifted_left(std::uint64_t bits) const {
+    return from_magnitude(shl_mag(m_mag, bits), m_neg);
+}
 
 BigInt BigInt::shifted_right(std::uint64_t bits) const {
     BigInt r = from_magnitude(shr_mag(m_mag, bits), m_neg);

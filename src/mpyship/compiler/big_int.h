@@ -14,7 +14,7 @@
 namespace mpyship::compiler {
 
 class BigInt {
-public:
+  public:
     BigInt() = default;
     BigInt(std::int64_t value); // NOLINT(google-explicit-constructor): ints convert naturally
 
@@ -27,7 +27,7 @@ public:
     bool fits_bits(unsigned bits) const; // fits a signed two's-complement integer of `bits` bits
     std::uint64_t bit_length() const;    // of the magnitude
     double to_double() const;
-    std::string to_string() const;        // decimal, with '-' when negative
+    std::string to_string() const; // decimal, with '-' when negative
     const LimbVector& magnitude() const { return m_mag; }
 
     BigInt operator-() const;
@@ -48,7 +48,7 @@ public:
     // Non-negative exponent; nullopt if the result would exceed `max_bits`.
     static std::optional<BigInt> power(const BigInt& base, std::uint64_t exponent, std::uint64_t max_bits);
 
-private:
+  private:
     bool m_neg = false;
     LimbVector m_mag; // little-endian limbs, no leading zero limbs
 

@@ -13,7 +13,7 @@
 namespace mpyship::compiler {
 
 class CharStream {
-public:
+  public:
     static constexpr char k_end = '\0'; // returned past the end of input
 
     // `source` must outlive the stream unless it needs normalising (then the stream keeps a copy).
@@ -70,7 +70,7 @@ public:
     void start_buffer_injection(std::string* buffer);
     bool injecting_buffer() const { return m_buffer != nullptr; }
 
-private:
+  private:
     std::string m_owned;       // the normalised copy, made only when the source needs changes
     std::string_view m_source; // the source as read: the caller's bytes or m_owned
     std::size_t m_pos = 0;

@@ -31,13 +31,13 @@ enum class QstrPhase : std::uint8_t { scope_pass, identifier };
 
 struct CodeItem {
     ItemKind kind = ItemKind::op;
-    bool dead = false;                // unreachable code: no bytes, but its qstrs/constants still count
+    bool dead = false; // unreachable code: no bytes, but its qstrs/constants still count
     std::uint8_t opcode = 0;
     OperandKind operand = OperandKind::none;
     QstrPhase qstr_phase = QstrPhase::scope_pass;
-    std::uint32_t payload = 0;        // qstr/constant operands: index into the emitter's operand tables
+    std::uint32_t payload = 0; // qstr/constant operands: index into the emitter's operand tables
     std::int64_t value = 0;
-    int trailing_byte = -1;           // a raw byte after the operand (closure count, unwind depth), or -1
+    int trailing_byte = -1; // a raw byte after the operand (closure count, unwind depth), or -1
 };
 
 } // namespace mpyship::compiler

@@ -177,14 +177,16 @@ void CodeGen::finish_signature(ScopeId id) {
 
 // --- errors and lines --------------------------------------------------------------------------------
 
-void CodeGen::error(const std::string& message, SourcePos pos) const {
+void CodeGen::error(const std::string& message, SourcePos pos, bool needs_native_arch) const {
     SourcePos where = pos;
     if (where.line == 0)
         where.line = m_line;
-    throw CompileError{"SyntaxError", message, where, m_scope->simple_name, true};
+    throw CompileError{"SyntaxError", message, where, m_scope->simple_name, true, needs_native_arch};
 }
 
-void CodeGen::error_here(const std::string& message) const { error(message, SourcePos{m_line, 0}); }
+void CodeGen::error_here(const std::string& message) const {
+    error(message, SourcePos{m_line, 0});
+}
 
 void CodeGen::set_line(SourcePos pos) {
     if (pos.line == 0)
@@ -227,16 +229,20 @@ void CodeGen::emit_id_op(const std::string& name, int op) {
     const IdKind kind = id == nullptr ? IdKind::global_implicit : id->kind;
     switch (kind) {
     case IdKind::global_explicit:
-        op == k_load ? em().load_global(name) : op == k_store ? em().store_global(name) : em().delete_global(name);
+        op == k_load    ? em().load_global(name)
+        : op == k_store ? em().store_global(name)
+                        : em().delete_global(name);
         return;
     case IdKind::local:
-        op == k_load ? em().load_fast(id->local_num)
-                     : op == k_store ? em().store_fast(id->local_num) : em().delete_fast(id->local_num);
+        op == k_load    ? em().load_fast(id->local_num)
+        : op == k_store ? em().store_fast(id->local_num)
+                        : em().delete_fast(id->local_num);
         return;
     case IdKind::cell:
     case IdKind::free:
-        op == k_load ? em().load_deref(id->local_num)
-                     : op == k_store ? em().store_deref(id->local_num) : em().delete_deref(id->local_num);
+        op == k_load    ? em().load_deref(id->local_num)
+        : op == k_store ? em().store_deref(id->local_num)
+                        : em().delete_deref(id->local_num);
         return;
     default:
         op == k_load ? em().load_name(name) : op == k_store ? em().store_name(name) : em().delete_name(name);

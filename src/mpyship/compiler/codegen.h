@@ -17,11 +17,11 @@
 namespace mpyship::compiler {
 
 class CodeGen {
-public:
+  public:
     CodeGen(ModuleBuilder& builder, const Options& options);
     void generate(const Module& module);
 
-private:
+  private:
     enum class Pass : std::uint8_t { scope, code };
     enum class AssignKind : std::uint8_t { store, aug_load, aug_store };
     struct LoopState {
@@ -46,7 +46,7 @@ private:
     void compile_lambda_scope(const Lambda& lambda);
     void compile_class_scope(const ClassDef& cls);
     void finish_signature(ScopeId id);
-    [[noreturn]] void error(const std::string& message, SourcePos pos) const;
+    [[noreturn]] void error(const std::string& message, SourcePos pos, bool needs_native_arch = false) const;
     [[noreturn]] void error_here(const std::string& message) const;
     void set_line(SourcePos pos);
     Emitter& em() { return *m_emit; }
@@ -146,10 +146,10 @@ private:
     ModuleBuilder& m_builder;
     Options m_options;
     std::vector<std::unique_ptr<ScopeInfo>> m_scopes; // indexed by the builder's ScopeId
-    std::vector<ScopeId> m_order;                      // creation order
+    std::vector<ScopeId> m_order;                     // creation order
     std::unordered_map<const void*, ScopeId> m_node_scope;
-    std::vector<bool> m_async;                         // per scope: an async def
-    std::vector<bool> m_generator_seen;                // per scope: yields met in the scope pass
+    std::vector<bool> m_async;          // per scope: an async def
+    std::vector<bool> m_generator_seen; // per scope: yields met in the scope pass
     Pass m_pass = Pass::scope;
     ScopeId m_scope_id = 0;
     ScopeInfo* m_scope = nullptr;

@@ -8,20 +8,28 @@ namespace {
 
 ScopeKind scope_kind_of(Comprehension::Kind k) {
     switch (k) {
-    case Comprehension::Kind::list: return ScopeKind::list_comp;
-    case Comprehension::Kind::set: return ScopeKind::set_comp;
-    case Comprehension::Kind::dict: return ScopeKind::dict_comp;
-    case Comprehension::Kind::generator: return ScopeKind::gen_expr;
+    case Comprehension::Kind::list:
+        return ScopeKind::list_comp;
+    case Comprehension::Kind::set:
+        return ScopeKind::set_comp;
+    case Comprehension::Kind::dict:
+        return ScopeKind::dict_comp;
+    case Comprehension::Kind::generator:
+        return ScopeKind::gen_expr;
     }
     return ScopeKind::list_comp;
 }
 
 const char* simple_name_of(ScopeKind k) {
     switch (k) {
-    case ScopeKind::list_comp: return "<listcomp>";
-    case ScopeKind::dict_comp: return "<dictcomp>";
-    case ScopeKind::set_comp: return "<setcomp>";
-    default: return "<genexpr>";
+    case ScopeKind::list_comp:
+        return "<listcomp>";
+    case ScopeKind::dict_comp:
+        return "<dictcomp>";
+    case ScopeKind::set_comp:
+        return "<setcomp>";
+    default:
+        return "<genexpr>";
     }
 }
 
@@ -44,10 +52,17 @@ void CodeGen::compile_comprehension_scope(const Comprehension& c) {
     }
     set_line(c.scope_pos);
     switch (m_scope->kind) {
-    case ScopeKind::list_comp: em().build_list(0); break;
-    case ScopeKind::dict_comp: em().build_map(0); break;
-    case ScopeKind::set_comp: em().build_set(0); break;
-    default: break;
+    case ScopeKind::list_comp:
+        em().build_list(0);
+        break;
+    case ScopeKind::dict_comp:
+        em().build_map(0);
+        break;
+    case ScopeKind::set_comp:
+        em().build_set(0);
+        break;
+    default:
+        break;
     }
     if (m_scope->kind == ScopeKind::gen_expr) {
         em().load_null();

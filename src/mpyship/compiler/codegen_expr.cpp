@@ -35,35 +35,58 @@ bool is_leaf_constant(const Constant& c, unsigned small_int_bits) {
 
 BinaryOp binary_op_of(BinOpKind k) {
     switch (k) {
-    case BinOpKind::bit_or: return BinaryOp::or_;
-    case BinOpKind::bit_xor: return BinaryOp::xor_;
-    case BinOpKind::bit_and: return BinaryOp::and_;
-    case BinOpKind::lshift: return BinaryOp::lshift;
-    case BinOpKind::rshift: return BinaryOp::rshift;
-    case BinOpKind::add: return BinaryOp::add;
-    case BinOpKind::sub: return BinaryOp::subtract;
-    case BinOpKind::mul: return BinaryOp::multiply;
-    case BinOpKind::matmul: return BinaryOp::mat_multiply;
-    case BinOpKind::div: return BinaryOp::true_divide;
-    case BinOpKind::mod: return BinaryOp::modulo;
-    case BinOpKind::floordiv: return BinaryOp::floor_divide;
-    case BinOpKind::pow: return BinaryOp::power;
+    case BinOpKind::bit_or:
+        return BinaryOp::or_;
+    case BinOpKind::bit_xor:
+        return BinaryOp::xor_;
+    case BinOpKind::bit_and:
+        return BinaryOp::and_;
+    case BinOpKind::lshift:
+        return BinaryOp::lshift;
+    case BinOpKind::rshift:
+        return BinaryOp::rshift;
+    case BinOpKind::add:
+        return BinaryOp::add;
+    case BinOpKind::sub:
+        return BinaryOp::subtract;
+    case BinOpKind::mul:
+        return BinaryOp::multiply;
+    case BinOpKind::matmul:
+        return BinaryOp::mat_multiply;
+    case BinOpKind::div:
+        return BinaryOp::true_divide;
+    case BinOpKind::mod:
+        return BinaryOp::modulo;
+    case BinOpKind::floordiv:
+        return BinaryOp::floor_divide;
+    case BinOpKind::pow:
+        return BinaryOp::power;
     }
     return BinaryOp::add;
 }
 
 BinaryOp compare_op_of(CompareKind k) {
     switch (k) {
-    case CompareKind::less: return BinaryOp::less;
-    case CompareKind::more: return BinaryOp::more;
-    case CompareKind::equal: return BinaryOp::equal;
-    case CompareKind::less_equal: return BinaryOp::less_equal;
-    case CompareKind::more_equal: return BinaryOp::more_equal;
-    case CompareKind::not_equal: return BinaryOp::not_equal;
-    case CompareKind::in: return BinaryOp::in;
-    case CompareKind::not_in: return BinaryOp::not_in;
-    case CompareKind::is: return BinaryOp::is;
-    case CompareKind::is_not: return BinaryOp::is_not;
+    case CompareKind::less:
+        return BinaryOp::less;
+    case CompareKind::more:
+        return BinaryOp::more;
+    case CompareKind::equal:
+        return BinaryOp::equal;
+    case CompareKind::less_equal:
+        return BinaryOp::less_equal;
+    case CompareKind::more_equal:
+        return BinaryOp::more_equal;
+    case CompareKind::not_equal:
+        return BinaryOp::not_equal;
+    case CompareKind::in:
+        return BinaryOp::in;
+    case CompareKind::not_in:
+        return BinaryOp::not_in;
+    case CompareKind::is:
+        return BinaryOp::is;
+    case CompareKind::is_not:
+        return BinaryOp::is_not;
     }
     return BinaryOp::equal;
 }
@@ -82,38 +105,77 @@ void CodeGen::compile_expr(const Expr& e) {
         }
         return;
     }
-    case ExprKind::name: compile_name(e.as<Name>()); return;
+    case ExprKind::name:
+        compile_name(e.as<Name>());
+        return;
     case ExprKind::comprehension:
         if (e.as<Comprehension>().bare_argument) {
             compile_comprehension(e.as<Comprehension>());
             return;
         }
         break;
-    default: break;
+    default:
+        break;
     }
     set_line(e.pos);
     switch (e.kind) {
-    case ExprKind::attribute: compile_attribute(e.as<Attribute>()); break;
-    case ExprKind::subscript: compile_subscript(e.as<Subscript>()); break;
-    case ExprKind::slice: compile_slice(e.as<Slice>()); break;
-    case ExprKind::call: compile_call(e.as<Call>()); break;
-    case ExprKind::bin_op: compile_bin_op(e.as<BinOp>()); break;
-    case ExprKind::unary_op: compile_unary_op(e.as<UnaryOp>()); break;
-    case ExprKind::bool_op: compile_bool_op(e.as<BoolOp>()); break;
-    case ExprKind::compare: compile_compare(e.as<Compare>()); break;
-    case ExprKind::if_exp: compile_if_exp(e.as<IfExp>()); break;
-    case ExprKind::lambda: compile_lambda(e.as<Lambda>()); break;
-    case ExprKind::named_expr: compile_named_expr(e.as<NamedExpr>()); break;
+    case ExprKind::attribute:
+        compile_attribute(e.as<Attribute>());
+        break;
+    case ExprKind::subscript:
+        compile_subscript(e.as<Subscript>());
+        break;
+    case ExprKind::slice:
+        compile_slice(e.as<Slice>());
+        break;
+    case ExprKind::call:
+        compile_call(e.as<Call>());
+        break;
+    case ExprKind::bin_op:
+        compile_bin_op(e.as<BinOp>());
+        break;
+    case ExprKind::unary_op:
+        compile_unary_op(e.as<UnaryOp>());
+        break;
+    case ExprKind::bool_op:
+        compile_bool_op(e.as<BoolOp>());
+        break;
+    case ExprKind::compare:
+        compile_compare(e.as<Compare>());
+        break;
+    case ExprKind::if_exp:
+        compile_if_exp(e.as<IfExp>());
+        break;
+    case ExprKind::lambda:
+        compile_lambda(e.as<Lambda>());
+        break;
+    case ExprKind::named_expr:
+        compile_named_expr(e.as<NamedExpr>());
+        break;
     case ExprKind::tuple:
     case ExprKind::list:
-    case ExprKind::set: compile_sequence(e.as<Sequence>()); break;
-    case ExprKind::dict: compile_dict(e.as<Dict>()); break;
-    case ExprKind::comprehension: compile_comprehension(e.as<Comprehension>()); break;
-    case ExprKind::yield: compile_yield(e.as<UnaryExpr>()); break;
-    case ExprKind::yield_from: compile_yield_from_expr(e.as<UnaryExpr>()); break;
-    case ExprKind::await: compile_await(e.as<UnaryExpr>()); break;
-    case ExprKind::starred: error("*x must be assignment target", e.pos);
-    default: break;
+    case ExprKind::set:
+        compile_sequence(e.as<Sequence>());
+        break;
+    case ExprKind::dict:
+        compile_dict(e.as<Dict>());
+        break;
+    case ExprKind::comprehension:
+        compile_comprehension(e.as<Comprehension>());
+        break;
+    case ExprKind::yield:
+        compile_yield(e.as<UnaryExpr>());
+        break;
+    case ExprKind::yield_from:
+        compile_yield_from_expr(e.as<UnaryExpr>());
+        break;
+    case ExprKind::await:
+        compile_await(e.as<UnaryExpr>());
+        break;
+    case ExprKind::starred:
+        error("*x must be assignment target", e.pos);
+    default:
+        break;
     }
 }
 
@@ -137,7 +199,9 @@ void CodeGen::load_const_value(const ConstValue& v) {
     em().load_const_obj(scope_pass() ? mpy::Constant{} : to_mpy_constant(v));
 }
 
-void CodeGen::compile_name(const Name& n) { load_id(n.id); }
+void CodeGen::compile_name(const Name& n) {
+    load_id(n.id);
+}
 
 void CodeGen::compile_attribute(const Attribute& a) {
     compile_expr(*a.value);
@@ -183,10 +247,18 @@ void CodeGen::compile_bin_op(const BinOp& b) {
 void CodeGen::compile_unary_op(const UnaryOp& u) {
     compile_expr(*u.operand);
     switch (u.op) {
-    case UnaryOpKind::positive: em().unary_op(UnaryOpCode::positive); break;
-    case UnaryOpKind::negative: em().unary_op(UnaryOpCode::negative); break;
-    case UnaryOpKind::invert: em().unary_op(UnaryOpCode::invert); break;
-    case UnaryOpKind::not_: em().unary_op(UnaryOpCode::not_); break;
+    case UnaryOpKind::positive:
+        em().unary_op(UnaryOpCode::positive);
+        break;
+    case UnaryOpKind::negative:
+        em().unary_op(UnaryOpCode::negative);
+        break;
+    case UnaryOpKind::invert:
+        em().unary_op(UnaryOpCode::invert);
+        break;
+    case UnaryOpKind::not_:
+        em().unary_op(UnaryOpCode::not_);
+        break;
     }
 }
 

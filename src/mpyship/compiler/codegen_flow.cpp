@@ -19,7 +19,9 @@ bool is_const_false(const Expr& e) {
     return is_const_expr(e) && !(e.kind == ExprKind::constant && e.as<Constant>().value.truthiness());
 }
 
-bool is_const_true(const Expr& e) { return e.kind == ExprKind::constant && e.as<Constant>().value.truthiness(); }
+bool is_const_true(const Expr& e) {
+    return e.kind == ExprKind::constant && e.as<Constant>().value.truthiness();
+}
 
 std::optional<std::int64_t> small_int_value(const Expr& e, unsigned small_int_bits) {
     if (e.kind != ExprKind::constant || e.as<Constant>().boxed_int)
@@ -44,7 +46,9 @@ void CodeGen::increase_except_level(Label label, int kind) {
         em().setup_finally(label);
 }
 
-void CodeGen::decrease_except_level() { em().end_finally(); }
+void CodeGen::decrease_except_level() {
+    em().end_finally();
+}
 
 void CodeGen::compile_if(const If& s) {
     const Label end = em().new_label();

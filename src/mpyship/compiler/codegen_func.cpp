@@ -19,7 +19,9 @@ std::vector<std::string> dotted_parts(const Expr& e) {
     return parts;
 }
 
-const Expr& decorator_name(const Expr& d) { return d.kind == ExprKind::call ? *d.as<Call>().func : d; }
+const Expr& decorator_name(const Expr& d) {
+    return d.kind == ExprKind::call ? *d.as<Call>().func : d;
+}
 
 } // namespace
 
@@ -39,7 +41,7 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
                 error(m_options.native_arch ? "mpyship: native code generation (@micropython." + attr +
                                                   ") is not implemented yet"
                                             : std::string("invalid arch"),
-                      name.pos);
+                      name.pos, !m_options.native_arch);
             if (attr != "bytecode")
                 error("invalid micropython decorator", name.pos);
             continue;
@@ -76,7 +78,8 @@ void CodeGen::compile_function_def(const FunctionDef& def) {
 }
 
 void CodeGen::compile_lambda(const Lambda& lambda) {
-    const ScopeId child = scope_pass() ? new_scope(ScopeKind::lambda, &lambda, "<lambda>") : m_node_scope.at(&lambda);
+    const ScopeId child =
+        scope_pass() ? new_scope(ScopeKind::lambda, &lambda, "<lambda>") : m_node_scope.at(&lambda);
     compile_defaults_and_make(child, lambda.params);
 }
 

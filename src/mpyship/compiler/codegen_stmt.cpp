@@ -9,24 +9,39 @@ namespace {
 
 BinaryOp inplace_op_of(BinOpKind k) {
     switch (k) {
-    case BinOpKind::bit_or: return BinaryOp::inplace_or;
-    case BinOpKind::bit_xor: return BinaryOp::inplace_xor;
-    case BinOpKind::bit_and: return BinaryOp::inplace_and;
-    case BinOpKind::lshift: return BinaryOp::inplace_lshift;
-    case BinOpKind::rshift: return BinaryOp::inplace_rshift;
-    case BinOpKind::add: return BinaryOp::inplace_add;
-    case BinOpKind::sub: return BinaryOp::inplace_subtract;
-    case BinOpKind::mul: return BinaryOp::inplace_multiply;
-    case BinOpKind::matmul: return BinaryOp::inplace_mat_multiply;
-    case BinOpKind::div: return BinaryOp::inplace_true_divide;
-    case BinOpKind::mod: return BinaryOp::inplace_modulo;
-    case BinOpKind::floordiv: return BinaryOp::inplace_floor_divide;
-    case BinOpKind::pow: return BinaryOp::inplace_power;
+    case BinOpKind::bit_or:
+        return BinaryOp::inplace_or;
+    case BinOpKind::bit_xor:
+        return BinaryOp::inplace_xor;
+    case BinOpKind::bit_and:
+        return BinaryOp::inplace_and;
+    case BinOpKind::lshift:
+        return BinaryOp::inplace_lshift;
+    case BinOpKind::rshift:
+        return BinaryOp::inplace_rshift;
+    case BinOpKind::add:
+        return BinaryOp::inplace_add;
+    case BinOpKind::sub:
+        return BinaryOp::inplace_subtract;
+    case BinOpKind::mul:
+        return BinaryOp::inplace_multiply;
+    case BinOpKind::matmul:
+        return BinaryOp::inplace_mat_multiply;
+    case BinOpKind::div:
+        return BinaryOp::inplace_true_divide;
+    case BinOpKind::mod:
+        return BinaryOp::inplace_modulo;
+    case BinOpKind::floordiv:
+        return BinaryOp::inplace_floor_divide;
+    case BinOpKind::pow:
+        return BinaryOp::inplace_power;
     }
     return BinaryOp::inplace_add;
 }
 
-bool is_bare_tuple(const Expr& e) { return e.kind == ExprKind::tuple && !e.as<Sequence>().parenthesized; }
+bool is_bare_tuple(const Expr& e) {
+    return e.kind == ExprKind::tuple && !e.as<Sequence>().parenthesized;
+}
 
 // `a, b = c, d` (and three items) is compiled without building a tuple.
 bool is_rotatable_assign(const Expr& target, const Expr& value) {
@@ -66,29 +81,68 @@ void CodeGen::compile_stmt(const Stmt& s) {
         return;
     set_line(first_token_pos(s));
     switch (s.kind) {
-    case StmtKind::expr: compile_expr_stmt(s.as<ExprStmt>()); break;
-    case StmtKind::assign: compile_assign(s.as<Assign>()); break;
-    case StmtKind::aug_assign: compile_aug_assign(s.as<AugAssign>()); break;
-    case StmtKind::ann_assign: compile_ann_assign(s.as<AnnAssign>()); break;
-    case StmtKind::del: compile_delete(*s.as<ExprStmt>().value); break;
+    case StmtKind::expr:
+        compile_expr_stmt(s.as<ExprStmt>());
+        break;
+    case StmtKind::assign:
+        compile_assign(s.as<Assign>());
+        break;
+    case StmtKind::aug_assign:
+        compile_aug_assign(s.as<AugAssign>());
+        break;
+    case StmtKind::ann_assign:
+        compile_ann_assign(s.as<AnnAssign>());
+        break;
+    case StmtKind::del:
+        compile_delete(*s.as<ExprStmt>().value);
+        break;
     case StmtKind::pass:
-    case StmtKind::const_def: break;
+    case StmtKind::const_def:
+        break;
     case StmtKind::break_:
-    case StmtKind::continue_: compile_break_continue(s); break;
-    case StmtKind::return_: compile_return(s.as<ExprStmt>()); break;
-    case StmtKind::raise: compile_raise(s.as<Raise>()); break;
+    case StmtKind::continue_:
+        compile_break_continue(s);
+        break;
+    case StmtKind::return_:
+        compile_return(s.as<ExprStmt>());
+        break;
+    case StmtKind::raise:
+        compile_raise(s.as<Raise>());
+        break;
     case StmtKind::global:
-    case StmtKind::nonlocal: declare_global_or_nonlocal(s.as<NameListStmt>()); break;
-    case StmtKind::assert_: compile_assert(s.as<Assert>()); break;
-    case StmtKind::import: compile_import(s.as<Import>()); break;
-    case StmtKind::import_from: compile_import_from(s.as<ImportFrom>()); break;
-    case StmtKind::if_: compile_if(s.as<If>()); break;
-    case StmtKind::while_: compile_while(s.as<While>()); break;
-    case StmtKind::for_: compile_for(s.as<For>()); break;
-    case StmtKind::try_: compile_try(s.as<Try>()); break;
-    case StmtKind::with: compile_with(s.as<With>(), 0); break;
-    case StmtKind::function_def: compile_function_def(s.as<FunctionDef>()); break;
-    case StmtKind::class_def: compile_class_def(s.as<ClassDef>()); break;
+    case StmtKind::nonlocal:
+        declare_global_or_nonlocal(s.as<NameListStmt>());
+        break;
+    case StmtKind::assert_:
+        compile_assert(s.as<Assert>());
+        break;
+    case StmtKind::import:
+        compile_import(s.as<Import>());
+        break;
+    case StmtKind::import_from:
+        compile_import_from(s.as<ImportFrom>());
+        break;
+    case StmtKind::if_:
+        compile_if(s.as<If>());
+        break;
+    case StmtKind::while_:
+        compile_while(s.as<While>());
+        break;
+    case StmtKind::for_:
+        compile_for(s.as<For>());
+        break;
+    case StmtKind::try_:
+        compile_try(s.as<Try>());
+        break;
+    case StmtKind::with:
+        compile_with(s.as<With>(), 0);
+        break;
+    case StmtKind::function_def:
+        compile_function_def(s.as<FunctionDef>());
+        break;
+    case StmtKind::class_def:
+        compile_class_def(s.as<ClassDef>());
+        break;
     }
 }
 

@@ -10,11 +10,14 @@
 namespace mpyship::compiler {
 
 struct CompileError {
-    std::string kind;       // exception type: SyntaxError, IndentationError, NotImplementedError, RuntimeError, ...
-    std::string message;    // exception message as mpy-cross prints it
-    SourcePos pos;          // where it was found (line 0 when mpy-cross reports no line)
-    std::string scope_name; // function/scope name for errors found by the compiler proper ("" for lexer/parser)
-    bool has_traceback = true; // false for errors mpy-cross prints without a traceback (e.g. unicode name escapes)
+    std::string kind; // exception type: SyntaxError, IndentationError, NotImplementedError, RuntimeError, ...
+    std::string message; // exception message as mpy-cross prints it
+    SourcePos pos;       // where it was found (line 0 when mpy-cross reports no line)
+    std::string
+        scope_name; // function/scope name for errors found by the compiler proper ("" for lexer/parser)
+    bool has_traceback =
+        true; // false for errors mpy-cross prints without a traceback (e.g. unicode name escapes)
+    bool needs_native_arch = false; // native/viper/asm code compiled without -march ("invalid arch")
 };
 
 } // namespace mpyship::compiler

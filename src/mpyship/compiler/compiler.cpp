@@ -20,6 +20,8 @@ std::expected<mpy::Module, CompileError> compile_module(std::string_view source,
     }
 }
 
-std::string_view compiler_version() { return "mpyship-compiler-1"; }
+std::string_view compiler_version() {
+    return "mpyship-compiler-1";
+}
 
 } // namespace mpyship::compiler

@@ -19,7 +19,9 @@ double as_double(const ConstValue& v) {
 }
 
 // A computed NaN is a new object, never the shared math.nan.
-ConstValue make_float(double d) { return ConstValue{std::isnan(d) ? std::numeric_limits<double>::quiet_NaN() : d}; }
+ConstValue make_float(double d) {
+    return ConstValue{std::isnan(d) ? std::numeric_limits<double>::quiet_NaN() : d};
+}
 
 std::optional<ConstValue> float_floordiv(double x, double y) {
     double mod = std::fmod(x, y);
@@ -57,14 +59,22 @@ std::optional<ConstValue> float_pow(double x, double y) {
 
 std::optional<ConstValue> fold_float(BinOpKind op, double x, double y) {
     switch (op) {
-    case BinOpKind::add: return make_float(x + y);
-    case BinOpKind::sub: return make_float(x - y);
-    case BinOpKind::mul: return make_float(x * y);
-    case BinOpKind::div: return y == 0.0 ? std::nullopt : std::optional{make_float(x / y)};
-    case BinOpKind::floordiv: return y == 0.0 ? std::nullopt : float_floordiv(x, y);
-    case BinOpKind::mod: return y == 0.0 ? std::nullopt : float_mod(x, y);
-    case BinOpKind::pow: return float_pow(x, y);
-    default: return std::nullopt; // bitwise ops, shifts and @ are not defined for floats
+    case BinOpKind::add:
+        return make_float(x + y);
+    case BinOpKind::sub:
+        return make_float(x - y);
+    case BinOpKind::mul:
+        return make_float(x * y);
+    case BinOpKind::div:
+        return y == 0.0 ? std::nullopt : std::optional{make_float(x / y)};
+    case BinOpKind::floordiv:
+        return y == 0.0 ? std::nullopt : float_floordiv(x, y);
+    case BinOpKind::mod:
+        return y == 0.0 ? std::nullopt : float_mod(x, y);
+    case BinOpKind::pow:
+        return float_pow(x, y);
+    default:
+        return std::nullopt; // bitwise ops, shifts and @ are not defined for floats
     }
 }
 
@@ -74,7 +84,8 @@ std::optional<ConstValue> int_shift(BinOpKind op, const BigInt& a, const BigInt&
     }
     auto count = b.to_int64();
     if (op == BinOpKind::rshift) {
-        return ConstValue{count ? a.shifted_right(static_cast<std::uint64_t>(*count)) : BigInt(a.is_negative() ? -1 : 0)};
+        return ConstValue{count ? a.shifted_right(static_cast<std::uint64_t>(*count))
+                                : BigInt(a.is_negative() ? -1 : 0)};
     }
     if (a.is_zero()) {
         return ConstValue{BigInt(0)};
@@ -99,19 +110,26 @@ std::optional<ConstValue> int_pow(const BigInt& a, const BigInt& b) {
 
 std::optional<ConstValue> fold_int(BinOpKind op, const BigInt& a, const BigInt& b) {
     switch (op) {
-    case BinOpKind::bit_or: return ConstValue{a | b};
-    case BinOpKind::bit_xor: return ConstValue{a ^ b};
-    case BinOpKind::bit_and: return ConstValue{a & b};
+    case BinOpKind::bit_or:
+        return ConstValue{a | b};
+    case BinOpKind::bit_xor:
+        return ConstValue{a ^ b};
+    case BinOpKind::bit_and:
+        return ConstValue{a & b};
     case BinOpKind::lshift:
-    case BinOpKind::rshift: return int_shift(op, a, b);
-    case BinOpKind::add: return ConstValue{a + b};
-    case BinOpKind::sub: return ConstValue{a - b};
+    case BinOpKind::rshift:
+        return int_shift(op, a, b);
+    case BinOpKind::add:
+        return ConstValue{a + b};
+    case BinOpKind::sub:
+        return ConstValue{a - b};
     case BinOpKind::mul:
         if (a.bit_length() + b.bit_length() > k_max_folded_int_bits) {
             return std::nullopt;
         }
         return ConstValue{a * b};
-    case BinOpKind::div: return b.is_zero() ? std::nullopt : std::optional{make_float(a.to_double() / b.to_double())};
+    case BinOpKind::div:
+        return b.is_zero() ? std::nullopt : std::optional{make_float(a.to_double() / b.to_double())};
     case BinOpKind::floordiv:
     case BinOpKind::mod: {
         auto qr = BigInt::floor_divmod(a, b);
@@ -120,8 +138,10 @@ std::optional<ConstValue> fold_int(BinOpKind op, const BigInt& a, const BigInt& 
         }
         return ConstValue{op == BinOpKind::floordiv ? qr->first : qr->second};
     }
-    case BinOpKind::pow: return int_pow(a, b);
-    case BinOpKind::matmul: return std::nullopt;
+    case BinOpKind::pow:
+        return int_pow(a, b);
+    case BinOpKind::matmul:
+        return std::nullopt;
     }
     return std::nullopt;
 }
@@ -184,9 +204,13 @@ std::optional<ConstValue> math_constant(std::string_view attr) {
     return std::nullopt;
 }
 
-double shared_math_nan() { return std::bit_cast<double>(k_shared_nan_bits); }
+double shared_math_nan() {
+    return std::bit_cast<double>(k_shared_nan_bits);
+}
 
-bool is_shared_math_nan(double value) { return std::bit_cast<std::uint64_t>(value) == k_shared_nan_bits; }
+bool is_shared_math_nan(double value) {
+    return std::bit_cast<std::uint64_t>(value) == k_shared_nan_bits;
+}
 
 bool ConstValue::truthiness() const {
     return std::visit(

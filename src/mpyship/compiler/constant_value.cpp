@@ -7,7 +7,9 @@ namespace mpyship::compiler {
 
 namespace {
 
-mpy::Constant simple(mpy::ObjKind kind, std::string data = {}) { return mpy::Constant{kind, std::move(data), {}}; }
+mpy::Constant simple(mpy::ObjKind kind, std::string data = {}) {
+    return mpy::Constant{kind, std::move(data), {}};
+}
 
 struct ToConstant {
     mpy::Constant operator()(const NoneValue&) const { return simple(mpy::ObjKind::none); }
@@ -19,7 +21,9 @@ struct ToConstant {
         c.shared_object = is_shared_math_nan(d);
         return c;
     }
-    mpy::Constant operator()(const ImagValue& c) const { return simple(mpy::ObjKind::complex, imag_repr(c.imag)); }
+    mpy::Constant operator()(const ImagValue& c) const {
+        return simple(mpy::ObjKind::complex, imag_repr(c.imag));
+    }
     mpy::Constant operator()(const StrValue& s) const { return str_constant(s.bytes); }
     mpy::Constant operator()(const BytesValue& b) const { return bytes_constant(b.bytes); }
     mpy::Constant operator()(const ConstTuple& t) const {
@@ -32,6 +36,8 @@ struct ToConstant {
 
 } // namespace
 
-mpy::Constant to_mpy_constant(const ConstValue& value) { return std::visit(ToConstant{}, value.value); }
+mpy::Constant to_mpy_constant(const ConstValue& value) {
+    return std::visit(ToConstant{}, value.value);
+}
 
 } // namespace mpyship::compiler

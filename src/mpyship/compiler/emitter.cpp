@@ -79,15 +79,27 @@ void Emitter::adjust_stack(int delta) {
         m_max_stack = m_stack;
 }
 
-void Emitter::start_except_handler() { adjust_stack(1 + k_handler_extra_slots); }
-void Emitter::end_except_handler() { adjust_stack(-k_handler_extra_slots); }
-void Emitter::for_iter_end() { adjust_stack(-k_iter_buf_slots); }
+void Emitter::start_except_handler() {
+    adjust_stack(1 + k_handler_extra_slots);
+}
+void Emitter::end_except_handler() {
+    adjust_stack(-k_handler_extra_slots);
+}
+void Emitter::for_iter_end() {
+    adjust_stack(-k_iter_buf_slots);
+}
 
 // --- constants --------------------------------------------------------------------------------------
 
-void Emitter::load_const_none() { add_op(op::LOAD_CONST_NONE, 1); }
-void Emitter::load_const_true() { add_op(op::LOAD_CONST_TRUE, 1); }
-void Emitter::load_const_false() { add_op(op::LOAD_CONST_FALSE, 1); }
+void Emitter::load_const_none() {
+    add_op(op::LOAD_CONST_NONE, 1);
+}
+void Emitter::load_const_true() {
+    add_op(op::LOAD_CONST_TRUE, 1);
+}
+void Emitter::load_const_false() {
+    add_op(op::LOAD_CONST_FALSE, 1);
+}
 
 void Emitter::load_const_ellipsis() {
     mpy::Constant ellipsis;
@@ -126,7 +138,9 @@ void Emitter::load_const_obj(mpy::Constant constant) {
     m_constant_operands.push_back(std::move(constant));
 }
 
-void Emitter::load_null() { add_op(op::LOAD_NULL, 1); }
+void Emitter::load_null() {
+    add_op(op::LOAD_NULL, 1);
+}
 
 // --- names ------------------------------------------------------------------------------------------
 
@@ -144,28 +158,48 @@ void Emitter::store_fast(std::uint32_t local) {
         add_uint(op::STORE_FAST_N, -1, local);
 }
 
-void Emitter::load_deref(std::uint32_t local) { add_uint(op::LOAD_DEREF, 1, local); }
-void Emitter::store_deref(std::uint32_t local) { add_uint(op::STORE_DEREF, -1, local); }
-void Emitter::delete_fast(std::uint32_t local) { add_uint(op::DELETE_FAST, 0, local); }
-void Emitter::delete_deref(std::uint32_t local) { add_uint(op::DELETE_DEREF, 0, local); }
+void Emitter::load_deref(std::uint32_t local) {
+    add_uint(op::LOAD_DEREF, 1, local);
+}
+void Emitter::store_deref(std::uint32_t local) {
+    add_uint(op::STORE_DEREF, -1, local);
+}
+void Emitter::delete_fast(std::uint32_t local) {
+    add_uint(op::DELETE_FAST, 0, local);
+}
+void Emitter::delete_deref(std::uint32_t local) {
+    add_uint(op::DELETE_DEREF, 0, local);
+}
 
-void Emitter::load_name(const std::string& qstr, QstrPhase phase) { add_qstr(op::LOAD_NAME, 1, qstr, phase); }
-void Emitter::load_global(const std::string& qstr, QstrPhase phase) { add_qstr(op::LOAD_GLOBAL, 1, qstr, phase); }
+void Emitter::load_name(const std::string& qstr, QstrPhase phase) {
+    add_qstr(op::LOAD_NAME, 1, qstr, phase);
+}
+void Emitter::load_global(const std::string& qstr, QstrPhase phase) {
+    add_qstr(op::LOAD_GLOBAL, 1, qstr, phase);
+}
 
-void Emitter::store_name(const std::string& qstr) { add_qstr(op::STORE_NAME, -1, qstr, QstrPhase::identifier); }
+void Emitter::store_name(const std::string& qstr) {
+    add_qstr(op::STORE_NAME, -1, qstr, QstrPhase::identifier);
+}
 
 void Emitter::store_global(const std::string& qstr) {
     add_qstr(op::STORE_GLOBAL, -1, qstr, QstrPhase::identifier);
 }
 
-void Emitter::delete_name(const std::string& qstr) { add_qstr(op::DELETE_NAME, 0, qstr, QstrPhase::identifier); }
+void Emitter::delete_name(const std::string& qstr) {
+    add_qstr(op::DELETE_NAME, 0, qstr, QstrPhase::identifier);
+}
 
 void Emitter::delete_global(const std::string& qstr) {
     add_qstr(op::DELETE_GLOBAL, 0, qstr, QstrPhase::identifier);
 }
 
-void Emitter::load_attr(const std::string& qstr) { add_qstr(op::LOAD_ATTR, 0, qstr, QstrPhase::scope_pass); }
-void Emitter::store_attr(const std::string& qstr) { add_qstr(op::STORE_ATTR, -2, qstr, QstrPhase::scope_pass); }
+void Emitter::load_attr(const std::string& qstr) {
+    add_qstr(op::LOAD_ATTR, 0, qstr, QstrPhase::scope_pass);
+}
+void Emitter::store_attr(const std::string& qstr) {
+    add_qstr(op::STORE_ATTR, -2, qstr, QstrPhase::scope_pass);
+}
 
 void Emitter::delete_attr(const std::string& qstr) {
     load_null();
@@ -174,12 +208,19 @@ void Emitter::delete_attr(const std::string& qstr) {
 }
 
 void Emitter::load_method(const std::string& qstr, bool is_super) {
-    add_qstr(is_super ? op::LOAD_SUPER_METHOD : op::LOAD_METHOD, is_super ? -1 : 1, qstr, QstrPhase::scope_pass);
+    add_qstr(is_super ? op::LOAD_SUPER_METHOD : op::LOAD_METHOD, is_super ? -1 : 1, qstr,
+             QstrPhase::scope_pass);
 }
 
-void Emitter::load_build_class() { add_op(op::LOAD_BUILD_CLASS, 1); }
-void Emitter::load_subscr() { add_op(op::LOAD_SUBSCR, -1); }
-void Emitter::store_subscr() { add_op(op::STORE_SUBSCR, -3); }
+void Emitter::load_build_class() {
+    add_op(op::LOAD_BUILD_CLASS, 1);
+}
+void Emitter::load_subscr() {
+    add_op(op::LOAD_SUBSCR, -1);
+}
+void Emitter::store_subscr() {
+    add_op(op::STORE_SUBSCR, -3);
+}
 
 void Emitter::delete_subscr() {
     load_null();
@@ -189,11 +230,21 @@ void Emitter::delete_subscr() {
 
 // --- stack ------------------------------------------------------------------------------------------
 
-void Emitter::dup_top() { add_op(op::DUP_TOP, 1); }
-void Emitter::dup_top_two() { add_op(op::DUP_TOP_TWO, 2); }
-void Emitter::pop_top() { add_op(op::POP_TOP, -1); }
-void Emitter::rot_two() { add_op(op::ROT_TWO, 0); }
-void Emitter::rot_three() { add_op(op::ROT_THREE, 0); }
+void Emitter::dup_top() {
+    add_op(op::DUP_TOP, 1);
+}
+void Emitter::dup_top_two() {
+    add_op(op::DUP_TOP_TWO, 2);
+}
+void Emitter::pop_top() {
+    add_op(op::POP_TOP, -1);
+}
+void Emitter::rot_two() {
+    add_op(op::ROT_TWO, 0);
+}
+void Emitter::rot_three() {
+    add_op(op::ROT_THREE, 0);
+}
 
 // --- flow control -----------------------------------------------------------------------------------
 
@@ -217,7 +268,8 @@ void Emitter::unwind_jump(Label label, std::uint32_t except_depth, bool from_for
             add_op(op::POP_TOP, 0);
         add_jump(op::JUMP, 0, label);
     } else {
-        add_jump(op::UNWIND_JUMP, 0, label).trailing_byte = int((from_for ? k_unwind_from_for : 0) | except_depth);
+        add_jump(op::UNWIND_JUMP, 0, label).trailing_byte =
+            int((from_for ? k_unwind_from_for : 0) | except_depth);
     }
     end_of_flow();
 }
@@ -229,9 +281,15 @@ void Emitter::setup_block(std::uint8_t opcode, int stack_delta, Label label) {
 }
 
 // SETUP_WITH replaces the context manager by __exit__, the manager and the `as` value.
-void Emitter::setup_with(Label label) { setup_block(op::SETUP_WITH, 2, label); }
-void Emitter::setup_except(Label label) { setup_block(op::SETUP_EXCEPT, 0, label); }
-void Emitter::setup_finally(Label label) { setup_block(op::SETUP_FINALLY, 0, label); }
+void Emitter::setup_with(Label label) {
+    setup_block(op::SETUP_WITH, 2, label);
+}
+void Emitter::setup_except(Label label) {
+    setup_block(op::SETUP_EXCEPT, 0, label);
+}
+void Emitter::setup_finally(Label label) {
+    setup_block(op::SETUP_FINALLY, 0, label);
+}
 
 void Emitter::end_finally() {
     assert(m_except_level > 0);
@@ -265,7 +323,9 @@ void Emitter::get_iter(bool use_stack) {
         add_op(op::GET_ITER, 0);
 }
 
-void Emitter::for_iter(Label label) { add_jump(op::FOR_ITER, 1, label); }
+void Emitter::for_iter(Label label) {
+    add_jump(op::FOR_ITER, 1, label);
+}
 
 void Emitter::pop_except_jump(Label label) {
     add_jump(op::POP_EXCEPT_JUMP, 0, label);
@@ -274,7 +334,9 @@ void Emitter::pop_except_jump(Label label) {
 
 // --- operators, containers, calls -------------------------------------------------------------------
 
-void Emitter::unary_op(UnaryOpCode op) { add_op(std::uint8_t(op::UNARY_OP_MULTI + std::uint8_t(op)), 0); }
+void Emitter::unary_op(UnaryOpCode op) {
+    add_op(std::uint8_t(op::UNARY_OP_MULTI + std::uint8_t(op)), 0);
+}
 
 void Emitter::binary_op(BinaryOp op) {
     const bool negate = op == BinaryOp::not_in || op == BinaryOp::is_not;
@@ -287,12 +349,24 @@ void Emitter::binary_op(BinaryOp op) {
         unary_op(UnaryOpCode::not_);
 }
 
-void Emitter::build_tuple(std::uint32_t n) { add_uint(op::BUILD_TUPLE, 1 - int(n), n); }
-void Emitter::build_list(std::uint32_t n) { add_uint(op::BUILD_LIST, 1 - int(n), n); }
-void Emitter::build_map(std::uint32_t size_hint) { add_uint(op::BUILD_MAP, 1, size_hint); }
-void Emitter::build_set(std::uint32_t n) { add_uint(op::BUILD_SET, 1 - int(n), n); }
-void Emitter::build_slice(std::uint32_t n) { add_uint(op::BUILD_SLICE, 1 - int(n), n); }
-void Emitter::store_map() { add_op(op::STORE_MAP, -2); }
+void Emitter::build_tuple(std::uint32_t n) {
+    add_uint(op::BUILD_TUPLE, 1 - int(n), n);
+}
+void Emitter::build_list(std::uint32_t n) {
+    add_uint(op::BUILD_LIST, 1 - int(n), n);
+}
+void Emitter::build_map(std::uint32_t size_hint) {
+    add_uint(op::BUILD_MAP, 1, size_hint);
+}
+void Emitter::build_set(std::uint32_t n) {
+    add_uint(op::BUILD_SET, 1 - int(n), n);
+}
+void Emitter::build_slice(std::uint32_t n) {
+    add_uint(op::BUILD_SLICE, 1 - int(n), n);
+}
+void Emitter::store_map() {
+    add_op(op::STORE_MAP, -2);
+}
 
 // The operand is (stack index of the collection << 2 | kind); a dict also consumes the key.
 void Emitter::store_comp(CompKind kind, std::uint32_t collection_stack_index) {
@@ -301,7 +375,9 @@ void Emitter::store_comp(CompKind kind, std::uint32_t collection_stack_index) {
     add_uint(op::STORE_COMP, -1 - int(extra), (collection_stack_index + extra) << 2 | tag);
 }
 
-void Emitter::unpack_sequence(std::uint32_t n) { add_uint(op::UNPACK_SEQUENCE, int(n) - 1, n); }
+void Emitter::unpack_sequence(std::uint32_t n) {
+    add_uint(op::UNPACK_SEQUENCE, int(n) - 1, n);
+}
 
 void Emitter::unpack_ex(std::uint32_t n_left, std::uint32_t n_right) {
     add_uint(op::UNPACK_EX, int(n_left + n_right), n_left | n_right << 8);
@@ -352,8 +428,14 @@ void Emitter::yield_from() {
 }
 
 // IMPORT_NAME pops the fromlist and level, pushes the module; IMPORT_FROM keeps the module.
-void Emitter::import_name(const std::string& qstr) { add_qstr(op::IMPORT_NAME, -1, qstr, QstrPhase::scope_pass); }
-void Emitter::import_from(const std::string& qstr) { add_qstr(op::IMPORT_FROM, 1, qstr, QstrPhase::scope_pass); }
-void Emitter::import_star() { add_op(op::IMPORT_STAR, -1); }
+void Emitter::import_name(const std::string& qstr) {
+    add_qstr(op::IMPORT_NAME, -1, qstr, QstrPhase::scope_pass);
+}
+void Emitter::import_from(const std::string& qstr) {
+    add_qstr(op::IMPORT_FROM, 1, qstr, QstrPhase::scope_pass);
+}
+void Emitter::import_star() {
+    add_op(op::IMPORT_STAR, -1);
+}
 
 } // namespace mpyship::compiler

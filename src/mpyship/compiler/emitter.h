@@ -21,32 +21,64 @@ enum class UnaryOpCode : std::uint8_t { positive = 0, negative, invert, not_ };
 
 // Binary operators numbered as the BINARY_OP_MULTI offsets; not_in and is_not are emitted as in/is + not.
 enum class BinaryOp : std::uint8_t {
-    less = 0, more, equal, less_equal, more_equal, not_equal, in, is, exception_match,
-    inplace_or, inplace_xor, inplace_and, inplace_lshift, inplace_rshift, inplace_add, inplace_subtract,
-    inplace_multiply, inplace_mat_multiply, inplace_floor_divide, inplace_true_divide, inplace_modulo,
+    less = 0,
+    more,
+    equal,
+    less_equal,
+    more_equal,
+    not_equal,
+    in,
+    is,
+    exception_match,
+    inplace_or,
+    inplace_xor,
+    inplace_and,
+    inplace_lshift,
+    inplace_rshift,
+    inplace_add,
+    inplace_subtract,
+    inplace_multiply,
+    inplace_mat_multiply,
+    inplace_floor_divide,
+    inplace_true_divide,
+    inplace_modulo,
     inplace_power,
-    or_, xor_, and_, lshift, rshift, add, subtract, multiply, mat_multiply, floor_divide, true_divide, modulo,
+    or_,
+    xor_,
+    and_,
+    lshift,
+    rshift,
+    add,
+    subtract,
+    multiply,
+    mat_multiply,
+    floor_divide,
+    true_divide,
+    modulo,
     power,
-    not_in = 100, is_not,
+    not_in = 100,
+    is_not,
 };
 
 enum class CompKind : std::uint8_t { list, dict, set };
 
 // What the prelude says about the scope; given by the code generator once its scope analysis is done.
 struct ScopeSignature {
-    std::string simple_name;             // "<module>", function/class name, "<lambda>", "<listcomp>", ...
-    std::vector<std::string> arg_names;  // n_pos_args + n_kwonly_args names; "*" where no parameter has the slot
+    std::string simple_name; // "<module>", function/class name, "<lambda>", "<listcomp>", ...
+    std::vector<std::string>
+        arg_names; // n_pos_args + n_kwonly_args names; "*" where no parameter has the slot
     std::uint32_t n_pos_args = 0;
     std::uint32_t n_kwonly_args = 0;
     std::uint32_t n_def_pos_args = 0;
-    std::uint32_t scope_flags = 0;       // varargs/varkeywords/defkwargs (+ generator/async for async def)
-    std::uint32_t n_locals = 0;          // local slots, including parameters and cells
-    std::vector<std::uint8_t> cells;     // local numbers that become closure cells, in the scope's id order
+    std::uint32_t scope_flags = 0;   // varargs/varkeywords/defkwargs (+ generator/async for async def)
+    std::uint32_t n_locals = 0;      // local slots, including parameters and cells
+    std::vector<std::uint8_t> cells; // local numbers that become closure cells, in the scope's id order
 };
 
 class Emitter {
-public:
-    explicit Emitter(const Options& options) : m_opt_level(options.opt_level), m_small_int_bits(options.small_int_bits) {}
+  public:
+    explicit Emitter(const Options& options)
+        : m_opt_level(options.opt_level), m_small_int_bits(options.small_int_bits) {}
 
     // --- labels, lines, bookkeeping -------------------------------------------------------------
     Label new_label() { return m_next_label++; }
@@ -66,7 +98,7 @@ public:
     void load_const_false();
     void load_const_ellipsis();
     void load_const_small_int(std::int64_t value); // must fit the target's small int
-    void load_const_int(std::int64_t value);       // small int if it fits -msmall-int-bits, else an int object
+    void load_const_int(std::int64_t value); // small int if it fits -msmall-int-bits, else an int object
     void load_const_string(const std::string& qstr);
     void load_const_obj(mpy::Constant constant);
     void load_null();
@@ -169,7 +201,7 @@ public:
     std::uint32_t max_except_level() const { return m_max_except_level; }
     bool is_generator() const { return m_generator; }
 
-private:
+  private:
     // A discarding emitter writes every item over one scratch item and keeps no operands.
     CodeItem& new_item() {
         ++m_item_count;
@@ -188,7 +220,7 @@ private:
     void setup_block(std::uint8_t opcode, int stack_delta, Label label);
     void end_of_flow() { m_dead = true; }
 
-    int m_opt_level;                // the options the emitter reads (an Options copy would copy the source name)
+    int m_opt_level; // the options the emitter reads (an Options copy would copy the source name)
     std::uint8_t m_small_int_bits;
     ScopeSignature m_signature;
     std::vector<CodeItem> m_items;

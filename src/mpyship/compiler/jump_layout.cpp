@@ -14,7 +14,9 @@ namespace {
 constexpr std::int64_t k_short_signed_min = -64, k_short_signed_max = 63, k_short_unsigned_max = 127;
 constexpr std::int64_t k_long_signed_bias = 0x4000, k_short_signed_bias = 0x40, k_long_max = 0x7fff;
 
-bool is_signed_jump(std::uint8_t opcode) { return opcode <= mpy::op::POP_JUMP_IF_FALSE; }
+bool is_signed_jump(std::uint8_t opcode) {
+    return opcode <= mpy::op::POP_JUMP_IF_FALSE;
+}
 
 // Appends to a byte vector (put_signed_vuint).
 struct WritingSink {
@@ -42,7 +44,8 @@ struct CountingSink {
 constexpr std::size_t k_max_op_bytes = 16; // opcode, a 10-byte vuint or a 2-byte jump, a trailing byte
 
 [[noreturn]] void layout_mismatch(std::size_t written, std::size_t sized) {
-    std::fprintf(stderr, "%s:%d: jump layout wrote %zu bytes, sized %zu\n", __FILE__, __LINE__, written, sized);
+    std::fprintf(stderr, "%s:%d: jump layout wrote %zu bytes, sized %zu\n", __FILE__, __LINE__, written,
+                 sized);
     std::abort();
 }
 
@@ -101,7 +104,7 @@ struct Scratch {
 thread_local Scratch t_scratch;
 
 class Layout {
-public:
+  public:
     Layout(const std::vector<CodeItem>& items, std::size_t n_labels)
         : m_items(items), m_events(t_scratch.events), m_label_offsets(t_scratch.label_offsets) {
         m_label_offsets.assign(n_labels, 0);
@@ -149,7 +152,7 @@ public:
     const std::vector<std::size_t>& label_offsets() const { return m_label_offsets; }
     void set_label_offsets(const std::vector<std::size_t>& offsets) { m_label_offsets = offsets; }
 
-private:
+  private:
     void collect_events() {
         std::uint32_t fixed = 0;
         for (const CodeItem& item : m_items) {

@@ -10,9 +10,15 @@
 namespace mpyship::compiler {
 namespace {
 
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_space(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+bool is_alpha(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 constexpr bool is_name_head_byte(unsigned char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c >= 0x80;
 }
@@ -42,7 +48,9 @@ constexpr std::array<bool, 256> k_name_tail = [] {
     return t;
 }();
 
-bool is_name_tail(char c) { return k_name_tail[static_cast<unsigned char>(c)]; }
+bool is_name_tail(char c) {
+    return k_name_tail[static_cast<unsigned char>(c)];
+}
 
 // Bytes skip_whitespace may consume (anything else ends it at once): spaces, line ends, '#', '\\'.
 constexpr std::array<bool, 256> k_maybe_blank = [] {
@@ -57,8 +65,12 @@ bool is_number_run_byte(char c) {
     return is_digit(c) || (is_alpha(c) && (c | 0x20) != 'e' && (c | 0x20) != 'j');
 }
 // Runs CharStream::take_plain_run() may skip at once (never '\n' or '\t', which move lines and columns).
-bool is_blank(char c) { return c == ' '; }
-bool is_comment_byte(char c) { return c != '\n' && c != '\t' && c != CharStream::k_end; }
+bool is_blank(char c) {
+    return c == ' ';
+}
+bool is_comment_byte(char c) {
+    return c != '\n' && c != '\t' && c != CharStream::k_end;
+}
 
 struct Keyword {
     std::string_view text;
@@ -66,18 +78,41 @@ struct Keyword {
 };
 
 constexpr std::array k_keywords{
-    Keyword{"False", Tok::kw_False},     Keyword{"None", Tok::kw_None},         Keyword{"True", Tok::kw_True},
-    Keyword{"and", Tok::kw_and},         Keyword{"as", Tok::kw_as},             Keyword{"assert", Tok::kw_assert},
-    Keyword{"async", Tok::kw_async},     Keyword{"await", Tok::kw_await},       Keyword{"break", Tok::kw_break},
-    Keyword{"class", Tok::kw_class},     Keyword{"continue", Tok::kw_continue}, Keyword{"def", Tok::kw_def},
-    Keyword{"del", Tok::kw_del},         Keyword{"elif", Tok::kw_elif},         Keyword{"else", Tok::kw_else},
-    Keyword{"except", Tok::kw_except},   Keyword{"finally", Tok::kw_finally},   Keyword{"for", Tok::kw_for},
-    Keyword{"from", Tok::kw_from},       Keyword{"global", Tok::kw_global},     Keyword{"if", Tok::kw_if},
-    Keyword{"import", Tok::kw_import},   Keyword{"in", Tok::kw_in},             Keyword{"is", Tok::kw_is},
-    Keyword{"lambda", Tok::kw_lambda},   Keyword{"nonlocal", Tok::kw_nonlocal}, Keyword{"not", Tok::kw_not},
-    Keyword{"or", Tok::kw_or},           Keyword{"pass", Tok::kw_pass},         Keyword{"raise", Tok::kw_raise},
-    Keyword{"return", Tok::kw_return},   Keyword{"try", Tok::kw_try},           Keyword{"while", Tok::kw_while},
-    Keyword{"with", Tok::kw_with},       Keyword{"yield", Tok::kw_yield},
+    Keyword{"False", Tok::kw_False},
+    Keyword{"None", Tok::kw_None},
+    Keyword{"True", Tok::kw_True},
+    Keyword{"and", Tok::kw_and},
+    Keyword{"as", Tok::kw_as},
+    Keyword{"assert", Tok::kw_assert},
+    Keyword{"async", Tok::kw_async},
+    Keyword{"await", Tok::kw_await},
+    Keyword{"break", Tok::kw_break},
+    Keyword{"class", Tok::kw_class},
+    Keyword{"continue", Tok::kw_continue},
+    Keyword{"def", Tok::kw_def},
+    Keyword{"del", Tok::kw_del},
+    Keyword{"elif", Tok::kw_elif},
+    Keyword{"else", Tok::kw_else},
+    Keyword{"except", Tok::kw_except},
+    Keyword{"finally", Tok::kw_finally},
+    Keyword{"for", Tok::kw_for},
+    Keyword{"from", Tok::kw_from},
+    Keyword{"global", Tok::kw_global},
+    Keyword{"if", Tok::kw_if},
+    Keyword{"import", Tok::kw_import},
+    Keyword{"in", Tok::kw_in},
+    Keyword{"is", Tok::kw_is},
+    Keyword{"lambda", Tok::kw_lambda},
+    Keyword{"nonlocal", Tok::kw_nonlocal},
+    Keyword{"not", Tok::kw_not},
+    Keyword{"or", Tok::kw_or},
+    Keyword{"pass", Tok::kw_pass},
+    Keyword{"raise", Tok::kw_raise},
+    Keyword{"return", Tok::kw_return},
+    Keyword{"try", Tok::kw_try},
+    Keyword{"while", Tok::kw_while},
+    Keyword{"with", Tok::kw_with},
+    Keyword{"yield", Tok::kw_yield},
 };
 constexpr std::size_t k_longest_keyword = 8; // "continue", "nonlocal"
 
@@ -88,29 +123,52 @@ struct Operator {
 
 // Longest first, so the first match is the longest.
 constexpr std::array k_operators{
-    Operator{"**=", Tok::op_dbl_star_assign}, Operator{"//=", Tok::op_dbl_slash_assign},
-    Operator{"<<=", Tok::op_dbl_less_assign}, Operator{">>=", Tok::op_dbl_more_assign},
-    Operator{"...", Tok::ellipsis},           Operator{"**", Tok::op_dbl_star},
-    Operator{"//", Tok::op_dbl_slash},        Operator{"<<", Tok::op_dbl_less},
-    Operator{">>", Tok::op_dbl_more},         Operator{"<=", Tok::op_less_equal},
-    Operator{">=", Tok::op_more_equal},       Operator{"==", Tok::op_equal},
-    Operator{"!=", Tok::op_not_equal},        Operator{"->", Tok::op_arrow},
-    Operator{":=", Tok::op_walrus},           Operator{"+=", Tok::op_plus_assign},
-    Operator{"-=", Tok::op_minus_assign},     Operator{"*=", Tok::op_star_assign},
-    Operator{"/=", Tok::op_slash_assign},     Operator{"%=", Tok::op_percent_assign},
-    Operator{"&=", Tok::op_ampersand_assign}, Operator{"|=", Tok::op_pipe_assign},
-    Operator{"^=", Tok::op_caret_assign},     Operator{"@=", Tok::op_at_assign},
-    Operator{"(", Tok::del_paren_open},       Operator{")", Tok::del_paren_close},
-    Operator{"[", Tok::del_bracket_open},     Operator{"]", Tok::del_bracket_close},
-    Operator{"{", Tok::del_brace_open},       Operator{"}", Tok::del_brace_close},
-    Operator{",", Tok::del_comma},            Operator{";", Tok::del_semicolon},
-    Operator{"~", Tok::op_tilde},             Operator{":", Tok::del_colon},
-    Operator{"<", Tok::op_less},              Operator{">", Tok::op_more},
-    Operator{"*", Tok::op_star},              Operator{"+", Tok::op_plus},
-    Operator{"-", Tok::op_minus},             Operator{"&", Tok::op_ampersand},
-    Operator{"|", Tok::op_pipe},              Operator{"/", Tok::op_slash},
-    Operator{"%", Tok::op_percent},           Operator{"^", Tok::op_caret},
-    Operator{"@", Tok::op_at},                Operator{"=", Tok::op_assign},
+    Operator{"**=", Tok::op_dbl_star_assign},
+    Operator{"//=", Tok::op_dbl_slash_assign},
+    Operator{"<<=", Tok::op_dbl_less_assign},
+    Operator{">>=", Tok::op_dbl_more_assign},
+    Operator{"...", Tok::ellipsis},
+    Operator{"**", Tok::op_dbl_star},
+    Operator{"//", Tok::op_dbl_slash},
+    Operator{"<<", Tok::op_dbl_less},
+    Operator{">>", Tok::op_dbl_more},
+    Operator{"<=", Tok::op_less_equal},
+    Operator{">=", Tok::op_more_equal},
+    Operator{"==", Tok::op_equal},
+    Operator{"!=", Tok::op_not_equal},
+    Operator{"->", Tok::op_arrow},
+    Operator{":=", Tok::op_walrus},
+    Operator{"+=", Tok::op_plus_assign},
+    Operator{"-=", Tok::op_minus_assign},
+    Operator{"*=", Tok::op_star_assign},
+    Operator{"/=", Tok::op_slash_assign},
+    Operator{"%=", Tok::op_percent_assign},
+    Operator{"&=", Tok::op_ampersand_assign},
+    Operator{"|=", Tok::op_pipe_assign},
+    Operator{"^=", Tok::op_caret_assign},
+    Operator{"@=", Tok::op_at_assign},
+    Operator{"(", Tok::del_paren_open},
+    Operator{")", Tok::del_paren_close},
+    Operator{"[", Tok::del_bracket_open},
+    Operator{"]", Tok::del_bracket_close},
+    Operator{"{", Tok::del_brace_open},
+    Operator{"}", Tok::del_brace_close},
+    Operator{",", Tok::del_comma},
+    Operator{";", Tok::del_semicolon},
+    Operator{"~", Tok::op_tilde},
+    Operator{":", Tok::del_colon},
+    Operator{"<", Tok::op_less},
+    Operator{">", Tok::op_more},
+    Operator{"*", Tok::op_star},
+    Operator{"+", Tok::op_plus},
+    Operator{"-", Tok::op_minus},
+    Operator{"&", Tok::op_ampersand},
+    Operator{"|", Tok::op_pipe},
+    Operator{"/", Tok::op_slash},
+    Operator{"%", Tok::op_percent},
+    Operator{"^", Tok::op_caret},
+    Operator{"@", Tok::op_at},
+    Operator{"=", Tok::op_assign},
     Operator{".", Tok::del_period},
 };
 
@@ -283,7 +341,8 @@ Tok Lexer::scan_name() {
 // Tok::name, or the keyword text() spells.
 Tok Lexer::name_kind() const {
     if (text().size() < 2 || text().size() > k_longest_keyword) {
-        return text().size() == 9 && text() == "__debug__" ? (m_debug_value ? Tok::kw_True : Tok::kw_False) : Tok::name;
+        return text().size() == 9 && text() == "__debug__" ? (m_debug_value ? Tok::kw_True : Tok::kw_False)
+                                                           : Tok::name;
     }
     const auto first = static_cast<unsigned char>(text()[0]);
     for (std::size_t c = 0; c < k_keyword_index.count[first]; ++c) {
@@ -360,10 +419,14 @@ Tok Lexer::scan_operator() {
 
 void Lexer::track_brackets(Tok kind) {
     switch (kind) {
-    case Tok::del_paren_open: case Tok::del_bracket_open: case Tok::del_brace_open:
+    case Tok::del_paren_open:
+    case Tok::del_bracket_open:
+    case Tok::del_brace_open:
         ++m_bracket_depth;
         break;
-    case Tok::del_paren_close: case Tok::del_bracket_close: case Tok::del_brace_close:
+    case Tok::del_paren_close:
+    case Tok::del_bracket_close:
+    case Tok::del_brace_close:
         --m_bracket_depth; // may wrap, as the reference's does; the parser has failed by then
         break;
     default:

@@ -15,16 +15,24 @@
 namespace mpyship::compiler {
 
 class Lexer {
-public:
+  public:
     Lexer(std::string_view source, const Options& options);
 
     // The next token; throws CompileError for invalid input (the reference reports the same token).
     Token next();
     void next(Token& token); // the same, reusing `token`'s text buffer
 
-private:
+  private:
     // What the token being scanned is; the error kinds become CompileErrors.
-    enum class Scan : std::uint8_t { none, string, bytes, invalid, dedent_mismatch, unterminated, malformed_fstring };
+    enum class Scan : std::uint8_t {
+        none,
+        string,
+        bytes,
+        invalid,
+        dedent_mismatch,
+        unterminated,
+        malformed_fstring
+    };
     struct StringPiece; // prefix flags of one literal in a concatenation
 
     CharStream m_in;

@@ -17,14 +17,22 @@ struct Lexer::StringPiece {
 
 namespace {
 
-bool is_quote(char c) { return c == '\'' || c == '"'; }
-bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
-bool is_xdigit(char c) { return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
+bool is_quote(char c) {
+    return c == '\'' || c == '"';
+}
+bool is_space(char c) {
+    return c == ' ' || (c >= '\t' && c <= '\r');
+}
+bool is_xdigit(char c) {
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
 // Literal content copied as it is (t-strings excepted): no quote, escape, brace, line end, tab or end.
 bool is_literal_run_byte(char c, char quote) {
     return c != quote && c != '\\' && c != '{' && c != '\n' && c != '\t' && c != '\0';
 }
-std::uint32_t xdigit_value(char c) { return c <= '9' ? static_cast<std::uint32_t>(c - '0') : ((c | 0x20) - 'a' + 10u); }
+std::uint32_t xdigit_value(char c) {
+    return c <= '9' ? static_cast<std::uint32_t>(c - '0') : ((c | 0x20) - 'a' + 10u);
+}
 
 } // namespace
 
@@ -143,7 +151,8 @@ void Lexer::scan_literal(const StringPiece& piece) {
         }
         closing = 0;
         if (!piece.tstring) {
-            const std::string_view run = m_in.take_plain_run([quote](char b) { return is_literal_run_byte(b, quote); });
+            const std::string_view run =
+                m_in.take_plain_run([quote](char b) { return is_literal_run_byte(b, quote); });
             if (!run.empty()) {
                 text() += run;
                 continue;
@@ -334,18 +343,42 @@ void Lexer::scan_escape(const StringPiece& piece) {
 // Decodes the escape whose letter is current; false when nothing is to be added (escaped newline).
 bool Lexer::decode_escape(std::uint32_t& value) {
     switch (value) {
-    case '\n': return false;
-    case '\\': case '\'': case '"': return true;
-    case 'a': value = 0x07; return true;
-    case 'b': value = 0x08; return true;
-    case 't': value = 0x09; return true;
-    case 'n': value = 0x0a; return true;
-    case 'v': value = 0x0b; return true;
-    case 'f': value = 0x0c; return true;
-    case 'r': value = 0x0d; return true;
-    case 'N': throw CompileError{"NotImplementedError", "unicode name escapes", {m_in.line(), m_in.column()}, "", false};
-    case 'x': case 'u': case 'U': return decode_hex_escape(value);
-    default: break;
+    case '\n':
+        return false;
+    case '\\':
+    case '\'':
+    case '"':
+        return true;
+    case 'a':
+        value = 0x07;
+        return true;
+    case 'b':
+        value = 0x08;
+        return true;
+    case 't':
+        value = 0x09;
+        return true;
+    case 'n':
+        value = 0x0a;
+        return true;
+    case 'v':
+        value = 0x0b;
+        return true;
+    case 'f':
+        value = 0x0c;
+        return true;
+    case 'r':
+        value = 0x0d;
+        return true;
+    case 'N':
+        throw CompileError{
+            "NotImplementedError", "unicode name escapes", {m_in.line(), m_in.column()}, "", false};
+    case 'x':
+    case 'u':
+    case 'U':
+        return decode_hex_escape(value);
+    default:
+        break;
     }
     if (value >= '0' && value <= '7') {
         value -= '0';

@@ -11,7 +11,7 @@
 namespace mpyship::compiler {
 
 class LimbVector {
-public:
+  public:
     LimbVector() = default;
     LimbVector(std::size_t count, std::uint32_t value) { resize(count, value); }
     LimbVector(std::initializer_list<std::uint32_t> limbs) {
@@ -82,7 +82,7 @@ public:
         return std::equal(a.begin(), a.end(), b.begin(), b.end());
     }
 
-private:
+  private:
     static constexpr std::uint32_t k_inline = 2;
     std::uint32_t m_size = 0;
     std::uint32_t m_capacity = k_inline;

@@ -13,14 +13,14 @@
 namespace mpyship::compiler {
 
 class LineTable {
-public:
+  public:
     // Code from `bytecode_offset` on belongs to `line`.
     void mark(std::size_t bytecode_offset, std::uint32_t line);
     const mpy::Bytes& bytes() const { return m_bytes; }
     mpy::Bytes take_bytes() { return std::move(m_bytes); } // leaves the table unusable
     void reserve(std::size_t bytes) { m_bytes.reserve(bytes); }
 
-private:
+  private:
     void put_skip(std::size_t bytes, std::uint32_t lines);
 
     mpy::Bytes m_bytes;

@@ -8,7 +8,8 @@
 namespace mpyship::compiler {
 
 std::uint32_t prelude_scope_flags_mask(Target target) {
-    return target == Target::circuitpython ? (mpy::k_scope_sig_mask | k_scope_flag_async) : mpy::k_scope_sig_mask;
+    return target == Target::circuitpython ? (mpy::k_scope_sig_mask | k_scope_flag_async)
+                                           : mpy::k_scope_sig_mask;
 }
 
 ModuleBuilder::ModuleBuilder(const Options& options) : m_options(options) {
@@ -96,7 +97,8 @@ mpy::RawCode ModuleBuilder::build_raw_code(ScopeId scope) {
 
 mpy::Header ModuleBuilder::build_header() const {
     mpy::Header h;
-    h.magic = m_options.target == Target::circuitpython ? mpy::k_magic_circuitpython : mpy::k_magic_micropython;
+    h.magic =
+        m_options.target == Target::circuitpython ? mpy::k_magic_circuitpython : mpy::k_magic_micropython;
     h.version = mpy::k_version;
     h.sub_version = 0;
     h.small_int_bits = m_options.small_int_bits;

@@ -25,7 +25,7 @@
 namespace mpyship::compiler {
 
 class ModuleBuilder {
-public:
+  public:
     explicit ModuleBuilder(const Options& options);
 
     static constexpr ScopeId k_module_scope = 0;
@@ -34,7 +34,7 @@ public:
 
     mpy::Module build();
 
-private:
+  private:
     struct Scope {
         std::unique_ptr<Emitter> emitter;
         std::vector<ScopeId> created; // scopes created while generating this one, in creation order

@@ -85,7 +85,8 @@ std::uint32_t ConstantTable::use(mpy::Constant constant) {
 bool strictly_equal(const mpy::Constant& a, const mpy::Constant& b) {
     if (a.kind != b.kind || a.items.size() != b.items.size())
         return false;
-    if ((a.kind == mpy::ObjKind::float_ || a.kind == mpy::ObjKind::complex) && a.data.find("nan") != std::string::npos)
+    if ((a.kind == mpy::ObjKind::float_ || a.kind == mpy::ObjKind::complex) &&
+        a.data.find("nan") != std::string::npos)
         return a.shared_object && b.shared_object;
     if (a.data != b.data)
         return false;

@@ -24,7 +24,9 @@ struct ThreadPool {
     std::size_t left = 0;
 };
 extern thread_local constinit ThreadPool t_pool;
-inline std::size_t size_class(std::size_t size) { return (size + k_granule - 1) / k_granule - 1; }
+inline std::size_t size_class(std::size_t size) {
+    return (size + k_granule - 1) / k_granule - 1;
+}
 void* carve(std::size_t size_class); // a new block of that class from the current chunk
 } // namespace detail
 

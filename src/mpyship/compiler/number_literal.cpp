@@ -23,7 +23,10 @@ std::string quoted_bytes(std::string_view s) {
             out += static_cast<char>(c);
         } else {
             static const char* k_hex = "0123456789abcdef";
-            out += c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : std::string{"\\x"} + k_hex[c >> 4] + k_hex[c & 15];
+            out += c == '\n'   ? "\\n"
+                   : c == '\r' ? "\\r"
+                   : c == '\t' ? "\\t"
+                               : std::string{"\\x"} + k_hex[c >> 4] + k_hex[c & 15];
         }
     }
     out += q;
@@ -32,11 +35,14 @@ std::string quoted_bytes(std::string_view s) {
 
 [[noreturn]] void bad_integer(int base, std::string_view digits, SourcePos pos) {
     throw CompileError{"SyntaxError",
-                       "invalid syntax for integer with base " + std::to_string(base) + ": " + quoted_bytes(digits),
+                       "invalid syntax for integer with base " + std::to_string(base) + ": " +
+                           quoted_bytes(digits),
                        pos, "", true};
 }
 
-[[noreturn]] void bad_number(SourcePos pos) { throw CompileError{"SyntaxError", "invalid syntax for number", pos, "", true}; }
+[[noreturn]] void bad_number(SourcePos pos) {
+    throw CompileError{"SyntaxError", "invalid syntax for number", pos, "", true};
+}
 
 int digit_value(char c) {
     if (c >= '0' && c <= '9') {

@@ -10,7 +10,7 @@
 namespace mpyship::compiler {
 
 template <typename Hash> class OpenIndex {
-public:
+  public:
     explicit OpenIndex(std::size_t first_size) : m_first_size(first_size) {}
 
     // The position `equal` accepts among the entries with `hash`; otherwise `add()` appends the entry and
@@ -31,7 +31,7 @@ public:
 
     void clear() { m_slots.clear(); }
 
-private:
+  private:
     struct Slot {
         Hash hash = 0;
         std::uint32_t index_plus_one = 0;

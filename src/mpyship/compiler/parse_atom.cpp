@@ -12,7 +12,8 @@ ExprPtr Parser::parse_atom_expr() {
     if (accept(Tok::kw_await)) {
         ExprPtr atom = parse_atom();
         // The reference folds `math.pi` only without `await` in front.
-        return std::make_unique<UnaryExpr>(ExprKind::await, start, parse_trailers(std::move(atom), start, false));
+        return std::make_unique<UnaryExpr>(ExprKind::await, start,
+                                           parse_trailers(std::move(atom), start, false));
     }
     ExprPtr atom = parse_atom();
     return parse_trailers(std::move(atom), start);
@@ -44,7 +45,9 @@ ExprPtr Parser::parse_trailers(ExprPtr atom, SourcePos start, bool fold_module_c
     return e;
 }
 
-bool Parser::at_trailer() const { return at(Tok::del_paren_open) || at(Tok::del_bracket_open) || at(Tok::del_period); }
+bool Parser::at_trailer() const {
+    return at(Tok::del_paren_open) || at(Tok::del_bracket_open) || at(Tok::del_period);
+}
 
 ExprPtr Parser::parse_call_trailer(ExprPtr func, SourcePos start, SourcePos trailer_pos) {
     advance();
@@ -65,11 +68,16 @@ std::optional<ConstValue> Parser::module_constant(const Expr& atom, const std::s
 ExprPtr Parser::parse_atom() {
     DepthGuard guard(*this);
     switch (tok().kind) {
-    case Tok::name: return parse_name_atom();
-    case Tok::del_paren_open: return parse_paren_atom();
-    case Tok::del_bracket_open: return parse_bracket_atom();
-    case Tok::del_brace_open: return parse_brace_atom();
-    default: return parse_literal_atom();
+    case Tok::name:
+        return parse_name_atom();
+    case Tok::del_paren_open:
+        return parse_paren_atom();
+    case Tok::del_bracket_open:
+        return parse_bracket_atom();
+    case Tok::del_brace_open:
+        return parse_brace_atom();
+    default:
+        return parse_literal_atom();
     }
 }
 
@@ -88,19 +96,34 @@ ExprPtr Parser::parse_literal_atom() {
     SourcePos pos = tok().pos;
     ConstValue value;
     switch (tok().kind) {
-    case Tok::integer: value = parse_integer_literal(tok().text, pos); break;
-    case Tok::float_or_imag: value = parse_float_literal(tok().text, pos); break;
+    case Tok::integer:
+        value = parse_integer_literal(tok().text, pos);
+        break;
+    case Tok::float_or_imag:
+        value = parse_float_literal(tok().text, pos);
+        break;
     case Tok::string: {
         bool interned = is_interned(tok().text);
         value = ConstValue{StrValue{tok().text, interned}};
         break;
     }
-    case Tok::bytes: value = ConstValue{BytesValue{tok().text}}; break;
-    case Tok::ellipsis: value = ConstValue{EllipsisValue{}}; break;
-    case Tok::kw_None: value = ConstValue{NoneValue{}}; break;
-    case Tok::kw_True: value = ConstValue{true}; break;
-    case Tok::kw_False: value = ConstValue{false}; break;
-    default: syntax_error();
+    case Tok::bytes:
+        value = ConstValue{BytesValue{tok().text}};
+        break;
+    case Tok::ellipsis:
+        value = ConstValue{EllipsisValue{}};
+        break;
+    case Tok::kw_None:
+        value = ConstValue{NoneValue{}};
+        break;
+    case Tok::kw_True:
+        value = ConstValue{true};
+        break;
+    case Tok::kw_False:
+        value = ConstValue{false};
+        break;
+    default:
+        syntax_error();
     }
     advance();
     return std::make_unique<Constant>(pos, std::move(value));
@@ -225,7 +248,8 @@ PoolVector<CompFor> Parser::parse_comp_fors() {
     return fors;
 }
 
-ExprPtr Parser::parse_comprehension(SourcePos start, Comprehension::Kind kind, ExprPtr element, ExprPtr value) {
+ExprPtr Parser::parse_comprehension(SourcePos start, Comprehension::Kind kind, ExprPtr element,
+                                    ExprPtr value) {
     auto node = std::make_unique<Comprehension>(start, kind);
     node->scope_pos = start;
     node->element = std::move(element);
@@ -286,7 +310,9 @@ ExprPtr Parser::parse_subscript() {
     advance();
     auto slice = std::make_unique<Slice>(start);
     slice->lower = std::move(lower);
-    auto ends_part = [this] { return at(Tok::del_bracket_close) || at(Tok::del_comma) || at(Tok::del_colon); };
+    auto ends_part = [this] {
+        return at(Tok::del_bracket_close) || at(Tok::del_comma) || at(Tok::del_colon);
+    };
     if (!ends_part()) {
         slice->upper = parse_test();
     }

@@ -23,7 +23,8 @@ constexpr BinaryLevel k_levels[] = {
     {{Tok::op_dbl_less, Tok::op_dbl_more}, {BinOpKind::lshift, BinOpKind::rshift}, 2},
     {{Tok::op_plus, Tok::op_minus}, {BinOpKind::add, BinOpKind::sub}, 2},
     {{Tok::op_star, Tok::op_at, Tok::op_slash, Tok::op_percent, Tok::op_dbl_slash},
-     {BinOpKind::mul, BinOpKind::matmul, BinOpKind::div, BinOpKind::mod, BinOpKind::floordiv}, 5},
+     {BinOpKind::mul, BinOpKind::matmul, BinOpKind::div, BinOpKind::mod, BinOpKind::floordiv},
+     5},
 };
 constexpr int k_level_count = 6;
 
@@ -47,7 +48,9 @@ constexpr BinaryTokenInfo k_binary_tokens = [] {
 }();
 
 // The level whose operator `kind` is, or -1 when it is no binary operator.
-int binary_op_level(Tok kind) { return k_binary_tokens.level[static_cast<std::size_t>(kind)]; }
+int binary_op_level(Tok kind) {
+    return k_binary_tokens.level[static_cast<std::size_t>(kind)];
+}
 
 std::optional<BinOpKind> level_op(int level, Tok kind) {
     if (binary_op_level(kind) != level) {
@@ -56,7 +59,9 @@ std::optional<BinOpKind> level_op(int level, Tok kind) {
     return k_binary_tokens.op[static_cast<std::size_t>(kind)];
 }
 
-ExprPtr make_constant(SourcePos pos, ConstValue v) { return std::make_unique<Constant>(pos, std::move(v)); }
+ExprPtr make_constant(SourcePos pos, ConstValue v) {
+    return std::make_unique<Constant>(pos, std::move(v));
+}
 
 std::optional<ConstValue> fold_chain(const ExprList& operands, const std::vector<BinOpKind>& ops) {
     for (const auto& e : operands) {
@@ -77,24 +82,49 @@ std::optional<ConstValue> fold_chain(const ExprList& operands, const std::vector
 
 std::optional<CompareKind> compare_op(Tok kind) {
     switch (kind) {
-    case Tok::op_less: return CompareKind::less;
-    case Tok::op_more: return CompareKind::more;
-    case Tok::op_equal: return CompareKind::equal;
-    case Tok::op_less_equal: return CompareKind::less_equal;
-    case Tok::op_more_equal: return CompareKind::more_equal;
-    case Tok::op_not_equal: return CompareKind::not_equal;
-    case Tok::kw_in: return CompareKind::in;
-    default: return std::nullopt;
+    case Tok::op_less:
+        return CompareKind::less;
+    case Tok::op_more:
+        return CompareKind::more;
+    case Tok::op_equal:
+        return CompareKind::equal;
+    case Tok::op_less_equal:
+        return CompareKind::less_equal;
+    case Tok::op_more_equal:
+        return CompareKind::more_equal;
+    case Tok::op_not_equal:
+        return CompareKind::not_equal;
+    case Tok::kw_in:
+        return CompareKind::in;
+    default:
+        return std::nullopt;
     }
 }
 
 bool starts_test(Tok kind) {
     switch (kind) {
-    case Tok::name: case Tok::integer: case Tok::float_or_imag: case Tok::string: case Tok::bytes: case Tok::ellipsis:
-    case Tok::kw_None: case Tok::kw_True: case Tok::kw_False: case Tok::del_paren_open: case Tok::del_bracket_open:
-    case Tok::del_brace_open: case Tok::op_minus: case Tok::op_plus: case Tok::op_tilde: case Tok::kw_not:
-    case Tok::kw_lambda: case Tok::kw_await: case Tok::op_star: return true;
-    default: return false;
+    case Tok::name:
+    case Tok::integer:
+    case Tok::float_or_imag:
+    case Tok::string:
+    case Tok::bytes:
+    case Tok::ellipsis:
+    case Tok::kw_None:
+    case Tok::kw_True:
+    case Tok::kw_False:
+    case Tok::del_paren_open:
+    case Tok::del_bracket_open:
+    case Tok::del_brace_open:
+    case Tok::op_minus:
+    case Tok::op_plus:
+    case Tok::op_tilde:
+    case Tok::kw_not:
+    case Tok::kw_lambda:
+    case Tok::kw_await:
+    case Tok::op_star:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -410,6 +440,8 @@ ExprPtr Parser::parse_yield_expr() {
     return std::make_unique<UnaryExpr>(ExprKind::yield, start, std::move(value));
 }
 
-ExprPtr Parser::parse_rhs() { return at(Tok::kw_yield) ? parse_yield_expr() : parse_testlist(true, true); }
+ExprPtr Parser::parse_rhs() {
+    return at(Tok::kw_yield) ? parse_yield_expr() : parse_testlist(true, true);
+}
 
 } // namespace mpyship::compiler

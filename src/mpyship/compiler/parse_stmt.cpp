@@ -9,28 +9,51 @@ namespace {
 
 std::optional<BinOpKind> aug_assign_op(Tok kind) {
     switch (kind) {
-    case Tok::op_pipe_assign: return BinOpKind::bit_or;
-    case Tok::op_caret_assign: return BinOpKind::bit_xor;
-    case Tok::op_ampersand_assign: return BinOpKind::bit_and;
-    case Tok::op_dbl_less_assign: return BinOpKind::lshift;
-    case Tok::op_dbl_more_assign: return BinOpKind::rshift;
-    case Tok::op_plus_assign: return BinOpKind::add;
-    case Tok::op_minus_assign: return BinOpKind::sub;
-    case Tok::op_star_assign: return BinOpKind::mul;
-    case Tok::op_at_assign: return BinOpKind::matmul;
-    case Tok::op_slash_assign: return BinOpKind::div;
-    case Tok::op_dbl_slash_assign: return BinOpKind::floordiv;
-    case Tok::op_percent_assign: return BinOpKind::mod;
-    case Tok::op_dbl_star_assign: return BinOpKind::pow;
-    default: return std::nullopt;
+    case Tok::op_pipe_assign:
+        return BinOpKind::bit_or;
+    case Tok::op_caret_assign:
+        return BinOpKind::bit_xor;
+    case Tok::op_ampersand_assign:
+        return BinOpKind::bit_and;
+    case Tok::op_dbl_less_assign:
+        return BinOpKind::lshift;
+    case Tok::op_dbl_more_assign:
+        return BinOpKind::rshift;
+    case Tok::op_plus_assign:
+        return BinOpKind::add;
+    case Tok::op_minus_assign:
+        return BinOpKind::sub;
+    case Tok::op_star_assign:
+        return BinOpKind::mul;
+    case Tok::op_at_assign:
+        return BinOpKind::matmul;
+    case Tok::op_slash_assign:
+        return BinOpKind::div;
+    case Tok::op_dbl_slash_assign:
+        return BinOpKind::floordiv;
+    case Tok::op_percent_assign:
+        return BinOpKind::mod;
+    case Tok::op_dbl_star_assign:
+        return BinOpKind::pow;
+    default:
+        return std::nullopt;
     }
 }
 
 bool is_compound_start(Tok kind) {
     switch (kind) {
-    case Tok::kw_if: case Tok::kw_while: case Tok::kw_for: case Tok::kw_try: case Tok::kw_with:
-    case Tok::kw_def: case Tok::kw_class: case Tok::op_at: case Tok::kw_async: return true;
-    default: return false;
+    case Tok::kw_if:
+    case Tok::kw_while:
+    case Tok::kw_for:
+    case Tok::kw_try:
+    case Tok::kw_with:
+    case Tok::kw_def:
+    case Tok::kw_class:
+    case Tok::op_at:
+    case Tok::kw_async:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -70,15 +93,24 @@ StmtList Parser::parse_suite() {
 
 StmtPtr Parser::parse_compound(SourcePos start) {
     switch (tok().kind) {
-    case Tok::kw_if: return parse_if(start, false);
-    case Tok::kw_while: return parse_while(start);
-    case Tok::kw_for: return parse_for(start, false);
-    case Tok::kw_try: return parse_try(start);
-    case Tok::kw_with: return parse_with(start, false);
-    case Tok::kw_def: return parse_funcdef(start, false);
-    case Tok::kw_class: return parse_classdef(start);
-    case Tok::op_at: return parse_decorated(start);
-    default: break;
+    case Tok::kw_if:
+        return parse_if(start, false);
+    case Tok::kw_while:
+        return parse_while(start);
+    case Tok::kw_for:
+        return parse_for(start, false);
+    case Tok::kw_try:
+        return parse_try(start);
+    case Tok::kw_with:
+        return parse_with(start, false);
+    case Tok::kw_def:
+        return parse_funcdef(start, false);
+    case Tok::kw_class:
+        return parse_classdef(start);
+    case Tok::op_at:
+        return parse_decorated(start);
+    default:
+        break;
     }
     advance(); // async
     if (at(Tok::kw_def)) {
@@ -363,21 +395,34 @@ StmtPtr Parser::parse_raise(SourcePos start) {
 StmtPtr Parser::parse_small_statement() {
     SourcePos start = tok().pos;
     switch (tok().kind) {
-    case Tok::kw_pass: advance(); return std::make_unique<SimpleStmt>(StmtKind::pass, start);
-    case Tok::kw_break: advance(); return std::make_unique<SimpleStmt>(StmtKind::break_, start);
-    case Tok::kw_continue: advance(); return std::make_unique<SimpleStmt>(StmtKind::continue_, start);
-    case Tok::kw_del: advance(); return std::make_unique<ExprStmt>(StmtKind::del, start, parse_exprlist());
+    case Tok::kw_pass:
+        advance();
+        return std::make_unique<SimpleStmt>(StmtKind::pass, start);
+    case Tok::kw_break:
+        advance();
+        return std::make_unique<SimpleStmt>(StmtKind::break_, start);
+    case Tok::kw_continue:
+        advance();
+        return std::make_unique<SimpleStmt>(StmtKind::continue_, start);
+    case Tok::kw_del:
+        advance();
+        return std::make_unique<ExprStmt>(StmtKind::del, start, parse_exprlist());
     case Tok::kw_return: {
         advance();
         bool empty = at(Tok::newline) || at(Tok::del_semicolon);
-        return std::make_unique<ExprStmt>(StmtKind::return_, start, empty ? nullptr : parse_testlist(false, true));
+        return std::make_unique<ExprStmt>(StmtKind::return_, start,
+                                          empty ? nullptr : parse_testlist(false, true));
     }
-    case Tok::kw_raise: return parse_raise(start);
-    case Tok::kw_import: return parse_import(start);
-    case Tok::kw_from: return parse_from_import(start);
+    case Tok::kw_raise:
+        return parse_raise(start);
+    case Tok::kw_import:
+        return parse_import(start);
+    case Tok::kw_from:
+        return parse_from_import(start);
     case Tok::kw_global:
     case Tok::kw_nonlocal: {
-        auto node = std::make_unique<NameListStmt>(at(Tok::kw_global) ? StmtKind::global : StmtKind::nonlocal, start);
+        auto node =
+            std::make_unique<NameListStmt>(at(Tok::kw_global) ? StmtKind::global : StmtKind::nonlocal, start);
         advance();
         do {
             node->names.push_back(take_name());
@@ -393,7 +438,8 @@ StmtPtr Parser::parse_small_statement() {
         }
         return node;
     }
-    default: return parse_expr_statement();
+    default:
+        return parse_expr_statement();
     }
 }
 

@@ -14,7 +14,8 @@ Module parse_module(std::string_view source, const Options& options) {
     return parser.parse_file();
 }
 
-Parser::Parser(std::string_view source, const Options& options) : m_lexer(source, options), m_options(options) {
+Parser::Parser(std::string_view source, const Options& options)
+    : m_lexer(source, options), m_options(options) {
     if (!options.source_name.empty()) {
         m_interned.insert(options.source_name);
     }
@@ -58,8 +59,8 @@ void Parser::syntax_error() const {
 }
 
 bool Parser::is_interned(const std::string& s) const {
-    return s.size() <= k_always_interned_length || m_interned.contains(s) || reference_long_qstr_set().contains(s) ||
-           mpy::static_qstr_index(s).has_value();
+    return s.size() <= k_always_interned_length || m_interned.contains(s) ||
+           reference_long_qstr_set().contains(s) || mpy::static_qstr_index(s).has_value();
 }
 
 Parser::DepthGuard::DepthGuard(Parser& p) : parser(p) {

@@ -15,7 +15,7 @@ namespace mpyship::compiler {
 inline constexpr std::size_t k_always_interned_length = 10;
 
 class Parser {
-public:
+  public:
     Parser(std::string_view source, const Options& options);
     Module parse_file();
 
@@ -85,7 +85,8 @@ public:
     ExprPtr parse_yield_expr();
     ExprPtr parse_rhs(); // yield_expr | testlist_star_expr
     ExprPtr fold_bool_chain(SourcePos start, bool is_and, ExprList values);
-    static ExprPtr make_tuple(SourcePos pos, ExprList elts, bool parenthesized, bool fold, SourcePos fold_pos);
+    static ExprPtr make_tuple(SourcePos pos, ExprList elts, bool parenthesized, bool fold,
+                              SourcePos fold_pos);
 
     // --- atoms and trailers (parse_atom.cpp)
     ExprPtr parse_atom_expr();
@@ -115,7 +116,7 @@ public:
         DepthGuard& operator=(const DepthGuard&) = delete;
     };
 
-private:
+  private:
     Lexer m_lexer;
     Token m_tok;
     Options m_options;

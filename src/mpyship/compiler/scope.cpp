@@ -71,7 +71,9 @@ void ScopeInfo::reindex() {
         index_insert(id_index, name_hash(ids[k].name), std::uint32_t(k + 1));
 }
 
-void declare_load(ScopeInfo& scope, const std::string& name) { scope.find_or_add(name, IdKind::global_implicit); }
+void declare_load(ScopeInfo& scope, const std::string& name) {
+    scope.find_or_add(name, IdKind::global_implicit);
+}
 
 IdInfo& declare_modification(ScopeInfo& scope, const std::string& name) {
     IdInfo& id = scope.find_or_add(name, IdKind::global_implicit);

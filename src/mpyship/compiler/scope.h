@@ -10,13 +10,32 @@
 namespace mpyship::compiler {
 
 // Ordered as the reference orders them: everything from `lambda` on behaves like a function.
-enum class ScopeKind : std::uint8_t { module, class_, lambda, list_comp, dict_comp, set_comp, gen_expr, function };
+enum class ScopeKind : std::uint8_t {
+    module,
+    class_,
+    lambda,
+    list_comp,
+    dict_comp,
+    set_comp,
+    gen_expr,
+    function
+};
 
-inline bool is_func_like(ScopeKind k) { return k >= ScopeKind::lambda; }
-inline bool is_comp_like(ScopeKind k) { return k >= ScopeKind::list_comp && k <= ScopeKind::gen_expr; }
+inline bool is_func_like(ScopeKind k) {
+    return k >= ScopeKind::lambda;
+}
+inline bool is_comp_like(ScopeKind k) {
+    return k >= ScopeKind::list_comp && k <= ScopeKind::gen_expr;
+}
 
 enum class IdKind : std::uint8_t {
-    undecided, global_implicit, global_implicit_assigned, global_explicit, local, cell, free,
+    undecided,
+    global_implicit,
+    global_implicit_assigned,
+    global_explicit,
+    local,
+    cell,
+    free,
 };
 
 inline constexpr std::uint8_t k_id_param = 0x01;

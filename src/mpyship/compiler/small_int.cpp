@@ -18,7 +18,9 @@ mpy::Constant int_constant(std::int64_t value) {
     return mpy::Constant{mpy::ObjKind::int_, std::to_string(value), {}};
 }
 
-mpy::Constant str_constant(std::string text) { return mpy::Constant{mpy::ObjKind::str, std::move(text), {}}; }
+mpy::Constant str_constant(std::string text) {
+    return mpy::Constant{mpy::ObjKind::str, std::move(text), {}};
+}
 
 mpy::Constant bytes_constant(std::string data) {
     return mpy::Constant{mpy::ObjKind::bytes, std::move(data), {}};

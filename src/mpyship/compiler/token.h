@@ -21,40 +21,90 @@ enum class Tok : std::uint8_t {
     ellipsis,      // ...
 
     // keywords
-    kw_False, kw_None, kw_True, kw___debug__, kw_and, kw_as, kw_assert, kw_async, kw_await, kw_break, kw_class,
-    kw_continue, kw_def, kw_del, kw_elif, kw_else, kw_except, kw_finally, kw_for, kw_from, kw_global, kw_if,
-    kw_import, kw_in, kw_is, kw_lambda, kw_nonlocal, kw_not, kw_or, kw_pass, kw_raise, kw_return, kw_try,
-    kw_while, kw_with, kw_yield,
+    kw_False,
+    kw_None,
+    kw_True,
+    kw___debug__,
+    kw_and,
+    kw_as,
+    kw_assert,
+    kw_async,
+    kw_await,
+    kw_break,
+    kw_class,
+    kw_continue,
+    kw_def,
+    kw_del,
+    kw_elif,
+    kw_else,
+    kw_except,
+    kw_finally,
+    kw_for,
+    kw_from,
+    kw_global,
+    kw_if,
+    kw_import,
+    kw_in,
+    kw_is,
+    kw_lambda,
+    kw_nonlocal,
+    kw_not,
+    kw_or,
+    kw_pass,
+    kw_raise,
+    kw_return,
+    kw_try,
+    kw_while,
+    kw_with,
+    kw_yield,
 
     // operators and delimiters
-    op_tilde,          // ~
-    op_less,           // <
-    op_more,           // >
-    op_equal,          // ==
-    op_less_equal,     // <=
-    op_more_equal,     // >=
-    op_not_equal,      // !=
-    op_pipe,           // |
-    op_caret,          // ^
-    op_ampersand,      // &
-    op_dbl_less,       // <<
-    op_dbl_more,       // >>
-    op_plus,           // +
-    op_minus,          // -
-    op_star,           // *
-    op_at,             // @
-    op_slash,          // /
-    op_dbl_slash,      // //
-    op_percent,        // %
-    op_dbl_star,       // **
-    op_assign,         // =
-    op_pipe_assign, op_caret_assign, op_ampersand_assign, op_dbl_less_assign, op_dbl_more_assign, op_plus_assign,
-    op_minus_assign, op_star_assign, op_at_assign, op_slash_assign, op_dbl_slash_assign, op_percent_assign,
+    op_tilde,      // ~
+    op_less,       // <
+    op_more,       // >
+    op_equal,      // ==
+    op_less_equal, // <=
+    op_more_equal, // >=
+    op_not_equal,  // !=
+    op_pipe,       // |
+    op_caret,      // ^
+    op_ampersand,  // &
+    op_dbl_less,   // <<
+    op_dbl_more,   // >>
+    op_plus,       // +
+    op_minus,      // -
+    op_star,       // *
+    op_at,         // @
+    op_slash,      // /
+    op_dbl_slash,  // //
+    op_percent,    // %
+    op_dbl_star,   // **
+    op_assign,     // =
+    op_pipe_assign,
+    op_caret_assign,
+    op_ampersand_assign,
+    op_dbl_less_assign,
+    op_dbl_more_assign,
+    op_plus_assign,
+    op_minus_assign,
+    op_star_assign,
+    op_at_assign,
+    op_slash_assign,
+    op_dbl_slash_assign,
+    op_percent_assign,
     op_dbl_star_assign,
-    op_walrus,         // :=
-    op_arrow,          // ->
-    del_paren_open, del_paren_close, del_bracket_open, del_bracket_close, del_brace_open, del_brace_close,
-    del_comma, del_colon, del_period, del_semicolon,
+    op_walrus, // :=
+    op_arrow,  // ->
+    del_paren_open,
+    del_paren_close,
+    del_bracket_open,
+    del_bracket_close,
+    del_brace_open,
+    del_brace_close,
+    del_comma,
+    del_colon,
+    del_period,
+    del_semicolon,
 };
 
 std::string_view token_name(Tok kind);

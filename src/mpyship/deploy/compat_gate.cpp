@@ -21,7 +21,8 @@ Result<Header> read_header(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         int e = errno;
-        return fail("cannot open (run mpyship build again?): " + std::string(std::strerror(e)), path.string(), e);
+        return fail("cannot open (run mpyship build again?): " + std::string(std::strerror(e)), path.string(),
+                    e);
     }
     ssize_t n = ::read(fd, magic.data(), magic.size());
     ::close(fd);
@@ -79,7 +80,7 @@ std::optional<std::string> version_problem(const DriveInfo& drive, const BuildFo
 
 } // namespace
 
-Result<BuildFormat> read_build_format(const fs::path& mpy_dir, const build::Manifest& manifest) {
+Result<BuildFormat> read_build_format(const fs::path& mpy_dir, const project::Manifest& manifest) {
     BuildFormat format;
     format.runtime = runtime_of_target(manifest.target);
     std::optional<Header> first;
@@ -90,7 +91,8 @@ Result<BuildFormat> read_build_format(const fs::path& mpy_dir, const build::Mani
         if (!header)
             return std::unexpected(header.error());
         if (first && ((*first)[0] != (*header)[0] || (*first)[1] != (*header)[1]))
-            return fail("the build mixes .mpy headers (run mpyship build again)", (mpy_dir / f.path).string());
+            return fail("the build mixes .mpy headers (run mpyship build again)",
+                        (mpy_dir / f.path).string());
         first = *header;
         note_features(format, *header);
         ++format.mpy_files;
@@ -111,13 +113,14 @@ int circuitpython_mpy_version(int major) {
 }
 
 std::optional<std::string> compatibility_problem(const DriveInfo& drive, const BuildFormat& format) {
-    Runtime on_drive = drive.has_boot_out ? drive.boot.runtime
+    Runtime on_drive = drive.has_boot_out             ? drive.boot.runtime
                        : drive.has_micropython_marker ? Runtime::micropython
                                                       : Runtime::unknown;
     if (on_drive == Runtime::unknown || format.runtime == Runtime::unknown)
         return std::nullopt;
     if (on_drive != format.runtime)
-        return "the drive runs " + (drive.has_boot_out ? drive_text(drive) : std::string(runtime_name(on_drive))) +
+        return "the drive runs " +
+               (drive.has_boot_out ? drive_text(drive) : std::string(runtime_name(on_drive))) +
                " but the build is for " + build_text(format) + " files (--force deploys anyway)";
     return version_problem(drive, format);
 }

@@ -5,8 +5,8 @@
 // py/persistentcode.h; the 9.x bundle notes the format changed at 9). Unknown majors are refused.
 #pragma once
 
-#include "mpyship/build/manifest.h"
 #include "mpyship/deploy/drive_probe.h"
+#include "mpyship/project/manifest.h"
 #include "mpyship/util/error.h"
 
 #include <filesystem>
@@ -25,7 +25,8 @@ struct BuildFormat {
 };
 
 // Reads the 4-byte header of every .mpy the manifest lists; mixed magics or versions are an error.
-Result<BuildFormat> read_build_format(const std::filesystem::path& mpy_dir, const build::Manifest& manifest);
+Result<BuildFormat> read_build_format(const std::filesystem::path& mpy_dir,
+                                      const project::Manifest& manifest);
 
 // The .mpy version a CircuitPython major loads; 0 for majors mpyship does not know.
 int circuitpython_mpy_version(int major);

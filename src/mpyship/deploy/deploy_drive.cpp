@@ -2,8 +2,8 @@
 
 #include "mpyship/deploy/deploy_inputs.h"
 
-#include "mpyship/release/verify.h"
 #include "mpyship/deploy/drive_names.h"
+#include "mpyship/release/verify.h"
 #include "mpyship/util/sha256.h"
 
 #include <set>
@@ -26,7 +26,7 @@ Result<void> gate(const DriveDeployOptions& o, DriveDeployReport& report) {
     return {};
 }
 
-Result<DeviceTree> snapshot(const fs::path& drive, const build::Manifest& manifest) {
+Result<DeviceTree> snapshot(const fs::path& drive, const project::Manifest& manifest) {
     auto tree = scan_drive(drive);
     if (!tree)
         return tree;
@@ -53,7 +53,7 @@ std::string space_message(const SpaceCheck& s) {
 }
 
 class Deployer {
-public:
+  public:
     explicit Deployer(const DriveDeployOptions& o) : m_o(o) { m_report.dry_run = o.dry_run; }
 
     Result<DriveDeployReport> run() {
@@ -64,7 +64,7 @@ public:
         return std::move(m_report);
     }
 
-private:
+  private:
     Result<void> inspect() {
         auto manifest = load_build(m_o.build_dir);
         auto drive = manifest ? probe_drive(m_o.drive) : Result<DriveInfo>(std::unexpected(manifest.error()));
@@ -120,13 +120,15 @@ private:
 
     const DriveDeployOptions& m_o;
     DriveDeployReport m_report;
-    build::Manifest m_manifest;
+    project::Manifest m_manifest;
     Records m_records;
     std::map<std::string, Bytes> m_contents;
 };
 
 } // namespace
 
-Result<DriveDeployReport> deploy_to_drive(const DriveDeployOptions& options) { return Deployer(options).run(); }
+Result<DriveDeployReport> deploy_to_drive(const DriveDeployOptions& options) {
+    return Deployer(options).run();
+}
 
 } // namespace mpyship::deploy

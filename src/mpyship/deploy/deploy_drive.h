@@ -22,9 +22,9 @@ struct DriveDeployOptions {
     std::filesystem::path build_dir; // holds manifest.json and mpy/
     PlanOptions plan;
     bool dry_run = false;
-    bool force = false;              // deploy to a folder without boot_out.txt, or past the compatibility gate
-    std::string generator;           // written into the record, e.g. "mpyship 0.1.0"
-    StepHook hook;                   // before each change to the drive (fault injection in tests)
+    bool force = false;    // deploy to a folder without boot_out.txt, or past the compatibility gate
+    std::string generator; // written into the record, e.g. "mpyship 0.1.0"
+    StepHook hook;         // before each change to the drive (fault injection in tests)
     std::function<void(const Action&)> on_action;
 };
 

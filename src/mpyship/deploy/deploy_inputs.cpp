@@ -11,18 +11,20 @@ namespace mpyship::deploy {
 
 namespace fs = std::filesystem;
 
-Result<build::Manifest> load_build(const fs::path& build_dir) {
+Result<project::Manifest> load_build(const fs::path& build_dir) {
     std::error_code ec;
-    fs::path manifest = build_dir / build::k_manifest_file;
+    fs::path manifest = build_dir / project::k_manifest_file;
     if (!fs::is_regular_file(manifest, ec))
         return fail("no build found (run `mpyship build` first)", manifest.string(), ENOENT);
     return release::load_manifest(manifest);
 }
 
-DeployRecord new_record(const build::Manifest& manifest, const DeployPlan& plan, const std::string& generator) {
+DeployRecord new_record(const project::Manifest& manifest, const DeployPlan& plan,
+                        const std::string& generator) {
     DeployRecord r{generator, manifest.version, {}};
     for (const auto& f : manifest.files) {
-        bool skipped = std::any_of(plan.skipped.begin(), plan.skipped.end(), [&](auto& s) { return s.path == f.path; });
+        bool skipped =
+            std::any_of(plan.skipped.begin(), plan.skipped.end(), [&](auto& s) { return s.path == f.path; });
         if (!skipped)
             r.files.push_back({f.path});
     }
@@ -31,8 +33,8 @@ DeployRecord new_record(const build::Manifest& manifest, const DeployPlan& plan,
 
 // The final record: the build's files plus earlier entries that stay on the drive (not removed now), so
 // files written by an earlier deploy stay known to a later --delete.
-DeployRecord final_record(const std::optional<DeployRecord>& old, DeployRecord fresh, const DeviceTree& device,
-                          const DeployPlan& plan) {
+DeployRecord final_record(const std::optional<DeployRecord>& old, DeployRecord fresh,
+                          const DeviceTree& device, const DeployPlan& plan) {
     if (!old)
         return fresh;
     std::set<std::string> removed;
@@ -70,7 +72,8 @@ Result<std::map<std::string, Bytes>> load_contents(const fs::path& mpy_dir, cons
         if (!bytes)
             return std::unexpected(bytes.error());
         if (bytes->size() != w.size || sha256_hex(*bytes) != w.sha256)
-            return fail("does not match build/manifest.json (run `mpyship build` again)", (mpy_dir / w.path).string());
+            return fail("does not match build/manifest.json (run `mpyship build` again)",
+                        (mpy_dir / w.path).string());
         out.emplace(w.path, std::move(*bytes));
     }
     return out;

@@ -1,5 +1,6 @@
 #include "mpyship/deploy/deploy_plan.h"
 
+#include "mpyship/deploy/deploy_record.h"
 #include "mpyship/deploy/drive_names.h"
 #include "mpyship/deploy/drive_rules.h"
 #include "mpyship/deploy/module_shadow.h"
@@ -26,21 +27,22 @@ std::string join_lines(const std::vector<std::string>& lines) {
     return out;
 }
 
-std::vector<std::string> collisions(const build::Manifest& manifest, const DeviceTree& device) {
+std::vector<std::string> collisions(const project::Manifest& manifest, const DeviceTree& device) {
     std::vector<std::string> out;
     for (const auto& f : manifest.files) {
         if (device.has_dir(f.path))
             out.push_back(f.path + ": the drive has a folder of that name");
         for (const auto& dir : parents_of(f.path))
             if (const DeviceFile* file = device.find_file(dir))
-                out.push_back(f.path + ": the drive has a file " + file->path + " where the build has a folder");
+                out.push_back(f.path + ": the drive has a file " + file->path +
+                              " where the build has a folder");
     }
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
     return out;
 }
 
-Result<void> check_build_paths(const build::Manifest& manifest, const DeviceTree& device) {
+Result<void> check_build_paths(const project::Manifest& manifest, const DeviceTree& device) {
     std::vector<std::string> paths;
     for (const auto& f : manifest.files)
         paths.push_back(f.path);
@@ -48,12 +50,21 @@ Result<void> check_build_paths(const build::Manifest& manifest, const DeviceTree
         return fail("the drive cannot hold these names (rename them in src/):" + join_lines(bad));
     if (auto bad = collisions(manifest, device); !bad.empty())
         return fail("files and folders collide with the drive's (move them away first):" + join_lines(bad));
+    paths.push_back(k_record_path);
+    std::set<std::string> links;
+    for (const auto& p : paths)
+        if (auto link = device.link_on_path(p))
+            links.insert(*link);
+    if (!links.empty())
+        return fail("the drive has symbolic links where the build writes; mpyship never writes through a link "
+                    "(remove them first):" +
+                    join_lines({links.begin(), links.end()}));
     return {};
 }
 
 class Planner {
-public:
-    Planner(const build::Manifest& manifest, const DeviceTree& device, const PlanOptions& options)
+  public:
+    Planner(const project::Manifest& manifest, const DeviceTree& device, const PlanOptions& options)
         : m_manifest(manifest), m_device(device), m_options(options) {
         for (const auto& f : manifest.files)
             m_build.insert(fat_fold(f.path));
@@ -69,7 +80,8 @@ public:
             if (old && old->size == f.size && old->sha256 == f.sha256)
                 ++m_plan.unchanged;
             else
-                m_plan.writes.push_back({f.path, f.size, f.sha256, old ? std::optional(old->size) : std::nullopt});
+                m_plan.writes.push_back(
+                    {f.path, f.size, f.sha256, old ? std::optional(old->size) : std::nullopt});
         }
         order_writes();
         plan_mkdirs();
@@ -93,12 +105,13 @@ public:
         return std::move(m_plan);
     }
 
-private:
+  private:
     void order_writes() {
         auto rank = [&](const PlannedWrite& w) { return write_rank(w.path, m_options.entry_points); };
         std::stable_sort(m_plan.writes.begin(), m_plan.writes.end(),
                          [&](auto& a, auto& b) { return rank(a) < rank(b); });
-        auto first = std::find_if(m_plan.writes.begin(), m_plan.writes.end(), [&](auto& w) { return rank(w) > 0; });
+        auto first =
+            std::find_if(m_plan.writes.begin(), m_plan.writes.end(), [&](auto& w) { return rank(w) > 0; });
         m_plan.first_entry_write = std::size_t(first - m_plan.writes.begin());
     }
 
@@ -140,7 +153,8 @@ private:
         std::string key = fat_fold(file.path);
         if (m_removed.contains(key))
             return;
-        auto why = reason == RemoveReason::leftover ? std::string() : protection_reason(file.path, m_options.keep);
+        auto why =
+            reason == RemoveReason::leftover ? std::string() : protection_reason(file.path, m_options.keep);
         if (!why.empty()) {
             if (reason != RemoveReason::not_in_build)
                 m_plan.skipped.push_back({file.path, "not removed: " + why});
@@ -175,7 +189,7 @@ private:
         }
     }
 
-    const build::Manifest& m_manifest;
+    const project::Manifest& m_manifest;
     const DeviceTree& m_device;
     const PlanOptions& m_options;
     std::set<std::string> m_build;   // folded build paths
@@ -188,25 +202,30 @@ private:
 
 std::string_view remove_reason_name(RemoveReason reason) {
     switch (reason) {
-    case RemoveReason::shadow: return "shadow";
-    case RemoveReason::leftover: return "leftover";
-    case RemoveReason::recorded: return "recorded";
-    case RemoveReason::not_in_build: return "not-in-build";
+    case RemoveReason::shadow:
+        return "shadow";
+    case RemoveReason::leftover:
+        return "leftover";
+    case RemoveReason::recorded:
+        return "recorded";
+    case RemoveReason::not_in_build:
+        return "not-in-build";
     }
     return "?";
 }
 
-bool needs_hash(const build::Manifest& manifest, const DeviceFile& file) {
+bool needs_hash(const project::Manifest& manifest, const DeviceFile& file) {
     auto key = fat_fold(file.path);
-    auto it = std::lower_bound(manifest.files.begin(), manifest.files.end(), file.path,
-                               [](const build::ManifestFile& f, const std::string& p) { return f.path < p; });
+    auto it =
+        std::lower_bound(manifest.files.begin(), manifest.files.end(), file.path,
+                         [](const project::ManifestFile& f, const std::string& p) { return f.path < p; });
     if (it != manifest.files.end() && fat_fold(it->path) == key)
         return it->size == file.size;
     return std::any_of(manifest.files.begin(), manifest.files.end(),
                        [&](auto& f) { return f.size == file.size && fat_fold(f.path) == key; });
 }
 
-Result<DeployPlan> make_plan(const build::Manifest& manifest, const DeviceTree& device,
+Result<DeployPlan> make_plan(const project::Manifest& manifest, const DeviceTree& device,
                              const std::optional<DeployRecord>& record, const PlanOptions& options) {
     if (auto ok = check_build_paths(manifest, device); !ok)
         return std::unexpected(ok.error());

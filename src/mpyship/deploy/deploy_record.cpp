@@ -1,6 +1,6 @@
 #include "mpyship/deploy/deploy_record.h"
 
-#include "mpyship/build/manifest.h"
+#include "mpyship/project/manifest.h"
 #include "mpyship/util/file_io.h"
 
 #include <algorithm>
@@ -17,13 +17,14 @@ Result<RecordFile> file_from_json(const json& j, const std::string& name) {
     if (!j.is_string())
         return fail("record entry is not a path", name);
     RecordFile f{j.get<std::string>()};
-    if (!build::is_safe_relative_path(f.path))
+    if (!project::is_safe_relative_path(f.path))
         return fail("unsafe path in record: " + f.path, name);
     return f;
 }
 
 Result<DeployRecord> parse_record(const json& j, const std::string& name) {
-    if (!j.is_object() || j.value("format", 0) != k_record_format || !j.contains("files") || !j["files"].is_array())
+    if (!j.is_object() || j.value("format", 0) != k_record_format || !j.contains("files") ||
+        !j["files"].is_array())
         return fail("not an mpyship deploy record (format " + std::to_string(k_record_format) + ")", name);
     DeployRecord r{j.value("generator", std::string()), j.value("version", std::string()), {}};
     for (const auto& entry : j["files"]) {
@@ -42,7 +43,9 @@ std::string record_to_json(const DeployRecord& record) {
     json files = json::array();
     for (const auto& f : record.files)
         files.push_back(f.path);
-    json j{{"format", k_record_format}, {"generator", record.generator}, {"version", record.version},
+    json j{{"format", k_record_format},
+           {"generator", record.generator},
+           {"version", record.version},
            {"files", files}};
     return j.dump(2) + "\n";
 }
@@ -73,8 +76,7 @@ Result<std::optional<DeployRecord>> read_record(const fs::path& root) {
     auto bytes = read_file(path);
     if (!bytes)
         return std::unexpected(bytes.error());
-    auto record = record_from_json(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()),
-                                   path.string());
+    auto record = record_from_json(as_text(*bytes), path.string());
     if (!record)
         return std::unexpected(record.error());
     return std::optional<DeployRecord>(std::move(*record));
@@ -88,8 +90,7 @@ Result<void> write_record(const fs::path& root, const DeployRecord& record, cons
     if (ec)
         return fail("cannot create folder: " + ec.message(), (root / k_record_dir).string(), ec.value());
     std::string text = record_to_json(record);
-    return safe_write(root, k_record_path, std::span(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()),
-                      hook);
+    return safe_write(root, k_record_path, as_bytes(text), hook);
 }
 
 } // namespace mpyship::deploy

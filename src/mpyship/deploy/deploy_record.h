@@ -27,8 +27,8 @@ struct RecordFile {
 };
 
 struct DeployRecord {
-    std::string generator;        // e.g. "mpyship 0.1.0"
-    std::string version;          // the build's manifest version
+    std::string generator;         // e.g. "mpyship 0.1.0"
+    std::string version;           // the build's manifest version
     std::vector<RecordFile> files; // sorted by path
     bool operator==(const DeployRecord&) const = default;
 };
@@ -42,6 +42,7 @@ DeployRecord merge_records(const DeployRecord& older, const DeployRecord& newer)
 // nullopt when the drive has no record.
 Result<std::optional<DeployRecord>> read_record(const std::filesystem::path& root);
 // Creates .mpyship/ when needed and writes the record through safe_write.
-Result<void> write_record(const std::filesystem::path& root, const DeployRecord& record, const StepHook& hook);
+Result<void> write_record(const std::filesystem::path& root, const DeployRecord& record,
+                          const StepHook& hook);
 
 } // namespace mpyship::deploy

@@ -2,7 +2,7 @@
 
 #include "mpyship/deploy/deploy_inputs.h"
 #include "mpyship/deploy/device_snapshot.h"
-#include "mpyship/deploy/serial_port.h"
+#include "mpyship/serial/serial_port.h"
 #include "mpyship/util/sha256.h"
 
 #include <chrono>
@@ -13,20 +13,23 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Bytes text_bytes(const std::string& text) { return Bytes(text.begin(), text.end()); }
+Bytes text_bytes(const std::string& text) {
+    return Bytes(text.begin(), text.end());
+}
 
 class SerialDeployer {
-public:
+  public:
     explicit SerialDeployer(const SerialDeployOptions& o) : m_o(o) { m_report.dry_run = o.dry_run; }
 
     Result<SerialDeployReport> run() {
         auto start = std::chrono::steady_clock::now();
         auto manifest = load_build(m_o.build_dir);
-        auto port = manifest ? SerialPort::open(m_o.port, m_o.baud) : std::unexpected(manifest.error());
+        auto port =
+            manifest ? serial::SerialPort::open(m_o.port, m_o.baud) : std::unexpected(manifest.error());
         if (!port)
             return std::unexpected(port.error());
         m_manifest = std::move(*manifest);
-        RawRepl repl(*port, m_o.timeouts);
+        serial::RawRepl repl(*port, m_o.timeouts);
         m_repl = &repl;
         auto done = session();
         auto left = finish_session(done.has_value());
@@ -40,7 +43,7 @@ public:
         return std::move(m_report);
     }
 
-private:
+  private:
     Result<void> session() {
         if (auto r = m_repl->enter(); !r)
             return with_port(r.error());
@@ -115,11 +118,13 @@ private:
         if (!hash) {
             assume_equal_sizes_match(snap->tree, m_manifest);
             m_report.content_checked = false;
-            m_report.warnings.push_back("the device has no hashlib.sha256: files were compared by size only and "
-                                        "their content was not checked");
+            m_report.warnings.push_back(
+                "the device has no hashlib.sha256: files were compared by size only and "
+                "their content was not checked");
         }
         auto record = old_record(*snap);
-        auto plan = record ? make_plan(m_manifest, snap->tree, *record, m_o.plan) : std::unexpected(record.error());
+        auto plan =
+            record ? make_plan(m_manifest, snap->tree, *record, m_o.plan) : std::unexpected(record.error());
         if (!plan)
             return std::unexpected(plan.error());
         m_report.plan = std::move(*plan);
@@ -150,10 +155,10 @@ private:
                 m_o.on_progress(std::min(done, total), total);
         };
         using Step = Result<void> (SerialDeployer::*)();
-        for (Step step : {&SerialDeployer::remove_leftovers, &SerialDeployer::record_before,
-                          &SerialDeployer::early_removals, &SerialDeployer::make_dirs,
-                          &SerialDeployer::ordinary_writes, &SerialDeployer::removals, &SerialDeployer::entry_writes,
-                          &SerialDeployer::record_after})
+        for (Step step :
+             {&SerialDeployer::remove_leftovers, &SerialDeployer::record_before,
+              &SerialDeployer::early_removals, &SerialDeployer::make_dirs, &SerialDeployer::ordinary_writes,
+              &SerialDeployer::removals, &SerialDeployer::entry_writes, &SerialDeployer::record_after})
             if (auto r = (this->*step)(); !r)
                 return r;
         if (auto r = files.flush(); !r)
@@ -169,10 +174,11 @@ private:
 
     Result<void> remove_list(const std::vector<PlannedRemoval>& list) {
         for (const auto& r : list)
-            if (auto q = m_files->remove(r.path, [this, &r] {
-                    ++m_report.sync.removed;
-                    done({"remove", r.path, r.detail});
-                });
+            if (auto q = m_files->remove(r.path,
+                                         [this, &r] {
+                                             ++m_report.sync.removed;
+                                             done({"remove", r.path, r.detail});
+                                         });
                 !q)
                 return q;
         return {};
@@ -183,10 +189,11 @@ private:
 
     Result<void> make_dirs() {
         for (const auto& dir : m_report.plan.mkdirs)
-            if (auto r = m_files->mkdir(dir, [this, &dir] {
-                    ++m_report.sync.mkdirs;
-                    done({"mkdir", dir, ""});
-                });
+            if (auto r = m_files->mkdir(dir,
+                                        [this, &dir] {
+                                            ++m_report.sync.mkdirs;
+                                            done({"mkdir", dir, ""});
+                                        });
                 !r)
                 return r;
         return {};
@@ -207,16 +214,19 @@ private:
     }
 
     Result<void> ordinary_writes() { return write_range(0, m_report.plan.first_entry_write); }
-    Result<void> entry_writes() { return write_range(m_report.plan.first_entry_write, m_report.plan.writes.size()); }
+    Result<void> entry_writes() {
+        return write_range(m_report.plan.first_entry_write, m_report.plan.writes.size());
+    }
 
     Result<void> removals() {
         if (auto r = remove_list(m_report.plan.removals); !r)
             return r;
         for (const auto& dir : m_report.plan.rmdirs)
-            if (auto r = m_files->rmdir(dir, [this, &dir] {
-                    ++m_report.sync.rmdirs;
-                    done({"rmdir", dir, "emptied"});
-                });
+            if (auto r = m_files->rmdir(dir,
+                                        [this, &dir] {
+                                            ++m_report.sync.rmdirs;
+                                            done({"rmdir", dir, "emptied"});
+                                        });
                 !r)
                 return r;
         return {};
@@ -231,7 +241,8 @@ private:
             m_has_record_dir = true;
         }
         Bytes json = text_bytes(record_to_json(*record));
-        return m_files->write(k_record_path, json, sha256_hex(json), [this] { m_report.sync.record_written = true; });
+        return m_files->write(k_record_path, json, sha256_hex(json),
+                              [this] { m_report.sync.record_written = true; });
     }
 
     Result<void> record_before() { return write_record(m_records.before); }
@@ -239,10 +250,10 @@ private:
 
     const SerialDeployOptions& m_o;
     SerialDeployReport m_report;
-    build::Manifest m_manifest;
+    project::Manifest m_manifest;
     Records m_records;
     std::map<std::string, Bytes> m_contents;
-    RawRepl* m_repl = nullptr;
+    serial::RawRepl* m_repl = nullptr;
     DeviceFiles* m_files = nullptr;
     bool m_has_record_dir = false;
 };

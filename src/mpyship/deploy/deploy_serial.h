@@ -10,7 +10,7 @@
 #include "mpyship/deploy/device_files.h"
 #include "mpyship/deploy/device_probe.h"
 #include "mpyship/deploy/drive_sync.h"
-#include "mpyship/deploy/raw_repl.h"
+#include "mpyship/serial/raw_repl.h"
 
 #include <filesystem>
 #include <functional>
@@ -30,7 +30,7 @@ struct SerialDeployOptions {
     std::string generator;
     Encoding encoding = Encoding::automatic;
     std::size_t command_budget = 4096; // bytes of Python per raw-REPL command while transferring
-    RawReplTimeouts timeouts;
+    serial::RawReplTimeouts timeouts;
     std::function<void(const Action&)> on_action;
     std::function<void(std::uint64_t done, std::uint64_t total)> on_progress; // file bytes
 };
@@ -47,10 +47,10 @@ struct SerialDeployReport {
     BuildFormat format;
     DeployPlan plan;
     SerialSyncReport sync;
-    PasteMode paste_mode = PasteMode::unknown;
-    bool content_checked = true;   // false when the device has no hashlib.sha256: sizes compared only
-    std::uint64_t link_bytes = 0;  // everything sent to the device, protocol included
-    double seconds = 0;            // from opening the port to leaving the raw REPL
+    serial::PasteMode paste_mode = serial::PasteMode::unknown;
+    bool content_checked = true;  // false when the device has no hashlib.sha256: sizes compared only
+    std::uint64_t link_bytes = 0; // everything sent to the device, protocol included
+    double seconds = 0;           // from opening the port to leaving the raw REPL
     bool dry_run = false;
     std::vector<std::string> warnings;
 };

@@ -1,6 +1,5 @@
 #include "mpyship/deploy/device_files.h"
 
-#include "mpyship/deploy/device_snapshot.h"
 #include "mpyship/deploy/safe_write.h"
 
 #include <utility>
@@ -8,6 +7,18 @@
 
 namespace mpyship::deploy {
 namespace {
+
+constexpr std::string_view k_hash = R"(import hashlib,binascii
+def _ms_hash(p):
+ h=hashlib.sha256();b=bytearray(512);m=memoryview(b)
+ with open(p,'rb') as f:
+  while 1:
+   n=f.readinto(b)
+   if not n:
+    break
+   h.update(m[:n])
+ return binascii.hexlify(h.digest()).decode()
+)";
 
 // Defined once per connection; the device keeps globals between raw-REPL commands. A file handle left
 // open by an interrupted earlier connection is closed first. _ms_c checks the temporary file and renames
@@ -55,7 +66,6 @@ def _ms_c(t,p,n,h,u=None):
 
 constexpr int k_window_bits = 10; // a 1 KiB window: DeflateIO allocates it on the device
 
-
 // The last line of a traceback: "OSError: [Errno 2] ENOENT".
 std::string last_line(std::string_view text) {
     while (!text.empty() && (text.back() == '\n' || text.back() == '\r'))
@@ -65,6 +75,10 @@ std::string last_line(std::string_view text) {
 }
 
 } // namespace
+
+std::string_view device_hash_function() {
+    return k_hash;
+}
 
 std::string python_string(std::string_view text) {
     std::string out = "'";
@@ -109,9 +123,10 @@ Bytes zlib_compress(std::span<const std::uint8_t> data) {
     return rc == Z_STREAM_END ? out : Bytes{};
 }
 
-DeviceFiles::DeviceFiles(RawRepl& repl, const DeviceInfo& device, std::string port, Encoding encoding,
+DeviceFiles::DeviceFiles(serial::RawRepl& repl, const DeviceInfo& device, std::string port, Encoding encoding,
                          std::size_t command_budget)
-    : m_repl(repl), m_device(device), m_port(std::move(port)), m_encoding(encoding), m_budget(command_budget) {}
+    : m_repl(repl), m_device(device), m_port(std::move(port)), m_encoding(encoding),
+      m_budget(command_budget) {}
 
 Result<void> DeviceFiles::run(const std::string& code) {
     ++m_stats.commands;
@@ -174,7 +189,8 @@ bool DeviceFiles::should_deflate(const Bytes& content, const Bytes& compressed) 
 
 Result<void> DeviceFiles::write(const std::string& path, const Bytes& content, const std::string& sha256,
                                 Done done) {
-    Bytes compressed = m_device.has_deflate && m_encoding != Encoding::base64 ? zlib_compress(content) : Bytes{};
+    Bytes compressed =
+        m_device.has_deflate && m_encoding != Encoding::base64 ? zlib_compress(content) : Bytes{};
     bool deflated = should_deflate(content, compressed);
     const Bytes& payload = deflated ? compressed : content;
     std::string temp = temp_path_for(path);
@@ -192,8 +208,9 @@ Result<void> DeviceFiles::write(const std::string& path, const Bytes& content, c
             return r;
     }
     std::string hash = m_device.has_sha256 ? python_string(sha256) : std::string("None");
-    std::string commit = "_ms_c(" + python_string(temp) + "," + python_string(path) + "," + std::to_string(content.size()) + "," +
-                         hash + (deflated ? "," + python_string(final_temp) : std::string()) + ")";
+    std::string commit = "_ms_c(" + python_string(temp) + "," + python_string(path) + "," +
+                         std::to_string(content.size()) + "," + hash +
+                         (deflated ? "," + python_string(final_temp) : std::string()) + ")";
     m_stats.file_bytes += content.size();
     m_stats.payload_bytes += payload.size();
     m_stats.compressed_files += deflated ? 1 : 0;

@@ -7,7 +7,7 @@
 #pragma once
 
 #include "mpyship/deploy/device_probe.h"
-#include "mpyship/deploy/raw_repl.h"
+#include "mpyship/serial/raw_repl.h"
 #include "mpyship/util/error.h"
 #include "mpyship/util/file_io.h"
 
@@ -18,18 +18,21 @@
 
 namespace mpyship::deploy {
 
+// Python defining _ms_hash(path) -> hex SHA-256, read in 512-byte pieces (needs hashlib and binascii).
+std::string_view device_hash_function();
+
 enum class Encoding { automatic, base64, deflate };
 
 struct TransferStats {
-    std::uint64_t file_bytes = 0;       // bytes of the files written
-    std::uint64_t payload_bytes = 0;    // bytes of content after compression, before base64
-    std::size_t commands = 0;           // raw-REPL commands run
+    std::uint64_t file_bytes = 0;    // bytes of the files written
+    std::uint64_t payload_bytes = 0; // bytes of content after compression, before base64
+    std::size_t commands = 0;        // raw-REPL commands run
     std::size_t compressed_files = 0;
 };
 
 class DeviceFiles {
-public:
-    DeviceFiles(RawRepl& repl, const DeviceInfo& device, std::string port, Encoding encoding,
+  public:
+    DeviceFiles(serial::RawRepl& repl, const DeviceInfo& device, std::string port, Encoding encoding,
                 std::size_t command_budget = 4096);
 
     // Each operation is queued; `done` runs once the device has carried it out.
@@ -37,19 +40,20 @@ public:
     Result<void> mkdir(const std::string& path, Done done = {});
     Result<void> remove(const std::string& path, Done done = {});
     Result<void> rmdir(const std::string& path, Done done = {});
-    Result<void> write(const std::string& path, const Bytes& content, const std::string& sha256, Done done = {});
+    Result<void> write(const std::string& path, const Bytes& content, const std::string& sha256,
+                       Done done = {});
     Result<void> flush(); // runs the statements queued so far
 
     const TransferStats& stats() const { return m_stats; }
     // Called after each command with the file bytes whose content has reached the device.
     std::function<void(std::uint64_t file_bytes_sent)> on_progress;
 
-private:
+  private:
     Result<void> add(std::string statement, std::uint64_t file_bytes = 0, Done done = {});
     Result<void> run(const std::string& code);
     bool should_deflate(const Bytes& content, const Bytes& compressed) const;
 
-    RawRepl& m_repl;
+    serial::RawRepl& m_repl;
     const DeviceInfo& m_device;
     std::string m_port;
     Encoding m_encoding;

@@ -60,7 +60,8 @@ std::optional<long long> to_number(const std::string& text) {
 }
 
 char magic_of(Runtime runtime) {
-    return runtime == Runtime::circuitpython ? char(mpy::k_magic_circuitpython) : char(mpy::k_magic_micropython);
+    return runtime == Runtime::circuitpython ? char(mpy::k_magic_circuitpython)
+                                             : char(mpy::k_magic_micropython);
 }
 
 std::string build_text(const BuildFormat& f) {
@@ -71,10 +72,12 @@ std::string build_text(const BuildFormat& f) {
 std::optional<std::string> abi_problem(const DeviceInfo& d, const BuildFormat& f) {
     MpyAbi abi = decode_mpy_abi(*d.mpy);
     if (abi.version != f.mpy_version)
-        return "it loads .mpy v" + std::to_string(abi.version) + "; the build has " + build_text(f) + " files";
+        return "it loads .mpy v" + std::to_string(abi.version) + "; the build has " + build_text(f) +
+               " files";
     if (d.small_int_bits != 0 && f.small_int_bits > d.small_int_bits)
-        return "its small ints have " + std::to_string(d.small_int_bits) + " bits; the build's .mpy files need " +
-               std::to_string(f.small_int_bits) + " (compile with fewer small-int bits)";
+        return "its small ints have " + std::to_string(d.small_int_bits) +
+               " bits; the build's .mpy files need " + std::to_string(f.small_int_bits) +
+               " (compile with fewer small-int bits)";
     if (f.native_arch != 0 && (f.native_arch != abi.arch || f.native_sub_version != abi.sub_version))
         return "the build has native code for " +
                std::string(mpy::native_arch_name(mpy::NativeArch(f.native_arch))) + " but the device runs " +
@@ -95,7 +98,8 @@ Runtime DeviceInfo::runtime() const {
 }
 
 std::string DeviceInfo::describe() const {
-    std::string text = (runtime() == Runtime::unknown ? name : std::string(runtime_name(runtime()))) + " " + version;
+    std::string text =
+        (runtime() == Runtime::unknown ? name : std::string(runtime_name(runtime()))) + " " + version;
     if (!mpy)
         return text + " (no .mpy import)";
     MpyAbi abi = decode_mpy_abi(*mpy);
@@ -105,12 +109,16 @@ std::string DeviceInfo::describe() const {
     return text + ", " + std::to_string(small_int_bits) + "-bit small ints)";
 }
 
-std::string probe_script() { return std::string(k_probe); }
+std::string probe_script() {
+    return std::string(k_probe);
+}
 
 Result<DeviceInfo> parse_probe(std::string_view output, const std::string& port) {
     auto facts = parse_lines(output);
     if (!facts.contains("name") || !facts.contains("cwd"))
-        return fail("the device's answer to the probe is not understood: " + std::string(output.substr(0, 200)), port);
+        return fail("the device's answer to the probe is not understood: " +
+                        std::string(output.substr(0, 200)),
+                    port);
     DeviceInfo d;
     d.name = facts["name"];
     d.version = facts["version"];

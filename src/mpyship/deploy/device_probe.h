@@ -15,21 +15,21 @@ namespace mpyship::deploy {
 
 // sys.implementation._mpy decoded as docs/reference/mpyfiles.rst describes it.
 struct MpyAbi {
-    int version = 0;     // low 8 bits
-    int sub_version = 0; // bits 8..9
-    int arch = 0;        // bits 10..13: the native architecture, 0 when the port runs no native code
+    int version = 0;          // low 8 bits
+    int sub_version = 0;      // bits 8..9
+    int arch = 0;             // bits 10..13: the native architecture, 0 when the port runs no native code
     long long arch_flags = 0; // bits 16..
 };
 MpyAbi decode_mpy_abi(long long mpy);
 
 struct DeviceInfo {
-    std::string name;         // sys.implementation.name: "micropython", "circuitpython"
-    std::string version;      // "1.28.0"
-    std::string machine;      // sys.implementation._machine, may be empty
+    std::string name;             // sys.implementation.name: "micropython", "circuitpython"
+    std::string version;          // "1.28.0"
+    std::string machine;          // sys.implementation._machine, may be empty
     std::optional<long long> mpy; // sys.implementation._mpy; absent when the port cannot import .mpy
-    int small_int_bits = 0;   // MP_SMALL_INT_BITS, found by probing which ints are not heap objects
-    std::string cwd;          // where the deploy goes: the working folder at connection time
-    bool has_sha256 = false;  // hashlib.sha256: content comparison and verification on the device
+    int small_int_bits = 0;       // MP_SMALL_INT_BITS, found by probing which ints are not heap objects
+    std::string cwd;              // where the deploy goes: the working folder at connection time
+    bool has_sha256 = false;      // hashlib.sha256: content comparison and verification on the device
     bool has_binascii = false;
     bool has_deflate = false; // deflate.DeflateIO: compressed transfers
     Runtime runtime() const;

@@ -12,18 +12,6 @@ namespace {
 // Output lines: "D path", "F size sha256-or-- path", "R hex-of-record". Paths are relative to the
 // working folder and '/'-separated; the walk does not follow the mount points of other filesystems
 // because ilistdir of the working folder only lists its own entries.
-constexpr std::string_view k_hash = R"(import hashlib,binascii
-def _ms_hash(p):
- h=hashlib.sha256();b=bytearray(512);m=memoryview(b)
- with open(p,'rb') as f:
-  while 1:
-   n=f.readinto(b)
-   if not n:
-    break
-   h.update(m[:n])
- return binascii.hexlify(h.digest()).decode()
-)";
-
 constexpr std::string_view k_walk = R"(import os,binascii
 def _ms_walk(d):
  for e in os.ilistdir(d if d else '.'):
@@ -37,14 +25,15 @@ def _ms_walk(d):
    print('F',n,h,p)
 _ms_walk('')
 try:
- with open(')" "%RECORD%" R"(','rb') as f:
+ with open(')"
+                                    "%RECORD%"
+                                    R"(','rb') as f:
   print('R',binascii.hexlify(f.read()).decode())
 except OSError:
  pass
 )";
 
-
-std::string want_table(const build::Manifest& manifest, bool hash) {
+std::string want_table(const project::Manifest& manifest, bool hash) {
     std::string out = "_ms_want={";
     if (hash)
         for (const auto& f : manifest.files)
@@ -96,12 +85,10 @@ Result<void> parse_line(std::string_view line, DeviceSnapshot& snap) {
 
 } // namespace
 
-std::string_view device_hash_function() { return k_hash; }
-
-std::string snapshot_script(const build::Manifest& manifest, bool hash) {
+std::string snapshot_script(const project::Manifest& manifest, bool hash) {
     std::string script(k_walk);
     script.replace(script.find("%RECORD%"), 8, k_record_path);
-    std::string head = hash ? std::string(k_hash) : "";
+    std::string head = hash ? std::string(device_hash_function()) : "";
     return head + want_table(manifest, hash) + script;
 }
 
@@ -113,15 +100,15 @@ Result<DeviceSnapshot> parse_snapshot(std::string_view output, const std::string
         if (line.ends_with('\r'))
             line.remove_suffix(1);
         if (auto r = parse_line(line, snap); !r)
-            return fail("the device's file listing is not understood (" + r.error().message + "): " +
-                            std::string(line.substr(0, 120)),
+            return fail("the device's file listing is not understood (" + r.error().message +
+                            "): " + std::string(line.substr(0, 120)),
                         port);
         output = end == output.npos ? std::string_view() : output.substr(end + 1);
     }
     return snap;
 }
 
-void assume_equal_sizes_match(DeviceTree& tree, const build::Manifest& manifest) {
+void assume_equal_sizes_match(DeviceTree& tree, const project::Manifest& manifest) {
     for (const auto& f : manifest.files)
         if (auto it = tree.files.find(fat_fold(f.path)); it != tree.files.end() && it->second.size == f.size)
             it->second.sha256 = f.sha256;

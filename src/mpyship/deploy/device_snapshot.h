@@ -4,8 +4,8 @@
 // device without hashlib.sha256 reports sizes only; the caller then treats equal sizes as equal content.
 #pragma once
 
-#include "mpyship/build/manifest.h"
 #include "mpyship/deploy/drive_tree.h"
+#include "mpyship/project/manifest.h"
 #include "mpyship/util/error.h"
 
 #include <optional>
@@ -19,14 +19,11 @@ struct DeviceSnapshot {
     std::optional<std::string> record_json; // .mpyship/deployed.json when the device has one
 };
 
-// Python defining _ms_hash(path) -> hex SHA-256, read in 512-byte pieces (needs hashlib and binascii).
-std::string_view device_hash_function();
-
 // `hash`: whether the device has hashlib.sha256.
-std::string snapshot_script(const build::Manifest& manifest, bool hash);
+std::string snapshot_script(const project::Manifest& manifest, bool hash);
 Result<DeviceSnapshot> parse_snapshot(std::string_view output, const std::string& port);
 
 // Size-only comparison: device files at a build path with the build's size are taken to hold its content.
-void assume_equal_sizes_match(DeviceTree& tree, const build::Manifest& manifest);
+void assume_equal_sizes_match(DeviceTree& tree, const project::Manifest& manifest);
 
 } // namespace mpyship::deploy

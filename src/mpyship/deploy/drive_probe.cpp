@@ -1,6 +1,7 @@
 #include "mpyship/deploy/drive_probe.h"
 
 #include "mpyship/util/file_io.h"
+#include "mpyship/util/mount_points.h"
 #include "mpyship/util/text_lines.h"
 
 #include <cerrno>
@@ -49,20 +50,6 @@ std::string board_id(std::string_view text) {
     return std::string(trim(first_line(text.substr(at + k_board_id_prefix.size()))));
 }
 
-std::string decode_mount_escapes(std::string_view field) {
-    std::string out;
-    for (std::size_t i = 0; i < field.size(); ++i) {
-        bool octal = field[i] == '\\' && i + 3 < field.size();
-        if (octal) {
-            out += char((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0'));
-            i += 3;
-        } else {
-            out += field[i];
-        }
-    }
-    return out;
-}
-
 bool is_writable_folder(const fs::path& root) {
     struct statvfs st {};
     if (::statvfs(root.c_str(), &st) == 0 && (st.f_flag & ST_RDONLY))
@@ -74,9 +61,12 @@ bool is_writable_folder(const fs::path& root) {
 
 std::string_view runtime_name(Runtime runtime) {
     switch (runtime) {
-    case Runtime::circuitpython: return "CircuitPython";
-    case Runtime::micropython: return "MicroPython";
-    case Runtime::unknown: break;
+    case Runtime::circuitpython:
+        return "CircuitPython";
+    case Runtime::micropython:
+        return "MicroPython";
+    case Runtime::unknown:
+        break;
     }
     return "unknown runtime";
 }
@@ -102,7 +92,8 @@ Result<DriveInfo> probe_drive(const fs::path& root) {
     if (!fs::is_directory(root, ec))
         return fail("not a folder (give the drive's mount point)", root.string(), ENOTDIR);
     if (!is_writable_folder(root))
-        return fail("the drive is read-only (is the board's file system writable from USB?)", root.string(), EROFS);
+        return fail("the drive is read-only (is the board's file system writable from USB?)", root.string(),
+                    EROFS);
     DriveInfo info;
     info.root = root;
     info.has_micropython_marker = fs::is_regular_file(root / k_micropython_marker, ec);
@@ -112,31 +103,17 @@ Result<DriveInfo> probe_drive(const fs::path& root) {
     if (!text)
         return std::unexpected(text.error());
     info.has_boot_out = true;
-    info.boot = parse_boot_out(std::string_view(reinterpret_cast<const char*>(text->data()), text->size()));
+    info.boot = parse_boot_out(as_text(*text));
     return info;
 }
 
-std::vector<std::string> parse_mount_points(std::string_view mounts_text) {
-    std::vector<std::string> out;
-    while (!mounts_text.empty()) {
-        auto eol = mounts_text.find('\n');
-        std::string_view line = mounts_text.substr(0, eol);
-        mounts_text = eol == mounts_text.npos ? std::string_view{} : mounts_text.substr(eol + 1);
-        auto a = line.find(' ');
-        auto b = a == line.npos ? line.npos : line.find(' ', a + 1);
-        if (b != line.npos)
-            out.push_back(decode_mount_escapes(line.substr(a + 1, b - a - 1)));
-    }
-    return out;
-}
-
 Result<fs::path> find_board_drive(const fs::path& mounts_file) {
-    auto text = read_file(mounts_file);
-    if (!text)
-        return std::unexpected(text.error());
+    auto points = read_mount_points(mounts_file);
+    if (!points)
+        return std::unexpected(points.error());
     std::vector<std::string> found;
     std::error_code ec;
-    for (auto& point : parse_mount_points(std::string_view(reinterpret_cast<const char*>(text->data()), text->size())))
+    for (auto& point : *points)
         if (fs::is_regular_file(fs::path(point) / k_boot_out_file, ec))
             found.push_back(point);
     if (found.empty())
@@ -145,7 +122,8 @@ Result<fs::path> find_board_drive(const fs::path& mounts_file) {
         std::string list;
         for (auto& f : found)
             list += (list.empty() ? "" : ", ") + f;
-        return fail("--to auto: several mounted drives have boot_out.txt (" + list + "); give one with --to PATH");
+        return fail("--to auto: several mounted drives have boot_out.txt (" + list +
+                    "); give one with --to PATH");
     }
     return fs::path(found.front());
 }

@@ -42,9 +42,8 @@ struct DriveInfo {
 // Fails when PATH is missing, not a folder or read-only; reads the marker files.
 Result<DriveInfo> probe_drive(const std::filesystem::path& root);
 
-// Pure: mount points from /proc/self/mounts text (octal escapes decoded), in file order.
-std::vector<std::string> parse_mount_points(std::string_view mounts_text);
 // `--to auto`: the one mounted folder holding boot_out.txt; an error when there is none or several.
-Result<std::filesystem::path> find_board_drive(const std::filesystem::path& mounts_file = "/proc/self/mounts");
+Result<std::filesystem::path>
+find_board_drive(const std::filesystem::path& mounts_file = "/proc/self/mounts");
 
 } // namespace mpyship::deploy

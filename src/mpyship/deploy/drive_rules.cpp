@@ -10,12 +10,15 @@ namespace mpyship::deploy {
 namespace {
 
 // Written by the runtime or the host OS, at the drive's root.
-constexpr std::array<std::string_view, 6> k_root_system = {
-    "boot_out.txt", "settings.toml", ".fseventsd", ".metadata_never_index", ".trashes", "system volume information"};
+constexpr std::array<std::string_view, 6> k_root_system = {"boot_out.txt", "settings.toml",
+                                                           ".fseventsd",   ".metadata_never_index",
+                                                           ".trashes",     "system volume information"};
 constexpr std::array<std::string_view, 4> k_reload_entries = {"code.txt", "code.py", "main.py", "main.txt"};
 constexpr std::array<std::string_view, 3> k_reset_entries = {"boot.py", "boot.txt", "safemode.py"};
 
-std::string_view first_component(std::string_view path) { return path.substr(0, path.find('/')); }
+std::string_view first_component(std::string_view path) {
+    return path.substr(0, path.find('/'));
+}
 
 template <std::size_t N> bool contains(const std::array<std::string_view, N>& list, std::string_view name) {
     return std::find(list.begin(), list.end(), name) != list.end();
@@ -41,7 +44,8 @@ int write_rank(std::string_view path, const std::vector<std::string>& entry_poin
     std::string name = fat_fold(path);
     if (contains(k_reload_entries, name))
         return 2;
-    bool listed = std::any_of(entry_points.begin(), entry_points.end(), [&](auto& e) { return fat_fold(e) == name; });
+    bool listed =
+        std::any_of(entry_points.begin(), entry_points.end(), [&](auto& e) { return fat_fold(e) == name; });
     return listed || contains(k_reset_entries, name) ? 1 : 0;
 }
 

@@ -31,7 +31,7 @@ Result<void> read_back(const fs::path& root, const PlannedWrite& w) {
 }
 
 class Sync {
-public:
+  public:
     Sync(const fs::path& root, const SyncInput& input) : m_root(root), m_in(input), m_plan(*input.plan) {}
 
     Result<SyncReport> run() {
@@ -49,7 +49,7 @@ public:
         return m_report;
     }
 
-private:
+  private:
     void done(Action a) {
         if (m_in.on_action)
             m_in.on_action(a);
@@ -68,8 +68,8 @@ private:
         for (const auto& dir : m_plan.mkdirs) {
             step(m_in.hook, "mkdir", dir);
             if (::mkdir((m_root / dir).c_str(), 0755) != 0 && errno != EEXIST)
-                return fail("cannot create folder: " + std::string(std::strerror(errno)), (m_root / dir).string(),
-                            errno);
+                return fail("cannot create folder: " + std::string(std::strerror(errno)),
+                            (m_root / dir).string(), errno);
             ++m_report.mkdirs;
             done({"mkdir", dir, ""});
         }
@@ -96,7 +96,8 @@ private:
         for (const auto& r : list) {
             step(m_in.hook, "remove", r.path);
             if (::unlink((m_root / r.path).c_str()) != 0 && errno != ENOENT)
-                return fail("cannot remove: " + std::string(std::strerror(errno)), (m_root / r.path).string(), errno);
+                return fail("cannot remove: " + std::string(std::strerror(errno)), (m_root / r.path).string(),
+                            errno);
             ++m_report.removed;
             done({"remove", r.path, r.detail});
         }
@@ -114,8 +115,8 @@ private:
         for (const auto& dir : m_plan.rmdirs) {
             step(m_in.hook, "rmdir", dir);
             if (::rmdir((m_root / dir).c_str()) != 0 && errno != ENOENT)
-                return fail("cannot remove folder: " + std::string(std::strerror(errno)), (m_root / dir).string(),
-                            errno);
+                return fail("cannot remove folder: " + std::string(std::strerror(errno)),
+                            (m_root / dir).string(), errno);
             ++m_report.rmdirs;
             done({"rmdir", dir, "emptied"});
         }
@@ -175,6 +176,8 @@ std::vector<Action> plan_actions(const DeployPlan& plan) {
     return out;
 }
 
-Result<SyncReport> sync_drive(const fs::path& root, const SyncInput& input) { return Sync(root, input).run(); }
+Result<SyncReport> sync_drive(const fs::path& root, const SyncInput& input) {
+    return Sync(root, input).run();
+}
 
 } // namespace mpyship::deploy

@@ -1,7 +1,8 @@
 // Carries out a DeployPlan on a mounted drive, in an order that keeps the board runnable at every moment:
-// (1) the widened record, (1b) removals moved first to make room (files no longer in the build), (2) folders, (3) ordinary files, (4) removals of shadowing/stale files and
-// emptied folders, (5) entry points (code.py last), (6) syncfs, (7) read-back of every written file
-// (page cache dropped first) against its SHA-256, (8) the final record. Stops at the first error.
+// (1) the widened record, (1b) removals moved first to make room (files no longer in the build), (2) folders,
+// (3) ordinary files, (4) removals of shadowing/stale files and emptied folders, (5) entry points (code.py
+// last), (6) syncfs, (7) read-back of every written file (page cache dropped first) against its SHA-256, (8)
+// the final record. Stops at the first error.
 #pragma once
 
 #include "mpyship/deploy/deploy_plan.h"
@@ -36,7 +37,7 @@ struct SyncInput {
     std::optional<DeployRecord> record_before;              // written first when set
     std::optional<DeployRecord> record_after;               // written last when set
     StepHook hook;
-    std::function<void(const Action&)> on_action;           // after each action completes
+    std::function<void(const Action&)> on_action; // after each action completes
 };
 
 struct SyncReport {

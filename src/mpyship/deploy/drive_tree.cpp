@@ -12,7 +12,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string join(const std::string& dir, const std::string& name) { return dir.empty() ? name : dir + "/" + name; }
+std::string join(const std::string& dir, const std::string& name) {
+    return dir.empty() ? name : dir + "/" + name;
+}
 
 Result<void> add_file(DeviceTree& tree, const fs::path& root, const std::string& rel) {
     struct stat st {};
@@ -35,6 +37,8 @@ Result<void> walk(DeviceTree& tree, const fs::path& root, const std::string& rel
         } else if (e.type == EntryType::file) {
             if (auto r = add_file(tree, root, path); !r)
                 return r;
+        } else if (e.type == EntryType::symlink) {
+            tree.links[fat_fold(path)] = path;
         }
     }
     return {};
@@ -47,7 +51,21 @@ const DeviceFile* DeviceTree::find_file(std::string_view path) const {
     return it == files.end() ? nullptr : &it->second;
 }
 
-bool DeviceTree::has_dir(std::string_view path) const { return dirs.contains(fat_fold(path)); }
+bool DeviceTree::has_dir(std::string_view path) const {
+    return dirs.contains(fat_fold(path));
+}
+
+std::optional<std::string> DeviceTree::link_on_path(std::string_view path) const {
+    if (links.empty())
+        return std::nullopt;
+    for (std::size_t end = 0; end != std::string_view::npos;) {
+        end = path.find('/', end + 1);
+        auto it = links.find(fat_fold(path.substr(0, end)));
+        if (it != links.end())
+            return it->second;
+    }
+    return std::nullopt;
+}
 
 Result<DeviceTree> scan_drive(const fs::path& root) {
     DeviceTree tree;

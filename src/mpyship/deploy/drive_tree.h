@@ -21,14 +21,19 @@ struct DeviceFile {
 };
 
 struct DeviceTree {
-    std::map<std::string, DeviceFile> files;  // key: fat_fold(path)
-    std::map<std::string, std::string> dirs;  // fat_fold(path) -> path as spelled
+    std::map<std::string, DeviceFile> files; // key: fat_fold(path)
+    std::map<std::string, std::string> dirs; // fat_fold(path) -> path as spelled
+    std::map<std::string, std::string> links; // symbolic links (never followed or written through), likewise
+
+    // The first of `path` and its parent folders that is a symbolic link on the device, or nullopt.
+    std::optional<std::string> link_on_path(std::string_view path) const;
 
     const DeviceFile* find_file(std::string_view path) const;
     bool has_dir(std::string_view path) const;
 };
 
-// Walks a mounted drive (sizes only, no hashing). Symlinks and special files are ignored.
+// Walks a mounted drive (sizes only, no hashing). Symlinks are recorded, not followed; special files are
+// ignored.
 Result<DeviceTree> scan_drive(const std::filesystem::path& root);
 
 // Hashes the device files `wanted` selects (by folded key); `hash` reads one file.

@@ -34,7 +34,7 @@ std::string module_stem(std::string_view path) {
 }
 
 class Finder {
-public:
+  public:
     Finder(const std::vector<std::string>& paths, const DeviceTree& device)
         : m_build(index_build(paths)), m_device(device) {}
 
@@ -53,8 +53,8 @@ public:
         }
         m_out.packages.push_back(stem);
         std::string prefix = fat_fold(stem) + "/";
-        for (auto it = m_device.files.lower_bound(prefix); it != m_device.files.end() && it->first.starts_with(prefix);
-             ++it)
+        for (auto it = m_device.files.lower_bound(prefix);
+             it != m_device.files.end() && it->first.starts_with(prefix); ++it)
             add_file(it->second.path, "in package folder " + stem + "/, which shadows " + path);
     }
 
@@ -74,7 +74,7 @@ public:
         return std::move(m_out);
     }
 
-private:
+  private:
     void add_file(const std::string& path, std::string detail) {
         const DeviceFile* f = m_device.find_file(path);
         if (f && !m_build.files.contains(fat_fold(path)))

@@ -18,14 +18,16 @@ std::string errno_text(int e) {
 }
 
 // Removes the temporary file and reports why the write stopped; the old file was never touched.
-std::unexpected<Error> abandon(int fd, const fs::path& temp, const std::string& what, const fs::path& target, int e) {
+std::unexpected<Error> abandon(int fd, const fs::path& temp, const std::string& what, const fs::path& target,
+                               int e) {
     if (fd >= 0)
         ::close(fd);
     ::unlink(temp.c_str());
     return fail(what + ": " + errno_text(e) + " (the old file is unchanged)", target.string(), e);
 }
 
-Result<void> write_chunks(int fd, std::span<const std::uint8_t> data, const std::string& path, const StepHook& hook) {
+Result<void> write_chunks(int fd, std::span<const std::uint8_t> data, const std::string& path,
+                          const StepHook& hook) {
     std::size_t done = 0;
     while (done < data.size()) {
         step(hook, "write", path);

@@ -33,7 +33,7 @@ inline constexpr std::size_t k_write_chunk = 4096;
 std::string temp_path_for(std::string_view path); // "lib/~mps1a2b3.tmp", unique per call
 bool is_temp_name(std::string_view path);         // a leftover from an interrupted deploy
 
-Result<void> safe_write(const std::filesystem::path& root, const std::string& path, std::span<const std::uint8_t> data,
-                        const StepHook& hook);
+Result<void> safe_write(const std::filesystem::path& root, const std::string& path,
+                        std::span<const std::uint8_t> data, const StepHook& hook);
 
 } // namespace mpyship::deploy

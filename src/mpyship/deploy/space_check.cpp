@@ -11,7 +11,7 @@ namespace {
 
 // Replays allocations; `used` may go negative when files are freed.
 class Ledger {
-public:
+  public:
     explicit Ledger(std::uint64_t cluster) : m_cluster(cluster) {}
     void allocate(std::uint64_t bytes) {
         m_used += std::int64_t(round_to_cluster(bytes, m_cluster));
@@ -21,7 +21,7 @@ public:
     void allocate_clusters(std::uint64_t n) { allocate(n * m_cluster); }
     std::uint64_t peak() const { return std::uint64_t(m_peak); }
 
-private:
+  private:
     std::uint64_t m_cluster;
     std::int64_t m_used = 0;
     std::int64_t m_peak = 0;
@@ -84,9 +84,10 @@ SpaceCheck fit_to_space(DeployPlan& plan, const DriveSpace& space, std::uint64_t
     if (as_planned.fits())
         return as_planned;
     DeployPlan roomy = plan;
-    auto early = std::stable_partition(roomy.removals.begin(), roomy.removals.end(), [](const PlannedRemoval& r) {
-        return r.reason == RemoveReason::recorded || r.reason == RemoveReason::not_in_build;
-    });
+    auto early =
+        std::stable_partition(roomy.removals.begin(), roomy.removals.end(), [](const PlannedRemoval& r) {
+            return r.reason == RemoveReason::recorded || r.reason == RemoveReason::not_in_build;
+        });
     for (auto it = roomy.removals.begin(); it != early; ++it) {
         it->detail += it->detail.empty() ? "first, to make room" : "; first, to make room";
         roomy.early_removals.push_back(*it);

@@ -37,7 +37,9 @@ std::optional<long> leftover_pid(const std::string& name) {
     return pid;
 }
 
-bool process_alive(long pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; }
+bool process_alive(long pid) {
+    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+}
 
 Result<void> remove_folder(const fs::path& dir, CleanReport& report, bool dry_run) {
     report.freed_bytes += folder_bytes(dir);
@@ -70,7 +72,8 @@ Result<void> clean_key(const fs::path& cache_root, const fs::path& dir, CleanRep
 
 } // namespace
 
-Result<CleanReport> clean_cache(const fs::path& cache_root, const std::optional<std::string>& keep, bool dry_run) {
+Result<CleanReport> clean_cache(const fs::path& cache_root, const std::optional<std::string>& keep,
+                                bool dry_run) {
     CleanReport report;
     std::vector<fs::path> dirs;
     std::error_code ec;

@@ -15,15 +15,15 @@
 namespace mpyship::firmware {
 
 struct CleanReport {
-    std::vector<std::string> removed;  // keys (or leftover folder names), sorted
-    std::vector<std::string> in_use;   // keys another build holds now
-    std::optional<std::string> kept;   // the key left alone on request
-    std::uint64_t freed_bytes = 0;     // what the removed folders held (file sizes)
+    std::vector<std::string> removed; // keys (or leftover folder names), sorted
+    std::vector<std::string> in_use;  // keys another build holds now
+    std::optional<std::string> kept;  // the key left alone on request
+    std::uint64_t freed_bytes = 0;    // what the removed folders held (file sizes)
 };
 
 // Everything under cache_root/firmware except `keep` (the project's current key); with dry_run nothing is
 // removed but the report says what would be.
-Result<CleanReport> clean_cache(const std::filesystem::path& cache_root, const std::optional<std::string>& keep,
-                                bool dry_run);
+Result<CleanReport> clean_cache(const std::filesystem::path& cache_root,
+                                const std::optional<std::string>& keep, bool dry_run);
 
 } // namespace mpyship::firmware

@@ -1,6 +1,7 @@
 #include "mpyship/firmware/cache_key.h"
 
 #include "mpyship/firmware/tree_hash.h"
+#include "mpyship/util/file_io.h"
 #include "mpyship/util/sha256.h"
 
 #include <cstdlib>
@@ -12,11 +13,11 @@ namespace {
 
 Result<std::string> source_line(const std::string& name, const SourceSpec& s) {
     if (s.is_git())
-        return name + " git " + s.git + " " + s.rev + " " + s.commit.value_or(s.resolved.value_or("-")) + " " +
-               s.sha256.value_or("-") + "\n";
+        return name + " git " + s.git + " " + s.rev + " " + s.commit.value_or(s.resolved.value_or("-")) +
+               " " + s.sha256.value_or("-") + "\n";
     if (!fs::is_directory(s.local))
         return fail(name + " source folder not found", s.local.string());
-    auto h = tree_hash(s.local);
+    auto h = s.sha256 ? Result<std::string>(*s.sha256) : tree_hash(s.local);
     if (!h)
         return std::unexpected(h.error());
     return name + " local " + *h + "\n";
@@ -33,8 +34,8 @@ Result<std::string> file_line(const std::string& label, const fs::path& p) {
 
 Result<CacheKey> compute_cache_key(const FirmwareConfig& c, std::string_view version) {
     std::string in = "mpyship-firmware-key 1\nmpyship " + std::string(version) + "\nproject " +
-                     c.project_root.string() + "\nport " + c.port + "\nboard " + c.board.value_or("-") + "\nvariant " +
-                     c.variant.value_or("-") + "\n";
+                     c.project_root.string() + "\nport " + c.port + "\nboard " + c.board.value_or("-") +
+                     "\nvariant " + c.variant.value_or("-") + "\n";
     std::vector<Result<std::string>> parts;
     parts.push_back(source_line("micropython", c.micropython));
     if (c.micropython_lib)
@@ -50,9 +51,10 @@ Result<CacheKey> compute_cache_key(const FirmwareConfig& c, std::string_view ver
             return std::unexpected(part.error());
         in += *part;
     }
-    in += "manifest_text " + (c.manifest_text ? sha256_hex({reinterpret_cast<const std::uint8_t*>(c.manifest_text->data()), c.manifest_text->size()}) : "-") + "\n";
-    in += std::string("include_port_manifest ") + (c.include_port_manifest ? "1" : "0") + "\nfreeze_project " +
-          (c.freeze_project ? "1" : "0") + "\nsubmodules " + (c.submodules ? "1" : "0") + "\n";
+    in += "manifest_text " + (c.manifest_text ? sha256_hex(as_bytes(*c.manifest_text)) : "-") + "\n";
+    in += std::string("include_port_manifest ") + (c.include_port_manifest ? "1" : "0") +
+          "\nfreeze_project " + (c.freeze_project ? "1" : "0") + "\nsubmodules " +
+          (c.submodules ? "1" : "0") + "\n";
     for (const auto& [k, v] : c.make_vars)
         in += "make_var " + k + "=" + v + "\n";
     Sha256 h;

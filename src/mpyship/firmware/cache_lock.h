@@ -14,7 +14,7 @@
 namespace mpyship::firmware {
 
 class CacheLock {
-public:
+  public:
     CacheLock() = default;
     CacheLock(CacheLock&& other) noexcept;
     CacheLock& operator=(CacheLock&& other) noexcept;
@@ -30,7 +30,7 @@ public:
     // Without waiting: nullopt when another process holds it.
     static Result<std::optional<CacheLock>> try_acquire(const std::filesystem::path& lock_file);
 
-private:
+  private:
     explicit CacheLock(int fd) : m_fd(fd) {}
     static Result<int> open_lock_file(const std::filesystem::path& lock_file);
     int m_fd = -1;

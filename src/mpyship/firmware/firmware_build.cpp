@@ -13,14 +13,11 @@
 #include "mpyship/util/process.h"
 #include "mpyship/util/process_stream.h"
 #include "mpyship/util/sha256.h"
+#include "mpyship/util/version.h"
 
 #include <algorithm>
 #include <fstream>
 #include <thread>
-
-#ifndef MPYSHIP_VERSION
-#define MPYSHIP_VERSION "0.0.0"
-#endif
 
 namespace mpyship::firmware {
 namespace fs = std::filesystem;
@@ -28,7 +25,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::span<const std::uint8_t> bytes_of(const std::string& s) {
-    return {reinterpret_cast<const std::uint8_t*>(s.data()), s.size()};
+    return as_bytes(s);
 }
 
 unsigned effective_jobs(const FirmwareConfig& c, const FirmwareBuildOptions& o) {
@@ -58,7 +55,8 @@ bool outputs_current(const fs::path& out_dir, const std::string& key, const std:
     if (!bytes)
         return false;
     auto j = nlohmann::json::parse(bytes->begin(), bytes->end(), nullptr, false);
-    return !j.is_discarded() && j["inputs"].value("key", "") == key && j["inputs"].value("frozen_sha256", "") == stamp;
+    return !j.is_discarded() && j["inputs"].value("key", "") == key &&
+           j["inputs"].value("frozen_sha256", "") == stamp;
 }
 
 std::string first_line_of_version(const std::string& program) {
@@ -95,7 +93,8 @@ nlohmann::ordered_json inputs_json(const FirmwareConfig& c, const CacheKey& key,
 }
 
 // Runs make, writing every line to the log and handing it to on_line; keeps the lines for the error tail.
-Result<int> run_make(const FirmwareBuildResult& r, const FirmwareBuildOptions& o, std::vector<std::string>& lines) {
+Result<int> run_make(const FirmwareBuildResult& r, const FirmwareBuildOptions& o,
+                     std::vector<std::string>& lines) {
     std::error_code ec;
     fs::create_directories(r.log.parent_path(), ec);
     std::ofstream log(r.log, std::ios::binary | std::ios::trunc);
@@ -130,13 +129,12 @@ Result<FirmwareBuildResult> checked_prepare(const FirmwareConfig& c, const Firmw
 
 } // namespace
 
-std::string_view mpyship_version() { return MPYSHIP_VERSION; }
-
 std::vector<std::string> error_tail(const std::vector<std::string>& lines, std::size_t count) {
     std::vector<std::string> errors;
     for (const auto& l : lines) {
         std::string lower = l;
-        std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char ch) { return std::tolower(ch); });
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+                       [](unsigned char ch) { return std::tolower(ch); });
         if (lower.find("error") != std::string::npos)
             errors.push_back(l);
     }
@@ -168,7 +166,8 @@ void resolve_unlocked(SourceSpec& s, const std::string& name, const FirmwareBuil
     if (commit)
         s.resolved = *commit;
     else if (o.on_note)
-        o.on_note(commit.error().message + "; " + name + " is keyed by the rev as written (run `mpyship "
+        o.on_note(commit.error().message + "; " + name +
+                  " is keyed by the rev as written (run `mpyship "
                   "firmware lock` to pin a commit)");
 }
 

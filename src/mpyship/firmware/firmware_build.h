@@ -1,6 +1,7 @@
 // `firmware build` as one library call: key → cache lock → prepared tree (cached) → port/board and toolchain
-// checks → frozen manifest → make (streamed into build/firmware-build.log) → outputs swapped into build/firmware/.
-// A build whose key and frozen inputs match build/firmware/firmware-manifest.json does nothing.
+// checks → frozen manifest → make (streamed into build/firmware-build.log) → outputs swapped into
+// build/firmware/. A build whose key and frozen inputs match build/firmware/firmware-manifest.json does
+// nothing.
 #pragma once
 
 #include "mpyship/firmware/cache_key.h"
@@ -16,10 +17,10 @@
 namespace mpyship::firmware {
 
 struct FirmwareBuildOptions {
-    std::filesystem::path cache_root;  // usually default_cache_root()
-    std::filesystem::path mpyship_exe; // the binary bin/mpy-cross links to
-    unsigned jobs = 0;                 // 0: config's jobs, else all cores
-    std::string path_env;              // PATH for the toolchain check
+    std::filesystem::path cache_root;              // usually default_cache_root()
+    std::filesystem::path mpyship_exe;             // the binary bin/mpy-cross links to
+    unsigned jobs = 0;                             // 0: config's jobs, else all cores
+    std::string path_env;                          // PATH for the toolchain check
     std::function<void(std::string_view)> on_line; // each line of make's output
     std::function<void(std::string_view)> on_note; // notes: waiting for the cache lock, a rev left unresolved
 };
@@ -32,18 +33,19 @@ struct FirmwareBuildResult {
     bool up_to_date = false;   // nothing to do: make did not run
     bool ok = false;
     int make_exit = 0;
-    std::filesystem::path log;             // build/firmware-build.log
-    std::vector<std::string> error_tail;   // on failure: the last error lines of the log
+    std::filesystem::path log;                 // build/firmware-build.log
+    std::vector<std::string> error_tail;       // on failure: the last error lines of the log
     std::size_t empty_submodule_count = 0;     // on failure: the source's submodules that are not checked out
     std::vector<std::string> empty_submodules; // ... and of those, the ones the error lines name
-    std::filesystem::path out_dir;         // build/firmware
+    std::filesystem::path out_dir;             // build/firmware
     std::vector<OutputFile> outputs;
 };
 
 inline constexpr std::size_t k_error_tail_lines = 20;
 
 // The key, cache folder and make command, without preparing or running anything (--dry-run).
-Result<FirmwareBuildResult> plan_firmware_build(const FirmwareConfig& config, const FirmwareBuildOptions& options);
+Result<FirmwareBuildResult> plan_firmware_build(const FirmwareConfig& config,
+                                                const FirmwareBuildOptions& options);
 Result<FirmwareBuildResult> build_firmware(const FirmwareConfig& config, const FirmwareBuildOptions& options);
 
 // The last `count` lines mentioning "error" (any case), or the last `count` lines when none does.
@@ -52,7 +54,5 @@ std::vector<std::string> error_tail(const std::vector<std::string>& lines, std::
 // The submodule paths ("lib/mbedtls") that the lines name, as the path or as "mbedtls/" (an include).
 std::vector<std::string> submodules_named_in(const std::vector<std::string>& submodules,
                                              const std::vector<std::string>& lines);
-
-std::string_view mpyship_version();
 
 } // namespace mpyship::firmware

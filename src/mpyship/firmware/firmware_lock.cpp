@@ -1,6 +1,7 @@
 #include "mpyship/firmware/firmware_lock.h"
 
 #include "mpyship/firmware/tree_hash.h"
+#include "mpyship/project/toml_fields.h"
 #include "mpyship/util/file_io.h"
 #include "mpyship/util/process.h"
 
@@ -13,7 +14,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-Result<std::string> git_output(const std::vector<std::string>& args, const fs::path& cwd, const std::string& what) {
+Result<std::string> git_output(const std::vector<std::string>& args, const fs::path& cwd,
+                               const std::string& what) {
     std::vector<std::string> argv{"git"};
     argv.insert(argv.end(), args.begin(), args.end());
     auto r = run_process(argv, {}, cwd);
@@ -28,13 +30,16 @@ Result<LockedSource> resolve_git(const SourceSpec& s, const fs::path& tmp) {
     std::error_code ec;
     fs::remove_all(tmp, ec);
     fs::create_directories(tmp.parent_path(), ec);
-    if (auto r = git_output({"clone", "--quiet", "--no-checkout", s.git, tmp.string()}, {}, "cannot clone " + s.git); !r)
+    if (auto r = git_output({"clone", "--quiet", "--no-checkout", s.git, tmp.string()}, {},
+                            "cannot clone " + s.git);
+        !r)
         return std::unexpected(r.error());
-    auto commit = git_output({"rev-parse", "--verify", s.rev + "^{commit}"}, tmp, "no revision " + s.rev + " in " + s.git);
+    auto commit = git_output({"rev-parse", "--verify", s.rev + "^{commit}"}, tmp,
+                             "no revision " + s.rev + " in " + s.git);
     if (!commit)
         return std::unexpected(commit.error());
-    if (auto r = git_output({"-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", *commit}, tmp,
-                            "cannot check out " + *commit);
+    if (auto r = git_output({"-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", *commit},
+                            tmp, "cannot check out " + *commit);
         !r)
         return std::unexpected(r.error());
     auto hash = tree_hash(tmp);
@@ -60,24 +65,21 @@ toml::table source_table(const LockedSource& s) {
     return t;
 }
 
-std::string where(const std::string& file, const toml::node& n) {
-    const auto& r = n.source();
-    return file + ":" + std::to_string(r.begin.line) + ":" + std::to_string(r.begin.column) + ": error: ";
-}
-
 Result<LockedSource> read_source(const toml::node* n, const std::string& name, const std::string& file) {
     const toml::table* t = n ? n->as_table() : nullptr;
     auto source = t ? (*t)["source"].value<std::string>() : std::nullopt;
     auto tree = t ? (*t)["tree_sha256"].value<std::string>() : std::nullopt;
     if (!source || !tree)
-        return fail((n ? where(file, *n) : file + ": error: ") + "[" + name + "] needs 'source' and 'tree_sha256'");
+        return fail((n ? project::config_where(file, *n) : file + ": error: ") + "[" + name +
+                    "] needs 'source' and 'tree_sha256'");
     return LockedSource{*source, (*t)["commit"].value<std::string>(), *tree};
 }
 
 Result<void> check_source(SourceSpec& s, const LockedSource& locked, const std::string& name) {
     const std::string again = ": run `mpyship firmware lock` to accept the change";
     if (s.describe() != locked.source)
-        return fail("mpyship.lock pins " + name + " " + locked.source + " but mpyship.toml says " + s.describe() + again);
+        return fail("mpyship.lock pins " + name + " " + locked.source + " but mpyship.toml says " +
+                    s.describe() + again);
     if (s.is_git()) {
         if (s.sha256 && *s.sha256 != locked.tree_sha256)
             return fail(name + " sha256 in mpyship.toml differs from mpyship.lock" + again);
@@ -89,16 +91,17 @@ Result<void> check_source(SourceSpec& s, const LockedSource& locked, const std::
     if (!hash)
         return std::unexpected(hash.error());
     if (*hash != locked.tree_sha256)
-        return fail(name + " source " + s.local.string() + " does not match mpyship.lock (tree sha256 " + *hash +
-                    ", locked " + locked.tree_sha256 + ")" + again);
+        return fail(name + " source " + s.local.string() + " does not match mpyship.lock (tree sha256 " +
+                    *hash + ", locked " + locked.tree_sha256 + ")" + again);
+    s.sha256 = *hash; // the cache key uses it instead of hashing the tree again
     return {};
 }
 
 Result<void> check_patches(const FirmwareConfig& c, const FirmwareLock& lock) {
     const std::string again = ": run `mpyship firmware lock` to accept the change";
     if (c.patches.size() != lock.patches.size())
-        return fail("mpyship.lock pins " + std::to_string(lock.patches.size()) + " patches, mpyship.toml lists " +
-                    std::to_string(c.patches.size()) + again);
+        return fail("mpyship.lock pins " + std::to_string(lock.patches.size()) +
+                    " patches, mpyship.toml lists " + std::to_string(c.patches.size()) + again);
     for (std::size_t i = 0; i < c.patches.size(); ++i) {
         auto hash = file_hash(c.patches[i]);
         if (!hash)
@@ -145,7 +148,8 @@ std::string lock_text(const FirmwareLock& lock) {
     if (!patches.empty())
         doc.insert("patch", patches);
     std::ostringstream out;
-    out << "# Written by `mpyship firmware lock`; commit it. `mpyship firmware build` refuses sources and patches\n"
+    out << "# Written by `mpyship firmware lock`; commit it. `mpyship firmware build` refuses sources and "
+           "patches\n"
            "# that do not match it. Run `mpyship firmware lock` again to accept a change.\n"
         << doc << "\n";
     return out.str();
@@ -177,7 +181,7 @@ Result<FirmwareLock> parse_lock(std::string_view text, const std::string& file) 
             auto path = p.as_table() ? (*p.as_table())["path"].value<std::string>() : std::nullopt;
             auto sha = p.as_table() ? (*p.as_table())["sha256"].value<std::string>() : std::nullopt;
             if (!path || !sha)
-                return fail(where(file, p) + "[[patch]] needs 'path' and 'sha256'");
+                return fail(project::config_where(file, p) + "[[patch]] needs 'path' and 'sha256'");
             lock.patches.emplace_back(*path, *sha);
         }
     return lock;
@@ -191,7 +195,7 @@ Result<std::optional<FirmwareLock>> read_lock(const fs::path& project_root) {
     auto bytes = read_file(path);
     if (!bytes)
         return std::unexpected(bytes.error());
-    auto lock = parse_lock(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()), path.string());
+    auto lock = parse_lock(as_text(*bytes), path.string());
     if (!lock)
         return std::unexpected(lock.error());
     return std::optional<FirmwareLock>(*lock);

@@ -1,6 +1,6 @@
 #include "mpyship/firmware/flash_target.h"
 
-#include "mpyship/firmware/uf2.h"
+#include "mpyship/firmware/uf2_family.h"
 #include "mpyship/util/parse_u32.h"
 
 #include <algorithm>
@@ -29,7 +29,8 @@ std::string lower(std::string s) {
 }
 
 // NAME = value / NAME ?= value / NAME := value in a makefile fragment; set(NAME value) in a cmake file.
-std::optional<std::string> board_variable(const std::string& mk, const std::string& cmake, const std::string& name) {
+std::optional<std::string> board_variable(const std::string& mk, const std::string& cmake,
+                                          const std::string& name) {
     std::smatch m;
     std::regex make_re("(^|\\n)[ \\t]*" + name + "[ \\t]*[:?]?=[ \\t]*([^\\s#]+)");
     if (std::regex_search(mk, m, make_re))
@@ -57,7 +58,8 @@ std::uint32_t esp32_image_offset(const std::string& chip) {
 }
 
 FlashTarget esp32_target(const std::string& mk, const std::string& cmake) {
-    FlashTarget t = target(FlashMethod::esptool, lower(board_variable(mk, cmake, "IDF_TARGET").value_or("esp32")));
+    FlashTarget t =
+        target(FlashMethod::esptool, lower(board_variable(mk, cmake, "IDF_TARGET").value_or("esp32")));
     t.esp_image_offset = esp32_image_offset(t.chip);
     if (t.chip == "esp32s2" || t.chip == "esp32s3") { // boards with a TinyUF2 bootloader
         t.uf2_family = parse_uf2_family(t.chip == "esp32s2" ? "ESP32S2" : "ESP32S3");
@@ -68,8 +70,8 @@ FlashTarget esp32_target(const std::string& mk, const std::string& cmake) {
 
 FlashTarget rp2_target(const std::string& cmake) {
     std::string text = lower(cmake);
-    bool rp2350 = text.find("rp2350") != std::string::npos ||
-                  text.find("pico_board \"pico2") != std::string::npos;
+    bool rp2350 =
+        text.find("rp2350") != std::string::npos || text.find("pico_board \"pico2") != std::string::npos;
     FlashTarget t = target(FlashMethod::uf2, rp2350 ? "rp2350" : "rp2040");
     t.uf2_family = parse_uf2_family(rp2350 ? "RP2350-ARM-S" : "RP2040");
     t.uf2_base = 0x10000000;
@@ -104,7 +106,8 @@ FlashTarget none(std::string why) {
 
 } // namespace
 
-FlashTarget flash_target_for(const fs::path& tree, const std::string& port, const std::optional<std::string>& board) {
+FlashTarget flash_target_for(const fs::path& tree, const std::string& port,
+                             const std::optional<std::string>& board) {
     fs::path dir = tree / "ports" / port / "boards" / board.value_or("");
     std::string mk = board ? read_all(dir / "mpconfigboard.mk") : std::string();
     std::string cmake = board ? read_all(dir / "mpconfigboard.cmake") : std::string();
@@ -129,11 +132,15 @@ FlashTarget flash_target_for(const fs::path& tree, const std::string& port, cons
     if (port == "unix")
         return none("the unix port builds a program for this computer: run build/firmware/micropython");
     if (port == "qemu")
-        return none("the qemu port runs in an emulator: qemu-system-arm -machine <board's machine> -nographic "
-                    "-kernel build/firmware/firmware.elf");
-    return none("mpyship flash knows esptool (esp32, esp8266) and UF2 bootloaders (rp2, samd, nrf, mimxrt); for "
-                "the " + port + " port use its own tools (see ports/" + port + "/README.md), or pass --method uf2 "
-                "--family F [--base ADDR] if the board has a UF2 bootloader");
+        return none(
+            "the qemu port runs in an emulator: qemu-system-arm -machine <board's machine> -nographic "
+            "-kernel build/firmware/firmware.elf");
+    return none(
+        "mpyship flash knows esptool (esp32, esp8266) and UF2 bootloaders (rp2, samd, nrf, mimxrt); for "
+        "the " +
+        port + " port use its own tools (see ports/" + port +
+        "/README.md), or pass --method uf2 "
+        "--family F [--base ADDR] if the board has a UF2 bootloader");
 }
 
 std::string_view flash_method_name(FlashMethod method) {
@@ -166,7 +173,9 @@ FlashTarget flash_target_from_json(const nlohmann::json& j) {
     if (!j.is_object())
         return t;
     std::string method = j.value("method", "none");
-    t.method = method == "esptool" ? FlashMethod::esptool : method == "uf2" ? FlashMethod::uf2 : FlashMethod::none;
+    t.method = method == "esptool" ? FlashMethod::esptool
+               : method == "uf2"   ? FlashMethod::uf2
+                                   : FlashMethod::none;
     t.chip = j.value("chip", "");
     auto u32 = [&](const char* key) -> std::optional<std::uint32_t> {
         if (j.contains(key) && j[key].is_number_unsigned() && j[key].get<std::uint64_t>() <= 0xffffffffu)

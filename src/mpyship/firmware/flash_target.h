@@ -16,11 +16,11 @@ enum class FlashMethod { esptool, uf2, none };
 
 struct FlashTarget {
     FlashMethod method = FlashMethod::none;
-    std::string chip;                       // "esp32s3", "rp2040", "samd51", "nrf52840", ... ; empty if unknown
+    std::string chip; // "esp32s3", "rp2040", "samd51", "nrf52840", ... ; empty if unknown
     std::optional<std::uint32_t> uf2_family;
-    std::optional<std::uint32_t> uf2_base;  // where a .bin image starts in flash
+    std::optional<std::uint32_t> uf2_base;         // where a .bin image starts in flash
     std::optional<std::uint32_t> esp_image_offset; // where esp32/esp8266's merged firmware.bin goes
-    std::string why_none;                   // for FlashMethod::none: what to do instead
+    std::string why_none;                          // for FlashMethod::none: what to do instead
     bool operator==(const FlashTarget&) const = default;
 };
 

@@ -43,7 +43,8 @@ Result<std::string> project_module_lines(const FirmwareConfig& c) {
     for (fs::recursive_directory_iterator it(c.project_src, ec), end; !ec && it != end; it.increment(ec)) {
         std::string rel = it->path().lexically_relative(c.project_src).generic_string();
         bool entry = std::find(c.entry_points.begin(), c.entry_points.end(), rel) != c.entry_points.end();
-        if (it->is_regular_file() && it->path().extension() == ".py" && !entry && rel.find("__pycache__") == rel.npos)
+        if (it->is_regular_file() && it->path().extension() == ".py" && !entry &&
+            rel.find("__pycache__") == rel.npos)
             files.push_back(rel);
     }
     if (ec)

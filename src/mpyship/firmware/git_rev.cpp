@@ -19,8 +19,8 @@ bool is_full_commit(std::string_view rev) {
 
 std::optional<std::string> pick_ref(std::string_view out, const std::string& rev) {
     // Most specific first: an annotated tag's peeled commit, the tag, a branch, then a full ref name or HEAD.
-    const std::array<std::string, 4> wanted{"refs/tags/" + rev + "^{}", "refs/tags/" + rev, "refs/heads/" + rev,
-                                            rev};
+    const std::array<std::string, 4> wanted{"refs/tags/" + rev + "^{}", "refs/tags/" + rev,
+                                            "refs/heads/" + rev, rev};
     std::array<std::optional<std::string>, 4> found;
     for (std::string_view line : split_lines(out)) {
         std::size_t tab = line.find('\t');
@@ -45,7 +45,8 @@ Result<std::optional<std::string>> resolve_remote_rev(const std::string& url, co
     if (!r)
         return std::unexpected(r.error());
     if (r->exit_code != 0)
-        return fail("cannot ask " + url + " what '" + rev + "' points to: " + r->err.substr(0, r->err.find('\n')));
+        return fail("cannot ask " + url + " what '" + rev +
+                    "' points to: " + r->err.substr(0, r->err.find('\n')));
     return pick_ref(r->out, rev);
 }
 

@@ -4,14 +4,17 @@
 #pragma once
 
 #include "mpyship/firmware/firmware_config.h"
-#include "mpyship/firmware/source_prep.h"
+#include "mpyship/firmware/prepared_tree.h"
+
+#include <map>
 
 #include <string>
 #include <vector>
 
 namespace mpyship::firmware {
 
-std::vector<std::string> make_command(const FirmwareConfig& config, const PreparedTree& prepared, unsigned jobs);
+std::vector<std::string> make_command(const FirmwareConfig& config, const PreparedTree& prepared,
+                                      unsigned jobs);
 
 // The environment make runs with, on top of the inherited one.
 std::map<std::string, std::string> make_environment();

@@ -82,8 +82,7 @@ Result<std::vector<OutputFile>> collect_outputs(const fs::path& build_dir, const
         for (const auto& o : *outputs)
             files.push_back({{"name", o.name}, {"sha256", o.sha256}, {"size", o.size}});
     std::string text = (nlohmann::ordered_json{{"inputs", inputs}, {"outputs", files}}).dump(2) + "\n";
-    Result<void> done = outputs ? write_file_atomic(tmp / k_firmware_manifest,
-                                                    {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()})
+    Result<void> done = outputs ? write_file_atomic(tmp / k_firmware_manifest, as_bytes(text))
                                 : Result<void>(std::unexpected(outputs.error()));
     if (done)
         done = swap_into_place(tmp, dest);

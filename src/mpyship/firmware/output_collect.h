@@ -27,6 +27,7 @@ std::vector<std::string> find_images(const std::filesystem::path& build_dir);
 
 // `inputs` becomes the manifest's "inputs" object. Fails (leaving `dest` untouched) when there is no image.
 Result<std::vector<OutputFile>> collect_outputs(const std::filesystem::path& build_dir,
-                                                const std::filesystem::path& dest, const nlohmann::ordered_json& inputs);
+                                                const std::filesystem::path& dest,
+                                                const nlohmann::ordered_json& inputs);
 
 } // namespace mpyship::firmware

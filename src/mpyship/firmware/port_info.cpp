@@ -31,7 +31,9 @@ bool contains(const std::vector<std::string>& v, const std::string& s) {
 
 } // namespace
 
-std::vector<std::string> list_ports(const fs::path& tree) { return subdirs(tree / "ports", "Makefile"); }
+std::vector<std::string> list_ports(const fs::path& tree) {
+    return subdirs(tree / "ports", "Makefile");
+}
 std::vector<std::string> list_boards(const fs::path& tree, const std::string& port) {
     return subdirs(tree / "ports" / port / "boards", nullptr);
 }
@@ -39,28 +41,32 @@ std::vector<std::string> list_variants(const fs::path& tree, const std::string& 
     return subdirs(tree / "ports" / port / "variants", nullptr);
 }
 
-Result<void> check_port_and_board(const fs::path& tree, const std::string& port, const std::optional<std::string>& board,
+Result<void> check_port_and_board(const fs::path& tree, const std::string& port,
+                                  const std::optional<std::string>& board,
                                   const std::optional<std::string>& variant) {
     auto ports = list_ports(tree);
     if (!contains(ports, port))
         return fail("unknown port '" + port + "'; available ports: " + joined(ports));
     auto boards = list_boards(tree, port);
     if (board && !contains(boards, *board))
-        return fail("unknown board '" + *board + "' for port " + port + "; available boards: " + joined(boards));
+        return fail("unknown board '" + *board + "' for port " + port +
+                    "; available boards: " + joined(boards));
     if (!board && !boards.empty())
         return fail("port " + port + " needs a board; available boards: " + joined(boards));
     auto variants = list_variants(tree, port);
     if (variant && !board && !contains(variants, *variant))
-        return fail("unknown variant '" + *variant + "' for port " + port + "; available variants: " + joined(variants));
-    if (variant && board && !fs::exists(tree / "ports" / port / "boards" / *board / ("mpconfigvariant_" + *variant + ".cmake")) &&
+        return fail("unknown variant '" + *variant + "' for port " + port +
+                    "; available variants: " + joined(variants));
+    if (variant && board &&
+        !fs::exists(tree / "ports" / port / "boards" / *board / ("mpconfigvariant_" + *variant + ".cmake")) &&
         !fs::exists(tree / "ports" / port / "boards" / *board / ("mpconfigvariant_" + *variant + ".mk")))
-        return fail("unknown variant '" + *variant + "' for board " + *board + " (no mpconfigvariant_" + *variant +
-                    ".mk or .cmake in ports/" + port + "/boards/" + *board + ")");
+        return fail("unknown variant '" + *variant + "' for board " + *board + " (no mpconfigvariant_" +
+                    *variant + ".mk or .cmake in ports/" + port + "/boards/" + *board + ")");
     return {};
 }
 
-fs::path port_build_dir(const fs::path& tree, const std::string& port, const std::optional<std::string>& board,
-                        const std::optional<std::string>& variant) {
+fs::path port_build_dir(const fs::path& tree, const std::string& port,
+                        const std::optional<std::string>& board, const std::optional<std::string>& variant) {
     fs::path dir = tree / "ports" / port;
     if (!board)
         return dir / ("build-" + variant.value_or("standard"));
@@ -68,7 +74,8 @@ fs::path port_build_dir(const fs::path& tree, const std::string& port, const std
 }
 
 Toolchain toolchain_for(const std::string& port) {
-    const std::string docs = "https://github.com/micropython/micropython/blob/master/ports/" + port + "/README.md";
+    const std::string docs =
+        "https://github.com/micropython/micropython/blob/master/ports/" + port + "/README.md";
     if (port == "unix")
         return {{"make", "cc"}, "https://docs.micropython.org/en/latest/develop/gettingstarted.html"};
     if (port == "stm32" || port == "nrf" || port == "samd" || port == "mimxrt" || port == "renesas-ra" ||

@@ -18,7 +18,8 @@ std::vector<std::string> list_variants(const std::filesystem::path& tree, const 
 
 // Checks that port, board and variant exist; the error lists the available ones.
 Result<void> check_port_and_board(const std::filesystem::path& tree, const std::string& port,
-                                  const std::optional<std::string>& board, const std::optional<std::string>& variant);
+                                  const std::optional<std::string>& board,
+                                  const std::optional<std::string>& variant);
 
 // ports/PORT/build-BOARD[-VARIANT], or ports/unix/build-VARIANT (default variant "standard").
 std::filesystem::path port_build_dir(const std::filesystem::path& tree, const std::string& port,

@@ -30,7 +30,8 @@ Result<void> copy_tree(const fs::path& from, const fs::path& to) {
     for (fs::recursive_directory_iterator it(from, ec), end; !ec && it != end; it.increment(ec)) {
         fs::path rel = it->path().lexically_relative(from);
         std::string name = it->path().filename().string();
-        if (it->is_directory() && !it->is_symlink() && (name == ".git" || name == "build" || name.starts_with("build-"))) {
+        if (it->is_directory() && !it->is_symlink() &&
+            (name == ".git" || name == "build" || name.starts_with("build-"))) {
             it.disable_recursion_pending();
             continue;
         }
@@ -48,7 +49,8 @@ Result<void> copy_tree(const fs::path& from, const fs::path& to) {
     return {};
 }
 
-Result<void> run_checked(const std::vector<std::string>& argv, const std::string& what, const fs::path& cwd = {}) {
+Result<void> run_checked(const std::vector<std::string>& argv, const std::string& what,
+                         const fs::path& cwd = {}) {
     auto r = run_process(argv, {}, cwd);
     if (!r)
         return std::unexpected(r.error());
@@ -70,14 +72,16 @@ Result<void> fetch_source(const SourceSpec& s, const fs::path& to) {
     // A locked source checks out `rev` and compares it with the lock below (a moved tag is refused); an
     // unlocked one checks out the commit `rev` was resolved to when the cache key was made.
     const std::string& wanted = s.commit ? s.rev : s.resolved.value_or(s.rev);
-    if (auto r = run_checked({"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", wanted},
-                             "cannot check out " + wanted + " of " + s.git, to);
+    if (auto r =
+            run_checked({"git", "-c", "advice.detachedHead=false", "checkout", "--quiet", "--detach", wanted},
+                        "cannot check out " + wanted + " of " + s.git, to);
         !r)
         return r;
     if (s.commit) {
         auto head = run_process({"git", "rev-parse", "HEAD"}, {}, to);
         if (!head || head->exit_code != 0 || head->out.substr(0, head->out.find('\n')) != *s.commit)
-            return fail(s.git + "@" + s.rev + " resolves to " + (head ? head->out.substr(0, head->out.find('\n')) : "?") +
+            return fail(s.git + "@" + s.rev + " resolves to " +
+                        (head ? head->out.substr(0, head->out.find('\n')) : "?") +
                         ", but mpyship.lock pins " + *s.commit +
                         " (the revision moved: run `mpyship firmware lock` to accept it)");
     }
@@ -87,7 +91,8 @@ Result<void> fetch_source(const SourceSpec& s, const fs::path& to) {
     if (!h)
         return std::unexpected(h.error());
     if (*h != *s.sha256)
-        return fail(s.git + "@" + s.rev + " does not match its pinned sha256: expected " + *s.sha256 + ", got " + *h);
+        return fail(s.git + "@" + s.rev + " does not match its pinned sha256: expected " + *s.sha256 +
+                    ", got " + *h);
     return {};
 }
 
@@ -114,11 +119,12 @@ Result<void> link_c_modules(const FirmwareConfig& c, const fs::path& dir) {
     fs::create_directories(dir, ec);
     for (const auto& m : c.user_c_modules) {
         if (!fs::exists(m / "micropython.mk") && !fs::exists(m / "micropython.cmake"))
-            return fail("not a MicroPython C module folder (no micropython.mk or micropython.cmake)", m.string());
+            return fail("not a MicroPython C module folder (no micropython.mk or micropython.cmake)",
+                        m.string());
         fs::create_directory_symlink(m, dir / m.filename(), ec);
         if (ec)
-            return fail("cannot link C module '" + m.filename().string() + "' (two modules with one name?): " +
-                            ec.message(),
+            return fail("cannot link C module '" + m.filename().string() +
+                            "' (two modules with one name?): " + ec.message(),
                         m.string());
     }
     return {};
@@ -136,10 +142,11 @@ Result<void> fetch_submodules(const FirmwareConfig& c, const fs::path& tree) {
     std::string out = r->out + r->err;
     if (out.size() > 2000)
         out = "…" + out.substr(out.size() - 2000);
-    return fail("cannot fetch the git submodules the " + c.port + " port needs (`make submodules` in a clone of " +
-                c.micropython.describe() + " failed; offline?):\n" + out +
-                "Set submodules = false in [firmware] and provide them yourself (e.g. micropython_lib = \"PATH\"), "
-                "or use a local checkout that has them");
+    return fail(
+        "cannot fetch the git submodules the " + c.port + " port needs (`make submodules` in a clone of " +
+        c.micropython.describe() + " failed; offline?):\n" + out +
+        "Set submodules = false in [firmware] and provide them yourself (e.g. micropython_lib = \"PATH\"), "
+        "or use a local checkout that has them");
 }
 
 Result<void> build_prepared(const FirmwareConfig& c, const std::string& key, const fs::path& tmp) {
@@ -157,15 +164,17 @@ Result<void> build_prepared(const FirmwareConfig& c, const std::string& key, con
         return r;
     if (auto r = link_c_modules(c, tmp / "c_modules"); !r)
         return r;
-    return write_file_atomic(tmp / k_prepared_marker,
-                             {reinterpret_cast<const std::uint8_t*>(key.data()), key.size()});
+    return write_file_atomic(tmp / k_prepared_marker, as_bytes(key));
 }
 
 } // namespace
 
-fs::path cache_dir_for(const fs::path& cache_root, const std::string& key) { return cache_root / "firmware" / key; }
+fs::path cache_dir_for(const fs::path& cache_root, const std::string& key) {
+    return cache_root / "firmware" / key;
+}
 
-Result<PreparedTree> prepare_source(const FirmwareConfig& c, const std::string& key, const fs::path& cache_root) {
+Result<PreparedTree> prepare_source(const FirmwareConfig& c, const std::string& key,
+                                    const fs::path& cache_root) {
     PreparedTree p{cache_dir_for(cache_root, key)};
     if (fs::exists(p.dir / k_prepared_marker)) {
         p.reused = true;
@@ -202,11 +211,13 @@ Result<void> link_mpy_cross(const PreparedTree& p, const fs::path& mpyship_exe) 
 Result<void> check_micropython_lib(const FirmwareConfig& c, const fs::path& tree) {
     if (c.make_vars.contains("MPY_LIB_DIR") || fs::exists(tree / "lib/micropython-lib/README.md"))
         return {};
-    return fail("lib/micropython-lib of " + c.micropython.describe() +
-                " is empty: it is a git submodule that was not checked out, and the port's build of frozen "
-                "modules needs it. Run `git submodule update --init lib/micropython-lib` (or `make -C ports/" +
-                c.port + " submodules`) there, or set micropython_lib = \"PATH\" in [firmware] to a "
-                "micropython-lib checkout");
+    return fail(
+        "lib/micropython-lib of " + c.micropython.describe() +
+        " is empty: it is a git submodule that was not checked out, and the port's build of frozen "
+        "modules needs it. Run `git submodule update --init lib/micropython-lib` (or `make -C ports/" +
+        c.port +
+        " submodules`) there, or set micropython_lib = \"PATH\" in [firmware] to a "
+        "micropython-lib checkout");
 }
 
 std::vector<std::string> empty_submodules(const fs::path& tree) {

@@ -7,22 +7,13 @@
 #pragma once
 
 #include "mpyship/firmware/firmware_config.h"
+#include "mpyship/firmware/prepared_tree.h"
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
 namespace mpyship::firmware {
-
-struct PreparedTree {
-    std::filesystem::path dir;  // CACHE/firmware/KEY
-    bool reused = false;        // the marker was already there: nothing was copied or patched
-
-    std::filesystem::path tree() const { return dir / "tree"; }
-    std::filesystem::path c_modules() const { return dir / "c_modules"; }
-    std::filesystem::path mpy_cross() const { return dir / "bin" / "mpy-cross"; }
-    std::filesystem::path manifest() const { return dir / "manifest.py"; }
-};
 
 inline constexpr const char* k_prepared_marker = "prepared";
 

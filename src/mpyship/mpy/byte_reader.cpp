@@ -33,15 +33,15 @@ std::uint64_t ByteReader::count(std::string_view what, std::size_t min_item_byte
     std::size_t start = offset();
     std::uint64_t n = vuint(what);
     if (min_item_bytes > 0 && n > remaining() / min_item_bytes)
-        error_at(start, std::string(what) + " " + std::to_string(n) + " exceeds the " + std::to_string(remaining()) +
-                            " bytes left in the file");
+        error_at(start, std::string(what) + " " + std::to_string(n) + " exceeds the " +
+                            std::to_string(remaining()) + " bytes left in the file");
     return n;
 }
 
 std::span<const std::uint8_t> ByteReader::bytes(std::size_t n, std::string_view what) {
     if (n > remaining())
-        error("unexpected end of file, expected " + std::to_string(n) + " bytes of " + std::string(what) + " (" +
-              std::to_string(remaining()) + " left)");
+        error("unexpected end of file, expected " + std::to_string(n) + " bytes of " + std::string(what) +
+              " (" + std::to_string(remaining()) + " left)");
     auto out = m_data.subspan(m_pos, n);
     m_pos += n;
     return out;

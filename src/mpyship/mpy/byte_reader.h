@@ -18,18 +18,19 @@ struct FormatError {
 };
 
 class ByteReader {
-public:
+  public:
     explicit ByteReader(std::span<const std::uint8_t> data, std::size_t base_offset = 0)
         : m_data(data), m_base(base_offset) {}
 
-    std::size_t offset() const { return m_base + m_pos; }   // absolute offset for messages
-    std::size_t position() const { return m_pos; }          // position within this span
+    std::size_t offset() const { return m_base + m_pos; } // absolute offset for messages
+    std::size_t position() const { return m_pos; }        // position within this span
     std::size_t remaining() const { return m_data.size() - m_pos; }
     bool at_end() const { return m_pos == m_data.size(); }
 
     std::uint8_t byte(std::string_view what);
     std::uint64_t vuint(std::string_view what);
-    // A vuint that counts items each taking at least `min_item_bytes` bytes, so it cannot exceed what is left.
+    // A vuint that counts items each taking at least `min_item_bytes` bytes, so it cannot exceed what is
+    // left.
     std::uint64_t count(std::string_view what, std::size_t min_item_bytes = 1);
     std::span<const std::uint8_t> bytes(std::size_t n, std::string_view what);
     // The bytes read since `start_position` (a value of position()).
@@ -42,7 +43,7 @@ public:
         throw FormatError{absolute_offset, std::move(what)};
     }
 
-private:
+  private:
     std::span<const std::uint8_t> m_data;
     std::size_t m_base;
     std::size_t m_pos = 0;

@@ -11,10 +11,18 @@ std::string quote(const std::string& s, char q, bool is_bytes) {
     std::string out(1, q);
     for (unsigned char ch : s) {
         switch (ch) {
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
         default:
             if (ch == static_cast<unsigned char>(q)) {
                 out += '\\';
@@ -39,7 +47,7 @@ std::string hex4(std::size_t v) {
 }
 
 class TextWriter {
-public:
+  public:
     explicit TextWriter(const Module& m) : m_mod(m) {}
 
     std::string run() {
@@ -49,7 +57,7 @@ public:
         return m_out;
     }
 
-private:
+  private:
     void line(int indent, const std::string& text) {
         m_out.append(std::size_t(indent) * 2, ' ');
         m_out += text;
@@ -59,8 +67,8 @@ private:
     void header() {
         const Header& h = m_mod.header;
         std::string magic = h.magic == k_magic_circuitpython ? "'C' (CircuitPython)" : "'M' (MicroPython)";
-        line(0, "mpy " + magic + " version " + std::to_string(h.version) + "." + std::to_string(h.sub_version) +
-                    ", arch " + native_arch_name(h.arch) +
+        line(0, "mpy " + magic + " version " + std::to_string(h.version) + "." +
+                    std::to_string(h.sub_version) + ", arch " + native_arch_name(h.arch) +
                     (h.has_arch_flags ? ", arch flags " + std::to_string(h.arch_flags) : "") +
                     ", small-int bits " + std::to_string(h.small_int_bits));
     }
@@ -93,8 +101,8 @@ private:
         const Prelude& p = rc.prelude;
         line(indent, label + "function " + qstr_name(m_mod, p.simple_name) + " (bytecode, " +
                          std::to_string(rc.bytecode.size()) + " bytes of code)");
-        line(indent + 1, "n_state " + std::to_string(p.n_state) + ", n_exc_stack " + std::to_string(p.n_exc_stack) +
-                             ", flags " + scope_flags_text(p.scope_flags));
+        line(indent + 1, "n_state " + std::to_string(p.n_state) + ", n_exc_stack " +
+                             std::to_string(p.n_exc_stack) + ", flags " + scope_flags_text(p.scope_flags));
         line(indent + 1, "args: " + std::to_string(p.n_pos_args) + " positional (" +
                              std::to_string(p.n_def_pos_args) + " with defaults), " +
                              std::to_string(p.n_kwonly_args) + " keyword-only" + arg_list(p));
@@ -131,7 +139,8 @@ private:
                 return;
             }
             std::string operand = describe_operand(m_mod, rc, *ins);
-            line(indent + 1, hex4(pos) + " " + std::string(ins->info.name) + (operand.empty() ? "" : " " + operand));
+            line(indent + 1,
+                 hex4(pos) + " " + std::string(ins->info.name) + (operand.empty() ? "" : " " + operand));
             pos += ins->size;
         }
     }
@@ -144,20 +153,28 @@ private:
 
 std::string constant_repr(const Constant& c) {
     switch (c.kind) {
-    case ObjKind::str: return quote(c.data, '\'', false);
-    case ObjKind::bytes: return "b" + quote(c.data, '\'', true);
-    case ObjKind::none: return "None";
-    case ObjKind::false_: return "False";
-    case ObjKind::true_: return "True";
-    case ObjKind::ellipsis: return "Ellipsis";
-    case ObjKind::fun_table: return "<native function table>";
+    case ObjKind::str:
+        return quote(c.data, '\'', false);
+    case ObjKind::bytes:
+        return "b" + quote(c.data, '\'', true);
+    case ObjKind::none:
+        return "None";
+    case ObjKind::false_:
+        return "False";
+    case ObjKind::true_:
+        return "True";
+    case ObjKind::ellipsis:
+        return "Ellipsis";
+    case ObjKind::fun_table:
+        return "<native function table>";
     case ObjKind::tuple: {
         std::string s = "(";
         for (std::size_t i = 0; i < c.items.size(); ++i)
             s += (i ? ", " : "") + constant_repr(c.items[i]);
         return s + (c.items.size() == 1 ? ",)" : ")");
     }
-    default: return c.data;
+    default:
+        return c.data;
     }
 }
 
@@ -169,14 +186,17 @@ std::string qstr_name(const Module& m, std::uint64_t index) {
 
 std::string describe_operand(const Module& m, const RawCode& rc, const Instruction& ins) {
     switch (ins.info.arg) {
-    case ArgKind::none: return "";
-    case ArgKind::qstr: return qstr_name(m, std::uint64_t(ins.arg));
+    case ArgKind::none:
+        return "";
+    case ArgKind::qstr:
+        return qstr_name(m, std::uint64_t(ins.arg));
     case ArgKind::const_obj:
         return std::uint64_t(ins.arg) < m.constants.size() ? constant_repr(m.constants[std::size_t(ins.arg)])
                                                            : "<const " + std::to_string(ins.arg) + "?>";
     case ArgKind::child: {
         std::string s = "child " + std::to_string(ins.arg);
-        if (std::uint64_t(ins.arg) < rc.children.size() && rc.children[std::size_t(ins.arg)].kind == CodeKind::bytecode)
+        if (std::uint64_t(ins.arg) < rc.children.size() &&
+            rc.children[std::size_t(ins.arg)].kind == CodeKind::bytecode)
             s += " (" + qstr_name(m, rc.children[std::size_t(ins.arg)].prelude.simple_name) + ")";
         if (ins.extra >= 0)
             s += ", " + std::to_string(ins.extra) + " closed over";
@@ -195,7 +215,8 @@ std::string describe_operand(const Module& m, const RawCode& rc, const Instructi
         if (ins.opcode >= op::UNARY_OP_MULTI)
             return std::string(unary_op_name(int(ins.arg)));
         return std::to_string(ins.arg);
-    default: return std::to_string(ins.arg);
+    default:
+        return std::to_string(ins.arg);
     }
 }
 
@@ -227,6 +248,8 @@ std::string scope_flags_text(std::uint32_t flags) {
     return s;
 }
 
-std::string disassemble(const Module& module) { return TextWriter(module).run(); }
+std::string disassemble(const Module& module) {
+    return TextWriter(module).run();
+}
 
 } // namespace mpyship::mpy

@@ -5,15 +5,16 @@
 namespace mpyship::mpy {
 
 const char* native_arch_name(NativeArch arch) {
-    static const char* const names[] = {"none",   "x86",       "x64",       "armv6",  "armv6m",    "armv7m", "armv7em",
-                                        "armv7emsp", "armv7emdp", "xtensa", "xtensawin", "rv32imc", "rv64imc"};
+    static const char* const names[] = {"none",      "x86",     "x64",       "armv6",     "armv6m",
+                                        "armv7m",    "armv7em", "armv7emsp", "armv7emdp", "xtensa",
+                                        "xtensawin", "rv32imc", "rv64imc"};
     auto i = std::size_t(arch);
     return i < std::size(names) ? names[i] : "unknown";
 }
 
 const char* obj_kind_name(ObjKind kind) {
-    static const char* const names[] = {"fun_table", "none",  "false", "true",    "ellipsis", "str",
-                                        "bytes",     "int",   "float", "complex", "tuple"};
+    static const char* const names[] = {"fun_table", "none", "false", "true",    "ellipsis", "str",
+                                        "bytes",     "int",  "float", "complex", "tuple"};
     auto i = std::size_t(kind);
     return i < std::size(names) ? names[i] : "unknown";
 }

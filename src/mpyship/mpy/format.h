@@ -35,14 +35,35 @@ inline constexpr std::uint8_t k_feature_sub_version_mask = 0x03;
 
 // Native architectures numbered as in the header's arch field.
 enum class NativeArch : std::uint8_t {
-    none = 0, x86, x64, armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc,
+    none = 0,
+    x86,
+    x64,
+    armv6,
+    armv6m,
+    armv7m,
+    armv7em,
+    armv7emsp,
+    armv7emdp,
+    xtensa,
+    xtensawin,
+    rv32imc,
+    rv64imc,
 };
 const char* native_arch_name(NativeArch arch);
 
 // Kinds of constant objects stored in the object table.
 enum class ObjKind : std::uint8_t {
-    fun_table = 0, none = 1, false_ = 2, true_ = 3, ellipsis = 4, str = 5, bytes = 6, int_ = 7, float_ = 8,
-    complex = 9, tuple = 10,
+    fun_table = 0,
+    none = 1,
+    false_ = 2,
+    true_ = 3,
+    ellipsis = 4,
+    str = 5,
+    bytes = 6,
+    int_ = 7,
+    float_ = 8,
+    complex = 9,
+    tuple = 10,
 };
 inline constexpr std::uint8_t k_obj_kind_last = 10;
 const char* obj_kind_name(ObjKind kind);

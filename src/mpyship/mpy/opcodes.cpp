@@ -88,12 +88,41 @@ constexpr Entry k_opcodes[] = {
 constexpr std::string_view k_unary_names[op::k_unary_op_num] = {"POSITIVE", "NEGATIVE", "INVERT", "NOT"};
 
 constexpr std::string_view k_binary_names[op::k_binary_op_num] = {
-    "LESS", "MORE", "EQUAL", "LESS_EQUAL", "MORE_EQUAL", "NOT_EQUAL", "IN", "IS", "EXCEPTION_MATCH",
-    "INPLACE_OR", "INPLACE_XOR", "INPLACE_AND", "INPLACE_LSHIFT", "INPLACE_RSHIFT", "INPLACE_ADD",
-    "INPLACE_SUBTRACT", "INPLACE_MULTIPLY", "INPLACE_MAT_MULTIPLY", "INPLACE_FLOOR_DIVIDE",
-    "INPLACE_TRUE_DIVIDE", "INPLACE_MODULO", "INPLACE_POWER",
-    "OR", "XOR", "AND", "LSHIFT", "RSHIFT", "ADD", "SUBTRACT", "MULTIPLY", "MAT_MULTIPLY", "FLOOR_DIVIDE",
-    "TRUE_DIVIDE", "MODULO", "POWER",
+    "LESS",
+    "MORE",
+    "EQUAL",
+    "LESS_EQUAL",
+    "MORE_EQUAL",
+    "NOT_EQUAL",
+    "IN",
+    "IS",
+    "EXCEPTION_MATCH",
+    "INPLACE_OR",
+    "INPLACE_XOR",
+    "INPLACE_AND",
+    "INPLACE_LSHIFT",
+    "INPLACE_RSHIFT",
+    "INPLACE_ADD",
+    "INPLACE_SUBTRACT",
+    "INPLACE_MULTIPLY",
+    "INPLACE_MAT_MULTIPLY",
+    "INPLACE_FLOOR_DIVIDE",
+    "INPLACE_TRUE_DIVIDE",
+    "INPLACE_MODULO",
+    "INPLACE_POWER",
+    "OR",
+    "XOR",
+    "AND",
+    "LSHIFT",
+    "RSHIFT",
+    "ADD",
+    "SUBTRACT",
+    "MULTIPLY",
+    "MAT_MULTIPLY",
+    "FLOOR_DIVIDE",
+    "TRUE_DIVIDE",
+    "MODULO",
+    "POWER",
 };
 
 using Table = std::array<std::optional<OpcodeInfo>, 256>;
@@ -181,7 +210,9 @@ bool read_arg_jump(std::span<const std::uint8_t> code, std::size_t& pos, bool is
 
 } // namespace
 
-std::optional<OpcodeInfo> opcode_info(std::uint8_t opcode) { return table()[opcode]; }
+std::optional<OpcodeInfo> opcode_info(std::uint8_t opcode) {
+    return table()[opcode];
+}
 
 std::string_view unary_op_name(int o) {
     return o >= 0 && o < op::k_unary_op_num ? k_unary_names[o] : std::string_view("?");
@@ -202,8 +233,9 @@ std::optional<Instruction> decode_instruction(std::span<const std::uint8_t> code
     ins.opcode = code[offset];
     auto info = opcode_info(ins.opcode);
     if (!info) {
-        fail(error, offset, "unknown opcode 0x" + std::string(1, "0123456789abcdef"[ins.opcode >> 4]) +
-                                std::string(1, "0123456789abcdef"[ins.opcode & 15]));
+        fail(error, offset,
+             "unknown opcode 0x" + std::string(1, "0123456789abcdef"[ins.opcode >> 4]) +
+                 std::string(1, "0123456789abcdef"[ins.opcode & 15]));
         return std::nullopt;
     }
     ins.info = *info;

@@ -22,7 +22,7 @@ std::string hex2(std::uint8_t b) {
 }
 
 class Reader {
-public:
+  public:
     explicit Reader(std::span<const std::uint8_t> data) : m_in(data) {}
 
     Module read() {
@@ -40,11 +40,12 @@ public:
         m_n_obj = m.constants.size();
         m.root = read_raw_code(0);
         if (!m_in.at_end())
-            m_in.error(std::to_string(m_in.remaining()) + " unexpected trailing bytes after the module's code");
+            m_in.error(std::to_string(m_in.remaining()) +
+                       " unexpected trailing bytes after the module's code");
         return m;
     }
 
-private:
+  private:
     Header read_header() {
         Header h;
         h.magic = m_in.byte("magic byte 'M' or 'C'");
@@ -141,7 +142,8 @@ private:
                 ok = ok || ch == '.' || ch == 'e' || ch == 'j' || ch == '(' || ch == ')' || ch == 'i' ||
                      ch == 'n' || ch == 'f' || ch == 'a';
             if (!ok)
-                m_in.error_at(at, std::string("malformed ") + obj_kind_name(c.kind) + " constant text '" + c.data + "'");
+                m_in.error_at(at, std::string("malformed ") + obj_kind_name(c.kind) + " constant text '" +
+                                      c.data + "'");
         }
     }
 
@@ -321,8 +323,9 @@ private:
 
     void check_operand(const Instruction& ins, const RawCode& rc, std::size_t base) {
         auto bad = [&](const std::string& what, std::size_t limit) {
-            m_in.error_at(base + ins.offset, std::string(ins.info.name) + " " + what + " " + std::to_string(ins.arg) +
-                                                 " is out of range (" + std::to_string(limit) + ")");
+            m_in.error_at(base + ins.offset, std::string(ins.info.name) + " " + what + " " +
+                                                 std::to_string(ins.arg) + " is out of range (" +
+                                                 std::to_string(limit) + ")");
         };
         switch (ins.info.arg) {
         case ArgKind::qstr:

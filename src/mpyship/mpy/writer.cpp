@@ -3,13 +3,17 @@
 namespace mpyship::mpy {
 namespace {
 
-void put_bytes(Bytes& out, const std::string& s) { out.insert(out.end(), s.begin(), s.end()); }
-void put_bytes(Bytes& out, const Bytes& b) { out.insert(out.end(), b.begin(), b.end()); }
+void put_bytes(Bytes& out, const std::string& s) {
+    out.insert(out.end(), s.begin(), s.end());
+}
+void put_bytes(Bytes& out, const Bytes& b) {
+    out.insert(out.end(), b.begin(), b.end());
+}
 
 void put_header(Bytes& out, const Header& h) {
-    std::uint8_t features = std::uint8_t((std::uint8_t(h.arch) & k_feature_arch_mask) << k_feature_arch_shift) |
-                            (h.sub_version & k_feature_sub_version_mask) |
-                            (h.has_arch_flags ? k_feature_arch_flags : 0);
+    std::uint8_t features =
+        std::uint8_t((std::uint8_t(h.arch) & k_feature_arch_mask) << k_feature_arch_shift) |
+        (h.sub_version & k_feature_sub_version_mask) | (h.has_arch_flags ? k_feature_arch_flags : 0);
     for (std::uint8_t b : {h.magic, h.version, features, h.small_int_bits})
         out.push_back(b);
     if (h.has_arch_flags)

@@ -1,11 +1,12 @@
 #include "mpyship/release/archive.h"
 
-#include "mpyship/build/manifest.h"
+#include "mpyship/project/manifest.h"
 #include "mpyship/util/file_io.h"
 
 #include <algorithm>
 #include <archive.h>
 #include <archive_entry.h>
+#include <clocale>
 #include <cstdlib>
 #include <ctime>
 #include <set>
@@ -13,12 +14,35 @@
 namespace mpyship::release {
 namespace {
 
+// libarchive converts names through the current locale; in the C locale a non-ASCII name cannot be
+// converted ("Can't translate pathname", or worse). For the calling thread only, while it lives, the
+// character set is UTF-8, whatever the user's locale says: archives always carry UTF-8 names.
+class Utf8Names {
+public:
+    Utf8Names() : m_utf8(::newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t(0))) {
+        if (m_utf8)
+            m_old = ::uselocale(m_utf8);
+    }
+    ~Utf8Names() {
+        if (m_utf8) {
+            ::uselocale(m_old);
+            ::freelocale(m_utf8);
+        }
+    }
+    Utf8Names(const Utf8Names&) = delete;
+    Utf8Names& operator=(const Utf8Names&) = delete;
+
+private:
+    locale_t m_utf8;
+    locale_t m_old = locale_t(0);
+};
+
 constexpr int k_file_mode = 0100644;
 constexpr int k_dir_mode = 040755;
 
 // The zip format stores DOS times in local time; pin the zone so archives do not depend on it.
 class UtcZone {
-public:
+  public:
     UtcZone() {
         const char* tz = std::getenv("TZ");
         if (tz)
@@ -35,7 +59,7 @@ public:
         tzset();
     }
 
-private:
+  private:
     std::string m_saved;
     bool m_had = false;
 };
@@ -65,12 +89,14 @@ bool configure_writer(struct archive* a, ArchiveFormat format) {
                archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
                archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) == ARCHIVE_OK;
     return archive_write_set_format_zip(a) == ARCHIVE_OK &&
-           archive_write_set_format_option(a, "zip", "compression", "deflate") == ARCHIVE_OK;
+           archive_write_set_format_option(a, "zip", "compression", "deflate") == ARCHIVE_OK &&
+           archive_write_set_format_option(a, "zip", "hdrcharset", "UTF-8") == ARCHIVE_OK;
 }
 
-bool write_entry(struct archive* a, const std::string& name, const std::vector<std::uint8_t>* data, std::int64_t mtime) {
+bool write_entry(struct archive* a, const std::string& name, const std::vector<std::uint8_t>* data,
+                 std::int64_t mtime) {
     struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname(e, name.c_str());
+    archive_entry_set_pathname_utf8(e, name.c_str());
     archive_entry_set_mode(e, data ? k_file_mode : k_dir_mode);
     archive_entry_set_size(e, data ? la_int64_t(data->size()) : 0);
     archive_entry_set_mtime(e, mtime, 0);
@@ -87,8 +113,9 @@ bool write_entry(struct archive* a, const std::string& name, const std::vector<s
 
 } // namespace
 
-Result<void> write_archive(const std::filesystem::path& path, ArchiveFormat format, std::vector<ArchiveEntry> entries,
-                           std::int64_t mtime) {
+Result<void> write_archive(const std::filesystem::path& path, ArchiveFormat format,
+                           std::vector<ArchiveEntry> entries, std::int64_t mtime) {
+    Utf8Names utf8;
     std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
     UtcZone utc;
     Buffer buffer;
@@ -118,44 +145,99 @@ Result<void> write_archive(const std::filesystem::path& path, ArchiveFormat form
     return write_file_atomic(path, buffer.bytes);
 }
 
-Result<void> read_archive(const std::filesystem::path& path, const std::function<void(ArchiveMember&&)>& visit) {
+namespace {
+
+// libarchive's words for damaged compressed data ("ZIP decompression failed (-5)") say nothing to a user.
+std::string damage_text(struct archive* a) {
+    std::string text = archive_error_string(a) ? archive_error_string(a) : "unreadable data";
+    return "its compressed data is damaged or truncated (" + text + ")";
+}
+
+class LibarchiveData final : public MemberData {
+public:
+    LibarchiveData(struct archive* a, const std::string& name) : m_archive(a), m_name(name) {}
+    Result<std::size_t> read(std::span<std::uint8_t> buffer) override {
+        la_ssize_t n = archive_read_data(m_archive, buffer.data(), buffer.size());
+        if (n < 0)
+            return fail("corrupt archive member '" + m_name + "': " + damage_text(m_archive));
+        return std::size_t(n);
+    }
+
+private:
+    struct archive* m_archive;
+    const std::string& m_name;
+};
+
+// The member's name as UTF-8, with a leading "./" (what `tar -C dir .` writes) dropped.
+std::string member_name(struct archive_entry* e) {
+    const char* utf8 = archive_entry_pathname_utf8(e);
+    const char* raw = utf8 ? utf8 : archive_entry_pathname(e);
+    std::string name = raw ? raw : "";
+    while (name.starts_with("./"))
+        name.erase(0, 2);
+    return name;
+}
+
+Result<void> check_member(struct archive_entry* e, const ArchiveMember& m, std::set<std::string>& seen) {
+    auto type = archive_entry_filetype(e);
+    std::string check = m.is_directory && m.name.ends_with('/') ? m.name.substr(0, m.name.size() - 1) : m.name;
+    if (!project::is_safe_relative_path(check))
+        return fail("archive member '" + m.name + "' has an unsafe path");
+    if (!m.is_directory && type != AE_IFREG)
+        return fail("archive member '" + m.name + "' is not a regular file (links are not allowed)");
+    if (archive_entry_hardlink(e))
+        return fail("archive member '" + m.name + "' is a hard link");
+    if (!seen.insert(check).second)
+        return fail("archive member '" + m.name + "' appears more than once");
+    return {};
+}
+
+} // namespace
+
+Result<void> read_archive(const std::filesystem::path& path, const MemberVisitor& visit) {
+    Utf8Names utf8;
     struct archive* a = archive_read_new();
     archive_read_support_filter_gzip(a);
     archive_read_support_format_tar(a);
     archive_read_support_format_zip(a);
     auto finish = [&](Result<void> r) {
         archive_read_free(a);
+        if (!r && r.error().path.empty())
+            r.error().path = path.string();
         return r;
     };
     if (archive_read_open_filename(a, path.c_str(), 65536) != ARCHIVE_OK)
-        return finish(fail(std::string("cannot open archive: ") + archive_error_string(a), path.string()));
-    struct archive_entry* e = nullptr;
-    for (;;) {
+        return finish(fail(std::string("cannot open archive: ") + archive_error_string(a)));
+    std::set<std::string> seen;
+    for (struct archive_entry* e = nullptr;;) {
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF)
             return finish({});
-        if (r != ARCHIVE_OK)
-            return finish(fail(std::string("corrupt archive: ") + archive_error_string(a), path.string()));
-        ArchiveMember m;
-        m.name = archive_entry_pathname(e) ? archive_entry_pathname(e) : "";
-        auto type = archive_entry_filetype(e);
-        m.is_directory = type == AE_IFDIR;
-        std::string check = m.is_directory && m.name.ends_with('/') ? m.name.substr(0, m.name.size() - 1) : m.name;
-        if (!build::is_safe_relative_path(check))
-            return finish(fail("archive member '" + m.name + "' has an unsafe path", path.string()));
-        if (!m.is_directory && type != AE_IFREG)
-            return finish(fail("archive member '" + m.name + "' is not a regular file (links are not allowed)",
-                               path.string()));
-        if (archive_entry_hardlink(e))
-            return finish(fail("archive member '" + m.name + "' is a hard link", path.string()));
-        std::uint8_t buf[65536];
-        for (la_ssize_t n; !m.is_directory && (n = archive_read_data(a, buf, sizeof buf)) != 0;) {
-            if (n < 0)
-                return finish(fail("corrupt archive member '" + m.name + "': " + archive_error_string(a),
-                                   path.string()));
-            m.data.insert(m.data.end(), buf, buf + n);
-        }
-        visit(std::move(m));
+        if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+            return finish(fail(std::string("corrupt archive: ") + archive_error_string(a)));
+        ArchiveMember m{member_name(e), archive_entry_filetype(e) == AE_IFDIR};
+        if (m.is_directory && (m.name.empty() || m.name == "."))
+            continue; // the "./" entry of `tar -C dir .`
+        if (auto ok = check_member(e, m, seen); !ok)
+            return finish(ok);
+        LibarchiveData data(a, m.name);
+        if (auto ok = visit(m, data); !ok)
+            return finish(ok);
+    }
+}
+
+Result<std::vector<std::uint8_t>> read_member(const ArchiveMember& member, MemberData& data, std::size_t limit) {
+    std::vector<std::uint8_t> out;
+    std::uint8_t buf[65536];
+    for (;;) {
+        auto n = data.read(buf);
+        if (!n)
+            return std::unexpected(n.error());
+        if (*n == 0)
+            return out;
+        if (out.size() + *n > limit)
+            return fail("archive member '" + member.name + "' is larger than " + std::to_string(limit) + " bytes");
+        out.insert(out.end(), buf, buf + *n);
     }
 }
 

@@ -1,7 +1,7 @@
 #include "mpyship/release/package.h"
 
-#include "mpyship/build/builder.h"
-#include "mpyship/build/manifest.h"
+#include "mpyship/project/builder.h"
+#include "mpyship/project/manifest.h"
 #include "mpyship/release/archive.h"
 #include "mpyship/release/verify.h"
 #include "mpyship/util/file_io.h"
@@ -25,18 +25,19 @@ std::int64_t newest_source_mtime(const fs::path& src) {
     return newest;
 }
 
-Result<std::int64_t> archive_mtime(const build::ProjectConfig& config) {
+Result<std::int64_t> archive_mtime(const project::ProjectConfig& config) {
     if (std::getenv("SOURCE_DATE_EPOCH"))
-        return build::build_epoch();
+        return project::build_epoch();
     return newest_source_mtime(config.src_dir());
 }
 
-Result<std::vector<ArchiveEntry>> collect_entries(const fs::path& out_dir, const build::Manifest& manifest) {
+Result<std::vector<ArchiveEntry>> collect_entries(const fs::path& out_dir,
+                                                  const project::Manifest& manifest) {
     std::vector<ArchiveEntry> entries;
-    auto manifest_bytes = read_file(out_dir / build::k_manifest_file);
+    auto manifest_bytes = read_file(out_dir / project::k_manifest_file);
     if (!manifest_bytes)
         return std::unexpected(manifest_bytes.error());
-    entries.push_back({build::k_manifest_file, std::move(*manifest_bytes)});
+    entries.push_back({project::k_manifest_file, std::move(*manifest_bytes)});
     for (const auto& f : manifest.files) {
         auto data = read_file(out_dir / "mpy" / f.path);
         if (!data)
@@ -48,16 +49,17 @@ Result<std::vector<ArchiveEntry>> collect_entries(const fs::path& out_dir, const
 
 } // namespace
 
-Result<PackageResult> package_build(const build::ProjectConfig& config) {
+Result<PackageResult> package_build(const project::ProjectConfig& config) {
     fs::path out = config.out_dir();
     auto check = verify_build_folder(out);
     if (!check)
         return std::unexpected(check.error());
     if (!check->ok())
-        return fail("build output does not match its manifest (" + std::string(problem_name(check->problems[0].kind)) +
-                        ": " + check->problems[0].path + "); run `mpyship build` first",
+        return fail("build output does not match its manifest (" +
+                        std::string(problem_name(check->problems[0].kind)) + ": " + check->problems[0].path +
+                        "); run `mpyship build` first",
                     out.string());
-    auto manifest = load_manifest(out / build::k_manifest_file);
+    auto manifest = load_manifest(out / project::k_manifest_file);
     if (!manifest)
         return std::unexpected(manifest.error());
     auto entries = collect_entries(out, *manifest);
@@ -70,7 +72,8 @@ Result<PackageResult> package_build(const build::ProjectConfig& config) {
     for (const auto& format : config.package_formats) {
         bool zip = format == "zip";
         fs::path path = out / (zip ? "mpy-files.zip" : "mpy-files.tar.gz");
-        if (auto w = write_archive(path, zip ? ArchiveFormat::zip : ArchiveFormat::tar_gz, *entries, *mtime); !w)
+        if (auto w = write_archive(path, zip ? ArchiveFormat::zip : ArchiveFormat::tar_gz, *entries, *mtime);
+            !w)
             return std::unexpected(w.error());
         result.archives.push_back(path);
     }

@@ -2,7 +2,7 @@
 // manifest.json and mpy/..., made from a finished build (checked against its manifest first).
 #pragma once
 
-#include "mpyship/build/project_config.h"
+#include "mpyship/project/project_config.h"
 #include "mpyship/util/error.h"
 
 #include <filesystem>
@@ -17,6 +17,6 @@ struct PackageResult {
 };
 
 // mtime: SOURCE_DATE_EPOCH when set, else the newest modification time among the project's sources.
-Result<PackageResult> package_build(const build::ProjectConfig& config);
+Result<PackageResult> package_build(const project::ProjectConfig& config);
 
 } // namespace mpyship::release

@@ -3,7 +3,7 @@
 // build). Reports every missing, extra, wrong-size and wrong-hash file.
 #pragma once
 
-#include "mpyship/build/manifest.h"
+#include "mpyship/project/manifest.h"
 #include "mpyship/util/error.h"
 
 #include <cstdint>
@@ -25,7 +25,7 @@ struct Problem {
 };
 
 struct VerifyReport {
-    std::string source;         // what was checked
+    std::string source; // what was checked
     std::size_t files_checked = 0;
     std::vector<Problem> problems; // sorted by path
     bool ok() const { return problems.empty(); }
@@ -34,17 +34,18 @@ struct VerifyReport {
 struct FoundFile {
     std::uint64_t size = 0;
     std::string sha256;
+    bool stopped_early = false; // reading stopped once it passed the expected size: `size` is a lower bound
 };
 
 // Pure comparison: `found` maps manifest paths to what is there.
-VerifyReport compare_with_manifest(const build::Manifest& manifest, const std::map<std::string, FoundFile>& found,
-                                   bool report_extras);
+VerifyReport compare_with_manifest(const project::Manifest& manifest,
+                                   const std::map<std::string, FoundFile>& found, bool report_extras);
 
 Result<VerifyReport> verify_build_folder(const std::filesystem::path& folder);
 Result<VerifyReport> verify_archive(const std::filesystem::path& archive);
 // A drive holds the files at its root and other things besides, so extras are not reported.
-Result<VerifyReport> verify_drive(const std::filesystem::path& drive, const build::Manifest& manifest);
+Result<VerifyReport> verify_drive(const std::filesystem::path& drive, const project::Manifest& manifest);
 
-Result<build::Manifest> load_manifest(const std::filesystem::path& path);
+Result<project::Manifest> load_manifest(const std::filesystem::path& path);
 
 } // namespace mpyship::release

@@ -21,14 +21,18 @@ EntryType from_mode(mode_t mode) {
 
 EntryType entry_type(const std::filesystem::path& dir, const struct dirent* d) {
     switch (d->d_type) {
-    case DT_REG: return EntryType::file;
-    case DT_DIR: return EntryType::directory;
-    case DT_LNK: return EntryType::symlink;
+    case DT_REG:
+        return EntryType::file;
+    case DT_DIR:
+        return EntryType::directory;
+    case DT_LNK:
+        return EntryType::symlink;
     case DT_UNKNOWN: {
         struct stat st {};
         return ::lstat((dir / d->d_name).c_str(), &st) == 0 ? from_mode(st.st_mode) : EntryType::other;
     }
-    default: return EntryType::other;
+    default:
+        return EntryType::other;
     }
 }
 

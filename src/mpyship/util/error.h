@@ -11,10 +11,12 @@ namespace mpyship {
 
 struct Error {
     std::string message;
-    std::string path; // file the error concerns, empty when none
+    std::string path;  // file the error concerns, empty when none
     int sys_errno = 0; // the errno behind an I/O failure, 0 when none
 
-    static Error at(std::string path, std::string message) { return Error{std::move(message), std::move(path)}; }
+    static Error at(std::string path, std::string message) {
+        return Error{std::move(message), std::move(path)};
+    }
     std::string to_string() const { return path.empty() ? message : path + ": " + message; }
 };
 

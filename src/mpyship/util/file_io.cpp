@@ -9,7 +9,9 @@
 namespace mpyship {
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+    return std::strerror(errno);
+}
 
 // Reads until EOF; fd stays open.
 Result<Bytes> read_all(int fd, const std::string& name) {
@@ -62,7 +64,16 @@ Result<Bytes> read_file(const std::filesystem::path& path) {
     return data;
 }
 
-Result<Bytes> read_stream_to_end(int fd, const std::string& name) { return read_all(fd, name); }
+Result<std::string> read_text_file(const std::filesystem::path& path) {
+    auto bytes = read_file(path);
+    if (!bytes)
+        return std::unexpected(bytes.error());
+    return std::string(as_text(*bytes));
+}
+
+Result<Bytes> read_stream_to_end(int fd, const std::string& name) {
+    return read_all(fd, name);
+}
 
 Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
     std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");

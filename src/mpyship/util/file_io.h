@@ -9,14 +9,27 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace mpyship {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// Views of text as bytes and of bytes as text, for the many formats that are text on disk.
+inline std::span<const std::uint8_t> as_bytes(std::string_view text) {
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
+inline std::string_view as_text(std::span<const std::uint8_t> bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
 Result<Bytes> read_file(const std::filesystem::path& path);
+Result<std::string> read_text_file(const std::filesystem::path& path);
 Result<Bytes> read_stream_to_end(int fd, const std::string& name);
 Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data);
+inline Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view text) {
+    return write_file_atomic(path, as_bytes(text));
+}
 
 } // namespace mpyship

@@ -84,7 +84,8 @@ bool glob_match(std::string_view pattern, std::string_view path) {
         // Like .gitignore: a bare name matches any component, so a matched directory covers its contents.
         for (std::size_t start = 0; start <= path.size();) {
             std::size_t end = path.find('/', start);
-            std::string_view part = path.substr(start, end == std::string_view::npos ? path.npos : end - start);
+            std::string_view part =
+                path.substr(start, end == std::string_view::npos ? path.npos : end - start);
             if (match_from(pattern, 0, part, 0))
                 return true;
             if (end == std::string_view::npos)

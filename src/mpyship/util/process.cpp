@@ -1,62 +1,82 @@
 #include "mpyship/util/process.h"
 
+#include "mpyship/util/spawn.h"
+
 #include <cerrno>
-#include <cstring>
+#include <csignal>
 #include <fcntl.h>
 #include <poll.h>
-#include <sys/wait.h>
+#include <pthread.h>
+#include <string_view>
 #include <unistd.h>
+#include <utility>
 
 namespace mpyship {
 namespace {
 
-void close_all(std::initializer_list<int> fds) {
-    for (int fd : fds)
-        if (fd >= 0)
-            ::close(fd);
-}
-
-[[noreturn]] void exec_child(const std::vector<std::string>& argv, const std::filesystem::path& cwd, int in, int out,
-                             int err, int report) {
-    ::dup2(in, 0);
-    ::dup2(out, 1);
-    ::dup2(err, 2);
-    if (!cwd.empty() && ::chdir(cwd.c_str()) != 0) {
-        int e = errno;
-        [[maybe_unused]] auto n = ::write(report, &e, sizeof e);
-        _exit(127);
+// While it lives, a write to a pipe whose reader has exited fails with EPIPE instead of killing us with
+// SIGPIPE (a child may exit without reading all of its input). A SIGPIPE raised meanwhile is consumed.
+class SigpipeBlocked {
+  public:
+    SigpipeBlocked() {
+        sigemptyset(&m_pipe);
+        sigaddset(&m_pipe, SIGPIPE);
+        sigset_t pending;
+        sigpending(&pending);
+        m_was_pending = sigismember(&pending, SIGPIPE) == 1;
+        pthread_sigmask(SIG_BLOCK, &m_pipe, &m_old);
     }
-    std::vector<char*> args;
-    for (const auto& a : argv)
-        args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    ::execvp(args[0], args.data());
-    int e = errno;
-    [[maybe_unused]] auto n = ::write(report, &e, sizeof e);
-    _exit(127);
-}
+    ~SigpipeBlocked() {
+        sigset_t pending;
+        sigpending(&pending);
+        if (!m_was_pending && sigismember(&pending, SIGPIPE) == 1) {
+            timespec zero{0, 0};
+            sigtimedwait(&m_pipe, nullptr, &zero);
+        }
+        pthread_sigmask(SIG_SETMASK, &m_old, nullptr);
+    }
+    SigpipeBlocked(const SigpipeBlocked&) = delete;
+    SigpipeBlocked& operator=(const SigpipeBlocked&) = delete;
 
-void pump(int out_fd, int err_fd, ProcessResult& r) {
-    struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
-    int open_fds = 2;
+  private:
+    sigset_t m_pipe{};
+    sigset_t m_old{};
+    bool m_was_pending = false;
+};
+
+// Feeds the child's stdin and drains its stdout and stderr at the same time, so neither side can block
+// the other however much either writes.
+void pump(Child& c, std::string_view input, ProcessResult& r) {
+    if (input.empty())
+        ::close(std::exchange(c.in, -1));
+    else
+        ::fcntl(c.in, F_SETFL, ::fcntl(c.in, F_GETFL) | O_NONBLOCK);
     char buf[65536];
-    while (open_fds > 0) {
-        if (::poll(fds, 2, -1) < 0) {
+    for (;;) {
+        pollfd fds[3] = {{c.in, POLLOUT, 0}, {c.out, POLLIN, 0}, {c.err, POLLIN, 0}};
+        if (c.in < 0 && c.out < 0 && c.err < 0)
+            return;
+        if (::poll(fds, 3, -1) < 0) {
             if (errno == EINTR)
                 continue;
-            break;
+            return;
         }
-        for (int i = 0; i < 2; ++i) {
-            if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
+        if (c.in >= 0 && (fds[0].revents & (POLLOUT | POLLERR | POLLHUP))) {
+            ssize_t n = ::write(c.in, input.data(), input.size());
+            if (n > 0)
+                input.remove_prefix(std::size_t(n));
+            if ((n < 0 && errno != EAGAIN && errno != EINTR) || input.empty())
+                ::close(std::exchange(c.in, -1));
+        }
+        for (int i = 1; i < 3; ++i) {
+            int& fd = i == 1 ? c.out : c.err;
+            if (fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR)))
                 continue;
-            ssize_t n = ::read(fds[i].fd, buf, sizeof buf);
-            if (n <= 0) {
-                ::close(fds[i].fd);
-                fds[i].fd = -1;
-                --open_fds;
-            } else {
-                (i == 0 ? r.out : r.err).append(buf, std::size_t(n));
-            }
+            ssize_t n = ::read(fd, buf, sizeof buf);
+            if (n > 0)
+                (i == 1 ? r.out : r.err).append(buf, std::size_t(n));
+            else if (n == 0 || errno != EINTR)
+                ::close(std::exchange(fd, -1));
         }
     }
 }
@@ -65,30 +85,15 @@ void pump(int out_fd, int err_fd, ProcessResult& r) {
 
 Result<ProcessResult> run_process(const std::vector<std::string>& argv, const std::string& stdin_data,
                                   const std::filesystem::path& cwd) {
-    if (argv.empty())
-        return fail("no program to run");
-    int in[2], out[2], err[2], report[2];
-    if (::pipe2(in, O_CLOEXEC) || ::pipe2(out, O_CLOEXEC) || ::pipe2(err, O_CLOEXEC) || ::pipe2(report, O_CLOEXEC))
-        return fail(std::string("cannot create pipes: ") + std::strerror(errno), argv[0]);
-    pid_t pid = ::fork();
-    if (pid < 0)
-        return fail(std::string("cannot start: ") + std::strerror(errno), argv[0]);
-    if (pid == 0)
-        exec_child(argv, cwd, in[0], out[1], err[1], report[1]);
-    close_all({in[0], out[1], err[1], report[1]});
-    int exec_errno = 0;
-    bool exec_failed = ::read(report[0], &exec_errno, sizeof exec_errno) == sizeof exec_errno;
-    ::close(report[0]);
-    if (!stdin_data.empty() && !exec_failed)
-        [[maybe_unused]] auto n = ::write(in[1], stdin_data.data(), stdin_data.size());
-    ::close(in[1]);
+    auto child = spawn({argv, {}, cwd, true, false});
+    if (!child)
+        return std::unexpected(child.error());
     ProcessResult r;
-    pump(out[0], err[0], r);
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    if (exec_failed)
-        return fail(std::string("cannot run: ") + std::strerror(exec_errno), argv[0]);
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    {
+        SigpipeBlocked guard;
+        pump(*child, stdin_data, r);
+    }
+    r.exit_code = wait_exit_code(child->pid);
     return r;
 }
 

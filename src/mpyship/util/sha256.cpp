@@ -15,7 +15,9 @@ Sha256::Sha256() : m_state(std::make_unique<State>()) {
         std::abort(); // out of memory or a broken libcrypto: not recoverable
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(m_state->ctx); }
+Sha256::~Sha256() {
+    EVP_MD_CTX_free(m_state->ctx);
+}
 
 Sha256& Sha256::update(std::span<const std::uint8_t> data) {
     EVP_DigestUpdate(m_state->ctx, data.data(), data.size());
@@ -41,6 +43,8 @@ std::string Sha256::hex_digest() {
     return out;
 }
 
-std::string sha256_hex(std::span<const std::uint8_t> data) { return Sha256().update(data).hex_digest(); }
+std::string sha256_hex(std::span<const std::uint8_t> data) {
+    return Sha256().update(data).hex_digest();
+}
 
 } // namespace mpyship

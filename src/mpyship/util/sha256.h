@@ -11,7 +11,7 @@
 namespace mpyship {
 
 class Sha256 {
-public:
+  public:
     Sha256();
     ~Sha256();
     Sha256(const Sha256&) = delete;
@@ -21,7 +21,7 @@ public:
     Sha256& update(std::string_view text);
     std::string hex_digest(); // finishes the hash
 
-private:
+  private:
     struct State;
     std::unique_ptr<State> m_state;
 };

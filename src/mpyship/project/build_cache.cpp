@@ -1,0 +1,91 @@
+#include "mpyship/project/build_cache.h"
+
+#include "mpyship/util/file_io.h"
+
+#include <charconv>
+#include <string_view>
+#include <vector>
+
+namespace mpyship::project {
+namespace {
+
+constexpr std::string_view k_magic = "mpyship-build-cache 2";
+
+std::vector<std::string_view> split_tabs(std::string_view line) {
+    std::vector<std::string_view> fields;
+    for (std::size_t start = 0;;) {
+        std::size_t tab = line.find('\t', start);
+        fields.push_back(line.substr(start, tab == line.npos ? line.npos : tab - start));
+        if (tab == line.npos)
+            return fields;
+        start = tab + 1;
+    }
+}
+
+template <typename T> bool parse_number(std::string_view s, T& out) {
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && end == s.data() + s.size();
+}
+
+// path, size, mtime_ns, inode, key, output, out_sha256, out_size, out_mtime_ns
+bool parse_entry(std::string_view line, BuildCache& cache) {
+    auto f = split_tabs(line);
+    if (f.size() != 9)
+        return false;
+    CacheEntry e;
+    e.key = f[4];
+    e.out_rel = f[5];
+    e.out_sha256 = f[6];
+    if (!parse_number(f[1], e.source_size) || !parse_number(f[2], e.source_mtime_ns) ||
+        !parse_number(f[3], e.source_inode) || !parse_number(f[7], e.out_size) ||
+        !parse_number(f[8], e.out_mtime_ns))
+        return false;
+    cache.entries.emplace(std::string(f[0]), std::move(e));
+    return true;
+}
+
+} // namespace
+
+std::filesystem::path cache_path(const std::filesystem::path& out_dir) {
+    return out_dir / ".mpyship" / "cache.tsv";
+}
+
+BuildCache load_cache(const std::filesystem::path& out_dir) {
+    BuildCache cache;
+    auto bytes = read_file(cache_path(out_dir));
+    if (!bytes)
+        return cache;
+    std::string_view text = as_text(*bytes);
+    std::vector<std::string_view> lines;
+    for (std::size_t start = 0; start < text.size();) {
+        std::size_t nl = text.find('\n', start);
+        if (nl == text.npos)
+            return BuildCache{}; // truncated: start over
+        lines.push_back(text.substr(start, nl - start));
+        start = nl + 1;
+    }
+    if (lines.size() < 3 || lines[0] != k_magic)
+        return BuildCache{};
+    cache.settings = lines[1];
+    cache.manifest = lines[2];
+    for (std::size_t i = 3; i < lines.size(); ++i)
+        if (!parse_entry(lines[i], cache))
+            return BuildCache{};
+    return cache;
+}
+
+Result<void> save_cache(const std::filesystem::path& out_dir, const BuildCache& cache) {
+    std::string text = std::string(k_magic) + "\n" + cache.settings + "\n" + cache.manifest + "\n";
+    for (const auto& [path, e] : cache.entries) {
+        if (path.find_first_of("\t\n") != std::string::npos)
+            continue; // cannot be stored; such a file is simply rebuilt next time
+        text += path + "\t" + std::to_string(e.source_size) + "\t" + std::to_string(e.source_mtime_ns) +
+                "\t" + std::to_string(e.source_inode) + "\t" + e.key + "\t" + e.out_rel + "\t" +
+                e.out_sha256 + "\t" + std::to_string(e.out_size) + "\t" + std::to_string(e.out_mtime_ns) + "\n";
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(cache_path(out_dir).parent_path(), ec);
+    return write_file_atomic(cache_path(out_dir), as_bytes(text));
+}
+
+} // namespace mpyship::project

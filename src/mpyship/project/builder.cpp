@@ -1,0 +1,447 @@
+#include "mpyship/project/builder.h"
+
+#include "mpyship/compiler/compiler.h"
+#include "mpyship/mpy/format.h"
+#include "mpyship/mpy/writer.h"
+#include "mpyship/project/build_cache.h"
+#include "mpyship/project/diagnostic.h"
+#include "mpyship/project/manifest.h"
+#include "mpyship/project/source_tree.h"
+#include "mpyship/util/dir_list.h"
+#include "mpyship/util/file_io.h"
+#include "mpyship/util/process.h"
+#include "mpyship/util/sha256.h"
+#include "mpyship/util/thread_pool.h"
+#include "mpyship/util/version.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <set>
+#include <sys/stat.h>
+
+namespace mpyship::project {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class Outcome { up_to_date, compiled, copied, failed };
+
+struct JobResult {
+    Outcome outcome = Outcome::failed;
+    CacheEntry entry;
+    std::string diagnostic;
+    std::optional<Error> io_error; // fatal: the build stops
+};
+
+// A module mpyship cannot compile only because it uses the native emitter (@micropython.native, viper,
+// asm_*):
+bool kept_as_source(const CacheEntry& e, const SourceFile& f) {
+    return f.action == SourceAction::compile && e.out_rel != f.out_rel;
+}
+
+struct CompileFailure {
+    std::string diagnostic;
+    bool native_only = false;
+};
+
+struct StatInfo {
+    std::uint64_t size = 0;
+    std::int64_t mtime_ns = 0;
+    std::uint64_t inode = 0;
+};
+
+std::optional<StatInfo> stat_file(const fs::path& p) {
+    struct stat st {};
+    if (::stat(p.c_str(), &st) != 0)
+        return std::nullopt;
+    return StatInfo{std::uint64_t(st.st_size),
+                    std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
+                    std::uint64_t(st.st_ino)};
+}
+
+// Offset of the first byte that is not valid UTF-8, or npos.
+std::size_t invalid_utf8_at(std::span<const std::uint8_t> s) {
+    for (std::size_t i = 0; i < s.size();) {
+        std::uint8_t c = s[i];
+        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (n == 0 || i + n > s.size())
+            return i;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+        i += n;
+    }
+    return std::string_view::npos;
+}
+
+class Builder {
+  public:
+    Builder(const ProjectConfig& c, const BuildOptions& o) : m_config(c), m_options(o) {}
+
+    Result<BuildReport> run() {
+        auto sources = discover_sources(m_config);
+        if (!sources)
+            return std::unexpected(sources.error());
+        m_sources = std::move(sources->files);
+        m_skipped_secrets = std::move(sources->skipped_secrets);
+        m_old = load_cache(m_config.out_dir());
+        if (auto scanned = scan_outputs(); !scanned)
+            return std::unexpected(scanned.error());
+        m_settings = settings_fingerprint();
+        std::vector<JobResult> results(m_sources.size());
+        std::size_t done = 0;
+        std::mutex progress_mutex;
+        parallel_for(m_sources.size(), m_options.jobs ? m_options.jobs : default_jobs(), [&](std::size_t i) {
+            results[i] = build_one(m_sources[i]);
+            if (m_options.on_progress) {
+                std::lock_guard lock(progress_mutex);
+                m_options.on_progress(++done, m_sources.size());
+            }
+        });
+        return finish(results);
+    }
+
+  private:
+    std::string settings_fingerprint() const {
+        return Sha256()
+            .update(compiler::compiler_version())
+            .update("\n")
+            .update(target_name(m_config.target))
+            .update("\n-O" + std::to_string(m_config.opt_level))
+            .hex_digest();
+    }
+
+    fs::path output_path(const std::string& out_rel) const { return m_config.out_dir() / "mpy" / out_rel; }
+
+    const CacheEntry* old_entry(const SourceFile& f) const {
+        if (m_old.settings != m_settings)
+            return nullptr;
+        auto it = m_old.entries.find(f.rel);
+        // A module kept as source (native code) has the source's own name as its output.
+        bool same_output =
+            it != m_old.entries.end() && (it->second.out_rel == f.out_rel || it->second.out_rel == f.rel);
+        return same_output ? &it->second : nullptr;
+    }
+
+    // An output is intact when it is still there with the size and mtime it had when written: one stat, no
+    // hashing. Anything that rewrote or truncated it (a damaged file, a hand edit) changes one of them.
+    bool output_intact(const CacheEntry& e) const {
+        if (!m_existing.contains(e.out_rel))
+            return false;
+        auto st = stat_file(output_path(e.out_rel));
+        return st && st->size == e.out_size && st->mtime_ns == e.out_mtime_ns;
+    }
+
+    // Lists what build/mpy holds now (types come from the directory listing, no stat per file).
+    Result<void> scan_outputs() { return scan_output_dir(m_config.out_dir() / "mpy", ""); }
+
+    Result<void> scan_output_dir(const fs::path& dir, const std::string& rel) {
+        std::error_code ec;
+        if (rel.empty() && !fs::exists(dir, ec))
+            return {};
+        auto entries = list_directory(dir);
+        if (!entries)
+            return std::unexpected(entries.error());
+        for (const auto& e : *entries) {
+            std::string child = rel.empty() ? e.name : rel + "/" + e.name;
+            if (e.type == EntryType::directory) {
+                m_existing_dirs.push_back(dir / e.name);
+                if (auto r = scan_output_dir(dir / e.name, child); !r)
+                    return r;
+            } else {
+                m_existing.insert(child);
+            }
+        }
+        return {};
+    }
+
+    JobResult build_one(const SourceFile& f) const {
+        JobResult r;
+        auto st = stat_file(f.abs);
+        const CacheEntry* old = old_entry(f);
+        if (st && old && old->source_size == st->size && old->source_mtime_ns == st->mtime_ns &&
+            old->source_inode == st->inode && output_intact(*old))
+            return JobResult{Outcome::up_to_date, *old, {}, std::nullopt};
+        auto bytes = read_file(f.abs);
+        if (!bytes) {
+            r.io_error = bytes.error();
+            return r;
+        }
+        r.entry = CacheEntry{bytes->size(),
+                             st ? st->mtime_ns : 0,
+                             st ? st->inode : 0,
+                             content_key(f, *bytes),
+                             f.out_rel,
+                             {},
+                             0};
+        if (old && old->key == r.entry.key && output_intact(*old)) {
+            r.entry.out_rel = old->out_rel;
+            r.entry.out_sha256 = old->out_sha256;
+            r.entry.out_size = old->out_size;
+            r.entry.out_mtime_ns = old->out_mtime_ns;
+            r.outcome = Outcome::up_to_date;
+            return r;
+        }
+        return produce(f, *bytes, old, std::move(r));
+    }
+
+    std::string content_key(const SourceFile& f, const Bytes& bytes) const {
+        return Sha256()
+            .update(m_settings)
+            .update("\n" + f.rel + "\n" + (f.action == SourceAction::compile ? "compile" : "copy") + "\n")
+            .update(bytes)
+            .hex_digest();
+    }
+
+    JobResult produce(const SourceFile& f, const Bytes& source, const CacheEntry* old, JobResult r) const {
+        Bytes output;
+        if (f.action == SourceAction::compile) {
+            auto compiled = compile(f, source);
+            if (compiled) {
+                output = std::move(*compiled);
+            } else if (compiled.error().native_only && m_config.target == compiler::Target::micropython) {
+                output = source;
+                r.entry.out_rel = f.rel;
+            } else {
+                r.outcome = Outcome::failed;
+                r.diagnostic = compiled.error().diagnostic;
+                if (compiled.error().native_only)
+                    r.diagnostic +=
+                        "note: @micropython.native, viper and asm need the native emitter, which "
+                        "CircuitPython boards do not have: remove the decorator for this target\n";
+                return r;
+            }
+        } else {
+            output = source;
+        }
+        r.entry.out_sha256 = sha256_hex(output);
+        r.entry.out_size = output.size();
+        r.outcome = f.action == SourceAction::compile && r.entry.out_rel == f.out_rel ? Outcome::compiled
+                                                                                      : Outcome::copied;
+        bool same_on_disk = old && old->out_rel == r.entry.out_rel && old->out_sha256 == r.entry.out_sha256 &&
+                            output_intact(*old);
+        if (same_on_disk) {
+            r.entry.out_mtime_ns = old->out_mtime_ns;
+            return r;
+        }
+        fs::path path = output_path(r.entry.out_rel);
+        std::error_code ec;
+        fs::create_directories(path.parent_path(), ec);
+        if (auto w = write_file_atomic(path, output); !w)
+            r.io_error = w.error();
+        else if (auto st = stat_file(path))
+            r.entry.out_mtime_ns = st->mtime_ns;
+        return r;
+    }
+
+    std::expected<Bytes, CompileFailure> compile(const SourceFile& f, const Bytes& source) const {
+        std::string shown = (m_config.src / f.rel).generic_string();
+        std::string_view text = as_text(source);
+        if (auto bad = invalid_utf8_at(source); bad != std::string_view::npos)
+            return std::unexpected(CompileFailure{shown + ": error: source is not valid UTF-8 (byte " +
+                                                  std::to_string(bad) + ")\n"});
+        compiler::Options options;
+        options.target = m_config.target;
+        options.opt_level = m_config.opt_level;
+        options.source_name = f.rel;
+        auto module = compiler::compile_module(text, options);
+        if (!module)
+            return std::unexpected(CompileFailure{format_diagnostic(module.error(), shown, text),
+                                                  module.error().needs_native_arch});
+        return mpy::write_module(*module);
+    }
+
+    Result<BuildReport> finish(std::vector<JobResult>& results) {
+        BuildReport report;
+        BuildCache cache{m_settings, {}, {}};
+        for (std::size_t i = 0; i < results.size(); ++i) {
+            JobResult& r = results[i];
+            if (r.io_error)
+                return std::unexpected(*r.io_error);
+            count(report, r, m_sources[i]);
+            if (r.outcome != Outcome::failed)
+                cache.entries[m_sources[i].rel] = r.entry;
+        }
+        for (const auto& rel : m_skipped_secrets)
+            report.notes.push_back({(m_config.src / rel).generic_string(),
+                                    "not shipped: it looks like a secret (a key or an .env file); name its exact "
+                                    "path in [build] include to ship it"});
+        std::sort(report.notes.begin(), report.notes.end(),
+                  [](const auto& a, const auto& b) { return a.path < b.path; });
+        if (auto removed = remove_stale(cache); !removed)
+            return std::unexpected(removed.error());
+        else
+            report.counters.removed = *removed;
+        report.version = resolve_version(m_config, m_options.version);
+        if (auto m = write_manifest(cache, report); !m)
+            return std::unexpected(m.error());
+        if (!(cache == m_old))
+            if (auto s = save_cache(m_config.out_dir(), cache); !s)
+                return std::unexpected(s.error());
+        std::size_t built = report.counters.compiled + report.counters.up_to_date + report.counters.copied;
+        bool some_module = built > 0 && any_module(cache);
+        report.ok = report.failures.empty() || (!m_options.strict && some_module);
+        if (!report.ok)
+            report.why_failed = some_module ? std::to_string(report.failures.size()) + " file" +
+                                                  (report.failures.size() == 1 ? "" : "s") + " failed (--strict)"
+                                            : "no module compiled";
+        return report;
+    }
+
+    bool any_module(const BuildCache& cache) const {
+        for (const auto& [rel, e] : cache.entries)
+            if (e.out_rel != rel) // compiled: a.py -> a.mpy
+                return true;
+        return false;
+    }
+
+    void count(BuildReport& report, const JobResult& r, const SourceFile& f) const {
+        if (r.outcome != Outcome::failed && kept_as_source(r.entry, f))
+            report.notes.push_back(
+                {(m_config.src / f.rel).generic_string(),
+                 "kept as source: it uses the native emitter (@micropython.native, viper or "
+                 "asm), which mpyship cannot compile yet; the board compiles it when it is "
+                 "imported"});
+        switch (r.outcome) {
+        case Outcome::up_to_date:
+            ++report.counters.up_to_date;
+            break;
+        case Outcome::compiled:
+            ++report.counters.compiled;
+            break;
+        case Outcome::copied:
+            ++report.counters.copied;
+            break;
+        case Outcome::failed:
+            ++report.counters.failed;
+            report.failures.push_back({(m_config.src / f.rel).generic_string(), r.diagnostic});
+            break;
+        }
+    }
+
+    // Deletes every file under build/mpy that this build did not produce; returns how many.
+    Result<std::size_t> remove_stale(const BuildCache& cache) {
+        std::set<std::string> keep;
+        for (const auto& [rel, e] : cache.entries)
+            keep.insert(e.out_rel);
+        std::size_t removed = 0;
+        std::error_code ec;
+        for (const auto& rel : m_existing) {
+            if (keep.contains(rel))
+                continue;
+            fs::path p = m_config.out_dir() / "mpy" / rel;
+            if (!fs::remove(p, ec) || ec)
+                return fail("cannot remove stale output: " + ec.message(), p.string());
+            ++removed;
+        }
+        if (removed == 0)
+            return removed;
+        std::sort(m_existing_dirs.rbegin(), m_existing_dirs.rend()); // deepest first
+        for (const auto& d : m_existing_dirs)
+            if (fs::is_empty(d, ec))
+                fs::remove(d, ec);
+        return removed;
+    }
+
+    // Writes build/manifest.json unless its content is what the cache says was last written (then a no-op
+    // rebuild neither reads nor rewrites it, and its timestamp stays).
+    Result<void> write_manifest(BuildCache& cache, BuildReport& report) const {
+        Manifest m;
+        m.version = report.version;
+        m.target = std::string(target_name(m_config.target));
+        m.mpy_version = std::to_string(mpy::k_version) + "." + std::to_string(mpy::k_sub_version);
+        m.generator = "mpyship " + std::string(mpyship_version());
+        for (const auto& [rel, e] : cache.entries)
+            m.files.push_back(
+                {e.out_rel, std::string(k_download_prefix) + e.out_rel, e.out_sha256, e.out_size});
+        std::sort(m.files.begin(), m.files.end(),
+                  [](const auto& a, const auto& b) { return a.path < b.path; });
+        report.manifest_files = m.files.size();
+        auto epoch = build_epoch();
+        if (!epoch)
+            return std::unexpected(epoch.error());
+        if (std::getenv("SOURCE_DATE_EPOCH"))
+            m.build_timestamp = iso8601_utc(*epoch);
+        fs::path path = m_config.out_dir() / k_manifest_file;
+        std::string fingerprint = manifest_fingerprint(m);
+        // The manifest is rewritten when its content would change or the file changed since it was written.
+        if (auto st = stat_file(path); st && m_old.manifest == stamped(fingerprint, *st)) {
+            cache.manifest = m_old.manifest;
+            return {};
+        }
+        m.build_timestamp = iso8601_utc(*epoch);
+        std::string text = manifest_to_json(m);
+        report.manifest_written = true;
+        if (auto w = write_file_atomic(path, text); !w)
+            return w;
+        auto st = stat_file(path);
+        cache.manifest = st ? stamped(fingerprint, *st) : fingerprint;
+        return {};
+    }
+
+    static std::string stamped(const std::string& fingerprint, const StatInfo& st) {
+        return fingerprint + " " + std::to_string(st.size) + " " + std::to_string(st.mtime_ns);
+    }
+
+    // Hash of everything the manifest says except a timestamp that is not pinned by SOURCE_DATE_EPOCH.
+    static std::string manifest_fingerprint(const Manifest& m) {
+        Sha256 h;
+        h.update(m.version + "\n" + m.build_timestamp + "\n" + m.target + "\n" + m.mpy_version + "\n" +
+                 m.generator + "\n");
+        for (const auto& f : m.files)
+            h.update(f.path)
+                .update("\t")
+                .update(f.sha256)
+                .update("\t")
+                .update(std::to_string(f.size))
+                .update("\n");
+        return h.hex_digest();
+    }
+
+    const ProjectConfig& m_config;
+    const BuildOptions& m_options;
+    std::vector<SourceFile> m_sources;
+    BuildCache m_old;
+    std::vector<std::string> m_skipped_secrets;
+    std::set<std::string> m_existing;      // files in build/mpy before this build, relative paths
+    std::vector<fs::path> m_existing_dirs; // folders in build/mpy before this build
+    std::string m_settings;
+};
+
+} // namespace
+
+std::string resolve_version(const ProjectConfig& config, const std::optional<std::string>& option) {
+    if (option)
+        return *option;
+    if (config.version)
+        return *config.version;
+    auto git = run_process({"git", "-C", config.root.string(), "describe", "--tags", "--always", "--dirty"});
+    if (git && git->exit_code == 0) {
+        std::string v = git->out;
+        while (!v.empty() && (v.back() == '\n' || v.back() == '\r'))
+            v.pop_back();
+        if (!v.empty())
+            return v;
+    }
+    return "unversioned";
+}
+
+Result<std::int64_t> build_epoch() {
+    if (const char* sde = std::getenv("SOURCE_DATE_EPOCH")) {
+        char* end = nullptr;
+        long long v = std::strtoll(sde, &end, 10);
+        if (*sde == '\0' || *end != '\0' || v < 0)
+            return fail(std::string("SOURCE_DATE_EPOCH must be a non-negative integer, not '") + sde + "'");
+        return std::int64_t(v);
+    }
+    return std::int64_t(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+}
+
+Result<BuildReport> run_build(const ProjectConfig& config, const BuildOptions& options) {
+    return Builder(config, options).run();
+}
+
+} // namespace mpyship::project

@@ -1,0 +1,213 @@
+#include "mpyship/project/source_tree.h"
+
+#include "mpyship/util/dir_list.h"
+#include "mpyship/util/glob.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace mpyship::project {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string lower_ascii(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z')
+            c = char(c - 'A' + 'a');
+    return s;
+}
+
+bool is_under(const fs::path& path, const fs::path& dir) {
+    auto rel = path.lexically_relative(dir);
+    return !rel.empty() && *rel.begin() != "..";
+}
+
+class Walker {
+  public:
+    explicit Walker(const ProjectConfig& c) : m_config(c) {}
+
+    Result<DiscoveredSources> run() {
+        std::error_code ec;
+        fs::path src = m_config.src_dir();
+        if (!fs::is_directory(src, ec))
+            return fail("source folder does not exist (set 'src' in mpyship.toml)", src.string());
+        m_src_canonical = fs::canonical(src, ec);
+        m_root_canonical = fs::canonical(m_config.root, ec);
+        m_out_canonical = fs::weakly_canonical(m_config.out_dir(), ec);
+        if (auto r = walk(src, ""); !r)
+            return std::unexpected(r.error());
+        if (m_files.empty())
+            return fail("source folder has no files to build", src.string());
+        std::sort(m_files.begin(), m_files.end(), [](const auto& a, const auto& b) { return a.rel < b.rel; });
+        if (auto r = check_case_collisions(); !r)
+            return std::unexpected(r.error());
+        std::sort(m_secrets.begin(), m_secrets.end());
+        return DiscoveredSources{std::move(m_files), std::move(m_secrets)};
+    }
+
+  private:
+    Result<void> walk(const fs::path& dir, const std::string& rel_dir) {
+        std::error_code ec;
+        fs::path canonical = fs::canonical(dir, ec);
+        if (ec)
+            return fail("cannot read folder: " + ec.message(), dir.string());
+        if (!m_active.insert(canonical.string()).second)
+            return fail("symbolic link loop", dir.string());
+        auto entries = list_directory(dir);
+        if (!entries)
+            return std::unexpected(entries.error());
+        for (const auto& e : *entries)
+            if (auto r = visit(dir / e.name, e, rel_dir); !r)
+                return r;
+        m_active.erase(canonical.string());
+        return {};
+    }
+
+    Result<void> visit(const fs::path& path, const DirEntry& e, const std::string& rel_dir) {
+        std::string rel = rel_dir.empty() ? e.name : rel_dir + "/" + e.name;
+        if (excluded(rel))
+            return {};
+        bool is_dir = e.type == EntryType::directory;
+        if (!named_in_include(rel, is_dir)) {
+            if (looks_like_secret(rel) && !is_dir) {
+                m_secrets.push_back(rel);
+                return {};
+            }
+            if (always_excluded(rel))
+                return {};
+        }
+        EntryType type = e.type;
+        if (type == EntryType::symlink) {
+            auto target = follow_link(path);
+            if (!target)
+                return std::unexpected(target.error());
+            type = *target;
+        }
+        if (type == EntryType::directory) {
+            std::error_code ec;
+            if (fs::weakly_canonical(path, ec) == m_out_canonical)
+                return {}; // the build output inside src is never an input
+            return walk(path, rel);
+        }
+        if (type != EntryType::file)
+            return fail("not a regular file (devices, sockets and pipes cannot be built)", path.string());
+        if (auto why = fat_name_problem(e.name); !why.empty())
+            return fail("name cannot be stored on a FAT drive: " + why, path.string());
+        if (!included(rel))
+            return {};
+        m_files.push_back(classify(rel, path));
+        return {};
+    }
+
+    // A link is followed when it resolves to somewhere inside the project folder (a library shared by two
+    // projects of one repository, say) other than the build output; one that leads out of the project is
+    // refused, so a build never takes in files nobody meant to ship. Returns what it points to.
+    Result<EntryType> follow_link(const fs::path& path) const {
+        std::error_code ec;
+        fs::path target = fs::canonical(path, ec);
+        if (ec)
+            return fail("broken or looping symbolic link", path.string());
+        if (!is_under(target, m_root_canonical))
+            return fail("symbolic link leads outside the project folder (to " + target.string() + ")",
+                        path.string());
+        if (target == m_out_canonical || is_under(target, m_out_canonical))
+            return fail("symbolic link leads into the build output (to " + target.string() + ")", path.string());
+        auto st = fs::status(target, ec);
+        return fs::is_directory(st)      ? EntryType::directory
+               : fs::is_regular_file(st) ? EntryType::file
+                                         : EntryType::other;
+    }
+
+    SourceFile classify(const std::string& rel, const fs::path& abs) const {
+        SourceFile f{rel, abs, SourceAction::copy, rel};
+        bool entry = std::find(m_config.entry_points.begin(), m_config.entry_points.end(), rel) !=
+                     m_config.entry_points.end();
+        if (!entry && rel.ends_with(".py")) {
+            f.action = SourceAction::compile;
+            f.out_rel = rel.substr(0, rel.size() - 3) + ".mpy";
+        }
+        return f;
+    }
+
+    bool excluded(const std::string& rel) const {
+        for (const auto& g : m_config.exclude)
+            if (glob_match(g, rel))
+                return true;
+        return false;
+    }
+
+    static bool always_excluded(const std::string& rel) {
+        for (auto g : k_always_excluded)
+            if (glob_match(g, rel))
+                return true;
+        return false;
+    }
+
+    // An `include` entry that is this exact path (or, for a folder, lies inside it).
+    bool named_in_include(const std::string& rel, bool is_dir) const {
+        for (const auto& g : m_config.include)
+            if (g == rel || (is_dir && g.starts_with(rel + "/")))
+                return true;
+        return false;
+    }
+
+    bool included(const std::string& rel) const {
+        if (m_config.include.empty())
+            return true;
+        for (const auto& g : m_config.include)
+            if (glob_match(g, rel))
+                return true;
+        return false;
+    }
+
+    // FAT is case-insensitive: two outputs that differ only in case would overwrite each other.
+    Result<void> check_case_collisions() const {
+        std::map<std::string, std::string> seen;
+        for (const auto& f : m_files) {
+            std::string key = lower_ascii(f.out_rel);
+            auto [it, inserted] = seen.emplace(key, f.rel);
+            if (!inserted)
+                return fail("'" + it->second + "' and '" + f.rel +
+                                "' differ only in letter case; a FAT drive cannot hold both",
+                            (m_config.src_dir() / f.rel).string());
+        }
+        return {};
+    }
+
+    const ProjectConfig& m_config;
+    fs::path m_src_canonical;
+    fs::path m_root_canonical;
+    fs::path m_out_canonical;
+    std::set<std::string> m_active; // canonical folders on the current walk path (loop detection)
+    std::vector<SourceFile> m_files;
+    std::vector<std::string> m_secrets;
+};
+
+} // namespace
+
+std::string fat_name_problem(std::string_view name) {
+    for (unsigned char c : name) {
+        if (c < 0x20)
+            return "it contains a control character";
+        if (std::string_view("<>:\"\\|?*").find(char(c)) != std::string_view::npos)
+            return std::string("it contains '") + char(c) + "'";
+    }
+    if (!name.empty() && (name.back() == '.' || name.back() == ' '))
+        return "it ends with a dot or a space";
+    if (name.size() > 255)
+        return "it is longer than 255 characters";
+    return {};
+}
+
+bool looks_like_secret(std::string_view rel) {
+    for (auto g : k_secret_patterns)
+        if (glob_match(g, rel))
+            return true;
+    return false;
+}
+
+Result<DiscoveredSources> discover_sources(const ProjectConfig& config) { return Walker(config).run(); }
+
+} // namespace mpyship::project

@@ -1,0 +1,44 @@
+// Discovery of a project's source tree: every file under src/ that the build will compile or copy,
+// with the checks a FAT-formatted board needs (names FAT forbids, two paths differing only in case)
+// and symlink safety (no link may leave src/, no loops). Paths are '/'-separated and sorted.
+#pragma once
+
+#include "mpyship/project/project_config.h"
+#include "mpyship/util/error.h"
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace mpyship::project {
+
+enum class SourceAction { compile, copy };
+
+struct SourceFile {
+    std::string rel;           // path relative to src, '/'-separated
+    std::filesystem::path abs; // where to read it
+    SourceAction action = SourceAction::copy;
+    std::string out_rel; // path of the output relative to build/mpy (x.py -> x.mpy when compiled)
+};
+
+// Hidden files and folders, Python caches and files that look like secrets never ship, whatever
+// `exclude` says, unless `include` names their exact path. Secrets skipped that way are reported.
+inline constexpr std::string_view k_always_excluded[] = {".*", "__pycache__", "*.pyc"};
+inline constexpr std::string_view k_secret_patterns[] = {".env",     ".env.*", "*.env",  "*.pem",       "*.key",
+                                                         "*.p12",    "*.pfx",  "id_rsa*", "id_ecdsa*", "id_ed25519*",
+                                                         "*.secret", "secrets.*"};
+
+struct DiscoveredSources {
+    std::vector<SourceFile> files;           // sorted by rel
+    std::vector<std::string> skipped_secrets; // paths relative to src, sorted
+};
+
+Result<DiscoveredSources> discover_sources(const ProjectConfig& config);
+
+// Whether a path relative to src looks like a secret (a private key, an .env file).
+bool looks_like_secret(std::string_view rel);
+
+// Why a name cannot live on a FAT drive, or empty when it can.
+std::string fat_name_problem(std::string_view name);
+
+} // namespace mpyship::project
