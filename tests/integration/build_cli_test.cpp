@@ -271,7 +271,9 @@ TEST(BuildCli, NonUtf8SourceIsAClearError) {
     make_asset_project(dir.path());
     write_text(dir.path() / "src" / "lib" / "latin1.py", "s = '\xe9t\xe9'\n");
     auto r = mpyship({"build", dir.path().string()});
-    EXPECT_NE(r.err.find("src/lib/latin1.py: error: source is not valid UTF-8 (byte 5)"), std::string::npos)
+    EXPECT_NE(r.err.find("src/lib/latin1.py:1:6: error: source is not valid UTF-8 (byte 0xe9)\n    s = '?t?'\n"
+                         "         ^\n"),
+              std::string::npos)
         << r.err;
 }
 

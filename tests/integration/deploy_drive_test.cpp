@@ -224,6 +224,44 @@ TEST_F(DeployDrive, TooSmallImageFailsBeforeWritingAndKeepsOldFiles) {
     EXPECT_EQ(img.files(), before);
 }
 
+// FAT16's root folder is a fixed table (512 entries from mkfs.fat): 200 long names at the root fit by bytes
+// but not by entries. Refused before the first write; the same files in a folder deploy.
+TEST_F(DeployDrive, RootFolderEntryLimitIsCheckedBeforeWriting) {
+    write_text(project() / "mpyship.toml", "[project]\nversion = \"1.0\"\ntarget = \"circuitpython\"\n");
+    write_text(src() / "code.py", "print('hi')\n");
+    for (int i = 0; i < 200; ++i)
+        write_text(src() / ("sensor_calibration_table_" + std::to_string(1000 + i) + ".txt"), "x");
+    build();
+    FatImage& img = image(16, 16384);
+    mount_board(img);
+    ASSERT_TRUE(img.unmount());
+    Files before = img.files();
+    ASSERT_TRUE(img.mount());
+    auto j = deploy(img);
+    EXPECT_EQ(j["exit_code"], 1) << j.dump();
+    std::string err = j.value("error", "");
+    EXPECT_NE(err.find("the drive's root folder is full: FAT12/16 keeps it in a fixed table of 512 entries"),
+              std::string::npos)
+        << err;
+    EXPECT_NE(err.find("nothing was written"), std::string::npos) << err;
+    ASSERT_TRUE(img.unmount());
+    EXPECT_EQ(img.files(), before);
+    EXPECT_EQ(img.fsck_problems(), "");
+
+    // The same files one folder down: folders grow, so the deploy goes through.
+    fs::remove_all(src());
+    write_text(src() / "code.py", "print('hi')\n");
+    for (int i = 0; i < 200; ++i)
+        write_text(src() / "tables" / ("sensor_calibration_table_" + std::to_string(1000 + i) + ".txt"), "x");
+    build();
+    ASSERT_TRUE(img.mount());
+    auto ok = deploy(img);
+    EXPECT_EQ(ok["exit_code"], 0) << ok.dump();
+    ASSERT_TRUE(img.unmount());
+    EXPECT_EQ(img.fsck_problems(), "");
+    EXPECT_EQ(img.files().count("tables/sensor_calibration_table_1199.txt"), 1u);
+}
+
 TEST_F(DeployDrive, FullDriveMakesRoomFirstWhenThatIsEnough) {
     // A 1 MiB FAT12 drive holding a 600 KB asset; the new build replaces it with another 600 KB asset.
     make_project();

@@ -244,5 +244,87 @@ TEST(Hardening, ArchiveMemberLargerThanItsManifestEntry) {
     EXPECT_NE((r.out + r.err).find("expected 4 bytes, found more"), std::string::npos) << r.out << r.err;
 }
 
+// Item 5: verify DRIVE fails when a stale .py (or package folder) would be imported instead of a .mpy.
+TEST(Hardening, VerifyDriveReportsShadowingSources) {
+    TempDir project, drive;
+    write_text(project.path() / "src" / "code.py", "import app\n");
+    write_text(project.path() / "src" / "app.py", "X = 1\n");
+    write_text(project.path() / "src" / "lib" / "util.py", "Y = 2\n");
+    ASSERT_EQ(mpyship({"build", project.path().string()}).exit_code, 0);
+    for (const char* f : {"code.py", "app.mpy", "lib/util.mpy"})
+        fs::copy_file(project.path() / "build" / "mpy" / f, drive.path() / f,
+                      (fs::create_directories((drive.path() / f).parent_path()), fs::copy_options::none));
+    std::string manifest = (project.path() / "build" / "manifest.json").string();
+    auto clean = mpyship({"verify", drive.path().string(), "--manifest", manifest});
+    EXPECT_EQ(clean.exit_code, 0) << clean.out << clean.err;
+    write_text(drive.path() / "app.py", "X = 'old'\n");
+    write_text(drive.path() / "lib" / "util" / "__init__.py", "Y = 'old'\n");
+    auto r = mpyship({"verify", drive.path().string(), "--manifest", manifest});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("shadows: app.py ("), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("shadows: lib/util/ ("), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("2 problem(s)"), std::string::npos) << r.out;
+}
+
+// Item 7: messages. -j 0 names the range; a non-UTF-8 source has its line, column and a caret.
+TEST(Hardening, MessagesNameTheProblemPlainly) {
+    TempDir dir;
+    write_text(dir.path() / "src" / "ok.py", "x = 1\n");
+    write_text(dir.path() / "src" / "latin1.py", "x = 1\ns = 'caf\xe9'\n");
+    auto j0 = mpyship({"build", dir.path().string(), "-j", "0"});
+    EXPECT_EQ(j0.exit_code, 2) << j0.err;
+    EXPECT_NE(j0.err.find("Value 0 not in range 1 to 1024"), std::string::npos) << j0.err;
+    EXPECT_LT(j0.err.size(), 200u) << j0.err;
+    auto r = mpyship({"build", dir.path().string()});
+    EXPECT_NE(r.err.find("src/latin1.py:2:9: error: source is not valid UTF-8 (byte 0xe9)\n    s = 'caf?'\n"
+                         "            ^\n"),
+              std::string::npos)
+        << r.err;
+}
+
+// Item 7: every --json command prints one object whose "ok" matches the exit code, with "error" when false.
+TEST(Hardening, JsonOnErrorsIsOneObjectWithOkAndError) {
+    TempDir dir;
+    auto check = [](const RunResult& r, const std::string& what) {
+        auto j = json_of(r);
+        ASSERT_TRUE(j.is_object()) << what;
+        EXPECT_EQ(j["ok"].get<bool>(), r.exit_code == 0) << what << ": " << r.out;
+        if (r.exit_code != 0) {
+            EXPECT_TRUE(j.contains("error") && !j["error"].get<std::string>().empty()) << what << ": " << r.out;
+        }
+    };
+    // No src/ at all.
+    check(mpyship({"build", dir.path().string(), "--json"}), "build, no src");
+    check(mpyship({"package", dir.path().string(), "--json"}), "package, no src");
+    check(mpyship({"verify", (dir.path() / "nothing").string(), "--json"}), "verify, no such path");
+    check(mpyship({"inspect", (dir.path() / "nothing.mpy").string(), "--json"}), "inspect, no file");
+    check(mpyship({"deploy", dir.path().string(), "--to", (dir.path() / "nodrive").string(), "--json"}),
+          "deploy, no drive");
+    // Only a module that fails.
+    write_text(dir.path() / "src" / "bad.py", "def (:\n");
+    check(mpyship({"build", dir.path().string(), "--json"}), "build, failed module");
+    check(mpyship({"package", dir.path().string(), "--json"}), "package, failed module");
+    // A working build: ok true, exit 0.
+    write_text(dir.path() / "src" / "bad.py", "x = 1\n");
+    check(mpyship({"package", dir.path().string(), "--json"}), "package, fine");
+    write_bytes(dir.path() / "build" / "mpy" / "bad.mpy", {'M'});
+    check(mpyship({"verify", (dir.path() / "build").string(), "--json"}), "verify, damaged");
+}
+
+// Item 7: a boot_out.txt that names no runtime, or cannot be read, is refused unless --force.
+TEST(Hardening, UnknownBootOutIsRefusedUnlessForced) {
+    TempDir project, drive;
+    write_text(project.path() / "src" / "code.py", "print(1)\n");
+    ASSERT_EQ(mpyship({"build", project.path().string()}).exit_code, 0);
+    write_text(drive.path() / "boot_out.txt", "\x01\x02 garbage from a half-written flash\n");
+    auto r = mpyship({"deploy", project.path().string(), "--to", drive.path().string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("boot_out.txt does not name CircuitPython or MicroPython"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(drive.path() / "code.py"));
+    auto forced = mpyship({"deploy", project.path().string(), "--to", drive.path().string(), "--force"});
+    EXPECT_EQ(forced.exit_code, 0) << forced.err;
+    EXPECT_TRUE(fs::exists(drive.path() / "code.py"));
+}
+
 } // namespace
 } // namespace mpyship::test

@@ -1,6 +1,7 @@
 // `mpyship build [DIR]`: compile the project's src/ into build/mpy/ and write build/manifest.json.
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
+#include "mpyship/cli/json_output.h"
 #include "mpyship/cli/parse_args.h"
 #include "mpyship/cli/progress.h"
 #include "mpyship/project/builder.h"
@@ -13,14 +14,16 @@ namespace mpyship::cli {
 
 namespace {
 
-nlohmann::ordered_json report_json(const project::BuildReport& r, const project::ProjectConfig& c) {
+} // namespace
+
+nlohmann::ordered_json build_report_json(const project::BuildReport& r, const project::ProjectConfig& c) {
     nlohmann::ordered_json failures = nlohmann::ordered_json::array();
     for (const auto& f : r.failures)
         failures.push_back({{"path", f.path}, {"diagnostic", f.diagnostic}});
     nlohmann::ordered_json notes = nlohmann::ordered_json::array();
     for (const auto& n : r.notes)
         notes.push_back({{"path", n.path}, {"note", n.diagnostic}});
-    return {{"ok", r.ok},
+    nlohmann::ordered_json j{{"ok", r.ok},
             {"target", project::target_name(c.target)},
             {"version", r.version},
             {"counters",
@@ -34,7 +37,11 @@ nlohmann::ordered_json report_json(const project::BuildReport& r, const project:
             {"manifest", (c.out_dir() / project::k_manifest_file).string()},
             {"manifest_files", r.manifest_files},
             {"manifest_written", r.manifest_written}};
+    set_outcome(j, r.ok, "build failed: " + r.why_failed);
+    return j;
 }
+
+namespace {
 
 void print_report(const project::BuildReport& r, const project::ProjectConfig& c) {
     for (const auto& f : r.failures)
@@ -58,7 +65,7 @@ void print_report(const project::BuildReport& r, const project::ProjectConfig& c
 // Shared by build and package: options common to both.
 void add_build_options(CLI::App& app, BuildArgs& a) {
     app.add_option("dir", a.dir, "project folder (default: the current folder)");
-    app.add_option("-j,--jobs", a.jobs, "parallel jobs (default: all cores)")->check(CLI::PositiveNumber);
+    app.add_option("-j,--jobs", a.jobs, "parallel jobs (default: all cores)")->check(CLI::Range(1u, 1024u));
     app.add_flag("--strict", a.strict, "fail when any file fails to compile");
     app.add_option("--version", a.version, "version for the manifest (default: config, then git describe)");
     app.add_option("--target", a.target, "override the config's target")
@@ -69,7 +76,7 @@ void add_build_options(CLI::App& app, BuildArgs& a) {
 std::optional<project::ProjectConfig> load_config_for(const BuildArgs& a) {
     auto config = project::load_project_config(a.dir);
     if (!config) {
-        fmt::print(stderr, "error: {}\n", config.error().to_string());
+        report_error(config.error(), a.json);
         return std::nullopt;
     }
     if (!a.target.empty())
@@ -78,7 +85,8 @@ std::optional<project::ProjectConfig> load_config_for(const BuildArgs& a) {
 }
 
 std::optional<project::BuildReport> run_build_command(const BuildArgs& a,
-                                                      const project::ProjectConfig& config, int& exit_code) {
+                                                      const project::ProjectConfig& config, int& exit_code,
+                                                      bool print_json) {
     project::BuildOptions options;
     options.jobs = a.jobs;
     options.strict = a.strict;
@@ -89,14 +97,13 @@ std::optional<project::BuildReport> run_build_command(const BuildArgs& a,
     auto report = project::run_build(config, options);
     bar.finish();
     if (!report) {
-        fmt::print(stderr, "error: {}\n", report.error().to_string());
-        exit_code = k_exit_failure;
+        exit_code = report_error(report.error(), a.json);
         return std::nullopt;
     }
-    if (a.json)
-        fmt::print("{}\n", report_json(*report, config).dump(2));
-    else
+    if (!a.json)
         print_report(*report, config);
+    else if (print_json) // else the caller prints one object for the whole command
+        fmt::print("{}\n", build_report_json(*report, config).dump(2));
     exit_code = report->ok ? k_exit_ok : k_exit_failure;
     return *report;
 }

@@ -78,7 +78,7 @@ json counters_json(const deploy::DriveDeployReport& r) {
 }
 
 json report_json(const deploy::DriveDeployReport& r) {
-    return {{"ok", r.space.fits()},
+    json j{{"ok", r.space.fits()},
             {"dry_run", r.dry_run},
             {"drive", drive_json(r)},
             {"build",
@@ -92,6 +92,8 @@ json report_json(const deploy::DriveDeployReport& r) {
               {"cluster", r.space.cluster},
               {"peak", r.space.peak_bytes},
               {"missing", r.space.missing}}}};
+    set_outcome(j, r.space.fits(), "would not fit: needs " + std::to_string(r.space.missing) + " more bytes");
+    return j;
 }
 
 std::string drive_line(const deploy::DriveDeployReport& r) {

@@ -84,7 +84,7 @@ int firmware_build(std::string_view program, std::span<const std::string> args) 
     FirmwareArgs a;
     app.add_option("dir", a.dir, "project folder (default: the current folder)");
     app.add_option("-j,--jobs", a.jobs, "make -j (default: [firmware] jobs, else all cores)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::Range(1u, 1024u));
     app.add_flag("--dry-run", a.dry_run, "print the cache key and the make command, run nothing");
     if (auto stop = parse_args(app, args))
         return *stop;

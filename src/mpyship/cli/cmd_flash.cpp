@@ -34,7 +34,7 @@ void add_flash_options(CLI::App& app, FlashArgsCli& a) {
     app.add_option("--method", a.method, "esptool or uf2 (default: from the port the firmware was built for)")
         ->check(CLI::IsMember({"esptool", "uf2"}));
     app.add_option("--port", a.port, "esptool: serial device (default: esptool searches)");
-    app.add_option("--baud", a.baud, "esptool: baud rate (default 460800)")->check(CLI::PositiveNumber);
+    app.add_option("--baud", a.baud, "esptool: baud rate (default 460800)")->check(CLI::Range(1u, 100000000u));
     app.add_option("--chip", a.chip, "esptool: chip (default: the board's IDF_TARGET)");
     app.add_flag("--erase", a.erase, "esptool: erase the whole flash first (also the file system)");
     app.add_option("--to", a.to,
@@ -44,7 +44,7 @@ void add_flash_options(CLI::App& app, FlashArgsCli& a) {
     app.add_option("--base", a.base,
                    "flash address of a .bin image (UF2) or of --image (esptool), e.g. 0x2000");
     app.add_option("--timeout", a.timeout, "UF2: seconds to wait for the board to reset (0: do not wait)")
-        ->check(CLI::NonNegativeNumber);
+        ->check(CLI::Range(0.0, 3600.0));
     app.add_flag("--force", a.force, "UF2: flash even when the drive names a different chip than the image");
     app.add_flag("--dry-run", a.dry_run, "print what would be run or written, touch nothing");
 }

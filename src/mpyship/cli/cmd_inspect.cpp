@@ -23,13 +23,12 @@ int cmd_inspect(std::string_view program, std::span<const std::string> args) {
         return *rc;
 
     auto data = read_file(file);
-    if (!data) {
-        fmt::print(stderr, "{}: error: {}\n", file, data.error().message);
-        return k_exit_failure;
-    }
-    auto module = mpy::read_module(*data);
-    if (!module) {
-        fmt::print(stderr, "{}: error: {}\n", file, module.error().to_string());
+    auto module = data ? mpy::read_module(*data) : std::expected<mpy::Module, mpy::ReadError>();
+    if (!data || !module) {
+        std::string message = data ? module.error().to_string() : data.error().message;
+        if (json)
+            fmt::print("{}\n", nlohmann::ordered_json{{"ok", false}, {"error", file + ": " + message}}.dump(2));
+        fmt::print(stderr, "{}: error: {}\n", file, message);
         return k_exit_failure;
     }
     if (json)

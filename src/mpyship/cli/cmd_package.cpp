@@ -1,6 +1,7 @@
 // `mpyship package [DIR]`: build (incrementally), then write the reproducible release archives.
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
+#include "mpyship/cli/json_output.h"
 #include "mpyship/cli/parse_args.h"
 #include "mpyship/release/package.h"
 
@@ -23,18 +24,29 @@ int cmd_package(std::string_view program, std::span<const std::string> args) {
     if (!config)
         return k_exit_failure;
     int exit_code = k_exit_ok;
-    auto report = run_build_command(a, *config, exit_code);
-    if (!report || exit_code != k_exit_ok)
+    auto report = run_build_command(a, *config, exit_code, false);
+    if (!report)
         return k_exit_failure;
-    auto packaged = release::package_build(*config);
-    if (!packaged) {
+    nlohmann::ordered_json j = build_report_json(*report, *config);
+    auto packaged = exit_code == k_exit_ok ? release::package_build(*config)
+                                           : Result<release::PackageResult>(std::unexpected(Error{}));
+    if (exit_code == k_exit_ok && !packaged) {
+        set_outcome(j, false, packaged.error().to_string());
         fmt::print(stderr, "error: {}\n", packaged.error().to_string());
-        return k_exit_failure;
+        exit_code = k_exit_failure;
     }
-    for (const auto& p : packaged->archives)
-        if (!a.json)
-            fmt::print("package: {}\n", p.string());
-    return k_exit_ok;
+    if (packaged) {
+        nlohmann::ordered_json archives = nlohmann::ordered_json::array();
+        for (const auto& p : packaged->archives) {
+            archives.push_back(p.string());
+            if (!a.json)
+                fmt::print("package: {}\n", p.string());
+        }
+        j["archives"] = archives;
+    }
+    if (a.json)
+        fmt::print("{}\n", j.dump(2));
+    return exit_code;
 }
 
 } // namespace mpyship::cli

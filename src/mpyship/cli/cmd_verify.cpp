@@ -1,7 +1,9 @@
 // `mpyship verify [PATH]`: check a build folder, a release archive or a mounted drive against the manifest.
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
+#include "mpyship/cli/json_output.h"
 #include "mpyship/cli/parse_args.h"
+#include "mpyship/deploy/drive_verify.h"
 #include "mpyship/release/verify.h"
 
 #include <fmt/core.h>
@@ -29,7 +31,7 @@ Result<release::VerifyReport> verify_path(const std::string& path, const std::st
     auto manifest = release::load_manifest(manifest_path);
     if (!manifest)
         return std::unexpected(manifest.error());
-    return release::verify_drive(path, *manifest);
+    return deploy::verify_board_drive(path, *manifest);
 }
 
 void print_json(const release::VerifyReport& r) {
@@ -38,6 +40,7 @@ void print_json(const release::VerifyReport& r) {
         problems.push_back({{"kind", release::problem_name(p.kind)}, {"path", p.path}, {"detail", p.detail}});
     nlohmann::ordered_json j{
         {"ok", r.ok()}, {"source", r.source}, {"files_checked", r.files_checked}, {"problems", problems}};
+    set_outcome(j, r.ok(), std::to_string(r.problems.size()) + " problem(s)");
     fmt::print("{}\n", j.dump(2));
 }
 
@@ -47,7 +50,8 @@ int cmd_verify(std::string_view program, std::span<const std::string> args) {
     CLI::App app{
         "Verify a build folder (default: build), a .tar.gz / .zip release archive, or a mounted drive "
         "against the manifest: reports missing, extra, wrong-size and wrong-hash files. Archives are read "
-        "in memory, never extracted.",
+        "streaming, never extracted. On a drive, a stale .py or package folder that the board would import "
+        "instead of the build's module is a problem too.",
         std::string(program) + " verify"};
     std::string path = "build", manifest;
     bool json = false;
@@ -57,10 +61,8 @@ int cmd_verify(std::string_view program, std::span<const std::string> args) {
     if (auto rc = parse_args(app, args))
         return *rc;
     auto report = verify_path(path, manifest);
-    if (!report) {
-        fmt::print(stderr, "error: {}\n", report.error().to_string());
-        return k_exit_failure;
-    }
+    if (!report)
+        return report_error(report.error(), json);
     if (json) {
         print_json(*report);
     } else {

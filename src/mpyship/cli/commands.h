@@ -5,6 +5,7 @@
 #include "mpyship/project/project_config.h"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,8 +38,12 @@ struct BuildArgs {
 void add_build_options(CLI::App& app, BuildArgs& args);
 // The project's config with --target applied; prints the error and returns nullopt when it cannot be read.
 std::optional<project::ProjectConfig> load_config_for(const BuildArgs& args);
-// Runs the build and prints its report; nullopt on a fatal error. Sets exit_code.
+// Runs the build and prints its report (with --json, only when `print_json`); nullopt on a fatal error, whose
+// JSON is printed regardless. Sets exit_code.
 std::optional<project::BuildReport> run_build_command(const BuildArgs& args,
-                                                      const project::ProjectConfig& config, int& exit_code);
+                                                      const project::ProjectConfig& config, int& exit_code,
+                                                      bool print_json = true);
+// The build report as --json prints it.
+nlohmann::ordered_json build_report_json(const project::BuildReport& report, const project::ProjectConfig& config);
 
 } // namespace mpyship::cli

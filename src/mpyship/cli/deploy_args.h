@@ -3,6 +3,7 @@
 #pragma once
 
 #include "mpyship/cli/command_table.h"
+#include "mpyship/cli/json_output.h"
 #include "mpyship/deploy/deploy_plan.h"
 #include "mpyship/deploy/drive_sync.h"
 #include "mpyship/project/project_config.h"
@@ -62,13 +63,6 @@ void fill_common_options(Options& o, const DeployArgs& a, const project::Project
     o.generator = version_text();
     if (!a.json && !a.dry_run)
         o.on_action = print_action;
-}
-
-inline int report_error(const Error& e, bool as_json) {
-    if (as_json)
-        fmt::print("{}\n", nlohmann::ordered_json{{"ok", false}, {"error", e.to_string()}}.dump(2));
-    fmt::print(stderr, "error: {}\n", e.to_string());
-    return k_exit_failure;
 }
 
 // `deploy --port`: the serial path.

@@ -113,6 +113,12 @@ int circuitpython_mpy_version(int major) {
 }
 
 std::optional<std::string> compatibility_problem(const DriveInfo& drive, const BuildFormat& format) {
+    if (drive.has_boot_out && !drive.boot.unreadable.empty())
+        return "cannot read the drive's boot_out.txt (" + drive.boot.unreadable +
+               "), so which runtime the board runs is unknown (--force deploys anyway)";
+    if (drive.has_boot_out && drive.boot.runtime == Runtime::unknown)
+        return "the drive's boot_out.txt does not name CircuitPython or MicroPython, so which runtime the board "
+               "runs is unknown (--force deploys anyway)";
     Runtime on_drive = drive.has_boot_out             ? drive.boot.runtime
                        : drive.has_micropython_marker ? Runtime::micropython
                                                       : Runtime::unknown;

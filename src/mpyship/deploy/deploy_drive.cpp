@@ -1,8 +1,8 @@
 #include "mpyship/deploy/deploy_drive.h"
 
 #include "mpyship/deploy/deploy_inputs.h"
-
 #include "mpyship/deploy/drive_names.h"
+#include "mpyship/deploy/fat_root.h"
 #include "mpyship/release/verify.h"
 #include "mpyship/util/sha256.h"
 
@@ -52,6 +52,14 @@ std::string space_message(const SpaceCheck& s) {
            std::to_string(s.free_bytes) + " free); nothing was written";
 }
 
+std::string root_entries_message(const RootEntries& r) {
+    return "the drive's root folder is full: FAT12/16 keeps it in a fixed table of " +
+           std::to_string(r.capacity) + " entries, " + std::to_string(r.in_use) +
+           " are in use and the deploy needs up to " + std::to_string(r.peak) +
+           " (a long name takes one entry per 13 characters, plus one). Move files into a folder in src/ (folders "
+           "grow as needed) or shorten their names; nothing was written";
+}
+
 class Deployer {
   public:
     explicit Deployer(const DriveDeployOptions& o) : m_o(o) { m_report.dry_run = o.dry_run; }
@@ -90,6 +98,7 @@ class Deployer {
         m_report.plan = std::move(*plan);
         DeployRecord fresh = new_record(m_manifest, m_report.plan, m_o.generator);
         m_records = plan_records(*record, final_record(*record, std::move(fresh), *tree, m_report.plan));
+        m_tree = std::move(*tree);
         return {};
     }
 
@@ -100,6 +109,11 @@ class Deployer {
         m_report.space = fit_to_space(m_report.plan, *space, m_records.bytes);
         if (!m_report.space.fits() && !m_o.dry_run)
             return fail(space_message(m_report.space), m_o.drive.string(), ENOSPC);
+        if (auto capacity = fat_root_capacity(m_o.drive)) {
+            auto entries = count_root_entries(m_report.plan, m_tree, *capacity);
+            if (!entries.fits())
+                return fail(root_entries_message(entries), m_o.drive.string(), ENOSPC);
+        }
         auto contents = load_contents(m_o.build_dir / "mpy", m_report.plan);
         if (!contents)
             return std::unexpected(contents.error());
@@ -122,6 +136,7 @@ class Deployer {
     DriveDeployReport m_report;
     project::Manifest m_manifest;
     Records m_records;
+    DeviceTree m_tree;
     std::map<std::string, Bytes> m_contents;
 };
 

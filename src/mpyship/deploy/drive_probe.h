@@ -26,6 +26,7 @@ struct BootInfo {
     int major = 0;        // 0 when the version could not be read
     std::string board;    // e.g. "Adafruit Feather RP2040 with rp2040"
     std::string board_id; // from the "Board ID:" line, empty when absent
+    std::string unreadable; // why boot_out.txt could not be read, empty when it was
 };
 
 // Pure: the text of boot_out.txt. Unrecognised text gives Runtime::unknown.

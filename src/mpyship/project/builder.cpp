@@ -14,7 +14,9 @@
 #include "mpyship/util/thread_pool.h"
 #include "mpyship/util/version.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <set>
@@ -73,6 +75,24 @@ std::size_t invalid_utf8_at(std::span<const std::uint8_t> s) {
         i += n;
     }
     return std::string_view::npos;
+}
+
+// "src/x.py:3:7: error: source is not valid UTF-8 (byte 0xff)", then the line (bad bytes shown as '?') and a
+// caret under the first bad byte.
+std::string utf8_diagnostic(const std::string& shown, std::string_view text, std::size_t bad) {
+    std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    line_start = line_start == text.npos || bad == 0 ? 0 : line_start + 1;
+    std::size_t line_end = text.find('\n', bad);
+    std::string line(text.substr(line_start, line_end == text.npos ? text.npos : line_end - line_start));
+    for (char& c : line)
+        if (static_cast<unsigned char>(c) >= 0x80)
+            c = '?';
+    std::size_t line_no = 1 + std::size_t(std::count(text.begin(), text.begin() + std::ptrdiff_t(bad), '\n'));
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02x", static_cast<unsigned char>(text[bad]));
+    return shown + ":" + std::to_string(line_no) + ":" + std::to_string(bad - line_start + 1) +
+           ": error: source is not valid UTF-8 (byte " + hex + ")\n    " + line + "\n    " +
+           std::string(bad - line_start, ' ') + "^\n";
 }
 
 class Builder {
@@ -239,8 +259,7 @@ class Builder {
         std::string shown = (m_config.src / f.rel).generic_string();
         std::string_view text = as_text(source);
         if (auto bad = invalid_utf8_at(source); bad != std::string_view::npos)
-            return std::unexpected(CompileFailure{shown + ": error: source is not valid UTF-8 (byte " +
-                                                  std::to_string(bad) + ")\n"});
+            return std::unexpected(CompileFailure{utf8_diagnostic(shown, text, bad)});
         compiler::Options options;
         options.target = m_config.target;
         options.opt_level = m_config.opt_level;

@@ -51,6 +51,8 @@ std::string_view problem_name(ProblemKind kind) {
         return "wrong size";
     case ProblemKind::wrong_hash:
         return "wrong hash";
+    case ProblemKind::shadows:
+        return "shadows";
     }
     return "?";
 }

@@ -15,7 +15,7 @@
 
 namespace mpyship::release {
 
-enum class ProblemKind { missing, extra, wrong_size, wrong_hash };
+enum class ProblemKind { missing, extra, wrong_size, wrong_hash, shadows };
 std::string_view problem_name(ProblemKind kind);
 
 struct Problem {
