@@ -329,7 +329,7 @@ TEST_F(DeployDrive, BadInputGivesClearErrorsAndWritesNothing) {
     make_project();
     FatImage& img = image();
     mount_board(img, "");
-    auto never_built = deploy(img);
+    auto never_built = deploy(img, {"--no-build"});
     EXPECT_EQ(never_built["error"], (project() / "build" / "manifest.json").string() +
                                         ": no build found (run `mpyship build` first)");
     build();
@@ -341,13 +341,13 @@ TEST_F(DeployDrive, BadInputGivesClearErrorsAndWritesNothing) {
     auto file = mpyship({"deploy", project().string(), "--to", (project() / "mpyship.toml").string()});
     EXPECT_NE(file.err.find("not a folder"), std::string::npos);
     add_to_build("we:ird.txt", "x"); // the builder refuses such names too; deploy checks on its own
-    auto bad_name = deploy(img, {"--force"});
+    auto bad_name = deploy(img, {"--force", "--no-build"});
     EXPECT_NE(bad_name["error"].get<std::string>().find("we:ird.txt: character ':' is not allowed on FAT"),
               std::string::npos);
     EXPECT_TRUE(fs::is_empty(img.mount_point()));
     ASSERT_TRUE(img.unmount());
     ASSERT_TRUE(img.mount(false)) << img.error();
-    auto read_only = deploy(img, {"--force"});
+    auto read_only = deploy(img, {"--force", "--no-build"});
     EXPECT_NE(read_only["error"].get<std::string>().find("the drive is read-only"), std::string::npos)
         << read_only.dump();
 }

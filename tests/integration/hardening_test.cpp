@@ -326,5 +326,32 @@ TEST(Hardening, UnknownBootOutIsRefusedUnlessForced) {
     EXPECT_TRUE(fs::exists(drive.path() / "code.py"));
 }
 
+// Item 10: deploy builds first, so an edit to src/ is what reaches the board; a failed build deploys nothing;
+// --no-build deploys build/ as it is.
+TEST(Hardening, DeployShipsTheCurrentSources) {
+    TempDir project, drive;
+    write_text(project.path() / "src" / "code.py", "print('v1')\n");
+    write_text(drive.path() / "boot_out.txt",
+               "Adafruit CircuitPython 10.2.1 on 2025-01-01; Raspberry Pi Pico with rp2040\n");
+    ASSERT_EQ(mpyship({"build", project.path().string()}).exit_code, 0);
+    write_text(project.path() / "src" / "code.py", "print('v2')\n");
+    auto r = mpyship({"deploy", project.path().string(), "--to", drive.path().string()});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_text(drive.path() / "code.py"), "print('v2')\n");
+
+    write_text(project.path() / "src" / "code.py", "print('v3')\n");
+    r = mpyship({"deploy", project.path().string(), "--to", drive.path().string(), "--no-build"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_text(drive.path() / "code.py"), "print('v2')\n");
+
+    write_text(project.path() / "src" / "broken.py", "def (:\n");
+    fs::remove(project.path() / "src" / "code.py");
+    r = mpyship({"deploy", project.path().string(), "--to", drive.path().string(), "--json"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(json_of(r)["ok"], false);
+    EXPECT_NE(r.err.find("the build failed, so nothing was deployed"), std::string::npos) << r.err;
+    EXPECT_EQ(read_text(drive.path() / "code.py"), "print('v2')\n");
+}
+
 } // namespace
 } // namespace mpyship::test

@@ -38,7 +38,33 @@ void add_deploy_options(CLI::App& app, DeployArgs& a) {
     app.add_flag("--force", a.force,
                  "deploy to a folder without boot_out.txt, or past the compatibility check");
     app.add_flag("--json", a.json, "print the result as JSON");
+    app.add_flag("--no-build", a.no_build, "deploy build/ as it is, without building src/ first");
 }
+
+} // namespace
+
+std::optional<int> build_first(const DeployArgs& a) {
+    if (a.no_build)
+        return std::nullopt;
+    BuildArgs b;
+    b.dir = a.dir;
+    b.json = a.json;
+    auto config = load_config_for(b);
+    if (!config)
+        return k_exit_failure;
+    int exit_code = k_exit_ok;
+    auto report = run_build_command(b, *config, exit_code, false);
+    if (!report)
+        return k_exit_failure;
+    if (exit_code == k_exit_ok)
+        return std::nullopt;
+    if (a.json)
+        fmt::print("{}\n", build_report_json(*report, *config).dump(2));
+    fmt::print(stderr, "error: the build failed, so nothing was deployed\n");
+    return k_exit_failure;
+}
+
+namespace {
 
 // Test-only fault injection (see the file comment).
 deploy::StepHook fault_hook(std::size_t& steps) {
@@ -176,7 +202,8 @@ int cmd_deploy(std::string_view program, std::span<const std::string> args) {
     CLI::App app{
         "Copy the project's build (build/mpy + manifest) onto a board's USB drive (--to) or over its serial "
         "REPL (--port): compares by size and SHA-256, writes only what changed (each file via a temporary "
-        "name, checked, then renamed; code.py last), removes shadowing .py/.mpy, checks compatibility first.",
+        "name, checked, then renamed; code.py last), removes shadowing .py/.mpy, checks compatibility first. "
+        "Builds src/ first (incrementally) unless --no-build.",
         std::string(program) + " deploy"};
     DeployArgs a;
     add_deploy_options(app, a);
@@ -189,6 +216,8 @@ int cmd_deploy(std::string_view program, std::span<const std::string> args) {
     auto options = make_options(a);
     if (!options)
         return report_error(options.error(), a.json);
+    if (auto rc = build_first(a))
+        return *rc;
     std::size_t steps = 0;
     options->hook = fault_hook(steps);
     if (!a.json)

@@ -137,6 +137,8 @@ int deploy_serial(const DeployArgs& a) {
     auto options = make_options(a);
     if (!options)
         return report_error(options.error(), a.json);
+    if (auto rc = build_first(a))
+        return *rc;
     if (!a.json)
         fmt::print("deploy: {} at {} baud{}\n", options->port, a.baud, a.dry_run ? " (dry run)" : "");
     ProgressBar bar("deploy", !a.json);

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <fmt/core.h>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct DeployArgs {
     unsigned baud = 115200;
     std::string delete_mode; // "", "recorded" (--delete) or "all"
     std::vector<std::string> keep;
-    bool dry_run = false, force = false, json = false, reset = false;
+    bool dry_run = false, force = false, json = false, reset = false, no_build = false;
 };
 
 inline deploy::DeleteMode delete_mode(const std::string& text) {
@@ -64,6 +65,10 @@ void fill_common_options(Options& o, const DeployArgs& a, const project::Project
     if (!a.json && !a.dry_run)
         o.on_action = print_action;
 }
+
+// A deploy ships what src/ holds now: it builds first (incremental; nothing is redone when nothing changed)
+// and never deploys a failed build. --no-build deploys build/ as it is. Returns an exit code to stop with.
+std::optional<int> build_first(const DeployArgs& args);
 
 // `deploy --port`: the serial path.
 int deploy_serial(const DeployArgs& args);
