@@ -233,6 +233,84 @@ TEST_F(DeploySerial, DeviceWithoutHashlibIsComparedBySizeAndSaysSo) {
     expect_device_matches_build();
 }
 
+// A device working from / with an SD card mounted at /sd beside the app (an esp32 or rp2 shape): the walk
+// lists sd/ but never enters it, and --delete=all leaves it alone. The "card" is a Python VFS that records
+// every call made to it.
+TEST_F(DeploySerial, RootWorkingFolderWithAnotherMountBesideIt) {
+    make_project();
+    build();
+    std::string setup = R"(import os
+class Card:
+    calls = []
+    def _log(self, what):
+        Card.calls.append(what)
+    def mount(self, readonly, mkfs):
+        pass
+    def umount(self):
+        pass
+    def ilistdir(self, path):
+        self._log('ilistdir ' + path)
+        return iter([('photo.jpg', 0x8000, 0, 5)])
+    def stat(self, path):
+        self._log('stat ' + path)
+        return (0x8000, 0, 0, 0, 0, 0, 5, 0, 0, 0)
+    def statvfs(self, path):
+        return (512, 512, 100, 50, 50, 0, 0, 0, 0, 255)
+    def open(self, path, mode):
+        self._log('open ' + path)
+        raise OSError(1)
+    def remove(self, path):
+        self._log('remove ' + path)
+        raise OSError(1)
+    def rmdir(self, path):
+        self._log('rmdir ' + path)
+        raise OSError(1)
+    def mkdir(self, path):
+        self._log('mkdir ' + path)
+        raise OSError(1)
+    def rename(self, a, b):
+        self._log('rename ' + a)
+        raise OSError(1)
+    def chdir(self, path):
+        pass
+os.mkdir('/sd')
+os.mount(Card(), '/sd')
+os.chdir('/')
+print('ok')
+)";
+    ASSERT_EQ(m_vm->run(setup), "ok\n");
+    auto j = deploy({"--delete=all"});
+    EXPECT_EQ(j["counters"]["written"], 7) << j.dump();
+    std::string after = m_vm->run("print(sorted(os.listdir('/')))\nprint(Card.calls)\nprint(os.getcwd())");
+    EXPECT_NE(after.find("'app.mpy'"), std::string::npos) << after;
+    EXPECT_NE(after.find("'main.py'"), std::string::npos) << after;
+    EXPECT_NE(after.find("'sd'"), std::string::npos) << after;
+    EXPECT_NE(after.find("'flash'"), std::string::npos) << after; // a folder outside the build: kept
+    EXPECT_NE(after.find("\n[]\n"), std::string::npos) << "the card was touched: " << after;
+    auto again = deploy({"--delete=all"});
+    EXPECT_EQ(again["counters"]["written"], 0) << again.dump();
+    EXPECT_EQ(again["counters"]["removed"], 0) << again.dump();
+}
+
+// An entry that lists but cannot be stat'ed (a dangling link here; on a board, a damaged FAT entry) is skipped
+// with a warning instead of aborting the deploy with the device's traceback.
+TEST_F(DeploySerial, UnreadableEntryIsSkippedWithAWarning) {
+    make_project();
+    build();
+    ASSERT_EQ(m_vm->run("import os\nos.mkdir('lib')\nprint('ok')"), "ok\n");
+    m_vm->symlink("/nowhere/at/all", "/flash/lib/broken.mpy");
+    auto r = deploy_raw();
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    auto j = nlohmann::json::parse(r.out);
+    EXPECT_EQ(j["counters"]["written"], 7);
+    bool warned = false;
+    for (const auto& w : j["warnings"])
+        warned = warned || w.get<std::string>().find("could not read: lib/broken.mpy (OSError ") != std::string::npos;
+    EXPECT_TRUE(warned) << j["warnings"].dump();
+    EXPECT_EQ(m_vm->run("os.remove('/flash/lib/broken.mpy')\nprint('ok')"), "ok\n"); // file_hashes() stats all
+    expect_device_matches_build();
+}
+
 TEST(DeploySerialTimeout, SilentDeviceTimesOutCleanly) {
     int master = -1, slave = -1;
     char name[256];

@@ -170,6 +170,12 @@ void VmDevice::drop_next_after(std::size_t bytes) {
     std::this_thread::sleep_for(50ms); // let the bridge read it before the next connection
 }
 
+void VmDevice::symlink(const std::string& target, const std::string& path) {
+    std::string line = "symlink " + target + " " + path + "\n";
+    [[maybe_unused]] auto n = ::write(m_bridge_in, line.data(), line.size());
+    std::this_thread::sleep_for(50ms); // let the bridge act before the next connection
+}
+
 std::string VmDevice::run(const std::string& code) {
     auto port = serial::SerialPort::open(link(), 115200);
     if (!port)

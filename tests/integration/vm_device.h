@@ -30,6 +30,8 @@ class VmDevice {
     std::string link();
     // The next connection is closed by the bridge after it has received `bytes` bytes.
     void drop_next_after(std::size_t bytes);
+    // A symbolic link at `path` (absolute, in the VM) to `target`, made by the bridge.
+    void symlink(const std::string& target, const std::string& path);
     // Runs Python in the VM through the raw REPL over a fresh link; stdout, or "ERROR: ..." on failure.
     std::string run(const std::string& code);
     // Every file under the VM's /flash: path -> SHA-256 hex, computed inside the VM.

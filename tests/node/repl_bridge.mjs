@@ -6,7 +6,8 @@
 // cable, leaves the device as it was. The VM starts in /flash, like a pyboard.
 //   node repl_bridge.mjs --no-hashlib   the same VM, but `import hashlib` fails, like a port built without it
 //                                       (unless the global _test_hashlib is set: the tests' own checks)
-// Control lines on stdin (tests only): "drop N" closes the next connection after N bytes received from it.
+// Control lines on stdin (tests only): "drop N" closes the next connection after N bytes received from it;
+// "symlink TARGET PATH" makes a symbolic link in the VM's file system.
 // This VM blocks when asked for raw-paste, so the bridge answers the request (\x05A\x01 in raw mode) with
 // "R\x00" (understood, not supported) itself: clients then use plain raw mode.
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
@@ -95,6 +96,10 @@ server.listen(0, "127.0.0.1", () => {
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
   const drop = /^drop (\d+)$/.exec(line.trim());
   if (drop) dropAfter = Number(drop[1]);
+  // A symbolic link in the VM's file system (Python there cannot make one): a dangling one is an entry
+  // that lists but cannot be stat'ed, as a damaged file system's can be.
+  const link = /^symlink (\S+) (\S+)$/.exec(line.trim());
+  if (link) mp.FS.symlink(link[1], link[2]);
 });
 // The test that started the bridge closed our stdin or went away: stop.
 process.stdin.on("end", () => process.exit(0));

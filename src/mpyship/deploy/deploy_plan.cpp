@@ -180,6 +180,10 @@ class Planner {
                 mark_parents(key);
         for (const auto& key : m_build)
             mark_parents(key);
+        for (const auto& key : m_device.unexplored) { // its content is unknown: keep it and its parents
+            busy.insert(key);
+            mark_parents(key);
+        }
         for (auto it = m_device.dirs.rbegin(); it != m_device.dirs.rend(); ++it) {
             bool wanted = m_emptied.contains(it->first) || m_options.delete_mode == DeleteMode::all;
             if (wanted && !busy.contains(it->first) && protection_reason(it->second, m_options.keep).empty())

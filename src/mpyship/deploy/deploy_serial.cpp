@@ -115,6 +115,8 @@ class SerialDeployer {
         auto snap = out ? parse_snapshot(*out, m_o.port) : std::unexpected(out.error());
         if (!snap)
             return std::unexpected(snap.error());
+        for (const auto& entry : snap->unreadable)
+            m_report.warnings.push_back("skipped an entry the device could not read: " + entry);
         if (!hash) {
             assume_equal_sizes_match(snap->tree, m_manifest);
             m_report.content_checked = false;

@@ -5,33 +5,68 @@
 #include "mpyship/deploy/drive_names.h"
 
 #include <charconv>
+#include <set>
 
 namespace mpyship::deploy {
 namespace {
 
-// Output lines: "D path", "F size sha256-or-- path", "R hex-of-record". Paths are relative to the
-// working folder and '/'-separated; the walk does not follow the mount points of other filesystems
-// because ilistdir of the working folder only lists its own entries.
-constexpr std::string_view k_walk = R"(import os,binascii
+// Output lines: "D path" (a folder walked), "d path" (a folder listed but not entered), "F size sha256-or--
+// path", "E errno path" (an entry that could not be read: skipped), "R hex-of-record". Paths are relative to
+// the working folder and '/'-separated. Only the folders the plan needs are entered (the build's folders,
+// folders named like a build module, which may be stale packages, and the folders of recorded paths), so
+// another file system mounted under the working folder (an SD card at /sd) is listed, never walked.
+constexpr std::string_view k_walk = R"(import os,binascii,json
 def _ms_walk(d):
- for e in os.ilistdir(d if d else '.'):
+ try:
+  l=list(os.ilistdir(d if d else '.'))
+ except OSError as x:
+  print('E',x.args[0] if x.args else 0,d[:-1]);return
+ for e in l:
   p=d+e[0]
-  if e[1]&0x4000:
-   print('D',p)
-   _ms_walk(p+'/')
-  else:
-   n=e[3] if len(e)>3 and e[3]>=0 else os.stat(p)[6]
-   h=_ms_hash(p) if _ms_want.get(p.lower())==n else '-'
-   print('F',n,h,p)
-_ms_walk('')
+  try:
+   if e[1]&0x4000:
+    if p.lower() in _ms_enter:
+     print('D',p);_ms_walk(p+'/')
+    else:
+     print('d',p)
+   else:
+    n=e[3] if len(e)>3 and e[3]>=0 else os.stat(p)[6]
+    h=_ms_hash(p) if _ms_want.get(p.lower())==n else '-'
+    print('F',n,h,p)
+  except OSError as x:
+   print('E',x.args[0] if x.args else 0,p)
 try:
  with open(')"
                                     "%RECORD%"
                                     R"(','rb') as f:
-  print('R',binascii.hexlify(f.read()).decode())
-except OSError:
+  _ms_r=f.read()
+ print('R',binascii.hexlify(_ms_r).decode())
+ for q in json.loads(_ms_r).get('files',[]):
+  i=q.find('/')
+  while i>0:
+   _ms_enter.add(q[:i].lower());i=q.find('/',i+1)
+except Exception:
  pass
+_ms_walk('')
 )";
+
+// Folders the walk enters (folded): every folder of a build path, the folder a stale package of a build
+// module would have, and the deploy record's folder.
+std::string enter_table(const project::Manifest& manifest) {
+    std::set<std::string> folders{fat_fold(std::string_view(k_record_path).substr(0, std::string_view(k_record_path).find('/')))};
+    for (const auto& f : manifest.files) {
+        std::string path = fat_fold(f.path);
+        for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
+            folders.insert(path.substr(0, slash));
+        for (std::string_view ext : {".py", ".mpy"})
+            if (path.ends_with(ext))
+                folders.insert(path.substr(0, path.size() - ext.size()));
+    }
+    std::string out = "_ms_enter={";
+    for (const auto& f : folders)
+        out += python_string(f) + ",";
+    return out + "}\n";
+}
 
 std::string want_table(const project::Manifest& manifest, bool hash) {
     std::string out = "_ms_want={";
@@ -69,9 +104,20 @@ Result<void> parse_file_line(std::string_view rest, DeviceTree& tree) {
 }
 
 Result<void> parse_line(std::string_view line, DeviceSnapshot& snap) {
-    if (line.starts_with("D ")) {
+    if (line.starts_with("D ") || line.starts_with("d ")) {
         std::string path(line.substr(2));
         snap.tree.dirs[fat_fold(path)] = path;
+        if (line[0] == 'd')
+            snap.tree.unexplored.insert(fat_fold(path));
+        return {};
+    }
+    if (line.starts_with("E ")) {
+        auto rest = line.substr(2);
+        auto space = rest.find(' ');
+        if (space == rest.npos)
+            return fail("bad unreadable-entry line");
+        snap.unreadable.push_back(std::string(rest.substr(space + 1)) + " (OSError " +
+                                  std::string(rest.substr(0, space)) + ")");
         return {};
     }
     if (line.starts_with("F "))
@@ -89,7 +135,7 @@ std::string snapshot_script(const project::Manifest& manifest, bool hash) {
     std::string script(k_walk);
     script.replace(script.find("%RECORD%"), 8, k_record_path);
     std::string head = hash ? std::string(device_hash_function()) : "";
-    return head + want_table(manifest, hash) + script;
+    return head + want_table(manifest, hash) + enter_table(manifest) + script;
 }
 
 Result<DeviceSnapshot> parse_snapshot(std::string_view output, const std::string& port) {

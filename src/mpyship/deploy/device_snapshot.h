@@ -11,12 +11,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace mpyship::deploy {
 
 struct DeviceSnapshot {
     DeviceTree tree;
     std::optional<std::string> record_json; // .mpyship/deployed.json when the device has one
+    std::vector<std::string> unreadable;    // entries the device could not list or stat: "path (OSError N)"
 };
 
 // `hash`: whether the device has hashlib.sha256.

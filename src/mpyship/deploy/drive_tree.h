@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <set>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,7 @@ struct DeviceTree {
     std::map<std::string, DeviceFile> files; // key: fat_fold(path)
     std::map<std::string, std::string> dirs; // fat_fold(path) -> path as spelled
     std::map<std::string, std::string> links; // symbolic links (never followed or written through), likewise
+    std::set<std::string> unexplored;          // folded folders listed but not walked: never removed
 
     // The first of `path` and its parent folders that is a symbolic link on the device, or nullopt.
     std::optional<std::string> link_on_path(std::string_view path) const;

@@ -190,7 +190,7 @@ std::string starter_config(std::string_view name, compiler::Target target) {
            }() +
            "]\n"
            "# include = [\"**\"]          # globs relative to src; empty = everything\n"
-           "exclude = [\"__pycache__\", \"*.pyc\", \".*\"]\n"
+           "# exclude = []              # your own globs; hidden files, __pycache__, *.pyc and secrets never ship\n"
            "optimize = 0                # mpy-cross -O level (1+ drops asserts)\n\n"
            "[package]\n"
            "formats = [\"tar.gz\", \"zip\"]\n" +
