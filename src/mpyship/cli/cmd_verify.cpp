@@ -4,6 +4,7 @@
 #include "mpyship/cli/json_output.h"
 #include "mpyship/cli/parse_args.h"
 #include "mpyship/deploy/drive_verify.h"
+#include "mpyship/release/ota_verify.h"
 #include "mpyship/release/verify.h"
 
 #include <fmt/core.h>
@@ -18,8 +19,22 @@ bool is_archive(const std::string& path) {
     return path.ends_with(".tar.gz") || path.ends_with(".tgz") || path.ends_with(".zip");
 }
 
-Result<release::VerifyReport> verify_path(const std::string& path, const std::string& manifest_option) {
+Result<release::VerifyReport> verify_published(const std::string& path, const std::vector<std::string>& pubkeys) {
+    std::vector<release::PublicKey> trusted;
+    for (const auto& k : pubkeys) {
+        auto key = release::read_public_key(k);
+        if (!key)
+            return std::unexpected(key.error());
+        trusted.push_back(*key);
+    }
+    return release::verify_published(path, trusted);
+}
+
+Result<release::VerifyReport> verify_path(const std::string& path, const std::string& manifest_option,
+                                          const std::vector<std::string>& pubkeys) {
     std::error_code ec;
+    if (!pubkeys.empty() || release::is_published_tree(path))
+        return verify_published(path, pubkeys);
     if (is_archive(path) && fs::is_regular_file(path, ec))
         return release::verify_archive(path);
     if (!fs::is_directory(path, ec))
@@ -54,13 +69,17 @@ int cmd_verify(std::string_view program, std::span<const std::string> args) {
         "instead of the build's module is a problem too.",
         std::string(program) + " verify"};
     std::string path = "build", manifest;
+    std::vector<std::string> pubkeys;
     bool json = false;
     app.add_option("path", path, "build folder, archive or drive (default: build)");
     app.add_option("--manifest", manifest, "manifest for a drive (default: build/manifest.json)");
+    app.add_option("--pubkey", pubkeys,
+                   "a published OTA tree (or its channel's manifest.json): the public key devices trust, as "
+                   "ed25519:... or a file holding it (repeatable)");
     app.add_flag("--json", json, "print the result as JSON");
     if (auto rc = parse_args(app, args))
         return *rc;
-    auto report = verify_path(path, manifest);
+    auto report = verify_path(path, manifest, pubkeys);
     if (!report)
         return report_error(report.error(), json);
     if (json) {

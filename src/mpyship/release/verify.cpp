@@ -53,6 +53,8 @@ std::string_view problem_name(ProblemKind kind) {
         return "wrong hash";
     case ProblemKind::shadows:
         return "shadows";
+    case ProblemKind::bad_signature:
+        return "not trusted";
     }
     return "?";
 }

@@ -15,7 +15,7 @@
 
 namespace mpyship::release {
 
-enum class ProblemKind { missing, extra, wrong_size, wrong_hash, shadows };
+enum class ProblemKind { missing, extra, wrong_size, wrong_hash, shadows, bad_signature };
 std::string_view problem_name(ProblemKind kind);
 
 struct Problem {

@@ -75,10 +75,11 @@ Result<Bytes> read_stream_to_end(int fd, const std::string& name) {
     return read_all(fd, name);
 }
 
-Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
+Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
+                               unsigned mode) {
     std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
-    int fd = ::mkstemp(tmpl.data());
+    int fd = ::mkstemp(tmpl.data()); // 0600 until the fchmod below
     if (fd < 0) {
         int e = errno;
         return fail("cannot create temporary file: " + std::string(std::strerror(e)), path.string(), e);
@@ -90,7 +91,7 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::span<cons
     };
     if (auto w = write_all(fd, data, path.string()); !w)
         return cleanup(w.error());
-    if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0)
+    if (::fchmod(fd, mode_t(mode)) != 0 || ::fsync(fd) != 0)
         return cleanup(Error::at(path.string(), "cannot flush: " + errno_text()));
     if (::close(fd) != 0) {
         ::unlink(tmpl.c_str());

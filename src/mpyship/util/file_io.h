@@ -27,9 +27,12 @@ inline std::string_view as_text(std::span<const std::uint8_t> bytes) {
 Result<Bytes> read_file(const std::filesystem::path& path);
 Result<std::string> read_text_file(const std::filesystem::path& path);
 Result<Bytes> read_stream_to_end(int fd, const std::string& name);
-Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data);
-inline Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view text) {
-    return write_file_atomic(path, as_bytes(text));
+// `mode`: the file's permissions (the temporary file has them from its creation on).
+Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
+                               unsigned mode = 0644);
+inline Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view text,
+                                      unsigned mode = 0644) {
+    return write_file_atomic(path, as_bytes(text), mode);
 }
 
 } // namespace mpyship

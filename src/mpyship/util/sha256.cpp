@@ -29,16 +29,19 @@ Sha256& Sha256::update(std::string_view text) {
     return *this;
 }
 
-std::string Sha256::hex_digest() {
-    unsigned char digest[EVP_MAX_MD_SIZE];
+std::array<std::uint8_t, 32> Sha256::digest() {
+    std::array<std::uint8_t, 32> out{};
     unsigned int len = 0;
-    EVP_DigestFinal_ex(m_state->ctx, digest, &len);
+    EVP_DigestFinal_ex(m_state->ctx, out.data(), &len);
+    return out;
+}
+
+std::string Sha256::hex_digest() {
     static const char* hex = "0123456789abcdef";
     std::string out;
-    out.reserve(len * 2);
-    for (unsigned i = 0; i < len; ++i) {
-        out += hex[digest[i] >> 4];
-        out += hex[digest[i] & 15];
+    for (std::uint8_t b : digest()) {
+        out += hex[b >> 4];
+        out += hex[b & 15];
     }
     return out;
 }

@@ -2,6 +2,7 @@
 // deploy comparisons.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -20,6 +21,7 @@ class Sha256 {
     Sha256& update(std::span<const std::uint8_t> data);
     Sha256& update(std::string_view text);
     std::string hex_digest(); // finishes the hash
+    std::array<std::uint8_t, 32> digest(); // finishes the hash: the raw 32 bytes
 
   private:
     struct State;
