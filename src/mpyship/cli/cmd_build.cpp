@@ -4,6 +4,7 @@
 #include "mpyship/cli/json_output.h"
 #include "mpyship/cli/parse_args.h"
 #include "mpyship/cli/progress.h"
+#include "mpyship/ota/ota_sources.h"
 #include "mpyship/project/builder.h"
 #include "mpyship/project/manifest.h"
 
@@ -88,6 +89,12 @@ std::optional<project::BuildReport> run_build_command(const BuildArgs& a,
                                                       const project::ProjectConfig& config, int& exit_code,
                                                       bool print_json) {
     project::BuildOptions options;
+    auto extra = ota::ota_build_sources(config);
+    if (!extra) {
+        exit_code = report_error(extra.error(), a.json);
+        return std::nullopt;
+    }
+    options.extra_sources = std::move(*extra);
     options.jobs = a.jobs;
     options.strict = a.strict;
     if (!a.version.empty())

@@ -3,6 +3,7 @@
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
+#include "mpyship/release/signing_key.h"
 #include "mpyship/project/manifest.h"
 #include "mpyship/project/project_config.h"
 #include "mpyship/util/file_io.h"
@@ -86,6 +87,58 @@ Result<void> write_new(const fs::path& path, const std::string& text, bool force
     return write_file_atomic(path, text);
 }
 
+// src/main.py for an OTA project: the updater chooses the release to run before anything else imports.
+constexpr std::string_view k_ota_main = R"(# Written by `mpyship init --ota`. Keep this file small: it is the one part of the app that an OTA update
+# does not replace (it runs from the board's own folder). The app itself lives in app.py and its modules.
+import mpyship_ota
+
+mpyship_ota.boot()  # puts the release to run (the confirmed one, or a new one on trial) on sys.path
+
+import app  # noqa: E402  (your code: src/app.py)
+
+app.main()
+)";
+
+constexpr std::string_view k_ota_app = R"(# Your application. Call mpyship_ota.confirm() once it is sure it works: an update that is never
+# confirmed is rolled back after a few boots. Call mpyship_ota.update() now and then; "updated" means a
+# new release is ready, and a reset starts it.
+import mpyship_ota
+
+
+def main():
+    print("hello from", mpyship_ota.status())
+    mpyship_ota.confirm()
+)";
+
+std::string ota_section(const std::string& url, const std::string& public_key) {
+    return "\n# Over-the-air updates (docs/ota.md): `mpyship publish --key mpyship-ota.key --out PUBDIR`, host\n"
+           "# PUBDIR at `url`, and boards built from this project update from it.\n"
+           "[ota]\n"
+           "url = \"" + url + "\"\n"
+           "public_keys = [\"" + public_key + "\"]\n"
+           "# channel = \"stable\"\n"
+           "# board = \"RPI_PICO_W\"        # refuse releases published for another board\n"
+           "# max_boots = 3                # starts an unconfirmed release gets before it is rolled back\n";
+}
+
+// The project's signing key: the existing one, else a new one (outside src/, which never ships keys).
+Result<std::string> ota_public_key(const fs::path& root) {
+    fs::path key = root / "mpyship-ota.key";
+    std::error_code ec;
+    if (fs::exists(key, ec)) {
+        auto existing = release::read_signing_key(key);
+        if (!existing)
+            return std::unexpected(existing.error());
+        return release::public_key_text(existing->public_key);
+    }
+    auto fresh = release::generate_signing_key();
+    if (auto w = release::write_signing_key(key, fresh, false); !w)
+        return std::unexpected(w.error());
+    fmt::print("wrote {} (the private signing key, mode 600: keep it out of version control) and {}.pub\n",
+               key.string(), key.string());
+    return release::public_key_text(fresh.public_key);
+}
+
 } // namespace
 
 int cmd_init(std::string_view program, std::span<const std::string> args) {
@@ -100,13 +153,34 @@ int cmd_init(std::string_view program, std::span<const std::string> args) {
     app.add_option("--name", name, "project name (default: the folder's name)");
     app.add_option("--ci", ci, "also write a CI workflow")->check(CLI::IsMember({"github"}));
     app.add_flag("--force", force, "overwrite existing files");
+    bool ota = false;
+    std::string ota_url = "http://192.168.1.10:8000";
+    app.add_flag("--ota", ota, "a MicroPython project with over-the-air updates: [ota] section, signing key, "
+                               "src/main.py and src/app.py");
+    app.add_option("--ota-url", ota_url, "with --ota: where the published tree will be hosted");
     if (auto rc = parse_args(app, args))
         return *rc;
+    if (ota)
+        target = "micropython";
     fs::path root = dir;
     if (name.empty())
         name = project::project_name_from_folder(root);
-    std::vector<std::pair<fs::path, std::string>> files{
-        {root / project::k_config_file, project::starter_config(name, *project::parse_target_name(target))}};
+    std::string config = project::starter_config(name, *project::parse_target_name(target));
+    std::vector<std::pair<fs::path, std::string>> files;
+    if (ota) {
+        std::error_code ec;
+        fs::create_directories(root, ec);
+        auto key = ota_public_key(root);
+        if (!key) {
+            fmt::print(stderr, "error: {}\n", key.error().to_string());
+            return k_exit_failure;
+        }
+        config += ota_section(ota_url, *key);
+        for (const auto& [rel, text] : {std::pair{"src/main.py", k_ota_main}, std::pair{"src/app.py", k_ota_app}})
+            if (!fs::exists(root / rel, ec))
+                files.emplace_back(root / rel, std::string(text));
+    }
+    files.insert(files.begin(), {root / project::k_config_file, config});
     if (ci == "github")
         files.emplace_back(root / ".github" / "workflows" / "mpyship.yml", k_github_workflow);
     for (const auto& [path, text] : files) {

@@ -105,6 +105,8 @@ class Builder {
             return std::unexpected(sources.error());
         m_sources = std::move(sources->files);
         m_skipped_secrets = std::move(sources->skipped_secrets);
+        if (auto added = add_extra_sources(); !added)
+            return std::unexpected(added.error());
         m_old = load_cache(m_config.out_dir());
         if (auto scanned = scan_outputs(); !scanned)
             return std::unexpected(scanned.error());
@@ -123,6 +125,28 @@ class Builder {
     }
 
   private:
+    // Files the build adds (the OTA updater): an src/ file at the same place is an error, not an override.
+    Result<void> add_extra_sources() {
+        for (const auto& extra : m_options.extra_sources) {
+            SourceFile f = classify_source(m_config, extra.rel, extra.abs);
+            for (const auto& s : m_sources)
+                if (fat_fold_ascii(s.out_rel) == fat_fold_ascii(f.out_rel))
+                    return fail("this file is where mpyship puts " + extra.rel +
+                                    " for [ota]: move it, or remove the [ota] section",
+                                (m_config.src_dir() / s.rel).string());
+            m_sources.push_back(std::move(f));
+        }
+        std::sort(m_sources.begin(), m_sources.end(), [](const auto& a, const auto& b) { return a.rel < b.rel; });
+        return {};
+    }
+
+    static std::string fat_fold_ascii(std::string s) {
+        for (char& c : s)
+            if (c >= 'A' && c <= 'Z')
+                c = char(c - 'A' + 'a');
+        return s;
+    }
+
     std::string settings_fingerprint() const {
         return Sha256()
             .update(compiler::compiler_version())

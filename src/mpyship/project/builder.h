@@ -7,6 +7,7 @@
 #include "mpyship/util/error.h"
 
 #include <cstddef>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -14,8 +15,15 @@
 
 namespace mpyship::project {
 
+// A file the build adds to src/'s (the OTA updater, say): built as if it were src/<rel>.
+struct ExtraSource {
+    std::string rel;
+    std::filesystem::path abs;
+};
+
 struct BuildOptions {
     unsigned jobs = 0;                  // 0: all cores
+    std::vector<ExtraSource> extra_sources;
     bool strict = false;                // fail on any compile error
     std::optional<std::string> version; // --version (overrides the config and git)
     std::function<void(std::size_t done, std::size_t total)> on_progress; // called serially

@@ -78,9 +78,7 @@ ConfigProblem apply_package(const TomlFields& f, ProjectConfig& c) {
 }
 
 // Sections other layers read from the same document.
-bool is_other_layers_section(std::string_view name) {
-    return name == "firmware";
-}
+bool is_other_layers_section(std::string_view name) { return name == "firmware" || name == "ota"; }
 
 } // namespace
 
@@ -124,7 +122,7 @@ Result<ProjectConfig> parse_project_config(std::string_view text, const std::fil
             continue;
         if (!t || (k != "project" && k != "build" && k != "package"))
             return fail(config_where(file, node) + "unknown section '" + k +
-                        "': expected [project], [build], [package] or [firmware]");
+                        "': expected [project], [build], [package], [firmware] or [ota]");
         TomlFields fields(*t, file, "[" + k + "]");
         ConfigProblem e = k == "project" ? apply_project(fields, c)
                           : k == "build" ? apply_build(fields, c)

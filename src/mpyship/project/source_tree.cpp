@@ -120,16 +120,7 @@ class Walker {
                                          : EntryType::other;
     }
 
-    SourceFile classify(const std::string& rel, const fs::path& abs) const {
-        SourceFile f{rel, abs, SourceAction::copy, rel};
-        bool entry = std::find(m_config.entry_points.begin(), m_config.entry_points.end(), rel) !=
-                     m_config.entry_points.end();
-        if (!entry && rel.ends_with(".py")) {
-            f.action = SourceAction::compile;
-            f.out_rel = rel.substr(0, rel.size() - 3) + ".mpy";
-        }
-        return f;
-    }
+    SourceFile classify(const std::string& rel, const fs::path& abs) const { return classify_source(m_config, rel, abs); }
 
     bool excluded(const std::string& rel) const {
         for (const auto& g : m_config.exclude)
@@ -199,6 +190,16 @@ std::string fat_name_problem(std::string_view name) {
     if (name.size() > 255)
         return "it is longer than 255 characters";
     return {};
+}
+
+SourceFile classify_source(const ProjectConfig& config, const std::string& rel, const fs::path& abs) {
+    SourceFile f{rel, abs, SourceAction::copy, rel};
+    bool entry = std::find(config.entry_points.begin(), config.entry_points.end(), rel) != config.entry_points.end();
+    if (!entry && rel.ends_with(".py")) {
+        f.action = SourceAction::compile;
+        f.out_rel = rel.substr(0, rel.size() - 3) + ".mpy";
+    }
+    return f;
 }
 
 bool looks_like_secret(std::string_view rel) {

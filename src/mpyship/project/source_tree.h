@@ -35,6 +35,9 @@ struct DiscoveredSources {
 
 Result<DiscoveredSources> discover_sources(const ProjectConfig& config);
 
+// How a file at `rel` (relative to src) is built: compiled when it is a .py that is not an entry point.
+SourceFile classify_source(const ProjectConfig& config, const std::string& rel, const std::filesystem::path& abs);
+
 // Whether a path relative to src looks like a secret (a private key, an .env file).
 bool looks_like_secret(std::string_view rel);
 

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { device, expect, expectEqual, k_srv, tempDir } from "./harness.mjs";
+import { newDevice } from "./vm.mjs";
 
 const binary = process.env.MPYSHIP_BINARY;
 
@@ -70,4 +71,52 @@ async function publishedByMpyship() {
   return "keygen, publish x2, verify, update/boot/confirm and two refusals";
 }
 
-export const tests = binary ? [["mpyship publish -> device update", publishedByMpyship]] : [];
+// `mpyship init --ota` and `mpyship build`: the updater ships compiled (lib/mpyship_ota/*.mpy, made by
+// mpyship) with its _config from [ota]; the board runs main.py as written by init, then updates to a release
+// that `publish` signed with the key `init` made.
+async function initOtaProject() {
+  const work = tempDir("init");
+  const project = join(work, "project");
+  const url = "http://ota.test/fleet";
+  const init = mpyship("init", project, "--ota", "--ota-url", url);
+  expect(init.status === 0, `init --ota: ${init.stdout}${init.stderr}`);
+  const build = mpyship("build", project);
+  expect(build.status === 0, `build: ${build.stdout}${build.stderr}`);
+  const pubdir = join(work, "pub");
+  writeFileSync(join(project, "src", "app.py"), readFileSync(join(project, "src", "app.py"), "utf8") + "RELEASE = 2\n");
+  const published = mpyship("publish", project, "--key", join(project, "mpyship-ota.key"), "--out", pubdir);
+  expect(published.status === 0, `publish: ${published.stdout}${published.stderr}`);
+
+  // The board: the first build's files (as deploy would put them) in /flash; no source package anywhere.
+  const dev = await newDevice({});
+  dev.run("import os\nfor n in os.listdir('/lib/mpyship_ota'):\n    os.remove('/lib/mpyship_ota/' + n)\nos.rmdir('/lib/mpyship_ota')");
+  const firstBuild = tempDir("first");
+  const copy = spawnSync("cp", ["-r", join(project, "build", "mpy"), firstBuild]);
+  expect(copy.status === 0, "copy the build");
+  dev.writeTree(join(firstBuild, "mpy"), "/flash");
+  dev.writeTree(pubdir, "/srv/fleet");
+  const boot = dev.eval([
+    "import os, sys",
+    "os.chdir('/flash')",
+    "sys.path.append('/flash/lib')",
+    "exec(open('main.py').read())",
+    "import mpyship_ota, device_lib",
+    "result = [mpyship_ota.__file__, mpyship_ota.status()['active']]",
+  ].join("\n"));
+  expect(boot[0].endsWith("/lib/mpyship_ota/__init__.mpy"), `the updater runs compiled: ${boot[0]}`);
+  const updated = dev.eval(`T = device_lib.FileTransport(${JSON.stringify(url)}, '/srv/fleet')\nresult = mpyship_ota.update(transport=T)`);
+  expectEqual(updated, "updated", "update from the tree publish wrote");
+  const after = dev.eval([
+    "device_lib.forget_app(['app'])",
+    "slot = mpyship_ota.boot()",
+    "import app",
+    "app.main()",
+    "result = [slot, app.RELEASE, mpyship_ota.status()['active']]",
+  ].join("\n"));
+  expectEqual(after, ["a", 2, "a"], "the new release runs, and confirms itself");
+  return "init --ota, build (compiled updater), publish, update, boot, confirm";
+}
+
+export const tests = binary
+  ? [["mpyship publish -> device update", publishedByMpyship], ["mpyship init --ota -> compiled updater", initOtaProject]]
+  : [];
