@@ -11,15 +11,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-RunResult mpyship(std::vector<std::string> args) {
-    args.insert(args.begin(), mpyship_binary().string());
-    return run_program(args);
-}
-
-void write_text(const fs::path& p, const std::string& text) {
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << text;
-}
+RunResult mpyship(std::vector<std::string> args) { return run_mpyship(std::move(args)); }
+void write_text(const fs::path& p, const std::string& text) { write_text_file(p, text); }
 
 std::string read_text(const fs::path& p) {
     auto b = read_bytes(p);

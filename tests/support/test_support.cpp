@@ -49,6 +49,16 @@ void write_bytes(const std::filesystem::path& path, const std::vector<unsigned c
         throw std::runtime_error("cannot write " + path.string());
 }
 
+RunResult run_mpyship(std::vector<std::string> args) {
+    args.insert(args.begin(), mpyship_binary().string());
+    return run_program(args);
+}
+
+void write_text_file(const std::filesystem::path& path, const std::string& text) {
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
 RunResult run_program(const std::vector<std::string>& argv, const std::string& stdin_data) {
     auto r = run_process(argv, stdin_data);
     if (!r)

@@ -26,6 +26,10 @@ struct RunResult {
 };
 // Runs a program with arguments (no shell) and captures stdout/stderr.
 RunResult run_program(const std::vector<std::string>& argv, const std::string& stdin_data = "");
+// Runs the mpyship binary under test with `args`.
+RunResult run_mpyship(std::vector<std::string> args);
+// Writes `text` to `path`, creating its folders.
+void write_text_file(const std::filesystem::path& path, const std::string& text);
 
 // A fresh temporary directory removed when the object goes away.
 class TempDir {

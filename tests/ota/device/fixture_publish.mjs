@@ -126,8 +126,8 @@ export function publish({
   writeFileSync(join(pubdir, channel, "manifest.json"), manifest);
   writeFileSync(join(pubdir, channel, "releases", `${sequence}.json`), manifest);
   // mip's package.json, for a first install with `mpremote mip install URL/package.json`.
-  const mip = { urls: files.map((f) => [f.path, f.download_path]), version };
-  writeFileSync(join(pubdir, "package.json"), JSON.stringify(mip, null, 1) + "\n");
+  const mip = { urls: files.map((f) => [f.path, `../${f.download_path}`]), version, deps: [] };
+  writeFileSync(join(pubdir, channel, "package.json"), JSON.stringify(mip, null, 1) + "\n");
   return { manifest, release, files };
 }
 
