@@ -20,7 +20,7 @@ Result<void> write_if_changed(const fs::path& path, std::string_view text) {
         return {};
     std::error_code ec;
     fs::create_directories(path.parent_path(), ec);
-    return write_file_atomic(path, text);
+    return write_file_replace(path, text);
 }
 
 } // namespace

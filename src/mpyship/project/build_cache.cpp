@@ -85,7 +85,7 @@ Result<void> save_cache(const std::filesystem::path& out_dir, const BuildCache& 
     }
     std::error_code ec;
     std::filesystem::create_directories(cache_path(out_dir).parent_path(), ec);
-    return write_file_atomic(cache_path(out_dir), as_bytes(text));
+    return write_file_replace(cache_path(out_dir), text);
 }
 
 } // namespace mpyship::project

@@ -272,7 +272,7 @@ class Builder {
         fs::path path = output_path(r.entry.out_rel);
         std::error_code ec;
         fs::create_directories(path.parent_path(), ec);
-        if (auto w = write_file_atomic(path, output); !w)
+        if (auto w = write_file_replace(path, output); !w)
             r.io_error = w.error();
         else if (auto st = stat_file(path))
             r.entry.out_mtime_ns = st->mtime_ns;

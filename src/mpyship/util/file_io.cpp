@@ -75,8 +75,10 @@ Result<Bytes> read_stream_to_end(int fd, const std::string& name) {
     return read_all(fd, name);
 }
 
-Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
-                               unsigned mode) {
+namespace {
+
+Result<void> write_via_temporary(const std::filesystem::path& path, std::span<const std::uint8_t> data,
+                                 unsigned mode, bool durable) {
     std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
     std::string tmpl = (dir / ("." + path.filename().string() + ".tmp-XXXXXX")).string();
     int fd = ::mkstemp(tmpl.data()); // 0600 until the fchmod below
@@ -91,7 +93,7 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::span<cons
     };
     if (auto w = write_all(fd, data, path.string()); !w)
         return cleanup(w.error());
-    if (::fchmod(fd, mode_t(mode)) != 0 || ::fsync(fd) != 0)
+    if (::fchmod(fd, mode_t(mode)) != 0 || (durable && ::fsync(fd) != 0))
         return cleanup(Error::at(path.string(), "cannot flush: " + errno_text()));
     if (::close(fd) != 0) {
         ::unlink(tmpl.c_str());
@@ -103,6 +105,17 @@ Result<void> write_file_atomic(const std::filesystem::path& path, std::span<cons
         return fail("cannot rename into place: " + why, path.string());
     }
     return {};
+}
+
+} // namespace
+
+Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
+                               unsigned mode) {
+    return write_via_temporary(path, data, mode, true);
+}
+
+Result<void> write_file_replace(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
+    return write_via_temporary(path, data, 0644, false);
 }
 
 } // namespace mpyship

@@ -1,6 +1,7 @@
-// Whole-file reads and atomic writes. Every output file mpyship produces goes through
-// write_file_atomic: a temporary file in the same directory, flushed and fsynced, then renamed,
-// so a crash or a full disk never leaves a half-written file behind.
+// Whole-file reads and atomic writes. Every output file mpyship produces goes through a temporary file in
+// the same directory, then a rename, so a crash or a full disk never leaves a half-written file behind;
+// write_file_atomic also fsyncs it first (releases, deploys, manifests, keys), write_file_replace does not
+// (regenerable build outputs).
 #pragma once
 
 #include "mpyship/util/error.h"
@@ -30,6 +31,12 @@ Result<Bytes> read_stream_to_end(int fd, const std::string& name);
 // `mode`: the file's permissions (the temporary file has them from its creation on).
 Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                                unsigned mode = 0644);
+// The same atomic rename without the fsync: for outputs that can be regenerated (build/mpy, the build cache),
+// where a crash may lose the newest contents but never leaves a half-written file under the final name.
+Result<void> write_file_replace(const std::filesystem::path& path, std::span<const std::uint8_t> data);
+inline Result<void> write_file_replace(const std::filesystem::path& path, std::string_view text) {
+    return write_file_replace(path, as_bytes(text));
+}
 inline Result<void> write_file_atomic(const std::filesystem::path& path, std::string_view text,
                                       unsigned mode = 0644) {
     return write_file_atomic(path, as_bytes(text), mode);
