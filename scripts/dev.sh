@@ -32,10 +32,11 @@ install_missing() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# With an argument, builds only that target (the example needs only the mpyship binary, not the tests).
 build_main() {
   echo "== building (build/)"
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMPYSHIP_WERROR=ON >/dev/null
-  cmake --build build -j "$jobs"
+  cmake --build build -j "$jobs" ${1:+--target "$1"}
 }
 
 # node + npm run the exec tests: compiled programs in the official MicroPython WebAssembly VM. Any node
@@ -55,7 +56,7 @@ install_node_packages() {
 
 run_example() {
   install_missing "${build_packages[@]}"
-  build_main
+  build_main mpyship
   local project=examples/circuitpython-blink
   echo "== mpyship build $project"
   ./build/src/mpyship/mpyship build "$project"
