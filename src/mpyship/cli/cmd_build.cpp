@@ -115,6 +115,18 @@ std::optional<project::BuildReport> run_build_command(const BuildArgs& a,
     return *report;
 }
 
+std::optional<int> build_before_shipping(const BuildArgs& a, const project::ProjectConfig& config) {
+    int exit_code = k_exit_ok;
+    auto report = run_build_command(a, config, exit_code, false);
+    if (!report)
+        return k_exit_failure;
+    if (exit_code == k_exit_ok)
+        return std::nullopt;
+    if (a.json)
+        fmt::print("{}\n", build_report_json(*report, config).dump(2));
+    return k_exit_failure;
+}
+
 int cmd_build(std::string_view program, std::span<const std::string> args) {
     CLI::App app{"Compile the project's src/ into build/mpy/ (entry points and assets copied as they are), "
                  "remove stale outputs and write build/manifest.json. Incremental and parallel.",

@@ -52,16 +52,10 @@ std::optional<int> build_first(const DeployArgs& a) {
     auto config = load_config_for(b);
     if (!config)
         return k_exit_failure;
-    int exit_code = k_exit_ok;
-    auto report = run_build_command(b, *config, exit_code, false);
-    if (!report)
-        return k_exit_failure;
-    if (exit_code == k_exit_ok)
-        return std::nullopt;
-    if (a.json)
-        fmt::print("{}\n", build_report_json(*report, *config).dump(2));
-    fmt::print(stderr, "error: the build failed, so nothing was deployed\n");
-    return k_exit_failure;
+    auto stop = build_before_shipping(b, *config);
+    if (stop && *stop != k_exit_ok)
+        fmt::print(stderr, "error: the build failed, so nothing was deployed\n");
+    return stop;
 }
 
 namespace {

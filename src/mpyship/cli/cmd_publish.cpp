@@ -59,13 +59,8 @@ int cmd_publish(std::string_view program, std::span<const std::string> args) {
     auto config = load_config_for(a.build);
     if (!config)
         return k_exit_failure;
-    int exit_code = k_exit_ok;
-    auto built = run_build_command(a.build, *config, exit_code, false);
-    if (!built || exit_code != k_exit_ok) {
-        if (built && a.build.json)
-            fmt::print("{}\n", build_report_json(*built, *config).dump(2));
-        return k_exit_failure;
-    }
+    if (auto stop = build_before_shipping(a.build, *config))
+        return *stop;
     auto report = publish(a, *config);
     if (!report)
         return report_error(report.error(), a.build.json);

@@ -46,6 +46,9 @@ std::optional<project::ProjectConfig> load_config_for(const BuildArgs& args);
 std::optional<project::BuildReport> run_build_command(const BuildArgs& args,
                                                       const project::ProjectConfig& config, int& exit_code,
                                                       bool print_json = true);
+// The build a shipping command (deploy, publish) runs first: its report when it is printed as text; on a
+// failed build, its JSON (with --json) and the exit code to stop with. nullopt: go on.
+std::optional<int> build_before_shipping(const BuildArgs& args, const project::ProjectConfig& config);
 // The build report as --json prints it.
 nlohmann::ordered_json build_report_json(const project::BuildReport& report, const project::ProjectConfig& config);
 

@@ -1,9 +1,9 @@
 #include "mpyship/deploy/device_files.h"
 
 #include "mpyship/deploy/safe_write.h"
+#include "mpyship/util/zlib_stream.h"
 
 #include <utility>
-#include <zlib.h>
 
 namespace mpyship::deploy {
 namespace {
@@ -64,7 +64,6 @@ def _ms_c(t,p,n,h,u=None):
   os.rename(t,p)
 )";
 
-constexpr int k_window_bits = 10; // a 1 KiB window: DeflateIO allocates it on the device
 
 // The last line of a traceback: "OSError: [Errno 2] ENOENT".
 std::string last_line(std::string_view text) {
@@ -106,21 +105,6 @@ std::string base64_encode(std::span<const std::uint8_t> data) {
         out += i + 2 < data.size() ? k_alphabet[v & 63] : '=';
     }
     return out;
-}
-
-Bytes zlib_compress(std::span<const std::uint8_t> data) {
-    z_stream z{};
-    if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, k_window_bits, 9, Z_DEFAULT_STRATEGY) != Z_OK)
-        return {};
-    Bytes out(deflateBound(&z, uLong(data.size())));
-    z.next_in = const_cast<Bytef*>(data.data());
-    z.avail_in = uInt(data.size());
-    z.next_out = out.data();
-    z.avail_out = uInt(out.size());
-    int rc = deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return rc == Z_STREAM_END ? out : Bytes{};
 }
 
 DeviceFiles::DeviceFiles(serial::RawRepl& repl, const DeviceInfo& device, std::string port, Encoding encoding,

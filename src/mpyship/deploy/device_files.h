@@ -70,7 +70,5 @@ std::string python_string(std::string_view text);
 
 // Base64 of `data` (RFC 4648, with padding), what binascii.a2b_base64 reads.
 std::string base64_encode(std::span<const std::uint8_t> data);
-// zlib stream of `data` at the best compression (deflate.DeflateIO(f, deflate.ZLIB) reads it).
-Bytes zlib_compress(std::span<const std::uint8_t> data);
 
 } // namespace mpyship::deploy

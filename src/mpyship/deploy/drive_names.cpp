@@ -1,5 +1,7 @@
 #include "mpyship/deploy/drive_names.h"
 
+#include "mpyship/util/text_checks.h"
+
 #include <algorithm>
 #include <map>
 
@@ -36,12 +38,7 @@ std::string fat_name_problem(std::string_view path) {
     return {};
 }
 
-std::string fat_fold(std::string_view path) {
-    std::string out(path);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; });
-    return out;
-}
+std::string fat_fold(std::string_view path) { return ascii_lower(path); }
 
 std::vector<std::string> unstorable_names(const std::vector<std::string>& paths) {
     std::vector<std::string> out;

@@ -18,9 +18,8 @@ constexpr std::uint64_t k_fat16_size_limit = 32ull << 20;
 
 std::uint32_t le16(std::span<const std::uint8_t> b, std::size_t at) { return b[at] | (std::uint32_t(b[at + 1]) << 8); }
 
-bool is_fat_type(std::string_view type) {
-    return type == "vfat" || type == "msdos" || type == "fat" || type.find("fat") != std::string_view::npos;
-}
+// "vfat", "msdos", and FUSE drivers such as "fuse.fusefat".
+bool is_fat_type(std::string_view type) { return type == "msdos" || type.find("fat") != std::string_view::npos; }
 
 std::optional<std::uint32_t> read_boot_sector_entries(const std::string& source) {
     int fd = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);

@@ -11,6 +11,7 @@
 #include "mpyship/util/file_io.h"
 #include "mpyship/util/process.h"
 #include "mpyship/util/sha256.h"
+#include "mpyship/util/text_checks.h"
 #include "mpyship/util/thread_pool.h"
 #include "mpyship/util/version.h"
 
@@ -60,21 +61,6 @@ std::optional<StatInfo> stat_file(const fs::path& p) {
     return StatInfo{std::uint64_t(st.st_size),
                     std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
                     std::uint64_t(st.st_ino)};
-}
-
-// Offset of the first byte that is not valid UTF-8, or npos.
-std::size_t invalid_utf8_at(std::span<const std::uint8_t> s) {
-    for (std::size_t i = 0; i < s.size();) {
-        std::uint8_t c = s[i];
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-        if (n == 0 || i + n > s.size())
-            return i;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((s[i + k] & 0xc0) != 0x80)
-                return i;
-        i += n;
-    }
-    return std::string_view::npos;
 }
 
 // "src/x.py:3:7: error: source is not valid UTF-8 (byte 0xff)", then the line (bad bytes shown as '?') and a
@@ -130,7 +116,7 @@ class Builder {
         for (const auto& extra : m_options.extra_sources) {
             SourceFile f = classify_source(m_config, extra.rel, extra.abs);
             for (const auto& s : m_sources)
-                if (fat_fold_ascii(s.out_rel) == fat_fold_ascii(f.out_rel))
+                if (ascii_lower(s.out_rel) == ascii_lower(f.out_rel))
                     return fail("this file is where mpyship puts " + extra.rel +
                                     " for [ota]: move it, or remove the [ota] section",
                                 (m_config.src_dir() / s.rel).string());
@@ -138,13 +124,6 @@ class Builder {
         }
         std::sort(m_sources.begin(), m_sources.end(), [](const auto& a, const auto& b) { return a.rel < b.rel; });
         return {};
-    }
-
-    static std::string fat_fold_ascii(std::string s) {
-        for (char& c : s)
-            if (c >= 'A' && c <= 'Z')
-                c = char(c - 'A' + 'a');
-        return s;
     }
 
     std::string settings_fingerprint() const {
@@ -282,7 +261,7 @@ class Builder {
     std::expected<Bytes, CompileFailure> compile(const SourceFile& f, const Bytes& source) const {
         std::string shown = (m_config.src / f.rel).generic_string();
         std::string_view text = as_text(source);
-        if (auto bad = invalid_utf8_at(source); bad != std::string_view::npos)
+        if (auto bad = invalid_utf8_at(text); bad != std::string_view::npos)
             return std::unexpected(CompileFailure{utf8_diagnostic(shown, text, bad)});
         compiler::Options options;
         options.target = m_config.target;

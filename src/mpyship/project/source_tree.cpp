@@ -2,6 +2,7 @@
 
 #include "mpyship/util/dir_list.h"
 #include "mpyship/util/glob.h"
+#include "mpyship/util/text_checks.h"
 
 #include <algorithm>
 #include <map>
@@ -11,13 +12,6 @@ namespace mpyship::project {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string lower_ascii(std::string s) {
-    for (char& c : s)
-        if (c >= 'A' && c <= 'Z')
-            c = char(c - 'A' + 'a');
-    return s;
-}
 
 bool is_under(const fs::path& path, const fs::path& dir) {
     auto rel = path.lexically_relative(dir);
@@ -157,7 +151,7 @@ class Walker {
     Result<void> check_case_collisions() const {
         std::map<std::string, std::string> seen;
         for (const auto& f : m_files) {
-            std::string key = lower_ascii(f.out_rel);
+            std::string key = ascii_lower(f.out_rel);
             auto [it, inserted] = seen.emplace(key, f.rel);
             if (!inserted)
                 return fail("'" + it->second + "' and '" + f.rel +

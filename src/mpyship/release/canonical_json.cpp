@@ -1,23 +1,13 @@
 #include "mpyship/release/canonical_json.h"
 
+#include "mpyship/util/text_checks.h"
+
 #include <cstdio>
 
 namespace mpyship::release {
 namespace {
 
-bool valid_utf8(std::string_view s) {
-    for (std::size_t i = 0; i < s.size();) {
-        unsigned char c = static_cast<unsigned char>(s[i]);
-        std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
-        if (n == 0 || i + n > s.size())
-            return false;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80)
-                return false;
-        i += n;
-    }
-    return true;
-}
+bool valid_utf8(std::string_view s) { return invalid_utf8_at(s) == std::string_view::npos; }
 
 void write_string(std::string_view s, std::string& out) {
     out += '"';

@@ -4,15 +4,13 @@
 #include "mpyship/release/verify.h"
 #include "mpyship/util/file_io.h"
 #include "mpyship/util/sha256.h"
+#include "mpyship/util/zlib_stream.h"
 
-#include <zlib.h>
 
 namespace mpyship::release {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr int k_window_bits = 10;
 
 Result<void> make_dirs(const fs::path& dir) {
     std::error_code ec;
@@ -54,8 +52,8 @@ struct ObjectWriter {
                 return std::unexpected(w.error());
             ++report.objects_written;
         }
-        auto z = zlib_compress(bytes, k_window_bits);
-        if (z.size() < bytes.size()) {
+        auto z = zlib_compress(bytes);
+        if (!z.empty() && z.size() < bytes.size()) {
             fs::path twin = out / "objects" / (f.sha256 + ".z");
             auto existing = read_file(twin);
             if (!existing || *existing != z)
@@ -98,6 +96,10 @@ Result<SignedRelease> release_for(const PublishOptions& o, const project::Manife
         auto bytes = read_file(o.build_dir / "mpy" / f.path);
         if (!bytes)
             return std::unexpected(bytes.error());
+        // Each file is checked against the manifest as it is read: a damaged build is never published.
+        if (bytes->size() != f.size || sha256_hex(*bytes) != f.sha256)
+            return fail("the build does not match its manifest; run `mpyship build`",
+                        (o.build_dir / "mpy" / f.path).string());
         auto file = objects.write(f, *bytes);
         if (!file)
             return std::unexpected(file.error());
@@ -132,13 +134,6 @@ Result<std::uint64_t> current_sequence(const fs::path& out, const std::string& c
 Result<PublishReport> publish_release(const PublishOptions& o) {
     if (!is_valid_channel(o.channel))
         return fail("channel names use letters, digits, '.', '_' and '-' (got '" + o.channel + "')");
-    auto checked = verify_build_folder(o.build_dir);
-    if (!checked)
-        return std::unexpected(checked.error());
-    if (!checked->ok())
-        return fail("the build does not match its manifest (" + checked->problems.front().path + ": " +
-                        checked->problems.front().detail + "); run `mpyship build`",
-                    o.build_dir.string());
     auto manifest = load_manifest(o.build_dir / project::k_manifest_file);
     if (!manifest)
         return std::unexpected(manifest.error());
@@ -166,43 +161,6 @@ Result<PublishReport> publish_release(const PublishOptions& o) {
     report.version = release->version;
     report.files = release->files.size();
     return report;
-}
-
-std::vector<std::uint8_t> zlib_compress(std::span<const std::uint8_t> data, int window_bits) {
-    z_stream zs{};
-    deflateInit2(&zs, 9, Z_DEFLATED, window_bits, 9, Z_DEFAULT_STRATEGY);
-    std::vector<std::uint8_t> out(deflateBound(&zs, uLong(data.size())));
-    zs.next_in = const_cast<Bytef*>(data.data());
-    zs.avail_in = uInt(data.size());
-    zs.next_out = out.data();
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(zs.total_out);
-    deflateEnd(&zs);
-    return out;
-}
-
-Result<std::vector<std::uint8_t>> zlib_inflate(std::span<const std::uint8_t> data, std::size_t limit) {
-    z_stream zs{};
-    if (inflateInit2(&zs, 15) != Z_OK)
-        return fail("cannot start zlib");
-    std::vector<std::uint8_t> out;
-    std::uint8_t buf[65536];
-    zs.next_in = const_cast<Bytef*>(data.data());
-    zs.avail_in = uInt(data.size());
-    int rc = Z_OK;
-    while (rc == Z_OK) {
-        zs.next_out = buf;
-        zs.avail_out = sizeof buf;
-        rc = inflate(&zs, Z_NO_FLUSH);
-        out.insert(out.end(), buf, buf + (sizeof buf - zs.avail_out));
-        if (out.size() > limit)
-            rc = Z_BUF_ERROR;
-    }
-    inflateEnd(&zs);
-    if (rc != Z_STREAM_END)
-        return fail("not a valid zlib stream (or larger than expected)");
-    return out;
 }
 
 } // namespace mpyship::release

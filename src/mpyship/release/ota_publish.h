@@ -42,8 +42,4 @@ Result<std::uint64_t> current_sequence(const std::filesystem::path& out, const s
 
 Result<PublishReport> publish_release(const PublishOptions& options);
 
-// zlib stream of `data` with a 2^window_bits-byte window (what a board's deflate.DeflateIO can inflate).
-std::vector<std::uint8_t> zlib_compress(std::span<const std::uint8_t> data, int window_bits);
-Result<std::vector<std::uint8_t>> zlib_inflate(std::span<const std::uint8_t> data, std::size_t limit);
-
 } // namespace mpyship::release

@@ -4,6 +4,7 @@
 #include "mpyship/release/signed_release.h"
 #include "mpyship/util/file_io.h"
 #include "mpyship/util/sha256.h"
+#include "mpyship/util/zlib_stream.h"
 
 #include <algorithm>
 #include <set>
@@ -35,9 +36,9 @@ struct TreeChecker {
         if (!f.z)
             return;
         auto z = read_file(root / (f.download_path + ".z"));
-        auto inflated = z ? zlib_inflate(*z, f.size) : std::unexpected(z.error());
         if (!z || z->size() != *f.z)
             return problem(ProblemKind::wrong_size, f.download_path + ".z", "compressed twin missing or of another size");
+        auto inflated = zlib_inflate(*z, f.size);
         if (!inflated || sha256_hex(*inflated) != f.sha256)
             return problem(ProblemKind::wrong_hash, f.download_path + ".z", "compressed twin does not inflate to the object");
     }

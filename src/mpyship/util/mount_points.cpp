@@ -66,10 +66,13 @@ std::vector<std::string> parse_mount_points(std::string_view mounts_text) {
 }
 
 Result<std::vector<std::string>> read_mount_points(const std::filesystem::path& mounts_file) {
-    auto text = read_text_file(mounts_file);
-    if (!text)
-        return std::unexpected(text.error());
-    return parse_mount_points(*text);
+    auto mounts = read_mounts(mounts_file);
+    if (!mounts)
+        return std::unexpected(mounts.error());
+    std::vector<std::string> points;
+    for (auto& m : *mounts)
+        points.push_back(std::move(m.point));
+    return points;
 }
 
 } // namespace mpyship
