@@ -121,6 +121,12 @@ TEST(Hardening, CleanRemovesOutputsOnly) {
     EXPECT_EQ(mpyship({"clean", dir.path().string()}).exit_code, 0);
     EXPECT_FALSE(fs::exists(dir.path() / "build")); // empty afterwards, so removed
     EXPECT_TRUE(fs::exists(dir.path() / "src" / "x.py"));
+
+    write_text(dir.path() / "build", "not a folder");
+    auto bad = mpyship({"clean", dir.path().string()});
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_NE(bad.err.find("build: the output folder is not a folder"), std::string::npos) << bad.err;
+    EXPECT_TRUE(fs::is_regular_file(dir.path() / "build"));
 }
 
 // Item 6: src and out must stay inside the project, and neither inside the other.

@@ -96,6 +96,29 @@ TEST_F(OtaCli, PublishRefusesAReadableKeyAndAFailedBuild) {
     EXPECT_FALSE(fs::exists(pub() / "stable" / "manifest.json"));
 }
 
+// Bad input to keygen and serve: clear errors, and an existing key is never replaced without --force.
+TEST_F(OtaCli, KeygenAndServeRefuseBadInput) {
+    auto before = read_bytes(key());
+    auto again = mpyship({"keygen", "--out", key().string()});
+    EXPECT_EQ(again.exit_code, 1);
+    EXPECT_NE(again.err.find("already exists (--force replaces it)"), std::string::npos) << again.err;
+    EXPECT_EQ(read_bytes(key()), before);
+    auto nowhere = mpyship({"keygen", "--out", (m_dir.path() / "no" / "such" / "k.key").string()});
+    EXPECT_EQ(nowhere.exit_code, 1);
+    EXPECT_NE(nowhere.err.find("cannot create"), std::string::npos) << nowhere.err;
+    auto missing = mpyship({"serve", (m_dir.path() / "nothing").string(), "--port", "0"});
+    EXPECT_EQ(missing.exit_code, 1);
+    EXPECT_NE(missing.err.find("not a folder to serve"), std::string::npos) << missing.err;
+    auto port = mpyship({"serve", m_dir.path().string(), "--port", "70000"});
+    EXPECT_EQ(port.exit_code, 2) << port.err;
+    auto verify = mpyship({"verify", m_dir.path().string(), "--pubkey", "ed25519:short", "--json"});
+    EXPECT_EQ(verify.exit_code, 1);
+    auto j = nlohmann::json::parse(verify.out, nullptr, false);
+    ASSERT_FALSE(j.is_discarded()) << verify.out;
+    EXPECT_EQ(j["ok"], false);
+    EXPECT_NE(j["error"].get<std::string>().find("32 bytes of base64"), std::string::npos) << verify.out;
+}
+
 // `serve` on 127.0.0.1 with a free port: whole files with Content-Length, and a byte range (resume).
 TEST_F(OtaCli, ServeAnswersWithLengthsAndRanges) {
     publish();
