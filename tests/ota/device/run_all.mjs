@@ -12,10 +12,11 @@ import { tests as faultTests } from "./test_faults.mjs";
 import { tests as measureTests } from "./test_measure.mjs";
 import { tests as httpTests } from "./test_http.mjs";
 import { tests as mpyshipTests } from "./test_mpyship.mjs";
+import { tests as unixPortTests } from "./test_unix_port.mjs";
 
 await usePublisherFromEnv();
 const filter = process.argv[2] ?? "";
-const all = [...cryptoTests, ...updateTests, ...faultTests, ...measureTests, ...httpTests, ...mpyshipTests].filter(([name]) => name.includes(filter));
+const all = [...cryptoTests, ...updateTests, ...faultTests, ...measureTests, ...httpTests, ...mpyshipTests, ...unixPortTests].filter(([name]) => name.includes(filter));
 
 let passed = 0;
 let failed = 0;
@@ -25,6 +26,10 @@ for (const [name, run] of all) {
   try {
     const detail = await run();
     passed++;
+    if (String(detail).startsWith("skipped:")) {
+      console.log(`SKIP ${name}: ${detail.slice(9)}`);
+      continue;
+    }
     console.log(`PASS ${name} (${Date.now() - t0} ms)${detail ? ": " + detail : ""}`);
   } catch (error) {
     failed++;
