@@ -1,4 +1,5 @@
 // `mpyship build [DIR]`: compile the project's src/ into build/mpy/ and write build/manifest.json.
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/json_output.h"
@@ -46,14 +47,14 @@ namespace {
 
 void print_report(const project::BuildReport& r, const project::ProjectConfig& c) {
     for (const auto& f : r.failures)
-        fmt::print(stderr, "{}", f.diagnostic);
+        print_diagnostics(stderr, f.diagnostic);
     const auto& n = r.counters;
     fmt::print("build: {} compiled, {} up to date, {} copied, {} failed, {} removed\n", n.compiled,
                n.up_to_date, n.copied, n.failed, n.removed);
     for (const auto& f : r.failures)
         fmt::print("failed: {}\n", f.path);
     for (const auto& note : r.notes)
-        fmt::print("note: {}: {}\n", note.path, note.diagnostic);
+        print_note(stdout, note.path + ": " + note.diagnostic);
     fmt::print("manifest: {} ({} files, version {}{})\n",
                (c.out_dir() / project::k_manifest_file).lexically_normal().string(), r.manifest_files,
                r.version, r.manifest_written ? "" : ", unchanged");

@@ -1,5 +1,6 @@
 // `mpyship clean [DIR]`: remove the build outputs (build/mpy, the manifest, the build cache, archives,
 // firmware outputs), so the next build starts from nothing.
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
@@ -23,7 +24,7 @@ int cmd_clean(std::string_view program, std::span<const std::string> args) {
     auto report = config ? project::clean_outputs(*config, dry_run)
                          : Result<project::CleanReport>(std::unexpected(config.error()));
     if (!report) {
-        fmt::print(stderr, "error: {}\n", report.error().to_string());
+        print_error(report.error().to_string());
         return k_exit_failure;
     }
     for (const auto& p : report->removed)

@@ -3,6 +3,7 @@
 // Test-only hook: MPYSHIP_FAULT_AFTER_STEPS=N kills the process with SIGKILL before the drive change after
 // the first N (fault-injection tests); with the variable set, the number of steps taken goes to stderr, and
 // MPYSHIP_FAULT_TRACE=1 lists each step.
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/deploy_args.h"
@@ -54,7 +55,7 @@ std::optional<int> build_first(const DeployArgs& a) {
         return k_exit_failure;
     auto stop = build_before_shipping(b, *config);
     if (stop && *stop != k_exit_ok)
-        fmt::print(stderr, "error: the build failed, so nothing was deployed\n");
+        print_error("the build failed, so nothing was deployed");
     return stop;
 }
 
@@ -128,7 +129,7 @@ void print_summary(const deploy::DriveDeployReport& r) {
     for (const auto& s : r.plan.skipped)
         fmt::print("skip    {}{}\n", s.path.empty() ? "" : s.path + ": ", s.reason);
     for (const auto& w : r.warnings)
-        fmt::print(stderr, "warning: {}\n", w);
+        print_warning(w);
     const auto& p = r.plan;
     if (r.dry_run) {
         fmt::print(
@@ -137,7 +138,7 @@ void print_summary(const deploy::DriveDeployReport& r) {
             p.writes.size(), p.unchanged, p.removal_count(), p.mkdirs.size(), p.rmdirs.size(),
             r.space.peak_bytes, r.space.free_bytes);
         if (!r.space.fits())
-            fmt::print(stderr, "error: would not fit: needs {} more bytes\n", r.space.missing);
+            print_error(fmt::format("would not fit: needs {} more bytes", r.space.missing));
         return;
     }
     const auto& s = r.sync;
@@ -167,13 +168,12 @@ Result<fs::path> resolve_drive(const DeployArgs& a) {
 
 std::optional<int> check_target_choice(const DeployArgs& a) {
     if (!a.port.empty() && !a.to.empty()) {
-        fmt::print(stderr, "error: give one of --to (USB drive) and --port (serial), not both\n");
+        print_error("give one of --to (USB drive) and --port (serial), not both");
         return k_exit_usage;
     }
     if (a.to.empty() && a.port.empty()) {
-        fmt::print(stderr,
-                   "error: deploy needs --to PATH (the board's mounted drive, or 'auto') or --port DEV (a "
-                   "serial device, or 'auto')\n");
+        print_error("deploy needs --to PATH (the board's mounted drive, or 'auto') or --port DEV (a serial "
+                    "device, or 'auto')");
         return k_exit_usage;
     }
     return std::nullopt;

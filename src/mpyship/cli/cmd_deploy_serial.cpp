@@ -92,7 +92,7 @@ void print_summary(const deploy::SerialDeployReport& r) {
     for (const auto& s : r.plan.skipped)
         fmt::print("skip    {}{}\n", s.path.empty() ? "" : s.path + ": ", s.reason);
     for (const auto& w : r.warnings)
-        fmt::print(stderr, "warning: {}\n", w);
+        print_warning(w);
     const auto& p = r.plan;
     if (r.dry_run) {
         fmt::print(

@@ -1,6 +1,7 @@
 // `mpyship firmware build [DIR] [--jobs N] [--dry-run]`: a MicroPython firmware with the project frozen in,
 // from the [firmware] section of mpyship.toml; `mpyship firmware lock [DIR]` writes mpyship.lock. Subcommands
 // are a small table like the command table.
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
@@ -33,7 +34,7 @@ firmware::FirmwareBuildOptions build_options(const FirmwareArgs& a, bool show_pr
     o.jobs = a.jobs;
     const char* path = std::getenv("PATH");
     o.path_env = path ? path : "/usr/bin:/bin";
-    o.on_note = [](std::string_view note) { fmt::print(stderr, "note: {}\n", note); };
+    o.on_note = [](std::string_view note) { print_note(stderr, note); };
     if (show_progress)
         o.on_line = [](std::string_view line) {
             // The progress line: make's latest output, cut to one terminal row.
@@ -44,19 +45,17 @@ firmware::FirmwareBuildOptions build_options(const FirmwareArgs& a, bool show_pr
 }
 
 int print_failure(const firmware::FirmwareBuildResult& r) {
-    fmt::print(stderr, "error: firmware build failed (make exited with {}); last error lines:\n",
-               r.make_exit);
+    print_error(fmt::format("firmware build failed (make exited with {}); last error lines:", r.make_exit));
     for (const auto& l : r.error_tail)
         fmt::print(stderr, "  {}\n", l);
     if (r.empty_submodule_count > 0) {
         std::string names;
         for (const auto& m : r.empty_submodules)
             names += (names.empty() ? "" : ", ") + m;
-        fmt::print(
-            stderr,
-            "note: {} git submodules of the source are not checked out{}{}; run `make submodules` in the "
-            "port's folder of the source, or turn the feature that needs them off with make_vars\n",
-            r.empty_submodule_count, names.empty() ? "" : ", and the errors name ", names);
+        print_note(stderr, fmt::format("{} git submodules of the source are not checked out{}{}; run `make "
+                                       "submodules` in the port's folder of the source, or turn the feature "
+                                       "that needs them off with make_vars",
+                                       r.empty_submodule_count, names.empty() ? "" : ", and the errors name ", names));
     }
     fmt::print(stderr, "full log: {}\n", r.log.string());
     fmt::print(stderr, "{} was left unchanged\n", r.out_dir.string());
@@ -90,7 +89,7 @@ int firmware_build(std::string_view program, std::span<const std::string> args) 
         return *stop;
     auto config = firmware::load_firmware_config(a.dir);
     if (!config) {
-        fmt::print(stderr, "error: {}\n", config.error().to_string());
+        print_error(config.error().to_string());
         return k_exit_failure;
     }
     auto options = build_options(a, !a.dry_run && ::isatty(STDERR_FILENO));
@@ -99,7 +98,7 @@ int firmware_build(std::string_view program, std::span<const std::string> args) 
     if (options.on_line)
         fmt::print(stderr, "\r\033[K");
     if (!r) {
-        fmt::print(stderr, "error: {}\n", r.error().to_string());
+        print_error(r.error().to_string());
         return k_exit_failure;
     }
     if (!a.dry_run)
@@ -123,7 +122,7 @@ int firmware_lock(std::string_view program, std::span<const std::string> args) {
     auto path = fs::path(dir) / firmware::k_lock_file;
     auto written = lock ? write_file_atomic(path, text) : Result<void>(std::unexpected(lock.error()));
     if (!written) {
-        fmt::print(stderr, "error: {}\n", written.error().to_string());
+        print_error(written.error().to_string());
         return k_exit_failure;
     }
     fmt::print("micropython: {}{} tree {}\n", lock->micropython.source,
@@ -184,7 +183,7 @@ int firmware_clean(std::string_view program, std::span<const std::string> args) 
     auto report = keep ? firmware::clean_cache(firmware::default_cache_root(), *keep, dry_run)
                        : Result<firmware::CleanReport>(std::unexpected(keep.error()));
     if (!report) {
-        fmt::print(stderr, "error: {}\n", report.error().to_string());
+        print_error(report.error().to_string());
         return k_exit_failure;
     }
     print_clean(*report, dry_run);

@@ -1,6 +1,7 @@
 // `mpyship flash [DIR]`: put build/firmware/ (from `mpyship firmware build`) on a board, through the user's
 // esptool (esp32, esp8266) or the board's UF2 bootloader drive (rp2, samd, nrf, mimxrt). --dry-run prints the
 // esptool command line, or the UF2 image and drive, without touching the board.
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
@@ -116,7 +117,7 @@ int report_dry_run(const FlashPlan& p, const FlashArgsCli& a) {
                    a.timeout > 0 ? fmt::format(", then wait up to {} s for the board to reset", a.timeout)
                                  : "");
     if (p.blocker)
-        fmt::print(stderr, "warning: this cannot run now: {}\n", p.blocker->to_string());
+        print_warning(fmt::format("this cannot run now: {}", p.blocker->to_string()));
     return k_exit_ok;
 }
 
@@ -132,7 +133,7 @@ int cmd_flash(std::string_view program, std::span<const std::string> args) {
     auto options = flash_options(a);
     auto plan = options ? plan_flash(*options) : Result<FlashPlan>(std::unexpected(options.error()));
     if (!plan) {
-        fmt::print(stderr, "error: {}\n", plan.error().to_string());
+        print_error(plan.error().to_string());
         return k_exit_failure;
     }
     print_header(*plan);
@@ -152,7 +153,7 @@ int cmd_flash(std::string_view program, std::span<const std::string> args) {
     auto started = std::chrono::steady_clock::now();
     auto done = execute_flash(*plan, run);
     if (!done) {
-        fmt::print(stderr, "error: {}\n", done.error().to_string());
+        print_error(done.error().to_string());
         return k_exit_failure;
     }
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

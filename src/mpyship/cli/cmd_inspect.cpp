@@ -1,5 +1,6 @@
 // `mpyship inspect FILE.mpy [--json]`: prints the disassembly; a malformed file is reported as
 // `FILE: error: <what> at offset N` with exit code 1.
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
@@ -28,7 +29,7 @@ int cmd_inspect(std::string_view program, std::span<const std::string> args) {
         std::string message = data ? module.error().to_string() : data.error().message;
         if (json)
             fmt::print("{}\n", nlohmann::ordered_json{{"ok", false}, {"error", file + ": " + message}}.dump(2));
-        fmt::print(stderr, "{}: error: {}\n", file, message);
+        print_diagnostics(stderr, fmt::format("{}: error: {}\n", file, message));
         return k_exit_failure;
     }
     if (json)

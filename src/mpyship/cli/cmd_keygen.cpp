@@ -1,4 +1,5 @@
 // `mpyship keygen [--out FILE]`: an Ed25519 key pair for signing OTA releases.
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
@@ -21,7 +22,7 @@ int cmd_keygen(std::string_view program, std::span<const std::string> args) {
         return *rc;
     auto key = release::generate_signing_key();
     if (auto w = release::write_signing_key(out, key, force); !w) {
-        fmt::print(stderr, "error: {}\n", w.error().to_string());
+        print_error(w.error().to_string());
         return k_exit_failure;
     }
     std::string pub = release::public_key_text(key.public_key);

@@ -1,4 +1,5 @@
 // `mpyship package [DIR]`: build (incrementally), then write the reproducible release archives.
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/json_output.h"
@@ -32,7 +33,7 @@ int cmd_package(std::string_view program, std::span<const std::string> args) {
                                            : Result<release::PackageResult>(std::unexpected(Error{}));
     if (exit_code == k_exit_ok && !packaged) {
         set_outcome(j, false, packaged.error().to_string());
-        fmt::print(stderr, "error: {}\n", packaged.error().to_string());
+        print_error(packaged.error().to_string());
         exit_code = k_exit_failure;
     }
     if (packaged) {

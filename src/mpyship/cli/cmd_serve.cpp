@@ -1,4 +1,5 @@
 // `mpyship serve PUBDIR`: a static HTTP server for a published OTA tree (LAN use and tests).
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
@@ -56,7 +57,7 @@ int cmd_serve(std::string_view program, std::span<const std::string> args) {
     pthread_kill(waiter.native_handle(), SIGTERM);
     waiter.join();
     if (!r) {
-        fmt::print(stderr, "error: {}\n", r.error().to_string());
+        print_error(r.error().to_string());
         return k_exit_failure;
     }
     return k_exit_ok;

@@ -1,5 +1,6 @@
 #include "mpyship/cli/command_table.h"
 
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/util/edit_distance.h"
 #include "mpyship/util/version.h"
@@ -11,10 +12,6 @@ namespace mpyship::cli {
 namespace {
 
 int cmd_help(std::string_view program, std::span<const std::string> args);
-int cmd_version(std::string_view, std::span<const std::string>) {
-    fmt::print("{}\n", version_text());
-    return k_exit_ok;
-}
 
 constexpr Command k_commands[] = {
     {"build", "compile src/ into build/mpy/ and write build/manifest.json (incremental, parallel)",
@@ -39,7 +36,9 @@ constexpr Command k_commands[] = {
      cmd_compile},
     {"inspect", "disassemble a .mpy file (header, qstrs, constants, code); --json for machines", cmd_inspect},
     {"help", "show help for mpyship or for one command", cmd_help},
-    {"version", "print the mpyship version", cmd_version},
+    {"version", "print the mpyship version (--json: commit, compiler targets, features)", cmd_version},
+    {"completion", "print a shell completion script: completion bash|zsh|fish", cmd_completion},
+    {"man", "print the manual page mpyship(1) as roff", cmd_man},
 };
 
 void print_overview(std::string_view program) {
@@ -47,7 +46,8 @@ void print_overview(std::string_view program) {
     fmt::print("Usage: {} <command> [options]\n\nCommands:\n", program);
     for (const auto& c : k_commands)
         fmt::print("  {:<10} {}\n", c.name, c.summary);
-    fmt::print("\nRun '{} help <command>' for a command's options. '{} --version' prints the version.\n",
+    fmt::print("\nRun '{} help <command>' for a command's options. '{} --version' prints the version.\n"
+               "'--color auto|always|never' (before or after the command) colours errors, warnings and notes.\n",
                program, program);
 }
 
@@ -61,6 +61,12 @@ int unknown_command(std::string_view program, std::string_view name) {
 }
 
 int cmd_help(std::string_view program, std::span<const std::string> args) {
+    if (!args.empty() && (args[0] == "--help" || args[0] == "-h")) {
+        fmt::print("Show the list of commands, or one command's help.\nUsage: {} help [command]\n\n"
+                   "Positionals:\n  {:<28}{}\n",
+                   program, "command", "the command whose options to show");
+        return k_exit_ok;
+    }
     if (args.empty()) {
         print_overview(program);
         return k_exit_ok;
@@ -113,6 +119,10 @@ int run(int argc, char** argv) {
         return run_as_mpy_cross(name, args,
                                 base == "mpy-cross" ? compiler::Target::micropython
                                                     : compiler::Target::circuitpython);
+    if (auto bad = take_color_option(args)) {
+        print_error(*bad);
+        return k_exit_usage;
+    }
     if (args.empty() || args[0] == "--help" || args[0] == "-h") {
         print_overview(program);
         return args.empty() ? k_exit_usage : k_exit_ok;

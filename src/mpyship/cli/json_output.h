@@ -2,6 +2,7 @@
 // with an "error" field whenever "ok" is false. Errors also go to stderr as text, for people.
 #pragma once
 
+#include "mpyship/cli/color.h"
 #include "mpyship/cli/command_table.h"
 #include "mpyship/util/error.h"
 
@@ -15,7 +16,7 @@ namespace mpyship::cli {
 inline int report_error(const Error& e, bool as_json) {
     if (as_json)
         fmt::print("{}\n", nlohmann::ordered_json{{"ok", false}, {"error", e.to_string()}}.dump(2));
-    fmt::print(stderr, "error: {}\n", e.to_string());
+    print_error(e.to_string());
     return k_exit_failure;
 }
 

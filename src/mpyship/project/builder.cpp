@@ -395,6 +395,8 @@ class Builder {
         m.build_timestamp = iso8601_utc(*epoch);
         std::string text = manifest_to_json(m);
         report.manifest_written = true;
+        std::error_code ec; // a build in which every module failed has written nothing into out/ yet
+        fs::create_directories(path.parent_path(), ec);
         if (auto w = write_file_atomic(path, text); !w)
             return w;
         auto st = stat_file(path);
