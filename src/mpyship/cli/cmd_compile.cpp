@@ -35,6 +35,16 @@ bool write_stdout(const mpy::Bytes& bytes) {
     return true;
 }
 
+// -march's architecture: host is this machine's (x64 here), debug has none.
+mpy::NativeArch arch_from_name(std::string_view name) {
+    if (name == "host")
+        return sizeof(void*) == 8 ? mpy::NativeArch::x64 : mpy::NativeArch::x86;
+    for (auto arch = std::uint8_t(mpy::NativeArch::x86); arch <= std::uint8_t(mpy::NativeArch::rv64imc); ++arch)
+        if (name == mpy::native_arch_name(mpy::NativeArch(arch)))
+            return mpy::NativeArch(arch);
+    return mpy::NativeArch::none;
+}
+
 int compile_file(const MpyCrossArgs& a) {
     bool from_stdin = a.input == "-";
     std::string shown = from_stdin ? "<stdin>" : a.input;
@@ -46,7 +56,8 @@ int compile_file(const MpyCrossArgs& a) {
     options.opt_level = a.opt_level;
     options.small_int_bits = std::uint8_t(a.small_int_bits);
     options.source_name = a.source_name.value_or(shown);
-    options.native_arch = a.march.has_value();
+    options.march_given = a.march.has_value();
+    options.arch = a.march ? arch_from_name(*a.march) : mpy::NativeArch::none;
     auto module = compiler::compile_module(as_text(*source), options);
     if (!module) {
         // Parse errors name the input path (the lexer's name); compile errors name the -s source name.

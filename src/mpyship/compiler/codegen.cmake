@@ -15,3 +15,10 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   float_parse.cpp
   decimal_scale.cpp
 )
+# Inline assemblers (@micropython.asm_thumb, ...): the shared driver, operand readers, one file per ISA.
+list(APPEND MPYSHIP_COMPILER_SOURCES
+  inline_asm.cpp
+  asm_program.cpp
+  asm_operands.cpp
+  asm_thumb.cpp
+)

@@ -4,12 +4,29 @@
 #include "mpyship/compiler/codegen.h"
 
 #include "mpyship/compiler/compile_error.h"
+#include "mpyship/compiler/inline_asm.h"
 #include "mpyship/mpy/format.h"
 
 namespace mpyship::compiler {
 
 namespace {
 enum IdOp { k_load = 0, k_store = 1, k_delete = 2 };
+
+// The line of the node a scope was made from (its def, class, lambda or comprehension).
+std::uint32_t scope_line(const ScopeInfo& scope) {
+    switch (scope.kind) {
+    case ScopeKind::module:
+        return 1;
+    case ScopeKind::function:
+        return static_cast<const FunctionDef*>(scope.node)->pos.line;
+    case ScopeKind::class_:
+        return static_cast<const ClassDef*>(scope.node)->pos.line;
+    case ScopeKind::lambda:
+        return static_cast<const Lambda*>(scope.node)->pos.line;
+    default:
+        return static_cast<const Comprehension*>(scope.node)->pos.line;
+    }
+}
 } // namespace
 
 CodeGen::CodeGen(ModuleBuilder& builder, const Options& options) : m_builder(builder), m_options(options) {}
@@ -22,6 +39,7 @@ void CodeGen::generate(const Module& module) {
     m_scopes.push_back(std::move(root));
     m_async.push_back(false);
     m_generator_seen.push_back(false);
+    m_inline_asm.push_back(false);
     m_order.push_back(ModuleBuilder::k_module_scope);
     for (std::size_t i = 0; i < m_order.size(); ++i) {
         run_pass(m_order[i], Pass::scope);
@@ -50,6 +68,7 @@ ScopeId CodeGen::new_scope(ScopeKind kind, const void* node, std::string name) {
     m_scopes[id] = std::move(scope);
     m_async.resize(m_scopes.size(), false);
     m_generator_seen.resize(m_scopes.size(), false);
+    m_inline_asm.resize(m_scopes.size(), false);
     m_node_scope[node] = id;
     m_order.push_back(id);
     return id;
@@ -73,6 +92,7 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
     }
     m_loop = LoopState{};
     m_line = 0;
+    m_block_line = scope_line(*m_scope);
     compile_scope_body(*m_scope);
     if (pass == Pass::scope) {
         if (m_item_counts.size() <= id)
@@ -87,7 +107,10 @@ void CodeGen::compile_scope_body(ScopeInfo& scope) {
         compile_module_scope(*static_cast<const Module*>(scope.node));
         break;
     case ScopeKind::function:
-        compile_function_scope(*static_cast<const FunctionDef*>(scope.node));
+        if (m_inline_asm[m_scope_id])
+            assemble_function_scope(*static_cast<const FunctionDef*>(scope.node));
+        else
+            compile_function_scope(*static_cast<const FunctionDef*>(scope.node));
         break;
     case ScopeKind::lambda:
         compile_lambda_scope(*static_cast<const Lambda*>(scope.node));
@@ -103,8 +126,7 @@ void CodeGen::compile_scope_body(ScopeInfo& scope) {
 
 void CodeGen::compile_module_scope(const Module& module) {
     // The module's own block line is always line 1 in the reference, which marks nothing.
-    for (const StmtPtr& s : module.body)
-        compile_stmt(*s);
+    compile_statements(module.body);
     em().load_const_none();
     em().return_value();
 }
@@ -115,6 +137,19 @@ void CodeGen::compile_function_scope(const FunctionDef& def) {
     compile_block(def.body);
     em().load_const_none();
     em().return_value();
+}
+
+// An inline assembler function has no identifiers and no bytecode: the scope pass leaves it alone and
+// the code pass assembles it (so its errors come after every scope-pass error, as in mpy-cross).
+void CodeGen::assemble_function_scope(const FunctionDef& def) {
+    if (scope_pass())
+        return;
+    auto code = inline_asm::assemble_function(def, m_options.arch, m_scope->simple_name);
+    mpy::NativeCode native;
+    native.code = std::move(code.code);
+    native.asm_n_pos_args = code.n_pos_args;
+    native.asm_type_sig = code.type_sig;
+    m_builder.set_native(m_scope_id, mpy::CodeKind::native_asm, std::move(native));
 }
 
 void CodeGen::compile_lambda_scope(const Lambda& lambda) {

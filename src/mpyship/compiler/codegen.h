@@ -43,6 +43,7 @@ class CodeGen {
     void compile_scope_body(ScopeInfo& scope);
     void compile_module_scope(const Module& module);
     void compile_function_scope(const FunctionDef& def);
+    void assemble_function_scope(const FunctionDef& def);
     void compile_lambda_scope(const Lambda& lambda);
     void compile_class_scope(const ClassDef& cls);
     void finish_signature(ScopeId id);
@@ -91,6 +92,7 @@ class CodeGen {
 
     // --- statements (codegen_stmt.cpp)
     void compile_block(const StmtList& body);
+    void compile_statements(const StmtList& body);
     void compile_stmt(const Stmt& s);
     void compile_expr_stmt(const ExprStmt& s);
     void compile_assign(const Assign& s);
@@ -150,6 +152,8 @@ class CodeGen {
     std::unordered_map<const void*, ScopeId> m_node_scope;
     std::vector<bool> m_async;          // per scope: an async def
     std::vector<bool> m_generator_seen; // per scope: yields met in the scope pass
+    std::vector<bool> m_inline_asm;     // per scope: an inline assembler function (no bytecode)
+    bool m_next_def_inline_asm = false; // set by compile_decorators for the def being compiled
     Pass m_pass = Pass::scope;
     ScopeId m_scope_id = 0;
     ScopeInfo* m_scope = nullptr;
@@ -158,6 +162,9 @@ class CodeGen {
     std::vector<std::size_t> m_item_counts; // per scope: items emitted in the scope pass (code-pass reserve)
     LoopState m_loop;
     std::uint32_t m_line = 0; // line of the innermost structured node, for errors
+    // The line mpy-cross reports for a decorator error ("invalid arch"): a scope's own line, then each
+    // statement's of a block of two or more statements (a single statement marks no line of its own).
+    std::uint32_t m_block_line = 1;
 };
 
 } // namespace mpyship::compiler

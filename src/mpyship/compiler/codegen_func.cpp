@@ -3,6 +3,8 @@
 // cells the child needs), class creation via __build_class__; and parameter declaration in the child.
 #include "mpyship/compiler/codegen.h"
 
+#include "mpyship/compiler/inline_asm.h"
+
 namespace mpyship::compiler {
 
 namespace {
@@ -36,12 +38,17 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
             if (parts.size() != 2)
                 error("invalid micropython decorator", name.pos);
             const std::string& attr = parts[1];
-            if (attr == "native" || attr == "viper" || attr == "asm_thumb" || attr == "asm_xtensa" ||
-                attr == "asm_rv32")
-                error(m_options.native_arch ? "mpyship: native code generation (@micropython." + attr +
+            if (attr == "asm_thumb" || attr == "asm_xtensa" || attr == "asm_rv32") {
+                if (!inline_asm::has_inline_assembler(m_options.arch))
+                    error("invalid arch", SourcePos{m_block_line, 0}, !m_options.march_given);
+                m_next_def_inline_asm = true;
+                continue;
+            }
+            if (attr == "native" || attr == "viper")
+                error(m_options.march_given ? "mpyship: native code generation (@micropython." + attr +
                                                   ") is not implemented yet"
                                             : std::string("invalid arch"),
-                      name.pos, !m_options.native_arch);
+                      m_options.march_given ? name.pos : SourcePos{m_block_line, 0}, !m_options.march_given);
             if (attr != "bytecode")
                 error("invalid micropython decorator", name.pos);
             continue;
@@ -63,11 +70,13 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
 
 void CodeGen::compile_function_def(const FunctionDef& def) {
     std::size_t n_builtin = 0;
+    m_next_def_inline_asm = false;
     compile_decorators(def.decorators, n_builtin);
     ScopeId child = 0;
     if (scope_pass()) {
         child = new_scope(ScopeKind::function, &def, def.name);
         m_async[child] = def.is_async;
+        m_inline_asm[child] = m_next_def_inline_asm;
     } else {
         child = m_node_scope.at(&def);
     }

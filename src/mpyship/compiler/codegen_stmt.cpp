@@ -72,8 +72,15 @@ SourcePos first_token_pos(const Stmt& s) {
 void CodeGen::compile_block(const StmtList& body) {
     if (body.size() >= 2)
         set_line(first_token_pos(*body.front()));
-    for (const StmtPtr& s : body)
+    compile_statements(body);
+}
+
+void CodeGen::compile_statements(const StmtList& body) {
+    for (const StmtPtr& s : body) {
+        if (body.size() >= 2)
+            m_block_line = first_token_pos(*s).line;
         compile_stmt(*s);
+    }
 }
 
 void CodeGen::compile_stmt(const Stmt& s) {

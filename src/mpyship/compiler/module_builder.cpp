@@ -13,14 +13,20 @@ std::uint32_t prelude_scope_flags_mask(Target target) {
 }
 
 ModuleBuilder::ModuleBuilder(const Options& options) : m_options(options) {
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}});
 }
 
 ScopeId ModuleBuilder::new_scope(ScopeId parent) {
     const ScopeId id = m_scopes.size();
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}});
     m_scopes[parent].created.push_back(id);
     return id;
+}
+
+void ModuleBuilder::set_native(ScopeId scope, mpy::CodeKind kind, mpy::NativeCode code) {
+    m_scopes[scope].kind = kind;
+    m_scopes[scope].native = std::move(code);
+    m_has_native = true;
 }
 
 // The reference appends a scope to its list when the parent's scope pass meets it, and runs that pass
@@ -40,6 +46,8 @@ std::vector<ScopeId> ModuleBuilder::creation_list() const {
 
 // The scope pass registers the scope's name and every qstr/constant operand except identifiers.
 void ModuleBuilder::register_scope_pass(ScopeId scope) {
+    if (m_scopes[scope].kind != mpy::CodeKind::bytecode)
+        return;
     Emitter& emitter = *m_scopes[scope].emitter;
     m_qstrs.use(emitter.signature().simple_name);
     for (CodeItem& item : emitter.items()) {
@@ -52,6 +60,8 @@ void ModuleBuilder::register_scope_pass(ScopeId scope) {
 
 // The following passes register the name, the argument names, then all qstr operands in code order.
 void ModuleBuilder::register_identifiers(ScopeId scope) {
+    if (m_scopes[scope].kind != mpy::CodeKind::bytecode)
+        return;
     Emitter& emitter = *m_scopes[scope].emitter;
     m_qstrs.use(emitter.signature().simple_name);
     for (const std::string& name : emitter.signature().arg_names)
@@ -82,6 +92,12 @@ mpy::Prelude ModuleBuilder::build_prelude(const Emitter& emitter, mpy::Bytes lin
 }
 
 mpy::RawCode ModuleBuilder::build_raw_code(ScopeId scope) {
+    if (m_scopes[scope].kind != mpy::CodeKind::bytecode) {
+        mpy::RawCode rc;
+        rc.kind = m_scopes[scope].kind;
+        rc.native = std::move(m_scopes[scope].native);
+        return rc;
+    }
     const Emitter& emitter = *m_scopes[scope].emitter;
     LaidOutCode code = lay_out_code(emitter.items(), emitter.label_count(), m_options.opt_level < 3);
     if (code.overflow)
@@ -101,6 +117,10 @@ mpy::Header ModuleBuilder::build_header() const {
         m_options.target == Target::circuitpython ? mpy::k_magic_circuitpython : mpy::k_magic_micropython;
     h.version = mpy::k_version;
     h.sub_version = 0;
+    if (m_has_native) { // the header names the architecture only when the file has native code
+        h.sub_version = mpy::k_sub_version;
+        h.arch = m_options.arch;
+    }
     h.small_int_bits = m_options.small_int_bits;
     return h;
 }

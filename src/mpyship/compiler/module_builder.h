@@ -31,6 +31,8 @@ class ModuleBuilder {
     static constexpr ScopeId k_module_scope = 0;
     ScopeId new_scope(ScopeId parent);
     Emitter& emitter(ScopeId scope) { return *m_scopes[scope].emitter; }
+    // The scope is native code (an inline assembler function): no prelude, no qstrs of its own.
+    void set_native(ScopeId scope, mpy::CodeKind kind, mpy::NativeCode code);
 
     mpy::Module build();
 
@@ -38,6 +40,8 @@ class ModuleBuilder {
     struct Scope {
         std::unique_ptr<Emitter> emitter;
         std::vector<ScopeId> created; // scopes created while generating this one, in creation order
+        mpy::CodeKind kind = mpy::CodeKind::bytecode;
+        mpy::NativeCode native;
     };
 
     std::vector<ScopeId> creation_list() const;
@@ -49,6 +53,7 @@ class ModuleBuilder {
 
     Options m_options;
     std::vector<Scope> m_scopes;
+    bool m_has_native = false;
     QstrTable m_qstrs;
     ConstantTable m_constants;
 };

@@ -1,6 +1,8 @@
 // Compiler options: which runtime the output is for and the mpy-cross flags that change code.
 #pragma once
 
+#include "mpyship/mpy/format.h"
+
 #include <cstdint>
 #include <string>
 
@@ -15,7 +17,11 @@ struct Options {
     int opt_level = 0;                // -O level: 0 keeps asserts and __debug__ is True
     std::uint8_t small_int_bits = 31; // -msmall-int-bits
     std::string source_name;          // embedded file name (mpy-cross -s), qstr 0 of the module
-    bool native_arch = false; // -march given: bytecode is unchanged, native decorators are not implemented
+    // -march: the architecture native code is for (bytecode is the same for all). march_given without an
+    // architecture is -march=debug. Inline assembler functions are assembled for `arch`; the native and
+    // viper emitters are not implemented yet.
+    mpy::NativeArch arch = mpy::NativeArch::none;
+    bool march_given = false;
 };
 
 } // namespace mpyship::compiler

@@ -88,13 +88,50 @@ class TextWriter {
 
     void raw_code(const RawCode& rc, int indent, const std::string& label) {
         if (rc.kind != CodeKind::bytecode) {
-            line(indent, label + std::string(code_kind_name(rc.kind)) + " code, " +
-                             std::to_string(rc.native.code.size()) + " bytes (not disassembled)");
+            native(rc, indent, label);
         } else {
             bytecode(rc, indent, label);
         }
         for (std::size_t i = 0; i < rc.children.size(); ++i)
             raw_code(rc.children[i], indent + 1, "child " + std::to_string(i) + ": ");
+    }
+
+    // Native code is shown as its fields and a hex dump of the machine code (16 bytes a line).
+    void native(const RawCode& rc, int indent, const std::string& label) {
+        const NativeCode& n = rc.native;
+        std::string head = label + code_kind_name(rc.kind) + " code, " + std::to_string(n.code.size()) + " bytes";
+        if (rc.kind == CodeKind::native_py)
+            head += ", prelude at " + std::to_string(n.prelude_offset);
+        else
+            head += ", scope flags " + hex_text(n.scope_flags);
+        if (rc.kind == CodeKind::native_asm)
+            head += ", " + std::to_string(n.asm_n_pos_args) + " args, type sig " + hex_text(n.asm_type_sig);
+        if (rc.kind == CodeKind::native_viper)
+            head += ", rodata " + std::to_string(n.rodata.size()) + ", bss " + std::to_string(n.bss_size) +
+                    ", relocations " + std::to_string(n.relocations.size()) + " bytes";
+        line(indent, head);
+        for (std::size_t at = 0; at < n.code.size(); at += 16) {
+            std::string row = offset_text(at);
+            for (std::size_t i = at; i < std::min(at + 16, n.code.size()); ++i)
+                row += (i % 2 == 0 ? " " : "") + byte_hex(n.code[i]);
+            line(indent + 1, row);
+        }
+    }
+
+    static std::string hex_text(std::uint64_t v) {
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "0x%02llx", static_cast<unsigned long long>(v));
+        return buf;
+    }
+    static std::string byte_hex(std::uint8_t b) {
+        char buf[4];
+        std::snprintf(buf, sizeof buf, "%02x", b);
+        return buf;
+    }
+    static std::string offset_text(std::size_t at) {
+        char buf[24];
+        std::snprintf(buf, sizeof buf, "%04zx", at);
+        return buf;
     }
 
     void bytecode(const RawCode& rc, int indent, const std::string& label) {

@@ -48,6 +48,17 @@ Json instructions_json(const Module& m, const RawCode& rc) {
     return list;
 }
 
+std::string hex_bytes(const Bytes& bytes) {
+    static constexpr char k_digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(bytes.size() * 2);
+    for (auto b : bytes) {
+        out += k_digits[b >> 4];
+        out += k_digits[b & 15];
+    }
+    return out;
+}
+
 Json raw_code_json(const Module& m, const RawCode& rc) {
     Json j;
     j["kind"] = code_kind_name(rc.kind);
@@ -72,7 +83,22 @@ Json raw_code_json(const Module& m, const RawCode& rc) {
         j["code_size"] = rc.bytecode.size();
         j["instructions"] = instructions_json(m, rc);
     } else {
-        j["code_size"] = rc.native.code.size();
+        const NativeCode& n = rc.native;
+        j["code_size"] = n.code.size();
+        j["code_hex"] = hex_bytes(n.code);
+        if (rc.kind == CodeKind::native_py)
+            j["prelude_offset"] = n.prelude_offset;
+        else
+            j["scope_flags"] = n.scope_flags;
+        if (rc.kind == CodeKind::native_asm) {
+            j["n_pos_args"] = n.asm_n_pos_args;
+            j["type_sig"] = n.asm_type_sig;
+        }
+        if (rc.kind == CodeKind::native_viper) {
+            j["rodata_hex"] = hex_bytes(n.rodata);
+            j["bss_size"] = n.bss_size;
+            j["relocations_hex"] = hex_bytes(n.relocations);
+        }
     }
     Json children = Json::array();
     for (const auto& c : rc.children)

@@ -1,0 +1,199 @@
+#include "mpyship/compiler/asm_program.h"
+
+#include "mpyship/compiler/asm_operands.h"
+#include "mpyship/compiler/compile_error.h"
+
+namespace mpyship::compiler::inline_asm {
+
+void Site::fail(const std::string& message) const {
+    throw CompileError{"SyntaxError", message, m_pos, m_scope, true, false};
+}
+
+void Site::fail_op(const std::string& rest) const {
+    fail("'" + std::string(m_op) + "' " + rest);
+}
+
+void CodeBuffer::u16(std::uint32_t v) {
+    little_endian(v, 2);
+}
+
+void CodeBuffer::u32(std::uint32_t v) {
+    little_endian(v, 4);
+}
+
+void CodeBuffer::little_endian(std::uint32_t v, unsigned n_bytes) {
+    for (unsigned i = 0; i < n_bytes; ++i)
+        m_bytes.push_back(i < 4 ? std::uint8_t(v >> (8 * i)) : 0);
+}
+
+void CodeBuffer::pad_to(std::size_t size) {
+    if (size > m_bytes.size())
+        m_bytes.resize(size, 0);
+}
+
+std::size_t AsmContext::label_offset(const Site& site, const std::string& name) const {
+    auto it = m_labels.find(name);
+    if (it != m_labels.end())
+        return it->second;
+    if (m_pass == Pass::emit)
+        site.fail("label '" + name + "' not defined");
+    return 0;
+}
+
+namespace {
+
+// Return types as the type signature's low bits: object, bool, int, uint.
+constexpr std::string_view k_return_types[] = {"object", "bool", "int", "uint"};
+
+std::uint32_t return_type(const FunctionDef& def, const std::string& scope) {
+    if (!def.returns)
+        return 2; // int
+    if (def.returns->kind != ExprKind::name) {
+        // mpy-cross reports this one at the first line of the body.
+        const SourcePos pos = def.body.empty() ? def.pos : def.body.front()->pos;
+        Site(def.name, pos, scope).fail("return annotation must be an identifier");
+    }
+    const std::string& type = def.returns->as<Name>().id;
+    for (std::uint32_t i = 0; i < std::size(k_return_types); ++i)
+        if (type == k_return_types[i])
+            return i;
+    Site(def.name, def.pos, scope).fail("unknown type");
+}
+
+std::uint32_t check_params(const FunctionDef& def, const AsmBackend& backend, const std::string& scope) {
+    const Site site(def.name, def.pos, scope);
+    if (def.params.size() > backend.max_params())
+        site.fail("can only have up to " + std::to_string(backend.max_params()) + " parameters to " +
+                  std::string(backend.name()) + " assembly");
+    for (std::uint32_t i = 0; i < def.params.size(); ++i) {
+        const Param& p = def.params[i];
+        if (p.kind != Param::Kind::normal || p.annotation || p.default_value || p.name != backend.param_name(i))
+            site.fail(backend.params_error());
+    }
+    return std::uint32_t(def.params.size());
+}
+
+// The instruction a statement is, or nullopt for statements that assemble to nothing (pass, a string).
+// `shares_line`: the statement is one of several on a line (`a(); b()`), which mpy-cross refuses.
+std::optional<Instruction> instruction_of(const Stmt& s, bool shares_line, const std::string& scope) {
+    if (shares_line)
+        Site("", s.pos, scope).fail("expecting an assembler instruction");
+    if (s.kind == StmtKind::pass)
+        return std::nullopt;
+    if (s.kind == StmtKind::expr) {
+        const Expr& e = *s.as<ExprStmt>().value;
+        if (e.kind == ExprKind::constant && std::holds_alternative<StrValue>(e.as<Constant>().value.value))
+            return std::nullopt;
+        if (e.kind == ExprKind::call && e.as<Call>().func->kind == ExprKind::name) {
+            const Call& call = e.as<Call>();
+            Instruction ins{call.func->as<Name>().id, {}, s.pos};
+            for (const Argument& a : call.args)
+                ins.args.push_back(a.kind == Argument::Kind::positional ? a.value.get() : nullptr);
+            return ins;
+        }
+    }
+    Site("", s.pos, scope).fail("expecting an assembler instruction");
+}
+
+constexpr std::size_t k_max_code_size = std::size_t(16) << 20;
+
+class Assembler {
+  public:
+    Assembler(const FunctionDef& def, const AsmBackend& backend, const std::string& scope)
+        : m_def(def), m_backend(backend), m_scope(scope) {}
+
+    mpy::Bytes run() {
+        // Every statement must be an instruction call; mpy-cross checks that before any operand.
+        const StmtList& body = m_def.body;
+        for (std::size_t i = 0; i < body.size(); ++i)
+            if (auto ins = instruction_of(*body[i], shares_line(i), m_scope))
+                m_instructions.push_back(std::move(*ins));
+        pass(Pass::size);
+        return pass(Pass::emit);
+    }
+
+  private:
+    mpy::Bytes pass(Pass which) {
+        CodeBuffer out;
+        AsmContext cx(out, which, m_labels);
+        m_backend.prologue(out);
+        for (const Instruction& ins : m_instructions)
+            statement(ins, cx);
+        m_backend.epilogue(out);
+        return out.take();
+    }
+
+    bool shares_line(std::size_t i) const {
+        const StmtList& body = m_def.body;
+        const std::uint32_t line = body[i]->pos.line;
+        return (i > 0 && body[i - 1]->pos.line == line) || (i + 1 < body.size() && body[i + 1]->pos.line == line);
+    }
+
+    void statement(const Instruction& ins, AsmContext& cx) {
+        const Site site(ins.op, ins.pos, m_scope);
+        if (ins.op == "label")
+            return label(ins, site, cx);
+        if (ins.op == "align")
+            return align(ins, site, cx);
+        if (ins.op == "data")
+            return data(ins, site, cx);
+        if (!m_backend.encode(ins, site, cx))
+            site.fail("unsupported " + std::string(m_backend.name()) + " instruction '" + ins.op + "' with " +
+                      std::to_string(ins.args.size()) + " arguments");
+    }
+
+    void label(const Instruction& ins, const Site& site, AsmContext& cx) {
+        if (ins.args.size() != 1 || !ins.args[0] || ins.args[0]->kind != ExprKind::name)
+            site.fail_op("requires 1 argument");
+        if (cx.pass() == Pass::size && !m_labels.emplace(ins.args[0]->as<Name>().id, cx.offset()).second)
+            site.fail("label redefined");
+    }
+
+    static void align(const Instruction& ins, const Site& site, AsmContext& cx) {
+        const auto n = ins.args.size() == 1 ? int_operand(ins.args[0]) : std::nullopt;
+        if (!n)
+            site.fail_op("requires 1 argument");
+        const std::size_t mask = std::size_t(*n) - 1;
+        const std::size_t to = (cx.offset() + mask) & ~mask;
+        check_size(to);
+        cx.out().pad_to(to);
+    }
+
+    // mpy-cross would try to allocate it; we refuse code beyond 16 MiB instead of exhausting memory.
+    static void check_size(std::size_t size) {
+        if (size > k_max_code_size)
+            throw CompileError{"MemoryError", "memory allocation failed, inline assembler code beyond 16 MiB",
+                               SourcePos{}, "", false, false};
+    }
+
+    static void data(const Instruction& ins, const Site& site, AsmContext& cx) {
+        const auto size = ins.args.size() >= 2 ? int_operand(ins.args[0]) : std::nullopt;
+        if (!size)
+            site.fail_op("requires at least 2 arguments");
+        check_size(cx.offset() + std::size_t(*size) * (ins.args.size() - 1));
+        for (std::size_t i = 1; i < ins.args.size(); ++i) {
+            const auto v = int_operand(ins.args[i]);
+            if (!v)
+                site.fail_op("requires integer arguments");
+            cx.out().little_endian(*v, *size);
+        }
+    }
+
+    const FunctionDef& m_def;
+    const AsmBackend& m_backend;
+    const std::string& m_scope;
+    std::vector<Instruction> m_instructions;
+    std::map<std::string, std::size_t> m_labels;
+};
+
+} // namespace
+
+AsmCode assemble(const FunctionDef& def, const AsmBackend& backend, const std::string& scope_name) {
+    AsmCode code;
+    code.type_sig = return_type(def, scope_name);
+    code.n_pos_args = check_params(def, backend, scope_name);
+    code.code = Assembler(def, backend, scope_name).run();
+    return code;
+}
+
+} // namespace mpyship::compiler::inline_asm

@@ -1,0 +1,22 @@
+#include "mpyship/compiler/inline_asm.h"
+
+#include "mpyship/compiler/asm_thumb.h"
+
+namespace mpyship::compiler::inline_asm {
+
+namespace {
+std::unique_ptr<AsmBackend> backend_for(mpy::NativeArch arch) {
+    return thumb_backend(arch);
+}
+} // namespace
+
+bool has_inline_assembler(mpy::NativeArch arch) {
+    return backend_for(arch) != nullptr;
+}
+
+AsmCode assemble_function(const FunctionDef& def, mpy::NativeArch arch, const std::string& scope_name) {
+    const auto backend = backend_for(arch);
+    return assemble(def, *backend, scope_name);
+}
+
+} // namespace mpyship::compiler::inline_asm
