@@ -2,6 +2,8 @@
 # The project's two entry points, used by the README and by CI:
 #   scripts/dev.sh example   install what is missing, build, run mpyship on the bundled example project
 #   scripts/dev.sh test      install what is missing, build, run every test (unit, golden, CLI, exec, sanitizers, fuzz)
+#   scripts/dev.sh package   install what is missing, build a release, make the .deb and .tar.gz (cpack)
+#   scripts/dev.sh static    the same with one static binary (MPYSHIP_STATIC): the archive the CI workflow installs
 # Works on a fresh Debian 12 machine as root or through sudo. Nothing is downloaded at build time.
 set -euo pipefail
 
@@ -15,7 +17,13 @@ build_packages=(cmake ninja-build g++ pkg-config libgtest-dev libgmock-dev libbe
   libcli11-dev libfmt-dev libtomlplusplus-dev libarchive-dev libsodium-dev libssl-dev zlib1g-dev libcpp-httplib-dev)
 test_packages=(clang-19 libclang-rt-19-dev fusefat mtools dosfstools socat
   # the real firmware build test (it runs only with MPYSHIP_MICROPYTHON_SRC set): unix and qemu ports
-  make patch libffi-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+  make patch libffi-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+  # completion, man page and cpack tests (tests/dist)
+  zsh fish man-db bash-completion dpkg-dev file)
+# Packages: cpack's .deb needs dpkg-shlibdeps (dpkg-dev) and file(1); man and bash completion to use them.
+package_packages=(dpkg-dev file man-db bash-completion)
+# A static mpyship (cmake/static_link.cmake) links the .a of what libarchive pulls in as well.
+static_packages=(libzstd-dev liblz4-dev libacl1-dev nettle-dev liblzma-dev libbz2-dev)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -62,6 +70,21 @@ run_example() {
   ./build/src/mpyship/mpyship build "$project"
   echo "== mpyship verify $project/build"
   ./build/src/mpyship/mpyship verify "$project/build"
+}
+
+# A release build (no tests) in DIR with extra cmake options, then cpack into DIR/packages and SHA256SUMS there.
+run_package() {
+  local dir=$1
+  shift
+  echo "== building a release ($dir/)"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMPYSHIP_WERROR=ON -DMPYSHIP_TESTS=OFF \
+    -DMPYSHIP_BENCH=OFF "$@" >/dev/null
+  cmake --build "$dir" -j "$jobs" --target mpyship mpyship_docs
+  echo "== cpack ($dir/packages)"
+  rm -rf "$dir/packages"
+  cpack --config "$dir/CPackConfig.cmake" -B "$dir/packages" >/dev/null
+  rm -rf "$dir/packages/_CPack_Packages"
+  (cd "$dir/packages" && sha256sum -- *.deb *.tar.gz > SHA256SUMS && ls -l -- *.deb *.tar.gz && cat SHA256SUMS)
 }
 
 # Runs ctest in a build dir and adds its counts to the totals.
@@ -134,5 +157,9 @@ run_tests() {
 case "${1:-}" in
   example) run_example ;;
   test) run_tests ;;
-  *) echo "usage: scripts/dev.sh example|test" >&2; exit 2 ;;
+  package) install_missing "${build_packages[@]}" "${package_packages[@]}"; run_package build-release ;;
+  static)
+    install_missing "${build_packages[@]}" "${package_packages[@]}" "${static_packages[@]}"
+    run_package build-static -DMPYSHIP_STATIC=ON ;;
+  *) echo "usage: scripts/dev.sh example|test|package|static" >&2; exit 2 ;;
 esac
