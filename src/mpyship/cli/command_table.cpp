@@ -21,6 +21,8 @@ constexpr Command k_commands[] = {
      cmd_deploy},
     {"device", "files on a board: ls, cat, get, put, rm, mkdir, df, hash, reset (--to PATH | --port DEV)",
      cmd_device},
+    {"size", "build, then per-file .mpy sizes by section, shared strings, totals vs flash_budget / a drive",
+     cmd_size},
     {"clean", "remove the build outputs (build/mpy, manifest, cache, archives, firmware)", cmd_clean},
     {"verify", "check a build folder, release archive or drive against the manifest", cmd_verify},
     {"keygen", "make an Ed25519 key pair for signing OTA releases", cmd_keygen},
