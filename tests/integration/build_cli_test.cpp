@@ -155,9 +155,9 @@ TEST(BuildCli, NativeCodeShipsAsSourceForMicroPython) {
     const std::string fast = "import micropython\n\n@micropython.native\ndef f(x):\n    return x + 1\n";
     write_text(dir.path() / "src" / "lib" / "fast.py", fast);
     const std::string note =
-        "src/lib/fast.py: kept as source: it uses the native emitter (@micropython.native, "
-        "viper or asm), which mpyship cannot compile yet; the board compiles it when it is "
-        "imported";
+        "src/lib/fast.py: kept as source: it uses @micropython.native, viper or asm, which need the board's "
+        "architecture; set [build] arch in mpyship.toml (e.g. \"armv7m\") to compile inline assembler; the "
+        "board compiles the source when it is imported";
     auto r = mpyship({"build", dir.path().string()});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("build: 2 compiled, 0 up to date, 4 copied, 0 failed, 0 removed\n"),
@@ -362,6 +362,56 @@ TEST(InitCli, WritesAStarterConfigAndWorkflow) {
     EXPECT_NE(again.err.find("already exists (use --force to overwrite)"), std::string::npos);
     write_text(dir.path() / "src" / "main.py", "print(1)\n");
     EXPECT_EQ(mpyship({"build", dir.path().string()}).exit_code, 0); // the starter config builds
+}
+
+std::string header_arch(const fs::path& mpy_file) {
+    auto r = mpyship({"inspect", "--json", mpy_file.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    auto j = nlohmann::json::parse(r.out, nullptr, false);
+    return j.is_discarded() ? "" : j["header"]["arch"].get<std::string>();
+}
+
+// [build] arch compiles inline assembler for that architecture (native/viper still ship as source); a
+// [firmware] port and board give the default; changing the arch rebuilds; a bad name is refused.
+TEST(BuildCli, InlineAssemblerCompilesForTheBuildArch) {
+    TempDir dir;
+    const fs::path root = dir.path();
+    write_text(root / "src" / "fast.py",
+               "import micropython\n\n@micropython.asm_thumb\ndef add(r0, r1):\n    add(r0, r0, r1)\n");
+    write_text(root / "src" / "nat.py", "import micropython\n\n@micropython.viper\ndef f(x: int) -> int:\n    return x\n");
+    const std::string head = "[project]\nname = \"a\"\ntarget = \"micropython\"\n";
+    write_text(root / "mpyship.toml", head + "[build]\narch = \"armv7m\"\n");
+    auto r = mpyship({"build", root.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("build: 1 compiled, 0 up to date, 1 copied, 0 failed, 0 removed"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("note: src/nat.py: kept as source: it uses @micropython.native or viper, which mpyship "
+                         "cannot compile yet (inline assembler is compiled)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(header_arch(root / "build" / "mpy" / "fast.mpy"), "armv7m");
+    EXPECT_TRUE(fs::exists(root / "build" / "mpy" / "nat.py"));
+
+    // No [build] arch: the [firmware] board's architecture (RPI_PICO: armv6m); the cache does not keep armv7m.
+    write_text(root / "mpyship.toml", head + "[firmware]\nport = \"rp2\"\nboard = \"RPI_PICO\"\nmicropython = \"../mp\"\n");
+    r = mpyship({"build", root.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_EQ(header_arch(root / "build" / "mpy" / "fast.mpy"), "armv6m");
+
+    // Neither: the asm module ships as source, with a note that names [build] arch.
+    write_text(root / "mpyship.toml", head);
+    r = mpyship({"build", root.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_TRUE(fs::exists(root / "build" / "mpy" / "fast.py"));
+    EXPECT_FALSE(fs::exists(root / "build" / "mpy" / "fast.mpy"));
+    EXPECT_NE(r.out.find("set [build] arch in mpyship.toml"), std::string::npos) << r.out;
+
+    write_text(root / "mpyship.toml", head + "[build]\narch = \"armv9\"\n");
+    r = mpyship({"build", root.string()});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.err.find("mpyship.toml:5:8: error: unknown architecture 'armv9': expected one of x86, x64, armv6, "
+                         "armv6m, armv7m, armv7em, armv7emsp, armv7emdp, xtensa, xtensawin, rv32imc, rv64imc"),
+              std::string::npos)
+        << r.err;
 }
 
 } // namespace

@@ -39,10 +39,7 @@ bool write_stdout(const mpy::Bytes& bytes) {
 mpy::NativeArch arch_from_name(std::string_view name) {
     if (name == "host")
         return sizeof(void*) == 8 ? mpy::NativeArch::x64 : mpy::NativeArch::x86;
-    for (auto arch = std::uint8_t(mpy::NativeArch::x86); arch <= std::uint8_t(mpy::NativeArch::rv64imc); ++arch)
-        if (name == mpy::native_arch_name(mpy::NativeArch(arch)))
-            return mpy::NativeArch(arch);
-    return mpy::NativeArch::none;
+    return mpy::native_arch_from_name(name).value_or(mpy::NativeArch::none);
 }
 
 int compile_file(const MpyCrossArgs& a) {

@@ -133,6 +133,7 @@ class CodeGen {
     void compile_lambda(const Lambda& lambda);
     void compile_class_def(const ClassDef& cls);
     bool compile_decorators(const ExprList& decorators, std::size_t& n_builtin);
+    SourcePos decorator_error_pos(SourcePos decorator) const;
     void compile_defaults_and_make(ScopeId child, const ParamList& params);
     void compile_default(const Param& p, DefaultsState& st);
     void make_function(ScopeId child, std::uint32_t n_pos_defaults, std::uint32_t n_kw_defaults);

@@ -17,7 +17,9 @@ struct CompileError {
         scope_name; // function/scope name for errors found by the compiler proper ("" for lexer/parser)
     bool has_traceback =
         true; // false for errors mpy-cross prints without a traceback (e.g. unicode name escapes)
-    bool needs_native_arch = false; // native/viper/asm code compiled without -march ("invalid arch")
+    // The module needs code generation mpyship cannot do here: native/viper/asm without -march ("invalid
+    // arch"), or native/viper with it (not implemented yet). A project build ships such a module as source.
+    bool needs_native_arch = false;
 };
 
 } // namespace mpyship::compiler

@@ -12,6 +12,13 @@ const char* native_arch_name(NativeArch arch) {
     return i < std::size(names) ? names[i] : "unknown";
 }
 
+std::optional<NativeArch> native_arch_from_name(std::string_view name) {
+    for (auto a = std::uint8_t(NativeArch::x86); a <= std::uint8_t(NativeArch::rv64imc); ++a)
+        if (name == native_arch_name(NativeArch(a)))
+            return NativeArch(a);
+    return std::nullopt;
+}
+
 const char* obj_kind_name(ObjKind kind) {
     static const char* const names[] = {"fun_table", "none", "false", "true",    "ellipsis", "str",
                                         "bytes",     "int",  "float", "complex", "tuple"};

@@ -17,6 +17,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 namespace mpyship::mpy {
 
@@ -50,6 +52,8 @@ enum class NativeArch : std::uint8_t {
     rv64imc,
 };
 const char* native_arch_name(NativeArch arch);
+// The architecture of a -march name (x86 ... rv64imc); nullopt for others (host and debug included).
+std::optional<NativeArch> native_arch_from_name(std::string_view name);
 
 // Kinds of constant objects stored in the object table.
 enum class ObjKind : std::uint8_t {

@@ -132,6 +132,7 @@ class Builder {
             .update("\n")
             .update(target_name(m_config.target))
             .update("\n-O" + std::to_string(m_config.opt_level))
+            .update(m_config.arch ? std::string("\n-march=") + mpy::native_arch_name(*m_config.arch) : "")
             .hex_digest();
     }
 
@@ -267,6 +268,8 @@ class Builder {
         options.target = m_config.target;
         options.opt_level = m_config.opt_level;
         options.source_name = f.rel;
+        options.arch = m_config.arch.value_or(mpy::NativeArch::none);
+        options.march_given = m_config.arch.has_value();
         auto module = compiler::compile_module(text, options);
         if (!module)
             return std::unexpected(CompileFailure{format_diagnostic(module.error(), shown, text),
@@ -318,13 +321,18 @@ class Builder {
         return false;
     }
 
+    std::string kept_as_source_note() const {
+        if (!m_config.arch)
+            return "kept as source: it uses @micropython.native, viper or asm, which need the board's "
+                   "architecture; set [build] arch in mpyship.toml (e.g. \"armv7m\") to compile inline "
+                   "assembler; the board compiles the source when it is imported";
+        return "kept as source: it uses @micropython.native or viper, which mpyship cannot compile yet "
+               "(inline assembler is compiled); the board compiles the source when it is imported";
+    }
+
     void count(BuildReport& report, const JobResult& r, const SourceFile& f) const {
         if (r.outcome != Outcome::failed && kept_as_source(r.entry, f))
-            report.notes.push_back(
-                {(m_config.src / f.rel).generic_string(),
-                 "kept as source: it uses the native emitter (@micropython.native, viper or "
-                 "asm), which mpyship cannot compile yet; the board compiles it when it is "
-                 "imported"});
+            report.notes.push_back({(m_config.src / f.rel).generic_string(), kept_as_source_note()});
         switch (r.outcome) {
         case Outcome::up_to_date:
             ++report.counters.up_to_date;

@@ -1,5 +1,7 @@
 #include "mpyship/project/project_config.h"
 
+#include "mpyship/project/build_arch.h"
+
 #include "mpyship/project/toml_fields.h"
 #include "mpyship/util/file_io.h"
 
@@ -54,8 +56,17 @@ ConfigProblem apply_project(const TomlFields& f, ProjectConfig& c) {
 }
 
 ConfigProblem apply_build(const TomlFields& f, ProjectConfig& c) {
-    if (auto e = f.only_keys({"entry_points", "include", "exclude", "optimize", "flash_budget"}))
+    if (auto e = f.only_keys({"entry_points", "include", "exclude", "optimize", "flash_budget", "arch"}))
         return e;
+    std::optional<std::string> arch;
+    if (auto e = f.text("arch", arch))
+        return e;
+    if (arch) {
+        c.arch = mpy::native_arch_from_name(*arch);
+        if (!c.arch)
+            return f.where(*f.get("arch")) + "unknown architecture '" + *arch + "': expected one of " +
+                   native_arch_names();
+    }
     std::int64_t budget = 0;
     if (auto e = f.integer("flash_budget", 1, std::int64_t(1) << 40, "a byte count above 0", budget))
         return e;
@@ -111,6 +122,16 @@ std::string project_name_from_folder(const std::filesystem::path& root) {
     return name.empty() ? normal.parent_path().filename().string() : name;
 }
 
+// The architecture the [firmware] section's port and board build for, when the names tell it. The
+// section itself is read (and checked) by the firmware layer.
+std::optional<mpy::NativeArch> firmware_arch(const toml::table& document) {
+    const toml::table* fw = document["firmware"].as_table();
+    const auto port = fw ? (*fw)["port"].value<std::string>() : std::nullopt;
+    if (!port)
+        return std::nullopt;
+    return firmware_default_arch(*port, (*fw)["board"].value<std::string>().value_or(""));
+}
+
 Result<ProjectConfig> parse_project_config(std::string_view text, const std::filesystem::path& root,
                                            const std::string& file) {
     auto document = parse_config_document(text, file);
@@ -138,6 +159,8 @@ Result<ProjectConfig> parse_project_config(std::string_view text, const std::fil
     }
     if (!entry_points_set)
         c.entry_points = default_entry_points(c.target);
+    if (!c.arch)
+        c.arch = firmware_arch((*document)->table);
     c.from_file = true;
     c.document = std::move(*document);
     return c;

@@ -5,6 +5,8 @@
 #include "mpyship/compiler/options.h"
 #include "mpyship/util/error.h"
 
+#include "mpyship/mpy/format.h"
+
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -29,6 +31,9 @@ struct ProjectConfig {
     std::vector<std::string> include;      // globs; empty means everything
     std::vector<std::string> exclude;      // globs
     int opt_level = 0;
+    // [build] arch, else the default of the [firmware] port and board (build_arch.h); none: modules with
+    // inline assembler (or native/viper) code ship as source.
+    std::optional<mpy::NativeArch> arch;
     std::optional<std::uint64_t> flash_budget; // [build] flash_budget: bytes a board has for the build (`size`)
     std::vector<std::string> package_formats{"tar.gz", "zip"};
     bool from_file = false;                         // whether mpyship.toml was read
