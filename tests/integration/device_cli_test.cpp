@@ -7,9 +7,17 @@
 #include "mpyship/util/sha256.h"
 #include "vm_device.h"
 
+#include <csignal>
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char** environ;
 
 namespace mpyship::test {
 namespace {
@@ -309,6 +317,98 @@ TEST_F(DeviceVmRoot, WorksFromTheRootBesideOtherMounts) {
     EXPECT_EQ(device({"rm", "/boot_out.txt"}).exit_code, 1);
     EXPECT_EQ(device({"rm", "-r", "flash"}).exit_code, 0);
     EXPECT_EQ(m_vm->run("import os\nprint('flash' in os.listdir('/'))\n"), "False\n");
+}
+
+// `device run` on the VM: output streamed while the script runs, the exit code after a traceback, and Ctrl-C
+// (SIGINT to mpyship) stopping a script that never ends.
+TEST_F(DeviceVmRoot, RunStreamsOutputAndReportsATraceback) {
+    fs::path script = m_dir.path() / "job.py";
+    write_text_file(script, "for i in range(3):\n    print('line', i)\nraise ValueError('bad value')\n");
+    auto r = device({"run", script.string()});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.out, "line 0\nline 1\nline 2\n");
+    EXPECT_NE(r.err.find("ValueError: bad value"), std::string::npos) << r.err;
+    write_text_file(script, "print(sum(range(10)))\n");
+    auto ok = device({"run", script.string()});
+    EXPECT_EQ(ok.exit_code, 0) << ok.err;
+    EXPECT_EQ(ok.out, "45\n");
+    auto ls = device({"ls"});
+    EXPECT_EQ(ls.out.find("job.py"), std::string::npos) << "run copied the script: " << ls.out;
+    auto drive = run_program({mpyship_binary().string(), "device", "run", script.string(), "--to", "/tmp"});
+    EXPECT_EQ(drive.exit_code, 1);
+    EXPECT_NE(drive.err.find("run needs the serial REPL"), std::string::npos) << drive.err;
+}
+
+TEST_F(DeviceVmRoot, InterruptStopsALoopingScript) {
+    fs::path script = m_dir.path() / "loop.py";
+    write_text_file(script, "import time\ni = 0\nwhile True:\n    print('tick', i)\n    i += 1\n"
+                            "    time.sleep(0.02)\n");
+    int out[2], err[2];
+    ASSERT_EQ(::pipe(out), 0);
+    ASSERT_EQ(::pipe(err), 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+    std::string binary = mpyship_binary().string(), port = m_vm->link();
+    std::vector<std::string> args{binary, "device", "run", script.string(), "--port", port};
+    std::vector<char*> argv;
+    for (auto& x : args)
+        argv.push_back(x.data());
+    argv.push_back(nullptr);
+    pid_t pid = -1;
+    ASSERT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+    posix_spawn_file_actions_destroy(&actions);
+    ::close(out[1]);
+    ::close(err[1]);
+    // Wait for the fifth line: the script is still running, so its output was streamed. (A safety limit of
+    // 2000 polls keeps a broken build from hanging the suite; it is not a timing assertion.)
+    std::string seen;
+    for (int i = 0; i < 2000 && seen.find("tick 5\n") == std::string::npos; ++i) {
+        struct pollfd p {
+            out[0], POLLIN, 0
+        };
+        if (::poll(&p, 1, 50) <= 0)
+            continue;
+        char buf[256];
+        ssize_t n = ::read(out[0], buf, sizeof buf);
+        if (n <= 0)
+            break;
+        seen.append(buf, std::size_t(n));
+    }
+    EXPECT_NE(seen.find("tick 5\n"), std::string::npos) << seen;
+    ::kill(pid, SIGINT);
+    // Read both pipes until mpyship closes them; if it never stops (the interrupt lost), kill it after
+    // 600 quiet polls so the test fails instead of hanging.
+    std::string rest, errors;
+    bool open_out = true, open_err = true;
+    for (int quiet = 0; (open_out || open_err) && quiet < 600;) {
+        struct pollfd p[2] = {{open_out ? out[0] : -1, POLLIN, 0}, {open_err ? err[0] : -1, POLLIN, 0}};
+        if (::poll(p, 2, 50) <= 0) {
+            ++quiet;
+            continue;
+        }
+        char buf[4096];
+        for (int k = 0; k < 2; ++k) {
+            if (!(p[k].revents & (POLLIN | POLLHUP)))
+                continue;
+            ssize_t n = ::read(p[k].fd, buf, sizeof buf);
+            if (n <= 0)
+                (k == 0 ? open_out : open_err) = false;
+            else
+                (k == 0 ? rest : errors).append(buf, std::size_t(n));
+        }
+    }
+    if (open_out || open_err)
+        ::kill(pid, SIGKILL);
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    ::close(out[0]);
+    ::close(err[0]);
+    ASSERT_TRUE(WIFEXITED(status)) << "mpyship died of a signal: " << status;
+    EXPECT_EQ(WEXITSTATUS(status), 130) << errors;
+    EXPECT_NE(errors.find("KeyboardInterrupt"), std::string::npos) << errors;
+    EXPECT_EQ(m_vm->run("print(6*7)\n"), "42\n"); // the board is back at its prompt
 }
 
 } // namespace

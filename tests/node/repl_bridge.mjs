@@ -8,9 +8,14 @@
 //                                       (unless the global _test_hashlib is set: the tests' own checks)
 // Control lines on stdin (tests only): "drop N" closes the next connection after N bytes received from it;
 // "symlink TARGET PATH" makes a symbolic link in the VM's file system.
+// A running program blocks the event loop, so bytes from the client would wait until it ends; a board's UART
+// interrupt sees Ctrl-C at once. So whenever the program prints, the bridge reads what the client has sent
+// straight from the socket: Ctrl-C raises the VM's own KeyboardInterrupt (mp_sched_keyboard_interrupt), other
+// bytes are kept, in order, for when the program has ended.
 // This VM blocks when asked for raw-paste, so the bridge answers the request (\x05A\x01 in raw mode) with
 // "R\x00" (understood, not supported) itself: clients then use plain raw mode.
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
+import fs from "node:fs";
 import net from "node:net";
 import readline from "node:readline";
 
@@ -19,7 +24,10 @@ const k_ctrl_a = 0x01, k_ctrl_b = 0x02, k_ctrl_e = 0x05;
 let socket = null;
 const mp = await loadMicroPython({
   linebuffer: false,
-  stdout: (bytes) => socket?.write(Buffer.from(bytes)),
+  stdout: (bytes) => {
+    socket?.write(Buffer.from(bytes));
+    pollInterrupt();
+  },
   stderr: (bytes) => socket?.write(Buffer.from(bytes)),
 });
 mp.runPython("import os\nos.mkdir('/flash')\nos.chdir('/flash')");
@@ -66,11 +74,38 @@ function receive(byte) {
   feed(byte);
 }
 
+const k_ctrl_c = 0x03;
+let pending = []; // bytes read during a program, fed once it has ended
+
+function pollInterrupt() {
+  const fd = socket?._handle?.fd;
+  if (typeof fd !== "number" || fd < 0) return;
+  const buf = Buffer.alloc(256);
+  let n = 0;
+  try {
+    n = fs.readSync(fd, buf, 0, buf.length, null);
+  } catch {
+    return; // EAGAIN: nothing sent
+  }
+  for (const byte of buf.subarray(0, n)) {
+    if (byte === k_ctrl_c) mp._module._mp_sched_keyboard_interrupt();
+    else pending.push(byte);
+  }
+}
+
+function receiveAll(data) {
+  for (const byte of data) {
+    receive(byte);
+    while (pending.length > 0) receive(pending.shift());
+  }
+}
+
 // A new connection replaces the old one (whose close may still be on its way), like replugging a cable.
 const server = net.createServer((conn) => {
   socket?.destroy();
   socket = conn;
   held = [];
+  pending = [];
   let budget = dropAfter;
   dropAfter = -1;
   conn.on("data", (data) => {
@@ -80,7 +115,7 @@ const server = net.createServer((conn) => {
         return;
       }
       if (budget > 0) --budget;
-      receive(byte);
+      receiveAll([byte]);
     }
   });
   conn.on("close", () => {

@@ -36,6 +36,8 @@ constexpr Verb k_verbs[] = {
     {"mkdir", "create a folder", device_mkdir},
     {"df", "total and free space", device_df},
     {"hash", "SHA-256 of a file, computed on the board", device_hash},
+    {"run", "run a local script on the board without copying it, streaming its output (serial only)",
+     device_run},
     {"reset", "reset the board (--soft, the default, or --hard; serial only)", device_reset},
 };
 

@@ -180,15 +180,67 @@ Result<ExecResult> RawRepl::read_result() {
     return ExecResult{std::move(*out), std::move(*err)};
 }
 
-Result<ExecResult> RawRepl::exec(std::string_view code) {
+Result<void> RawRepl::submit(std::string_view code) {
     // Raw-paste mode ends with each command, so it is asked for every time until a device says no.
     if (m_mode != PasteMode::plain_raw)
         if (auto n = negotiate_paste(); !n)
             return std::unexpected(n.error());
-    auto sent = m_mode == PasteMode::raw_paste ? send_raw_paste(code) : send_plain_raw(code);
-    if (!sent)
+    return m_mode == PasteMode::raw_paste ? send_raw_paste(code) : send_plain_raw(code);
+}
+
+Result<ExecResult> RawRepl::exec(std::string_view code) {
+    if (auto sent = submit(code); !sent)
         return std::unexpected(sent.error());
     return read_result();
+}
+
+Result<ExecResult> RawRepl::exec_streaming(std::string_view code,
+                                           const std::function<void(std::string_view)>& on_output,
+                                           const std::function<bool()>& interrupted) {
+    if (auto sent = submit(code); !sent)
+        return std::unexpected(sent.error());
+    return stream_result(on_output, interrupted);
+}
+
+// stdout up to the first \x04 goes to `on_output` chunk by chunk; then stderr up to the second, then '>'.
+Result<ExecResult> RawRepl::stream_result(const std::function<void(std::string_view)>& on_output,
+                                          const std::function<bool()>& interrupted) {
+    ExecResult result;
+    int ends = 0;
+    bool interrupt_sent = false, prompt_seen = false;
+    std::uint8_t buffer[512];
+    while (ends < 2) {
+        if (!interrupt_sent && interrupted && interrupted()) {
+            if (auto s = send(k_ctrl_c); !s)
+                return std::unexpected(s.error());
+            interrupt_sent = true;
+        }
+        auto n = m_link.read_some(buffer, std::chrono::milliseconds(100));
+        if (!n)
+            return std::unexpected(n.error());
+        std::string chunk;
+        for (std::size_t i = 0; i < *n; ++i) {
+            char c = char(buffer[i]);
+            if (c == k_ctrl_d[0])
+                ++ends;
+            else if (ends == 0)
+                chunk += c;
+            else if (ends == 1)
+                result.err += c;
+            else
+                prompt_seen = prompt_seen || c == '>';
+        }
+        if (chunk.empty())
+            continue;
+        if (on_output)
+            on_output(chunk); // a program that runs for days must not fill memory
+        else
+            result.out += chunk;
+    }
+    if (!prompt_seen)
+        if (auto prompt = read_until(">", m_timeouts.response, "the raw REPL prompt"); !prompt)
+            return std::unexpected(prompt.error());
+    return result;
 }
 
 } // namespace mpyship::serial

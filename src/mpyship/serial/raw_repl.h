@@ -7,6 +7,7 @@
 #include "mpyship/serial/transport.h"
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,13 @@ class RawRepl {
 
     Result<void> enter();                           // Ctrl-C twice, Ctrl-A, wait for the prompt
     Result<ExecResult> exec(std::string_view code); // run code, in raw-paste mode when supported
+    // Runs code and hands its stdout to `on_output` as it arrives, with no time limit (a program may run for
+    // as long as it likes). `interrupted` is asked between reads (at least every 100 ms); once it says yes,
+    // Ctrl-C goes to the device, whose program then ends with a KeyboardInterrupt traceback.
+    Result<ExecResult> exec_streaming(std::string_view code, const std::function<void(std::string_view)>& on_output,
+                                      const std::function<bool()>& interrupted);
+    // Sends code and returns once the device has accepted it, without waiting for the program (--no-follow).
+    Result<void> submit(std::string_view code);
     Result<void> leave();                           // Ctrl-B: back to the friendly REPL
     Result<void> soft_reset();                      // Ctrl-D in raw mode, then re-enter raw mode
 
@@ -46,6 +54,8 @@ class RawRepl {
     Result<void> send_raw_paste(std::string_view code);
     Result<void> send_plain_raw(std::string_view code);
     Result<ExecResult> read_result();
+    Result<ExecResult> stream_result(const std::function<void(std::string_view)>& on_output,
+                                     const std::function<bool()>& interrupted);
     Error timeout_error(std::string_view waiting_for, std::chrono::milliseconds timeout) const;
 
     Transport& m_link;
