@@ -4,7 +4,8 @@
 #   - fmt and toml++ are used header-only (Debian ships libfmt.so and libtomlplusplus.so, no .a);
 #   - cpp-httplib cannot be static (Debian ships libcpp-httplib.so and only the declaration half of
 #     httplib.h), so a static mpyship has no `mpyship serve` (it says so);
-#   - OpenSSL's libcrypto.a, libsodium.a, libz.a, libarchive.a and the .a of what libarchive pulls in.
+#   - OpenSSL's libcrypto.a, libsodium.a, libz.a, libarchive.a and the .a of what libarchive pulls in
+#     (nettle, acl, zstd, lz4, bzip2, lzma, and libxml2 with ICU, whose data makes most of the binary's size).
 # Tests and benchmarks need cpp-httplib and are off in a static build.
 option(MPYSHIP_STATIC "Link mpyship statically (release archives; no `serve`, no tests)" OFF)
 if(NOT MPYSHIP_STATIC)
@@ -30,9 +31,10 @@ add_library(tomlplusplus::tomlplusplus INTERFACE IMPORTED) # toml++'s config ski
 set_target_properties(tomlplusplus::tomlplusplus PROPERTIES INTERFACE_INCLUDE_DIRECTORIES ${MPYSHIP_TOML_INCLUDE}
   INTERFACE_COMPILE_DEFINITIONS TOML_HEADER_ONLY=1)
 
-# What libarchive.a needs for the formats and filters mpyship uses (tar, zip, gzip); found as .a only.
+# What libarchive.a pulls in (its pkg-config --static libraries, and libxml2's: ICU), in link order; found as
+# .a only. src/mpyship/CMakeLists.txt appends them to LibArchive::LibArchive so they follow libarchive.a.
 set(MPYSHIP_STATIC_EXTRA_LIBS)
-foreach(lib nettle acl lzma zstd lz4 bz2 z)
+foreach(lib nettle acl zstd lz4 bz2 xml2 icui18n icuuc icudata lzma z m)
   find_library(MPYSHIP_STATIC_${lib} ${lib} REQUIRED)
   list(APPEND MPYSHIP_STATIC_EXTRA_LIBS ${MPYSHIP_STATIC_${lib}})
 endforeach()
