@@ -23,6 +23,8 @@ constexpr Command k_commands[] = {
      cmd_device},
     {"size", "build, then per-file .mpy sizes by section, shared strings, totals vs flash_budget / a drive",
      cmd_size},
+    {"watch", "build and redeploy when src/ changes (--to PATH | --port DEV): one line per cycle",
+     cmd_watch},
     {"clean", "remove the build outputs (build/mpy, manifest, cache, archives, firmware)", cmd_clean},
     {"verify", "check a build folder, release archive or drive against the manifest", cmd_verify},
     {"keygen", "make an Ed25519 key pair for signing OTA releases", cmd_keygen},

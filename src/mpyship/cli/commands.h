@@ -31,6 +31,7 @@ int cmd_completion(std::string_view program, std::span<const std::string> args);
 int cmd_man(std::string_view program, std::span<const std::string> args);
 int cmd_device(std::string_view program, std::span<const std::string> args);
 int cmd_size(std::string_view program, std::span<const std::string> args);
+int cmd_watch(std::string_view program, std::span<const std::string> args);
 // The drop-in mpy-cross mode (argv[0] is shown in usage text).
 int run_as_mpy_cross(std::string_view argv0, std::span<const std::string> args, compiler::Target target);
 
