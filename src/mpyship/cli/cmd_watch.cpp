@@ -81,10 +81,11 @@ class Watcher {
         const auto& c = report->counters;
         line += fmt::format("build {} compiled, {} copied, {} removed", c.compiled, c.copied, c.removed);
         if (!report->failures.empty() || !report->ok) {
-            print_line(line + fmt::format("; {} failed, nothing deployed", report->failures.size()), start);
+            // The diagnostics first: whoever reads the cycle line finds them already written.
             for (const auto& f : report->failures)
                 fmt::print(stderr, "{}\n", f.diagnostic);
             std::fflush(stderr);
+            print_line(line + fmt::format("; {} failed, nothing deployed", report->failures.size()), start);
             return;
         }
         auto deployed = deploy();
