@@ -111,13 +111,115 @@ std::string run_unix(const fs::path& binary) {
     return r.out;
 }
 
+// A module of @micropython.asm_thumb functions, frozen into the qemu image only (armv7m, compiled by
+// mpyship): each result is checked on the board against plain Python doing the same, and one line says
+// how many agreed.
+constexpr const char* k_asm_check = R"(import array
+import micropython
+
+
+@micropython.asm_thumb
+def add3(r0, r1, r2):
+    add(r0, r0, r1)
+    add(r0, r0, r2)
+
+
+@micropython.asm_thumb
+def sum_words(r0, r1):
+    mov(r2, 0)
+    label(loop)
+    ldr(r3, [r0, 0])
+    add(r2, r2, r3)
+    add(r0, 4)
+    sub(r1, 1)
+    bgt(loop)
+    mov(r0, r2)
+
+
+@micropython.asm_thumb
+def leading_zeros(r0) -> uint:
+    clz(r0, r0)
+
+
+@micropython.asm_thumb
+def table(r0) -> uint:
+    lsl(r0, r0, 2)
+    mov(r1, pc)
+    add(r0, r0, r1)
+    ldr(r0, [r0, 4])
+    b(HERE)
+    data(4, 0x12345678, 0x20000000, 0x40000000, 0x80000000, 0xFFFFFFFE)
+    label(HERE)
+
+
+@micropython.asm_thumb
+def square(r0):
+    bl(SQ)
+    b(END)
+    label(SQ)
+    mul(r0, r0)
+    bx(lr)
+    label(END)
+
+
+@micropython.asm_thumb
+def flip(r0) -> uint:
+    movwt(r1, 0xDEADBEEF)
+    eor(r0, r1)
+
+
+@micropython.asm_thumb
+def larger(r0, r1):
+    cmp(r0, r1)
+    it(lt)
+    mov(r0, r1)
+
+
+@micropython.asm_thumb
+def quotient(r0, r1):
+    sdiv(r0, r0, r1)
+
+
+@micropython.asm_thumb
+def is_even(r0) -> bool:
+    mov(r1, 1)
+    and_(r0, r1)
+    mov(r1, 1)
+    eor(r0, r1)
+
+
+def run():
+    words = array.array("i", [5, -7, 1000, 123456, -1])
+    cases = [
+        (add3(1, 2, 3), 6),
+        (add3(-10, 4, 1), -5),
+        (sum_words(words, 5), sum(words)),
+        (leading_zeros(1), 31),
+        (leading_zeros(0x00F00000), 8),
+        ([table(i) for i in range(5)], [0x12345678, 0x20000000, 0x40000000, 0x80000000, 0xFFFFFFFE]),
+        (square(12), 144),
+        (flip(0xFFFFFFFF), 0xFFFFFFFF ^ 0xDEADBEEF),
+        (larger(3, 9), 9),
+        (larger(9, 3), 9),
+        (quotient(-100, 7), -14),
+        (is_even(10), True),
+        (is_even(7), False),
+    ]
+    bad = [(i, got, want) for i, (got, want) in enumerate(cases) if got != want]
+    print("asm_thumb", len(cases) - len(bad), "of", len(cases), "agree", bad)
+
+
+run()
+)";
+
 // Boots the image in qemu-system-arm as the port's `make repl` does, types at its REPL, and lets
 // machine.reset() end qemu through semihosting; `timeout` bounds it if the firmware never gets there.
-// Returns what `import demo` printed: the text between its echoed line and the next prompt.
-std::string run_qemu(const fs::path& elf) {
-    const std::string input = "import demo\r"
-                              "import machine\r"
-                              "machine.reset()\r";
+// Returns what each of `imports` printed: the text between its echoed line and the next prompt.
+std::vector<std::string> run_qemu(const fs::path& elf, const std::vector<std::string>& imports) {
+    std::string input;
+    for (const auto& m : imports)
+        input += "import " + m + "\r";
+    input += "import machine\rmachine.reset()\r";
     auto r =
         run_program({"timeout", "-k", "5", "60", "qemu-system-arm", "-machine", "mps2-an385", "-nographic",
                      "-monitor", "null", "-semihosting", "-serial", "stdio", "-kernel", elf.string()},
@@ -126,13 +228,19 @@ std::string run_qemu(const fs::path& elf) {
                               << r.out << r.err;
     const std::string out = without_cr(r.out);
     std::cout << "[ qemu     ] " << out.substr(0, out.find('\n')) << "\n";
-    const std::string echoed = ">>> import demo\n";
-    const auto from = out.find(echoed);
-    EXPECT_NE(from, std::string::npos) << out;
-    if (from == std::string::npos)
-        return {};
-    const auto begin = from + echoed.size();
-    return out.substr(begin, out.find(">>> ", begin) - begin);
+    std::vector<std::string> printed;
+    for (const auto& m : imports) {
+        const std::string echoed = ">>> import " + m + "\n";
+        const auto from = out.find(echoed);
+        EXPECT_NE(from, std::string::npos) << out;
+        if (from == std::string::npos) {
+            printed.emplace_back();
+            continue;
+        }
+        const auto begin = from + echoed.size();
+        printed.push_back(out.substr(begin, out.find(">>> ", begin) - begin));
+    }
+    return printed;
 }
 
 TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
@@ -161,12 +269,15 @@ TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
     FirmwareProject qemu_port{tmp.path() / "qemu",
                               "port = \"qemu\"\nboard = \"MPS2_AN385\"\n" + source_lines()};
     qemu_port.write();
+    write_text(qemu_port.dir / "src" / "asm_check.py", k_asm_check);
     auto qemu_build = qemu_port.build(jobs);
     ASSERT_EQ(qemu_build.exit_code, 0) << qemu_build.out << qemu_build.err;
     expect_manifest_lists(qemu_port, "firmware.elf");
-    const std::string qemu_out = run_qemu(qemu_port.output("firmware.elf"));
-    std::cout << "[ qemu     ] import demo:\n" << qemu_out;
-    EXPECT_EQ(qemu_out, expected);
+    const auto qemu_out = run_qemu(qemu_port.output("firmware.elf"), {"demo", "asm_check"});
+    std::cout << "[ qemu     ] import demo:\n" << qemu_out[0];
+    EXPECT_EQ(qemu_out[0], expected);
+    std::cout << "[ qemu     ] import asm_check:\n" << qemu_out[1];
+    EXPECT_EQ(qemu_out[1], "asm_thumb 13 of 13 agree []\n");
 
     auto again = qemu_port.build(jobs);
     EXPECT_EQ(again.exit_code, 0) << again.err;
