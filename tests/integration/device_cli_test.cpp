@@ -13,7 +13,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <poll.h>
+#include <pty.h>
 #include <spawn.h>
+#include <termios.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -409,6 +411,71 @@ TEST_F(DeviceVmRoot, InterruptStopsALoopingScript) {
     EXPECT_EQ(WEXITSTATUS(status), 130) << errors;
     EXPECT_NE(errors.find("KeyboardInterrupt"), std::string::npos) << errors;
     EXPECT_EQ(m_vm->run("print(6*7)\n"), "42\n"); // the board is back at its prompt
+}
+
+// `device repl` on a pseudo-terminal, as a user's terminal: what is typed reaches the VM's REPL, Ctrl-] leaves,
+// and the terminal's settings are restored after Ctrl-] and after SIGTERM.
+TEST_F(DeviceVmRoot, ReplPassesTheTerminalThroughAndRestoresIt) {
+    int master = -1, slave = -1;
+    ASSERT_EQ(::openpty(&master, &slave, nullptr, nullptr, nullptr), 0);
+    termios before{};
+    ASSERT_EQ(::tcgetattr(slave, &before), 0);
+    ASSERT_TRUE(before.c_lflag & ICANON);
+    auto session = [&](bool leave_with_key) {
+        posix_spawn_file_actions_t actions;
+        posix_spawn_file_actions_init(&actions);
+        posix_spawn_file_actions_adddup2(&actions, slave, 0);
+        posix_spawn_file_actions_adddup2(&actions, slave, 1);
+        posix_spawn_file_actions_adddup2(&actions, slave, 2);
+        std::string binary = mpyship_binary().string(), port = m_vm->link();
+        std::vector<std::string> args{binary, "device", "repl", "--port", port};
+        std::vector<char*> argv;
+        for (auto& x : args)
+            argv.push_back(x.data());
+        argv.push_back(nullptr);
+        pid_t pid = -1;
+        EXPECT_EQ(posix_spawn(&pid, argv[0], &actions, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&actions);
+        // Type once the program is reading (its banner is out), then read until the answer shows (a safety
+        // limit of 400 polls keeps a broken build from hanging the suite).
+        std::string screen;
+        auto read_until = [&](const std::string& want) {
+            for (int i = 0; i < 400 && screen.find(want) == std::string::npos; ++i) {
+                struct pollfd p {
+                    master, POLLIN, 0
+                };
+                if (::poll(&p, 1, 50) <= 0)
+                    continue;
+                char buf[512];
+                ssize_t n = ::read(master, buf, sizeof buf);
+                if (n > 0)
+                    screen.append(buf, std::size_t(n));
+            }
+            return screen.find(want) != std::string::npos;
+        };
+        EXPECT_TRUE(read_until("Ctrl-] leaves")) << screen;
+        std::string typed = "print(6*7)\r";
+        EXPECT_EQ(::write(master, typed.data(), typed.size()), ssize_t(typed.size()));
+        EXPECT_TRUE(read_until("42")) << screen;
+        if (leave_with_key)
+            EXPECT_EQ(::write(master, "\x1d", 1), 1);
+        else
+            ::kill(pid, SIGTERM);
+        EXPECT_TRUE(read_until("Left the REPL")) << screen;
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status << screen;
+        termios after{};
+        EXPECT_EQ(::tcgetattr(slave, &after), 0);
+        EXPECT_EQ(after.c_lflag, before.c_lflag) << "terminal left in raw mode";
+        EXPECT_EQ(after.c_iflag, before.c_iflag);
+        EXPECT_EQ(after.c_oflag, before.c_oflag);
+    };
+    session(true);
+    session(false);
+    ::close(master);
+    ::close(slave);
+    EXPECT_EQ(m_vm->run("print(6*7)\n"), "42\n");
 }
 
 } // namespace

@@ -38,6 +38,7 @@ constexpr Verb k_verbs[] = {
     {"hash", "SHA-256 of a file, computed on the board", device_hash},
     {"run", "run a local script on the board without copying it, streaming its output (serial only)",
      device_run},
+    {"repl", "the terminal passed through to the board's REPL; Ctrl-] leaves (serial only)", device_repl},
     {"reset", "reset the board (--soft, the default, or --hard; serial only)", device_reset},
 };
 

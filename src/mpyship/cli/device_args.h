@@ -38,6 +38,7 @@ int device_mkdir(std::string_view program, std::span<const std::string> args);
 int device_df(std::string_view program, std::span<const std::string> args);
 int device_hash(std::string_view program, std::span<const std::string> args);
 int device_run(std::string_view program, std::span<const std::string> args);
+int device_repl(std::string_view program, std::span<const std::string> args);
 int device_reset(std::string_view program, std::span<const std::string> args);
 
 } // namespace mpyship::cli
