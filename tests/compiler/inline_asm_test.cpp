@@ -1,11 +1,12 @@
-// @micropython.asm_thumb against mpy-cross v1.28.0: every case of tests/data/native/thumb_cases.txt
-// (our own: each Thumb instruction form, operand errors, signatures, labels, branch ranges, directives,
-// error order) compiled as `t.py` for armv6, armv6m, armv7m, armv7em, armv7emsp, armv7emdp and x64 must
-// give the golden .mpy byte for byte, or the golden error text (thumb_goldens.tsv, made by
-// make_goldens.sh with the official mpy-cross). Prints identical/total per architecture.
+// The inline assemblers against mpy-cross v1.28.0: every case of tests/data/native/ISA_cases.txt (our
+// own: each instruction form, operand errors, signatures, labels, branch ranges, directives, error
+// order) compiled as `t.py` must give the golden .mpy byte for byte, or the golden error text
+// (ISA_goldens.tsv, made by make_goldens.sh with the official mpy-cross). Thumb is checked for armv6,
+// armv6m, armv7m, armv7em, armv7emsp, armv7emdp and x64, RV32 for rv32imc, Xtensa for xtensa and
+// xtensawin. Prints identical/total per architecture.
 //
-// With MPYSHIP_MICROPYTHON_SRC set, also MicroPython's own tests/inlineasm/thumb/*.py from that tree
-// against mp_inlineasm_goldens.tsv (rows name, arch, sha256 of the source, kind, golden).
+// With MPYSHIP_MICROPYTHON_SRC set, also MicroPython's own tests/inlineasm/{thumb,rv32,xtensa}/*.py from
+// that tree against mp_inlineasm_goldens.tsv (rows name, arch, sha256 of the source, kind, golden).
 #include "../support/test_support.h"
 #include "mpyship/compiler/compiler.h"
 #include "mpyship/compiler/error_text.h"
@@ -139,11 +140,12 @@ struct Tally {
     }
 };
 
-TEST(InlineAsmThumb, EveryCaseMatchesMpyCross) {
-    const auto cases = read_cases(native_dir() / "thumb_cases.txt");
-    const auto goldens = read_goldens(native_dir() / "thumb_goldens.tsv", false);
-    ASSERT_GT(cases.size(), 200u);
-    ASSERT_EQ(goldens.size(), cases.size() * 7) << "thumb_goldens.tsv is out of date: run make_goldens.sh";
+// Every case of ISA_cases.txt against ISA_goldens.tsv, `n_archs` rows per case.
+void check_cases(const std::string& isa, std::size_t min_cases, std::size_t n_archs) {
+    const auto cases = read_cases(native_dir() / (isa + "_cases.txt"));
+    const auto goldens = read_goldens(native_dir() / (isa + "_goldens.tsv"), false);
+    ASSERT_GT(cases.size(), min_cases);
+    ASSERT_EQ(goldens.size(), cases.size() * n_archs) << isa << "_goldens.tsv is out of date: run make_goldens.sh";
     Tally tally;
     for (const Golden& g : goldens) {
         auto it = cases.find(g.name);
@@ -156,8 +158,16 @@ TEST(InlineAsmThumb, EveryCaseMatchesMpyCross) {
         if (!same && ++tally.failures <= 10)
             ADD_FAILURE() << g.name << " -march=" << g.arch << "\n" << it->second << explain(got, g);
     }
-    tally.print("thumb    ");
+    tally.print((isa + "     ").substr(0, 9));
     EXPECT_EQ(tally.failures, 0);
+}
+
+TEST(InlineAsmThumb, EveryCaseMatchesMpyCross) {
+    check_cases("thumb", 200, 7);
+}
+
+TEST(InlineAsmRv32, EveryCaseMatchesMpyCross) {
+    check_cases("rv32", 600, 1);
 }
 
 // The output reads back and disassembles, with the native code shown (inspect's view of it).
@@ -185,7 +195,7 @@ TEST(InlineAsmThumb, OutputReadsBackWithItsNativeCode) {
 TEST(InlineAsmThumb, MicroPythonInlineAsmTests) {
     const char* src = std::getenv("MPYSHIP_MICROPYTHON_SRC");
     if (!src || !*src)
-        GTEST_SKIP() << "MPYSHIP_MICROPYTHON_SRC is not set: MicroPython's tests/inlineasm/thumb are checked "
+        GTEST_SKIP() << "MPYSHIP_MICROPYTHON_SRC is not set: MicroPython's tests/inlineasm are checked "
                         "against tests/data/native/mp_inlineasm_goldens.tsv only with its source tree";
     const auto goldens = read_goldens(native_dir() / "mp_inlineasm_goldens.tsv", true);
     ASSERT_FALSE(goldens.empty());

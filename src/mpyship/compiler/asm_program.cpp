@@ -40,6 +40,11 @@ std::size_t AsmContext::label_offset(const Site& site, const std::string& name) 
     return 0;
 }
 
+std::optional<std::size_t> AsmContext::find_label(const std::string& name) const {
+    auto it = m_labels.find(name);
+    return it == m_labels.end() ? std::nullopt : std::optional<std::size_t>(it->second);
+}
+
 namespace {
 
 // Return types as the type signature's low bits: object, bool, int, uint.
@@ -63,8 +68,7 @@ std::uint32_t return_type(const FunctionDef& def, const std::string& scope) {
 std::uint32_t check_params(const FunctionDef& def, const AsmBackend& backend, const std::string& scope) {
     const Site site(def.name, def.pos, scope);
     if (def.params.size() > backend.max_params())
-        site.fail("can only have up to " + std::to_string(backend.max_params()) + " parameters to " +
-                  std::string(backend.name()) + " assembly");
+        site.fail(backend.too_many_params_error());
     for (std::uint32_t i = 0; i < def.params.size(); ++i) {
         const Param& p = def.params[i];
         if (p.kind != Param::Kind::normal || p.annotation || p.default_value || p.name != backend.param_name(i))
@@ -138,8 +142,7 @@ class Assembler {
         if (ins.op == "data")
             return data(ins, site, cx);
         if (!m_backend.encode(ins, site, cx))
-            site.fail("unsupported " + std::string(m_backend.name()) + " instruction '" + ins.op + "' with " +
-                      std::to_string(ins.args.size()) + " arguments");
+            site.fail(m_backend.unsupported_error(ins));
     }
 
     void label(const Instruction& ins, const Site& site, AsmContext& cx) {

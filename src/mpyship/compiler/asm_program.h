@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -71,6 +72,8 @@ class AsmContext {
     // The label's code offset; in the size pass 0 (its offset may not be known yet), in the emit pass
     // an error when it was never defined.
     std::size_t label_offset(const Site& site, const std::string& name) const;
+    // The label's offset, or nullopt when it is not defined (yet).
+    std::optional<std::size_t> find_label(const std::string& name) const;
 
   private:
     CodeBuffer& m_out;
@@ -81,10 +84,14 @@ class AsmContext {
 class AsmBackend {
   public:
     virtual ~AsmBackend() = default;
-    virtual std::string_view name() const = 0;         // "Thumb": in "unsupported Thumb instruction ..."
+    virtual std::string_view name() const = 0;         // "Thumb", "RV32", "Xtensa"
     virtual std::uint32_t max_params() const = 0;      // parameters r0..r(N-1), or a0.. (see param_name)
     virtual std::string param_name(std::uint32_t i) const = 0;
     virtual std::string params_error() const = 0;      // "parameters must be registers in sequence r0 to r3"
+    // "can only have up to 4 parameters to Thumb assembly"
+    virtual std::string too_many_params_error() const = 0;
+    // For an instruction encode() refused: "unsupported Thumb instruction 'OP' with N arguments".
+    virtual std::string unsupported_error(const Instruction& ins) const = 0;
     virtual void prologue(CodeBuffer& out) const = 0;
     virtual void epilogue(CodeBuffer& out) const = 0;
     // Encodes one instruction; false when the architecture has no instruction of that name with that

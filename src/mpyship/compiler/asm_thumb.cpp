@@ -97,6 +97,10 @@ class ThumbBackend final : public AsmBackend {
     std::uint32_t max_params() const override { return 4; }
     std::string param_name(std::uint32_t i) const override { return "r" + std::to_string(i); }
     std::string params_error() const override { return "parameters must be registers in sequence r0 to r3"; }
+    std::string too_many_params_error() const override { return "can only have up to 4 parameters to Thumb assembly"; }
+    std::string unsupported_error(const Instruction& ins) const override {
+        return "unsupported Thumb instruction '" + ins.op + "' with " + std::to_string(ins.args.size()) + " arguments";
+    }
 
     void prologue(CodeBuffer& out) const override {
         if (m_arm_entry) {

@@ -21,4 +21,5 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   asm_program.cpp
   asm_operands.cpp
   asm_thumb.cpp
+  asm_rv32.cpp
 )

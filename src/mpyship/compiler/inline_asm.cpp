@@ -1,12 +1,15 @@
 #include "mpyship/compiler/inline_asm.h"
 
+#include "mpyship/compiler/asm_rv32.h"
 #include "mpyship/compiler/asm_thumb.h"
 
 namespace mpyship::compiler::inline_asm {
 
 namespace {
 std::unique_ptr<AsmBackend> backend_for(mpy::NativeArch arch) {
-    return thumb_backend(arch);
+    if (auto thumb = thumb_backend(arch))
+        return thumb;
+    return rv32_backend(arch);
 }
 } // namespace
 

@@ -1,48 +1,65 @@
 #!/usr/bin/env bash
-# Regenerates thumb_goldens.tsv from thumb_cases.txt with an official mpy-cross v1.28.0 (the path is the
-# first argument; build it yourself outside this repository). Each case is compiled as `t.py` for every
-# architecture below; a row is: case, arch, "mpy" and the output's hex, or "err" and mpy-cross's stderr
-# with newlines written as \n.
+# Regenerates the inline-assembler goldens with an official mpy-cross v1.28.0 (the path is the first
+# argument; build it yourself outside this repository). For each ISA, every case of ISA_cases.txt is
+# compiled as `t.py` for each of the ISA's architectures below and written to ISA_goldens.tsv; a row is:
+# case, arch, "mpy" and the output's hex, or "err" and mpy-cross's stderr with newlines written as \n.
 # With a MicroPython v1.28.0 source tree as the second argument, also writes mp_inlineasm_goldens.tsv from
-# its tests/inlineasm/thumb/*.py (rows: thumb/NAME.py, arch, the source's sha256, kind, golden; the
-# sources themselves stay in that tree).
+# its tests/inlineasm/{thumb,rv32,xtensa}/*.py (rows: ISA/NAME.py, arch, the source's sha256, kind,
+# golden; the sources themselves stay in that tree).
+# Only this script runs mpy-cross; the tests read the .tsv files.
 set -euo pipefail
-mpy_cross=$(realpath "${1:?usage: make_goldens.sh PATH/TO/mpy-cross}")
+mpy_cross=$(realpath "${1:?usage: make_goldens.sh PATH/TO/mpy-cross [MICROPYTHON_SRC]}")
 here=$(cd "$(dirname "$0")" && pwd)
-archs="armv6 armv6m armv7m armv7em armv7emsp armv7emdp x64"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-awk -v dir="$work" '/^### /{name=$2; next} {print > (dir "/" name ".case")}' "$here/thumb_cases.txt"
-out="$here/thumb_goldens.tsv.tmp"
-: > "$out"
-for name in $(grep '^### ' "$here/thumb_cases.txt" | cut -c5-); do
-  cp "$work/$name.case" "$work/t.py"
-  for arch in $archs; do
-    rm -f "$work/t.mpy"
-    if (cd "$work" && "$mpy_cross" "-march=$arch" t.py 2> err.txt); then
-      printf '%s\t%s\tmpy\t%s\n' "$name" "$arch" "$(od -An -v -tx1 "$work/t.mpy" | tr -d ' \n')" >> "$out"
-    else
-      printf '%s\t%s\terr\t%s\n' "$name" "$arch" "$(awk '{printf "%s\\n", $0}' "$work/err.txt")" >> "$out"
-    fi
+
+# The architectures each ISA's files are compiled for (x64, without an inline assembler, for the errors).
+archs_of() {
+  case "$1" in
+    thumb) echo "armv6 armv6m armv7m armv7em armv7emsp armv7emdp x64" ;;
+    rv32) echo "rv32imc" ;;
+    xtensa) echo "xtensa xtensawin" ;;
+  esac
+}
+
+# compile FILE ARCH -> one "kind<TAB>golden" field pair on stdout
+compile() {
+  rm -f "$work/out.mpy"
+  if (cd "$work" && "$mpy_cross" "-march=$2" -o out.mpy "$1" 2> err.txt); then
+    printf 'mpy\t%s' "$(od -An -v -tx1 "$work/out.mpy" | tr -d ' \n')"
+  else
+    printf 'err\t%s' "$(awk '{printf "%s\\n", $0}' "$work/err.txt")"
+  fi
+}
+
+for isa in thumb rv32; do  # xtensa: add when asm_xtensa exists
+  cases="$here/${isa}_cases.txt"
+  [ -f "$cases" ] || continue
+  rm -f "$work"/*.case
+  awk -v dir="$work" '/^### /{name=$2; next} {print > (dir "/" name ".case")}' "$cases"
+  out="$here/${isa}_goldens.tsv.tmp"
+  : > "$out"
+  for name in $(grep '^### ' "$cases" | cut -c5-); do
+    cp "$work/$name.case" "$work/t.py"
+    for arch in $(archs_of "$isa"); do
+      printf '%s\t%s\t%s\n' "$name" "$arch" "$(compile t.py "$arch")" >> "$out"
+    done
   done
+  mv "$out" "$here/${isa}_goldens.tsv"
+  echo "wrote $(wc -l < "$here/${isa}_goldens.tsv") rows of ${isa}_goldens.tsv"
 done
-mv "$out" "$here/thumb_goldens.tsv"
-echo "wrote $(wc -l < "$here/thumb_goldens.tsv") rows"
 
 if [ -n "${2:-}" ]; then
   out="$here/mp_inlineasm_goldens.tsv.tmp"
   : > "$out"
-  for file in "$2"/tests/inlineasm/thumb/*.py; do
-    name=thumb/$(basename "$file")
-    sum=$(sha256sum "$file" | cut -d' ' -f1)
-    cp "$file" "$work/$(basename "$file")"
-    for arch in $archs; do
-      rm -f "$work/out.mpy"
-      if (cd "$work" && "$mpy_cross" "-march=$arch" -o out.mpy "$(basename "$file")" 2> err.txt); then
-        printf '%s\t%s\t%s\tmpy\t%s\n' "$name" "$arch" "$sum" "$(od -An -v -tx1 "$work/out.mpy" | tr -d ' \n')" >> "$out"
-      else
-        printf '%s\t%s\t%s\terr\t%s\n' "$name" "$arch" "$sum" "$(awk '{printf "%s\\n", $0}' "$work/err.txt")" >> "$out"
-      fi
+  for isa in thumb rv32; do
+    for file in "$2"/tests/inlineasm/$isa/*.py; do
+      name=$isa/$(basename "$file")
+      sum=$(sha256sum "$file" | cut -d' ' -f1)
+      cp "$file" "$work/$(basename "$file")"
+      for arch in $(archs_of "$isa"); do
+        printf '%s\t%s\t%s\t%s\n' "$name" "$arch" "$sum" "$(compile "$(basename "$file")" "$arch")" >> "$out"
+      done
     done
   done
   mv "$out" "$here/mp_inlineasm_goldens.tsv"
