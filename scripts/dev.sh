@@ -128,6 +128,7 @@ run_fuzzers() {
     # instrumentation: folding `3 ** 262000` takes 0.3 s in a release build (5 s in the reference mpy-cross).
     local per_input=1
     [ "$name" = compiler_fuzz ] && per_input=10
+    [ "$name" = inline_asm_fuzz ] && per_input=10
     echo "== fuzzing $name for ${fuzz_seconds}s"
     if "$target" -max_total_time="$fuzz_seconds" -max_len=16384 -timeout="$per_input" -print_final_stats=1 \
         "$work" "tests/fuzz/seeds/${name%_fuzz}" >"$work.log" 2>&1; then
