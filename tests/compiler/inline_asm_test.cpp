@@ -107,17 +107,11 @@ std::string hex(const mpy::Bytes& bytes) {
     return s;
 }
 
-mpy::NativeArch arch_named(const std::string& name) {
-    for (auto a = std::uint8_t(mpy::NativeArch::x86); a <= std::uint8_t(mpy::NativeArch::rv64imc); ++a)
-        if (name == mpy::native_arch_name(mpy::NativeArch(a)))
-            return mpy::NativeArch(a);
-    return mpy::NativeArch::none;
-}
 
 // Compiles `source` as t.py for `arch`: "mpy:HEX" or "err:TEXT" as mpy-cross would print it.
 std::string compile_as_mpy_cross(const std::string& source, const std::string& arch, const std::string& file) {
     Options o;
-    o.arch = arch_named(arch);
+    o.arch = mpy::native_arch_from_name(arch).value_or(mpy::NativeArch::none);
     o.march_given = true;
     o.source_name = file;
     auto m = compile_module(source, o);
