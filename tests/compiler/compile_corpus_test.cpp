@@ -217,13 +217,13 @@ void check(const fs::path& root, const std::string& part, Target target) {
 }
 
 TEST(CompileCorpus, SubsetMicroPython) {
-    for (const char* part : {"compile", "errors", "exec"})
+    for (const char* part : {"compile", "errors", "exec", "parity"})
         if (fs::exists(test::data_dir() / "corpus" / part))
             check(test::data_dir() / "corpus", part, Target::micropython);
 }
 
 TEST(CompileCorpus, SubsetCircuitPython) {
-    for (const char* part : {"compile", "errors", "exec"})
+    for (const char* part : {"compile", "errors", "exec", "parity"})
         if (fs::exists(test::data_dir() / "corpus" / part))
             check(test::data_dir() / "corpus", part, Target::circuitpython);
 }

@@ -3,9 +3,10 @@
 namespace mpyship::compiler {
 
 std::string mpy_cross_error_text(const CompileError& e, std::string_view file_shown, Target target) {
-    std::string last = e.kind + (e.message.empty() ? "" : ": " + e.message) + "\n";
+    // Without a traceback the reference prints "Kind: message" even for an empty message ("MemoryError: ").
     if (!e.has_traceback)
-        return last;
+        return e.kind + ": " + e.message + "\n";
+    std::string last = e.kind + (e.message.empty() ? "" : ": " + e.message) + "\n";
     const char* eol = target == Target::circuitpython ? "\r\n" : "\n";
     std::string text = std::string("Traceback (most recent call last):") + eol;
     text += "  File \"" + std::string(file_shown) + "\", line " + std::to_string(e.pos.line);

@@ -43,6 +43,9 @@ class Lexer {
     std::size_t m_bracket_depth = 0;
     std::vector<std::uint32_t> m_indents{0};
     std::string m_fargs; // generated argument text of the f-/t-string being scanned
+    // Beyond this the reference compilers have run out of heap (an f-string expression of ~0.5 MB fails in
+    // mpy-cross 1.28, ~0.7 MB in CircuitPython 10.2.1's), so no program they accept is refused by it.
+    static constexpr std::size_t k_fargs_budget = std::size_t{1} << 20;
     Scan m_scan = Scan::none;
     // The text of the token being scanned: written straight into the caller's Token (its buffer is reused).
     std::string* m_text = nullptr;
@@ -64,6 +67,7 @@ class Lexer {
     StringPiece scan_prefix();
     void scan_literal(const StringPiece& piece);
     bool scan_brace(const StringPiece& piece);
+    void check_fargs_budget() const;
     void scan_interpolation(const StringPiece& piece);
     void scan_interpolation_tail(std::size_t start, bool debug);
     void scan_escape(const StringPiece& piece);

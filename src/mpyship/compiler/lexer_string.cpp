@@ -204,7 +204,16 @@ bool Lexer::scan_brace(const StringPiece& piece) {
     return false;
 }
 
+// CircuitPython's lexer can read its own generated argument text back as source (f'{}]{}' inside an
+// f-string) and grows it until its fixed heap is full; its mpy-cross then prints "MemoryError: ".
+void Lexer::check_fargs_budget() const {
+    if (m_fargs.size() > k_fargs_budget) {
+        throw CompileError{"MemoryError", "", SourcePos{m_in.line(), m_in.column()}, "", false};
+    }
+}
+
 void Lexer::scan_interpolation(const StringPiece& piece) {
+    check_fargs_budget();
     m_fargs += '(';
     std::size_t start = m_fargs.size();
     unsigned depth = 0;
@@ -215,6 +224,7 @@ void Lexer::scan_interpolation(const StringPiece& piece) {
         if (depth == 0 && (c == ':' || c == '}' || conversion)) {
             break;
         }
+        check_fargs_budget();
         if (c == '[' || c == '{') {
             ++depth;
         } else if (c == ']' || c == '}') {
