@@ -5,11 +5,11 @@
 #include "mpyship/mpy/writer.h"
 #include "mpyship/project/build_cache.h"
 #include "mpyship/project/diagnostic.h"
+#include "mpyship/project/git_version.h"
 #include "mpyship/project/manifest.h"
 #include "mpyship/project/source_tree.h"
 #include "mpyship/util/dir_list.h"
 #include "mpyship/util/file_io.h"
-#include "mpyship/util/process.h"
 #include "mpyship/util/sha256.h"
 #include "mpyship/util/text_checks.h"
 #include "mpyship/util/thread_pool.h"
@@ -298,7 +298,7 @@ class Builder {
             return std::unexpected(removed.error());
         else
             report.counters.removed = *removed;
-        report.version = resolve_version(m_config, m_options.version);
+        report.version = resolve_version(m_config, m_options.version, newest_edit_ns(cache));
         if (auto m = write_manifest(cache, report); !m)
             return std::unexpected(m.error());
         if (!(cache == m_old))
@@ -312,6 +312,15 @@ class Builder {
                                                   (report.failures.size() == 1 ? "" : "s") + " failed (--strict)"
                                             : "no module compiled";
         return report;
+    }
+
+    // For git's -dirty: the newest mtime of the sources and the config (-1 when one cannot be read).
+    std::int64_t newest_edit_ns(const BuildCache& cache) const {
+        auto config = stat_file(m_config.root / "mpyship.toml");
+        std::int64_t newest = config ? config->mtime_ns : 0;
+        for (const auto& [rel, e] : cache.entries)
+            newest = std::max(newest, e.source_mtime_ns);
+        return cache.entries.size() == m_sources.size() ? newest : -1;
     }
 
     bool any_module(const BuildCache& cache) const {
@@ -443,20 +452,14 @@ class Builder {
 
 } // namespace
 
-std::string resolve_version(const ProjectConfig& config, const std::optional<std::string>& option) {
+std::string resolve_version(const ProjectConfig& config, const std::optional<std::string>& option,
+                            std::int64_t newest_edit_ns) {
     if (option)
         return *option;
     if (config.version)
         return *config.version;
-    auto git = run_process({"git", "-C", config.root.string(), "describe", "--tags", "--always", "--dirty"});
-    if (git && git->exit_code == 0) {
-        std::string v = git->out;
-        while (!v.empty() && (v.back() == '\n' || v.back() == '\r'))
-            v.pop_back();
-        if (!v.empty())
-            return v;
-    }
-    return "unversioned";
+    auto described = git_describe(config.root, config.out_dir() / ".mpyship" / "git-describe", newest_edit_ns);
+    return described ? *described : "unversioned";
 }
 
 Result<std::int64_t> build_epoch() {

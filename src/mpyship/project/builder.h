@@ -51,9 +51,10 @@ struct BuildReport {
 
 Result<BuildReport> run_build(const ProjectConfig& config, const BuildOptions& options);
 
-// Version for the manifest: --version, else the config's, else `git describe` of the project, else
-// "unversioned".
-std::string resolve_version(const ProjectConfig& config, const std::optional<std::string>& option);
+// Version for the manifest: --version, else the config's, else `git describe` of the project (cached by
+// git_version.h when `newest_edit_ns`, the newest source/config mtime, is known), else "unversioned".
+std::string resolve_version(const ProjectConfig& config, const std::optional<std::string>& option,
+                            std::int64_t newest_edit_ns = -1);
 // Seconds since the epoch for build_timestamp: SOURCE_DATE_EPOCH when set, else now.
 Result<std::int64_t> build_epoch();
 

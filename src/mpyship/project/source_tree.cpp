@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <tuple>
 
 namespace mpyship::project {
 namespace {
@@ -28,9 +29,11 @@ class Walker {
         if (!fs::is_directory(src, ec))
             return fail("source folder does not exist (set 'src' in mpyship.toml)", src.string());
         m_src_canonical = fs::canonical(src, ec);
+        if (ec)
+            return fail("cannot read folder: " + ec.message(), src.string());
         m_root_canonical = fs::canonical(m_config.root, ec);
         m_out_canonical = fs::weakly_canonical(m_config.out_dir(), ec);
-        if (auto r = walk(src, ""); !r)
+        if (auto r = walk(src, "", m_src_canonical); !r)
             return std::unexpected(r.error());
         if (m_files.empty())
             return fail("source folder has no files to build", src.string());
@@ -42,24 +45,23 @@ class Walker {
     }
 
   private:
-    Result<void> walk(const fs::path& dir, const std::string& rel_dir) {
-        std::error_code ec;
-        fs::path canonical = fs::canonical(dir, ec);
-        if (ec)
-            return fail("cannot read folder: " + ec.message(), dir.string());
+    // `canonical` is the folder's resolved path, carried down the walk: a real folder's child is its
+    // canonical path plus the name, so only symbolic links are resolved (no readlink per component per folder).
+    Result<void> walk(const fs::path& dir, const std::string& rel_dir, const fs::path& canonical) {
         if (!m_active.insert(canonical.string()).second)
             return fail("symbolic link loop", dir.string());
         auto entries = list_directory(dir);
         if (!entries)
             return std::unexpected(entries.error());
         for (const auto& e : *entries)
-            if (auto r = visit(dir / e.name, e, rel_dir); !r)
+            if (auto r = visit(dir / e.name, e, rel_dir, canonical); !r)
                 return r;
         m_active.erase(canonical.string());
         return {};
     }
 
-    Result<void> visit(const fs::path& path, const DirEntry& e, const std::string& rel_dir) {
+    Result<void> visit(const fs::path& path, const DirEntry& e, const std::string& rel_dir,
+                       const fs::path& parent_canonical) {
         std::string rel = rel_dir.empty() ? e.name : rel_dir + "/" + e.name;
         if (excluded(rel))
             return {};
@@ -73,17 +75,17 @@ class Walker {
                 return {};
         }
         EntryType type = e.type;
+        fs::path canonical = parent_canonical / e.name;
         if (type == EntryType::symlink) {
             auto target = follow_link(path);
             if (!target)
                 return std::unexpected(target.error());
-            type = *target;
+            std::tie(type, canonical) = std::move(*target);
         }
         if (type == EntryType::directory) {
-            std::error_code ec;
-            if (fs::weakly_canonical(path, ec) == m_out_canonical)
+            if (canonical == m_out_canonical)
                 return {}; // the build output inside src is never an input
-            return walk(path, rel);
+            return walk(path, rel, canonical);
         }
         if (type != EntryType::file)
             return fail("not a regular file (devices, sockets and pipes cannot be built)", path.string());
@@ -97,8 +99,8 @@ class Walker {
 
     // A link is followed when it resolves to somewhere inside the project folder (a library shared by two
     // projects of one repository, say) other than the build output; one that leads out of the project is
-    // refused, so a build never takes in files nobody meant to ship. Returns what it points to.
-    Result<EntryType> follow_link(const fs::path& path) const {
+    // refused, so a build never takes in files nobody meant to ship. Returns what it points to, and where.
+    Result<std::pair<EntryType, fs::path>> follow_link(const fs::path& path) const {
         std::error_code ec;
         fs::path target = fs::canonical(path, ec);
         if (ec)
@@ -109,9 +111,10 @@ class Walker {
         if (target == m_out_canonical || is_under(target, m_out_canonical))
             return fail("symbolic link leads into the build output (to " + target.string() + ")", path.string());
         auto st = fs::status(target, ec);
-        return fs::is_directory(st)      ? EntryType::directory
-               : fs::is_regular_file(st) ? EntryType::file
-                                         : EntryType::other;
+        EntryType type = fs::is_directory(st)      ? EntryType::directory
+                         : fs::is_regular_file(st) ? EntryType::file
+                                                   : EntryType::other;
+        return std::pair{type, target};
     }
 
     SourceFile classify(const std::string& rel, const fs::path& abs) const { return classify_source(m_config, rel, abs); }
