@@ -5,5 +5,9 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   line_table.cpp
   module_builder.cpp
   module_tables.cpp
+  native_emitter.cpp
+  native_stack.cpp
+  native_x64.cpp
+  x64_encoder.cpp
   small_int.cpp
 )

@@ -13,6 +13,7 @@ enum class ItemKind : std::uint8_t {
     op,    // an opcode with its operand
     label, // a label is placed here
     line,  // the following code belongs to source line `value`
+    stack, // the stack depth changes by `value` without an opcode (recorded for native scopes only)
 };
 
 enum class OperandKind : std::uint8_t {

@@ -40,6 +40,7 @@ void CodeGen::generate(const Module& module) {
     m_async.push_back(false);
     m_generator_seen.push_back(false);
     m_inline_asm.push_back(false);
+    m_native.push_back(false);
     m_order.push_back(ModuleBuilder::k_module_scope);
     for (std::size_t i = 0; i < m_order.size(); ++i) {
         run_pass(m_order[i], Pass::scope);
@@ -69,6 +70,7 @@ ScopeId CodeGen::new_scope(ScopeKind kind, const void* node, std::string name) {
     m_async.resize(m_scopes.size(), false);
     m_generator_seen.resize(m_scopes.size(), false);
     m_inline_asm.resize(m_scopes.size(), false);
+    m_native.resize(m_scopes.size(), false);
     m_node_scope[node] = id;
     m_order.push_back(id);
     return id;
@@ -89,11 +91,15 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
         m_emit = &m_builder.emitter(id);
         if (id < m_item_counts.size())
             m_emit->reserve_items(m_item_counts[id]);
+        if (m_native[id])
+            m_emit->record_stack_adjusts();
     }
     m_loop = LoopState{};
     m_line = 0;
     m_block_line = scope_line(*m_scope);
     compile_scope_body(*m_scope);
+    if (pass == Pass::code && m_native[id])
+        m_builder.set_native_py(id, m_scope->simple_name, SourcePos{m_block_line, 1});
     if (pass == Pass::scope) {
         if (m_item_counts.size() <= id)
             m_item_counts.resize(id + 1, 0);

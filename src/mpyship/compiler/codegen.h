@@ -155,6 +155,8 @@ class CodeGen {
     std::vector<bool> m_generator_seen; // per scope: yields met in the scope pass
     std::vector<bool> m_inline_asm;     // per scope: an inline assembler function (no bytecode)
     bool m_next_def_inline_asm = false; // set by compile_decorators for the def being compiled
+    std::vector<bool> m_native;         // per scope: @micropython.native (bytecode items, then machine code)
+    bool m_next_def_native = false;
     Pass m_pass = Pass::scope;
     ScopeId m_scope_id = 0;
     ScopeInfo* m_scope = nullptr;

@@ -4,6 +4,7 @@
 #include "mpyship/compiler/codegen.h"
 
 #include "mpyship/compiler/inline_asm.h"
+#include "mpyship/compiler/native_emitter.h"
 
 namespace mpyship::compiler {
 
@@ -50,6 +51,10 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
                 m_next_def_inline_asm = true;
                 continue;
             }
+            if (attr == "native" && m_options.march_given && has_native_emitter(m_options.arch)) {
+                m_next_def_native = true;
+                continue;
+            }
             if (attr == "native" || attr == "viper")
                 error(m_options.march_given ? "mpyship: native code generation (@micropython." + attr +
                                                   ") is not implemented yet"
@@ -77,12 +82,14 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
 void CodeGen::compile_function_def(const FunctionDef& def) {
     std::size_t n_builtin = 0;
     m_next_def_inline_asm = false;
+    m_next_def_native = false;
     compile_decorators(def.decorators, n_builtin);
     ScopeId child = 0;
     if (scope_pass()) {
         child = new_scope(ScopeKind::function, &def, def.name);
         m_async[child] = def.is_async;
         m_inline_asm[child] = m_next_def_inline_asm;
+        m_native[child] = m_next_def_native;
     } else {
         child = m_node_scope.at(&def);
     }

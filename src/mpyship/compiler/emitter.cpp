@@ -19,7 +19,7 @@ constexpr std::uint8_t k_unwind_from_for = 0x80;
 // --- bookkeeping ------------------------------------------------------------------------------------
 
 CodeItem& Emitter::add_op(std::uint8_t opcode, int stack_delta) {
-    adjust_stack(stack_delta);
+    change_stack(stack_delta);
     CodeItem& item = new_item();
     item.opcode = opcode;
     item.dead = m_dead;
@@ -73,6 +73,15 @@ void Emitter::mark_line(std::uint32_t line) {
 }
 
 void Emitter::adjust_stack(int delta) {
+    change_stack(delta);
+    if (m_record_adjusts) {
+        CodeItem& item = new_item();
+        item.kind = ItemKind::stack;
+        item.value = delta;
+    }
+}
+
+void Emitter::change_stack(int delta) {
     m_stack += delta;
     assert(m_stack >= 0);
     if (m_stack > m_max_stack)

@@ -88,6 +88,8 @@ class Emitter {
             mark_line(line);
     }
     void adjust_stack(int delta); // stack effect the opcodes themselves do not show (handlers, loops)
+    // The native emitter follows the stack item by item, so a native scope records adjust_stack calls.
+    void record_stack_adjusts() { m_record_adjusts = true; }
     void start_except_handler();  // +4: the exception, plus 3 slots an UNWIND_JUMP may need
     void end_except_handler();    // -3
     void for_iter_end();          // -4: the iterator's slots once the loop is left
@@ -219,6 +221,7 @@ class Emitter {
     CodeItem& add_child(std::uint8_t opcode, int stack_delta, ScopeId child);
     void setup_block(std::uint8_t opcode, int stack_delta, Label label);
     void end_of_flow() { m_dead = true; }
+    void change_stack(int delta);
 
     int m_opt_level; // the options the emitter reads (an Options copy would copy the source name)
     std::uint8_t m_small_int_bits;
@@ -237,6 +240,7 @@ class Emitter {
     std::uint32_t m_max_except_level = 0;
     bool m_dead = false;
     bool m_generator = false;
+    bool m_record_adjusts = false;
     // The highest line marked so far: the line table only ever moves forward, so a mark at or below it
     // would change nothing and is not recorded (the table starts at line 1).
     std::uint32_t m_last_line = 1;

@@ -2,6 +2,7 @@
 
 #include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/jump_layout.h"
+#include "mpyship/compiler/native_emitter.h"
 
 #include <deque>
 
@@ -13,12 +14,12 @@ std::uint32_t prelude_scope_flags_mask(Target target) {
 }
 
 ModuleBuilder::ModuleBuilder(const Options& options) : m_options(options) {
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}});
 }
 
 ScopeId ModuleBuilder::new_scope(ScopeId parent) {
     const ScopeId id = m_scopes.size();
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}});
     m_scopes[parent].created.push_back(id);
     return id;
 }
@@ -27,6 +28,20 @@ void ModuleBuilder::set_native(ScopeId scope, mpy::CodeKind kind, mpy::NativeCod
     m_scopes[scope].kind = kind;
     m_scopes[scope].native = std::move(code);
     m_has_native = true;
+}
+
+void ModuleBuilder::set_native_py(ScopeId scope, std::string name, SourcePos def_pos) {
+    m_scopes[scope].kind = mpy::CodeKind::native_py;
+    m_scopes[scope].name = std::move(name);
+    m_scopes[scope].def_pos = def_pos;
+    m_has_native = true;
+}
+
+// In the code pass the native emitter numbers what its code uses, then its prelude's names.
+void ModuleBuilder::emit_native_py(ScopeId scope) {
+    Scope& s = m_scopes[scope];
+    s.native = emit_native_function(NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos}, m_qstrs,
+                                    m_constants);
 }
 
 // The reference appends a scope to its list when the parent's scope pass meets it, and runs that pass
@@ -46,7 +61,7 @@ std::vector<ScopeId> ModuleBuilder::creation_list() const {
 
 // The scope pass registers the scope's name and every qstr/constant operand except identifiers.
 void ModuleBuilder::register_scope_pass(ScopeId scope) {
-    if (m_scopes[scope].kind != mpy::CodeKind::bytecode)
+    if (m_scopes[scope].kind == mpy::CodeKind::native_asm)
         return;
     Emitter& emitter = *m_scopes[scope].emitter;
     m_qstrs.use(emitter.signature().simple_name);
@@ -60,6 +75,8 @@ void ModuleBuilder::register_scope_pass(ScopeId scope) {
 
 // The following passes register the name, the argument names, then all qstr operands in code order.
 void ModuleBuilder::register_identifiers(ScopeId scope) {
+    if (m_scopes[scope].kind == mpy::CodeKind::native_py)
+        emit_native_py(scope);
     if (m_scopes[scope].kind != mpy::CodeKind::bytecode)
         return;
     Emitter& emitter = *m_scopes[scope].emitter;

@@ -17,6 +17,7 @@
 #include "mpyship/compiler/emitter.h"
 #include "mpyship/compiler/module_tables.h"
 #include "mpyship/compiler/options.h"
+#include "mpyship/compiler/token.h"
 #include "mpyship/mpy/model.h"
 
 #include <memory>
@@ -33,6 +34,9 @@ class ModuleBuilder {
     Emitter& emitter(ScopeId scope) { return *m_scopes[scope].emitter; }
     // The scope is native code (an inline assembler function): no prelude, no qstrs of its own.
     void set_native(ScopeId scope, mpy::CodeKind kind, mpy::NativeCode code);
+    // The scope is @micropython.native: its items are translated to machine code when the module is
+    // built, after the scope pass (the code's qstrs and constants are numbered in the code pass order).
+    void set_native_py(ScopeId scope, std::string name, SourcePos def_pos);
 
     mpy::Module build();
 
@@ -42,11 +46,14 @@ class ModuleBuilder {
         std::vector<ScopeId> created; // scopes created while generating this one, in creation order
         mpy::CodeKind kind = mpy::CodeKind::bytecode;
         mpy::NativeCode native;
+        std::string name; // native_py: for errors
+        SourcePos def_pos;
     };
 
     std::vector<ScopeId> creation_list() const;
     void register_scope_pass(ScopeId scope);
     void register_identifiers(ScopeId scope);
+    void emit_native_py(ScopeId scope);
     mpy::RawCode build_raw_code(ScopeId scope);
     mpy::Prelude build_prelude(const Emitter& emitter, mpy::Bytes line_info);
     mpy::Header build_header() const;

@@ -1,0 +1,406 @@
+#include "mpyship/compiler/native_emitter.h"
+
+#include "mpyship/compiler/compile_error.h"
+#include "mpyship/compiler/native_stack.h"
+#include "mpyship/compiler/native_x64.h"
+#include "mpyship/mpy/opcodes.h"
+#include "mpyship/mpy/writer.h"
+
+#include <algorithm>
+
+namespace mpyship::compiler {
+
+namespace op = mpy::op;
+
+namespace {
+
+constexpr std::uint64_t k_subscr_load = 4; // MP_OBJ_SENTINEL: obj_subscr loads instead of storing
+
+std::uint64_t small_int_object(std::int64_t v) {
+    return (std::uint64_t(v) << 1) | 1;
+}
+
+bool uses_globals(const std::vector<CodeItem>& items) {
+    return std::any_of(items.begin(), items.end(), [](const CodeItem& it) {
+        return it.kind == ItemKind::op && (it.opcode == op::LOAD_GLOBAL || it.opcode == op::STORE_GLOBAL);
+    });
+}
+
+class Translator {
+  public:
+    Translator(const NativeScope& scope, NativeTarget& target, QstrTable& qstrs, ConstantTable& constants,
+               std::uint32_t fun_table_const)
+        : m_scope(scope), m_em(scope.emitter), m_t(target), m_abi(target.abi()), m_stack(target),
+          m_qstrs(qstrs), m_constants(constants), m_exit(std::uint32_t(scope.emitter.label_count())),
+          m_line(scope.def_pos.line) {
+        m_frame.fun_table_const = fun_table_const;
+    }
+
+    mpy::Bytes run();
+
+  private:
+    void item(const CodeItem& it);
+    void op_item(const CodeItem& it);
+    bool constant_op(const CodeItem& it);
+    bool local_op(const CodeItem& it);
+    bool stack_op(const CodeItem& it);
+    bool flow_op(const CodeItem& it);
+    bool object_op(const CodeItem& it);
+    bool call_op(const CodeItem& it);
+    [[noreturn]] void unsupported(const CodeItem& it) const;
+
+    std::uint32_t qstr(const CodeItem& it);
+    std::uint32_t state_of_local(std::uint32_t local) const { return m_frame.n_state - 1 - local; }
+    void load_local(std::uint32_t local);
+    void store_local(std::uint32_t local);
+    void load_const_obj(std::uint32_t index);
+    void call_with_imm(RtFun fun, std::uint64_t imm, NativeReg reg);
+    void call_with_qstr(RtFun fun, std::uint32_t q, NativeReg reg);
+    void label(Label l);
+
+    const NativeScope& m_scope;
+    Emitter& m_em;
+    NativeTarget& m_t;
+    const NativeAbi& m_abi;
+    NativeStack m_stack;
+    QstrTable& m_qstrs;
+    ConstantTable& m_constants;
+    NativeFrame m_frame;
+    std::uint32_t m_exit;
+    std::uint32_t m_line;
+};
+
+mpy::Bytes Translator::run() {
+    const ScopeSignature& sig = m_em.signature();
+    m_frame.n_locals = sig.n_locals;
+    m_frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + m_em.max_stack());
+    m_frame.guards_globals = uses_globals(m_em.items());
+    m_t.prologue(m_frame);
+    for (const CodeItem& it : m_em.items())
+        item(it);
+    return m_t.epilogue_and_finish(m_exit);
+}
+
+void Translator::item(const CodeItem& it) {
+    switch (it.kind) {
+    case ItemKind::line:
+        m_line = std::uint32_t(it.value);
+        break;
+    case ItemKind::label:
+        label(Label(it.value));
+        break;
+    case ItemKind::stack:
+        m_stack.adjust(int(it.value));
+        break;
+    case ItemKind::op:
+        m_t.set_suppressed(it.dead);
+        op_item(it);
+        break;
+    }
+}
+
+// Every path into a label has its values in their slots.
+void Translator::label(Label l) {
+    m_stack.settle();
+    m_t.set_suppressed(false);
+    m_t.bind(l);
+    m_stack.all_in_slots();
+}
+
+void Translator::op_item(const CodeItem& it) {
+    if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || object_op(it) || call_op(it))
+        return;
+    unsupported(it);
+}
+
+void Translator::unsupported(const CodeItem& it) const {
+    std::string name = "opcode " + std::to_string(it.opcode);
+    if (auto info = mpy::opcode_info(it.opcode))
+        name = std::string(info->name);
+    CompileError e{"NotImplementedError", "mpyship: native code for " + name + " is not implemented yet",
+                   SourcePos{m_line, 1}, m_scope.name, true, true};
+    throw e;
+}
+
+std::uint32_t Translator::qstr(const CodeItem& it) {
+    if (it.qstr_phase == QstrPhase::scope_pass)
+        return std::uint32_t(it.value);
+    return m_qstrs.use(m_em.qstr_of(it));
+}
+
+void Translator::load_const_obj(std::uint32_t index) {
+    m_stack.free_reg(m_abi.temp0);
+    m_t.mov_reg_const_obj(m_abi.temp0, index);
+    m_stack.push_reg(m_abi.temp0);
+}
+
+bool Translator::constant_op(const CodeItem& it) {
+    const std::uint8_t o = it.opcode;
+    if (o >= op::LOAD_CONST_SMALL_INT_MULTI && o < op::LOAD_CONST_SMALL_INT_MULTI + op::k_small_int_multi_num) {
+        m_stack.push_imm(small_int_object(o - op::LOAD_CONST_SMALL_INT_MULTI - op::k_small_int_multi_excess));
+        return true;
+    }
+    switch (o) {
+    case op::LOAD_CONST_SMALL_INT:
+        m_stack.push_imm(small_int_object(it.value));
+        return true;
+    case op::LOAD_CONST_NONE:
+        m_stack.push_fun_entry(RtFun::const_none);
+        return true;
+    case op::LOAD_CONST_FALSE:
+        m_stack.push_fun_entry(RtFun::const_false);
+        return true;
+    case op::LOAD_CONST_TRUE:
+        m_stack.push_fun_entry(RtFun::const_true);
+        return true;
+    case op::LOAD_CONST_STRING: {
+        mpy::Constant str;
+        str.kind = mpy::ObjKind::str;
+        str.data = m_em.qstr_of(it);
+        load_const_obj(m_constants.use(std::move(str)));
+        return true;
+    }
+    case op::LOAD_CONST_OBJ:
+        load_const_obj(std::uint32_t(it.value));
+        return true;
+    default:
+        return false;
+    }
+}
+
+// The first locals live in registers; the others are loaded through temp0.
+void Translator::load_local(std::uint32_t local) {
+    if (local < 2) {
+        m_stack.push_reg(m_abi.local_regs[local]);
+        return;
+    }
+    m_stack.free_reg(m_abi.temp0);
+    m_t.load_state(m_abi.temp0, state_of_local(local));
+    m_stack.push_reg(m_abi.temp0);
+}
+
+void Translator::store_local(std::uint32_t local) {
+    if (local < 2) {
+        m_stack.pop_into({m_abi.local_regs[local]});
+        return;
+    }
+    m_stack.pop_into({m_abi.temp0});
+    m_t.store_state(state_of_local(local), m_abi.temp0);
+}
+
+bool Translator::local_op(const CodeItem& it) {
+    const std::uint8_t o = it.opcode;
+    if (o >= op::LOAD_FAST_MULTI && o < op::LOAD_FAST_MULTI + op::k_fast_multi_num)
+        load_local(o - op::LOAD_FAST_MULTI);
+    else if (o >= op::STORE_FAST_MULTI && o < op::STORE_FAST_MULTI + op::k_fast_multi_num)
+        store_local(o - op::STORE_FAST_MULTI);
+    else if (o == op::LOAD_FAST_N)
+        load_local(std::uint32_t(it.value));
+    else if (o == op::STORE_FAST_N)
+        store_local(std::uint32_t(it.value));
+    else
+        return false;
+    return true;
+}
+
+bool Translator::stack_op(const CodeItem& it) {
+    const NativeReg t0 = m_abi.temp0, t1 = m_abi.temp1, t2 = m_abi.temp2;
+    switch (it.opcode) {
+    case op::POP_TOP:
+        m_stack.drop(1);
+        return true;
+    case op::DUP_TOP:
+        m_stack.pop_into({t0});
+        m_stack.push_reg(t0);
+        m_stack.push_reg(t0);
+        return true;
+    case op::DUP_TOP_TWO:
+        m_stack.pop_into({t0, t1});
+        for (NativeReg r : {t1, t0, t1, t0})
+            m_stack.push_reg(r);
+        return true;
+    case op::ROT_TWO:
+        m_stack.pop_into({t0, t1});
+        m_stack.push_reg(t0);
+        m_stack.push_reg(t1);
+        return true;
+    case op::ROT_THREE:
+        m_stack.pop_into({t0, t1, t2});
+        for (NativeReg r : {t0, t2, t1})
+            m_stack.push_reg(r);
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool Translator::flow_op(const CodeItem& it) {
+    const Label target = Label(it.value);
+    switch (it.opcode) {
+    case op::RETURN_VALUE:
+        m_stack.pop_into({m_abi.ret});
+        m_t.store_return_value();
+        m_t.jump(m_exit);
+        return true;
+    case op::JUMP:
+        m_stack.settle();
+        m_t.jump(target);
+        return true;
+    case op::POP_JUMP_IF_TRUE:
+    case op::POP_JUMP_IF_FALSE:
+        m_stack.pop_into({m_abi.arg[0]});
+        m_stack.settle();
+        m_t.call(RtFun::obj_is_true);
+        m_t.jump_if_bool(it.opcode == op::POP_JUMP_IF_TRUE, target);
+        return true;
+    case op::JUMP_IF_TRUE_OR_POP:
+    case op::JUMP_IF_FALSE_OR_POP:
+        m_stack.peek_into(m_abi.arg[0]);
+        m_stack.settle();
+        m_t.call(RtFun::obj_is_true);
+        m_t.jump_if_bool(it.opcode == op::JUMP_IF_TRUE_OR_POP, target);
+        m_stack.drop(1);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void Translator::call_with_imm(RtFun fun, std::uint64_t imm, NativeReg reg) {
+    m_stack.spill_regs();
+    m_t.mov_reg_imm(reg, imm);
+    m_t.call(fun);
+}
+
+void Translator::call_with_qstr(RtFun fun, std::uint32_t q, NativeReg reg) {
+    m_stack.spill_regs();
+    m_t.mov_reg_qstr(reg, q);
+    m_t.call(fun);
+}
+
+bool Translator::object_op(const CodeItem& it) {
+    const NativeReg* a = m_abi.arg;
+    const std::uint8_t o = it.opcode;
+    if (o >= op::BINARY_OP_MULTI && o < op::BINARY_OP_MULTI + op::k_binary_op_num) {
+        m_stack.pop_into({a[2], a[1]});
+        call_with_imm(RtFun::binary_op, o - op::BINARY_OP_MULTI, a[0]);
+    } else if (o >= op::UNARY_OP_MULTI && o < op::UNARY_OP_MULTI + op::k_unary_op_num) {
+        m_stack.pop_into({a[1]});
+        call_with_imm(RtFun::unary_op, o - op::UNARY_OP_MULTI, a[0]);
+    } else if (o == op::LOAD_ATTR) {
+        m_stack.pop_into({a[0]});
+        call_with_qstr(RtFun::load_attr, qstr(it), a[1]);
+    } else if (o == op::STORE_ATTR) {
+        m_stack.pop_into({a[0], a[2]});
+        call_with_qstr(RtFun::store_attr, qstr(it), a[1]);
+        return true;
+    } else if (o == op::LOAD_SUBSCR) {
+        m_stack.pop_into({a[1], a[0]});
+        call_with_imm(RtFun::obj_subscr, k_subscr_load, a[2]);
+    } else if (o == op::STORE_SUBSCR) {
+        m_stack.pop_into({a[1], a[0], a[2]});
+        m_stack.spill_regs();
+        m_t.call(RtFun::obj_subscr);
+        return true;
+    } else if (o == op::LOAD_GLOBAL) {
+        call_with_qstr(RtFun::load_global, qstr(it), a[0]);
+    } else if (o == op::STORE_GLOBAL) {
+        m_stack.pop_into({a[1]});
+        call_with_qstr(RtFun::store_global, qstr(it), a[0]);
+        return true;
+    } else {
+        return false;
+    }
+    m_stack.push_reg(m_abi.ret);
+    return true;
+}
+
+bool Translator::call_op(const CodeItem& it) {
+    const NativeReg* a = m_abi.arg;
+    const auto n_pos = std::uint32_t(it.value & 0xff), n_kw = std::uint32_t(it.value >> 8);
+    switch (it.opcode) {
+    case op::BUILD_TUPLE:
+    case op::BUILD_LIST:
+        m_stack.pointer_for_pop(a[1], std::size_t(it.value));
+        call_with_imm(it.opcode == op::BUILD_TUPLE ? RtFun::build_tuple : RtFun::build_list,
+                      std::uint64_t(it.value), a[0]);
+        break;
+    case op::CALL_FUNCTION:
+        m_stack.pointer_for_pop(a[2], n_pos + 2 * n_kw);
+        m_stack.pop_into({a[0]});
+        call_with_imm(RtFun::call_function_n_kw, std::uint64_t(it.value), a[1]);
+        break;
+    case op::CALL_METHOD:
+        m_stack.pointer_for_pop(a[2], 2 + n_pos + 2 * n_kw);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[0], n_pos);
+        m_t.mov_reg_imm(a[1], n_kw);
+        m_t.call(RtFun::call_method_n_kw);
+        break;
+    case op::LOAD_METHOD:
+        m_stack.pop_into({a[0]});
+        m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+        call_with_qstr(RtFun::load_method, qstr(it), a[1]);
+        m_stack.push_slots(2);
+        return true;
+    default:
+        return false;
+    }
+    m_stack.push_reg(m_abi.ret);
+    return true;
+}
+
+std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch) {
+    if (arch == mpy::NativeArch::x64)
+        return make_x64_target();
+    return nullptr;
+}
+
+// The prelude after the code: the bytecode signature, then the name and argument qstrs (no line table).
+mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
+    const ScopeSignature& sig = em.signature();
+    mpy::Prelude p;
+    p.n_state = n_state;
+    p.n_exc_stack = em.max_except_level();
+    p.scope_flags = sig.scope_flags & mpy::k_scope_sig_mask;
+    p.n_pos_args = sig.n_pos_args;
+    p.n_kwonly_args = sig.n_kwonly_args;
+    p.n_def_pos_args = sig.n_def_pos_args;
+    mpy::Bytes names;
+    mpy::put_vuint(names, qstrs.use(sig.simple_name));
+    for (const std::string& arg : sig.arg_names)
+        mpy::put_vuint(names, qstrs.use(arg));
+    mpy::Bytes out;
+    mpy::put_prelude_signature(out, p);
+    mpy::put_prelude_size(out, names.size(), sig.cells.size());
+    out.insert(out.end(), names.begin(), names.end());
+    out.insert(out.end(), sig.cells.begin(), sig.cells.end());
+    return out;
+}
+
+} // namespace
+
+bool has_native_emitter(mpy::NativeArch arch) {
+    return arch == mpy::NativeArch::x64;
+}
+
+mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs, ConstantTable& constants) {
+    auto target = target_for(scope.arch);
+    mpy::Constant fun_table;
+    fun_table.kind = mpy::ObjKind::fun_table;
+    const std::uint32_t fun_table_const = constants.use(fun_table);
+    if (!scope.emitter.signature().cells.empty() || scope.emitter.is_generator())
+        throw CompileError{"NotImplementedError",
+                           "mpyship: native code for closures and generators is not implemented yet",
+                           scope.def_pos, scope.name, true, true};
+    Translator translator(scope, *target, qstrs, constants, fun_table_const);
+    mpy::NativeCode code;
+    code.code = translator.run();
+    code.prelude_offset = code.code.size();
+    const Emitter& em = scope.emitter;
+    const auto pre = prelude(em, std::max<std::uint32_t>(1, em.signature().n_locals + em.max_stack()), qstrs);
+    code.code.insert(code.code.end(), pre.begin(), pre.end());
+    return code;
+}
+
+} // namespace mpyship::compiler

@@ -1,0 +1,106 @@
+#include "mpyship/compiler/native_stack.h"
+
+#include <cassert>
+
+namespace mpyship::compiler {
+
+void NativeStack::push_slots(std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        m_entries.push_back({});
+}
+
+void NativeStack::drop(std::size_t n) {
+    assert(n <= m_entries.size());
+    m_entries.resize(m_entries.size() - n);
+}
+
+void NativeStack::adjust(int delta) {
+    if (delta >= 0)
+        push_slots(std::size_t(delta));
+    else
+        drop(std::size_t(-delta));
+}
+
+void NativeStack::materialize(const Entry& e, std::size_t index, NativeReg r) {
+    switch (e.kind) {
+    case Kind::slot:
+        m_target.load_state(r, std::uint32_t(index));
+        break;
+    case Kind::reg:
+        if (e.reg != r)
+            m_target.mov_reg_reg(r, e.reg);
+        break;
+    case Kind::imm:
+        m_target.mov_reg_imm(r, e.imm);
+        break;
+    case Kind::fun_entry:
+        m_target.mov_reg_fun_entry(r, e.entry);
+        break;
+    }
+}
+
+void NativeStack::pop_into(std::initializer_list<NativeReg> regs) {
+    const std::size_t n = regs.size();
+    std::size_t depth = 0;
+    for (NativeReg r : regs) {
+        free_reg(r, n);
+        const std::size_t index = m_entries.size() - 1 - depth;
+        materialize(m_entries[index], index, r);
+        ++depth;
+    }
+    drop(n);
+}
+
+void NativeStack::peek_into(NativeReg r) {
+    free_reg(r, 1);
+    materialize(m_entries.back(), m_entries.size() - 1, r);
+}
+
+void NativeStack::free_reg(NativeReg r, std::size_t skip) {
+    for (std::size_t i = 0; i + skip < m_entries.size(); ++i) {
+        if (m_entries[i].kind == Kind::reg && m_entries[i].reg == r) {
+            m_target.store_state(std::uint32_t(i), r);
+            m_entries[i] = {};
+        }
+    }
+}
+
+void NativeStack::spill_regs() {
+    for (std::size_t i = 0; i < m_entries.size(); ++i) {
+        if (m_entries[i].kind == Kind::reg) {
+            m_target.store_state(std::uint32_t(i), m_entries[i].reg);
+            m_entries[i] = {};
+        }
+    }
+}
+
+void NativeStack::write_to_slot(std::size_t index, NativeReg via) {
+    if (m_entries[index].kind == Kind::slot)
+        return;
+    materialize(m_entries[index], index, via);
+    m_target.store_state(std::uint32_t(index), via);
+    m_entries[index] = {};
+}
+
+void NativeStack::settle() {
+    spill_regs();
+    for (std::size_t i = 0; i < m_entries.size(); ++i)
+        write_to_slot(i, m_target.abi().settle_temp);
+}
+
+void NativeStack::all_in_slots() {
+    for (Entry& e : m_entries)
+        e = {};
+}
+
+// The reference writes registers first (whole stack, bottom up), then the popped immediates top down
+// through `dest`, which the pointer then overwrites.
+void NativeStack::pointer_for_pop(NativeReg dest, std::size_t n) {
+    spill_regs();
+    for (std::size_t k = 0; k < n; ++k)
+        write_to_slot(m_entries.size() - 1 - k, dest);
+    m_target.lea_state(dest, std::uint32_t(m_entries.size() - n));
+    drop(n);
+}
+
+} // namespace mpyship::compiler

@@ -1,0 +1,58 @@
+// The native emitter's model of the Python value stack. An entry is where a value is right now: in its
+// state slot, in a register, an immediate not yet written, or a None/False/True object to be loaded
+// from the function table. Values are written to their slots only when something needs them there
+// (a call that takes a pointer to the stack, a register another value needs, a label or a jump), which
+// is how mpy-cross -march=x64 keeps them; the order of those writes is part of byte identity.
+#pragma once
+
+#include "mpyship/compiler/native_target.h"
+
+#include <vector>
+
+namespace mpyship::compiler {
+
+class NativeStack {
+  public:
+    enum class Kind : std::uint8_t { slot, reg, imm, fun_entry };
+    struct Entry {
+        Kind kind = Kind::slot;
+        NativeReg reg = 0;
+        std::uint64_t imm = 0;
+        RtFun entry = RtFun::const_none;
+    };
+
+    explicit NativeStack(NativeTarget& target) : m_target(target) {}
+
+    std::size_t size() const { return m_entries.size(); }
+    const Entry& peek(std::size_t depth = 0) const { return m_entries[m_entries.size() - 1 - depth]; }
+    void push_reg(NativeReg r) { m_entries.push_back({Kind::reg, r, 0, RtFun::const_none}); }
+    void push_imm(std::uint64_t v) { m_entries.push_back({Kind::imm, 0, v, RtFun::const_none}); }
+    void push_fun_entry(RtFun e) { m_entries.push_back({Kind::fun_entry, 0, 0, e}); }
+    void push_slots(std::size_t n); // values the callee wrote to their slots
+    void drop(std::size_t n);
+    // The stack depth changes without code (a branch joins with a different depth): new entries are in
+    // their slots.
+    void adjust(int delta);
+
+    // Pops the top entries into `regs` (the top into regs[0]); each register is first freed of values
+    // deeper than the popped ones.
+    void pop_into(std::initializer_list<NativeReg> regs);
+    // Copies the top entry into `r` without popping it.
+    void peek_into(NativeReg r);
+    // Writes every value held in `r` (except the top `skip` entries) to its slot.
+    void free_reg(NativeReg r, std::size_t skip = 0);
+    void spill_regs();   // every register value to its slot, bottom up
+    void settle();       // every value to its slot (registers first, then immediates, bottom up)
+    void all_in_slots(); // after a label: every value is in its slot
+    // Makes the top n values contiguous in their slots, points `dest` at the lowest and pops them.
+    void pointer_for_pop(NativeReg dest, std::size_t n);
+
+  private:
+    void materialize(const Entry& e, std::size_t index, NativeReg r);
+    void write_to_slot(std::size_t index, NativeReg via);
+
+    NativeTarget& m_target;
+    std::vector<Entry> m_entries;
+};
+
+} // namespace mpyship::compiler

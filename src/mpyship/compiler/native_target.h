@@ -1,0 +1,84 @@
+// What the native emitter needs from an architecture: its register roles, the moves between registers,
+// immediates and the frame's state slots, and calls into the runtime's function table. The emitter
+// (native_emitter.cpp) decides what to do; a target (native_x64.cpp) decides the bytes.
+#pragma once
+
+#include "mpyship/mpy/model.h"
+
+#include <cstdint>
+
+namespace mpyship::compiler {
+
+using NativeReg = std::uint8_t;
+
+// Register roles, as the runtime's calling convention and the reference's code use them.
+struct NativeAbi {
+    NativeReg ret;           // return value of calls and of the function
+    NativeReg arg[4];        // call arguments
+    NativeReg temp0;         // loads of locals kept in memory, stores to them
+    NativeReg temp1, temp2;  // stack shuffles (dup, rot)
+    NativeReg settle_temp;   // immediates written to the stack when the stack is settled
+    NativeReg local_regs[2]; // the first locals live in callee-saved registers
+};
+
+// Entries of the runtime's function table (mp_fun_table) the emitter calls or loads; the value is the
+// entry's index. Found by compiling probes with mpy-cross and reading the calls.
+enum class RtFun : std::uint8_t {
+    const_none = 0,
+    const_false = 1,
+    const_true = 2,
+    swap_globals = 5,
+    load_global = 7,
+    load_attr = 9,
+    load_method = 10,
+    store_global = 12,
+    store_attr = 14,
+    obj_subscr = 15,
+    obj_is_true = 16,
+    unary_op = 17,
+    binary_op = 18,
+    build_tuple = 19,
+    build_list = 20,
+    call_function_n_kw = 27,
+    call_method_n_kw = 28,
+    nlr_push = 32,
+    nlr_pop = 33,
+    nlr_jump = 34,
+    setup_code_state = 45,
+};
+
+// The frame as the prologue lays it out; the target turns these into addresses.
+struct NativeFrame {
+    std::uint32_t n_state = 0;  // locals + stack slots
+    std::uint32_t n_locals = 0; // the first of them: the function's locals
+    bool guards_globals = false; // the function switches to its module's globals (nlr-protected)
+    std::uint32_t fun_table_const = 0; // the function table's index in the module's constant table
+};
+
+class NativeTarget {
+  public:
+    virtual ~NativeTarget() = default;
+    virtual const NativeAbi& abi() const = 0;
+
+    virtual void set_suppressed(bool on) = 0; // unreachable code writes nothing
+    virtual void mov_reg_reg(NativeReg dst, NativeReg src) = 0;
+    virtual void mov_reg_imm(NativeReg dst, std::uint64_t imm) = 0;
+    virtual void mov_reg_fun_entry(NativeReg dst, RtFun entry) = 0; // None/False/True objects
+    virtual void mov_reg_const_obj(NativeReg dst, std::uint32_t index) = 0;
+    virtual void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) = 0;
+    // State slot i is code_state->state[i]: stack entry i, or local n_state - 1 - i.
+    virtual void store_state(std::uint32_t slot, NativeReg src) = 0;
+    virtual void load_state(NativeReg dst, std::uint32_t slot) = 0;
+    virtual void lea_state(NativeReg dst, std::uint32_t slot) = 0;
+    virtual void call(RtFun fun) = 0;
+
+    virtual void prologue(const NativeFrame& frame) = 0;
+    virtual void store_return_value() = 0; // a guarded frame keeps it while the globals are restored
+    virtual void jump(std::uint32_t label) = 0;
+    virtual void jump_if_bool(bool value, std::uint32_t label) = 0; // on the low byte of `ret`
+    virtual void bind(std::uint32_t label) = 0;
+    // The exit label's code and the whole function's machine code (without the prelude).
+    virtual mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) = 0;
+};
+
+} // namespace mpyship::compiler
