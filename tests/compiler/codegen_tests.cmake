@@ -4,6 +4,7 @@ list(APPEND MPYSHIP_COMPILER_TESTS
   compiler/codegen_snapshot_test.cpp
   compiler/codegen_reference_suite_test.cpp
   compiler/inline_asm_test.cpp
+  compiler/native_emitter_test.cpp
   compiler/float_parse_test.cpp
   compiler/float_repr_test.cpp
 )

@@ -209,11 +209,12 @@ bool Translator::stack_op(const CodeItem& it) {
     case op::POP_TOP:
         m_stack.drop(1);
         return true;
-    case op::DUP_TOP:
-        m_stack.pop_into({t0});
-        m_stack.push_reg(t0);
-        m_stack.push_reg(t0);
+    case op::DUP_TOP: {
+        const NativeReg r = m_stack.pop_flexible(t0);
+        m_stack.push_reg(r);
+        m_stack.push_reg(r);
         return true;
+    }
     case op::DUP_TOP_TWO:
         m_stack.pop_into({t0, t1});
         for (NativeReg r : {t1, t0, t1, t0})

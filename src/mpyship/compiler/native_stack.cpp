@@ -51,6 +51,16 @@ void NativeStack::pop_into(std::initializer_list<NativeReg> regs) {
     drop(n);
 }
 
+NativeReg NativeStack::pop_flexible(NativeReg fallback) {
+    if (m_entries.back().kind == Kind::reg) {
+        const NativeReg r = m_entries.back().reg;
+        drop(1);
+        return r;
+    }
+    pop_into({fallback});
+    return fallback;
+}
+
 void NativeStack::peek_into(NativeReg r) {
     free_reg(r, 1);
     materialize(m_entries.back(), m_entries.size() - 1, r);

@@ -37,6 +37,8 @@ class NativeStack {
     // Pops the top entries into `regs` (the top into regs[0]); each register is first freed of values
     // deeper than the popped ones.
     void pop_into(std::initializer_list<NativeReg> regs);
+    // Pops the top entry into the register it is already in, or else into `fallback`; returns the register.
+    NativeReg pop_flexible(NativeReg fallback);
     // Copies the top entry into `r` without popping it.
     void peek_into(NativeReg r);
     // Writes every value held in `r` (except the top `skip` entries) to its slot.

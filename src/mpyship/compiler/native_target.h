@@ -31,7 +31,7 @@ enum class RtFun : std::uint8_t {
     load_global = 7,
     load_attr = 9,
     load_method = 10,
-    store_global = 12,
+    store_global = 13,
     store_attr = 14,
     obj_subscr = 15,
     obj_is_true = 16,

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates the inline-assembler goldens with an official mpy-cross v1.28.0 (the path is the first
-# argument; build it yourself outside this repository). For each ISA, every case of ISA_cases.txt is
+# Regenerates the inline-assembler and native-emitter goldens with an official mpy-cross v1.28.0 (the
+# path is the first argument; build it yourself outside this repository). native_x64 holds
+# @micropython.native cases compiled with -march=x64; a header "### name unsupported" marks a case
+# mpyship does not compile yet (its golden is still made, so the list shows what is missing). For each ISA, every case of ISA_cases.txt is
 # compiled as `t.py` for each of the ISA's architectures below and written to ISA_goldens.tsv; a row is:
 # case, arch, "mpy" and the output's hex, or "err" and mpy-cross's stderr with newlines written as \n.
 # With a MicroPython v1.28.0 source tree as the second argument, also writes mp_inlineasm_goldens.tsv from
@@ -19,6 +21,7 @@ archs_of() {
     thumb) echo "armv6 armv6m armv7m armv7em armv7emsp armv7emdp x64" ;;
     rv32) echo "rv32imc" ;;
     xtensa) echo "xtensa xtensawin" ;;
+    native_x64) echo "x64" ;;
   esac
 }
 
@@ -32,14 +35,14 @@ compile() {
   fi
 }
 
-for isa in thumb rv32; do  # xtensa: add when asm_xtensa exists
+for isa in thumb rv32 xtensa native_x64; do
   cases="$here/${isa}_cases.txt"
   [ -f "$cases" ] || continue
   rm -f "$work"/*.case
   awk -v dir="$work" '/^### /{name=$2; next} {print > (dir "/" name ".case")}' "$cases"
   out="$here/${isa}_goldens.tsv.tmp"
   : > "$out"
-  for name in $(grep '^### ' "$cases" | cut -c5-); do
+  for name in $(awk '/^### /{print $2}' "$cases"); do
     cp "$work/$name.case" "$work/t.py"
     for arch in $(archs_of "$isa"); do
       printf '%s\t%s\t%s\n' "$name" "$arch" "$(compile t.py "$arch")" >> "$out"
@@ -52,7 +55,7 @@ done
 if [ -n "${2:-}" ]; then
   out="$here/mp_inlineasm_goldens.tsv.tmp"
   : > "$out"
-  for isa in thumb rv32; do
+  for isa in thumb rv32 xtensa; do
     for file in "$2"/tests/inlineasm/$isa/*.py; do
       name=$isa/$(basename "$file")
       sum=$(sha256sum "$file" | cut -d' ' -f1)
