@@ -91,6 +91,22 @@ TEST(DeviceSnapshot, SizeOnlyComparisonTakesEqualSizesAsEqual) {
     EXPECT_FALSE(snap.tree.find_file("b.mpy")->sha256);
 }
 
+// A one-line record comes back as text (J), anything else hex-encoded (R); 16 hex digits of a hash are
+// widened to the build's hash only when they start it.
+TEST(DeviceSnapshot, TextRecordAndDigestPrefixes) {
+    auto snap =
+        parse_snapshot("F 5 0123456789abcdef a.mpy\nF 6 fedcba9876543210 b.mpy\nJ {\"files\":[]}\n", "p");
+    ASSERT_TRUE(snap);
+    EXPECT_EQ(snap->record_json, std::optional<std::string>("{\"files\":[]}"));
+    project::Manifest m;
+    std::string full_a = "0123456789abcdef" + std::string(48, '0');
+    m.files.push_back({"a.mpy", "", full_a, 5});
+    m.files.push_back({"b.mpy", "", std::string(64, '1'), 6});
+    expand_digest_prefixes(snap->tree, m);
+    EXPECT_EQ(snap->tree.files.at("a.mpy").sha256, full_a);
+    EXPECT_EQ(snap->tree.files.at("b.mpy").sha256, std::optional<std::string>("fedcba9876543210"));
+}
+
 TEST(DeviceFiles, Base64AndPythonStrings) {
     auto b = [](std::string s) {
         return base64_encode(std::span(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));

@@ -115,6 +115,40 @@ TEST_F(DeploySerial, FirstDeployWritesEveryFileAndChecksIt) {
     EXPECT_TRUE(device.contains(".mpyship/deployed.json"));
 }
 
+// A device with raw-paste (the bridge plays the board's side of the flow control): every file arrives
+// through windows of 128 bytes, a second deploy writes nothing and a one-file change writes one file.
+TEST_F(DeploySerial, RawPasteDeviceGetsEveryFileThroughTheWindow) {
+    m_vm = std::make_unique<VmDevice>(m_dir.path() / "vm-paste", VmDeviceOptions{.raw_paste = true});
+    ASSERT_TRUE(m_vm->started()) << m_vm->error();
+    make_project();
+    build();
+    auto j = deploy();
+    EXPECT_EQ(j["link"]["mode"], "raw-paste");
+    EXPECT_EQ(j["counters"]["written"], 7);
+    expect_device_matches_build();
+    EXPECT_EQ(deploy()["counters"]["written"], 0);
+    write_text(src() / "app.py", "def run():\n    print('v2')\n");
+    build();
+    EXPECT_EQ(deploy()["counters"]["written"], 1);
+    expect_device_matches_build();
+}
+
+// The same over a link paced like a 115200-baud UART, with each device kind: what arrives is still the
+// build, byte for byte (the pacing shows timing problems such as a reply read before it was sent).
+TEST_F(DeploySerial, PacedLinkDeliversTheBuildWithAndWithoutRawPaste) {
+    make_project();
+    build();
+    for (bool paste : {true, false}) {
+        m_vm = std::make_unique<VmDevice>(m_dir.path() / (paste ? "vm-paced-paste" : "vm-paced-raw"),
+                                          VmDeviceOptions{.raw_paste = paste, .baud = 115200});
+        ASSERT_TRUE(m_vm->started()) << m_vm->error();
+        auto j = deploy();
+        EXPECT_EQ(j["link"]["mode"], paste ? "raw-paste" : "raw");
+        EXPECT_EQ(j["counters"]["written"], 7);
+        expect_device_matches_build();
+    }
+}
+
 TEST_F(DeploySerial, UnchangedRedeploySendsNoFileContent) {
     make_project();
     build();

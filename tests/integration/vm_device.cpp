@@ -120,7 +120,7 @@ std::string VmDevice::unavailable_reason() {
     return {};
 }
 
-VmDevice::VmDevice(const fs::path& work_dir, bool no_hashlib) : m_dir(work_dir) {
+VmDevice::VmDevice(const fs::path& work_dir, const VmDeviceOptions& options) : m_dir(work_dir) {
     fs::create_directories(m_dir);
     int in[2], out[2];
     if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) {
@@ -128,8 +128,12 @@ VmDevice::VmDevice(const fs::path& work_dir, bool no_hashlib) : m_dir(work_dir) 
         return;
     }
     std::vector<std::string> args{"node", (k_node_dir / "repl_bridge.mjs").string()};
-    if (no_hashlib)
+    if (options.no_hashlib)
         args.push_back("--no-hashlib");
+    if (options.raw_paste)
+        args.push_back("--raw-paste");
+    if (options.baud > 0)
+        args.insert(args.end(), {"--baud", std::to_string(options.baud)});
     m_bridge = spawn(args, in[0], out[1]);
     ::close(in[0]);
     ::close(out[1]);

@@ -12,13 +12,21 @@
 
 namespace mpyship::test {
 
+struct VmDeviceOptions {
+    bool no_hashlib = false; // `import hashlib` fails (repl_bridge.mjs --no-hashlib)
+    bool raw_paste = false;  // the bridge plays the device's side of raw-paste (--raw-paste)
+    unsigned baud = 0;       // paced at baud/10 bytes per second each way (--baud); 0: unpaced
+};
+
 class VmDevice {
   public:
     // Empty when node, socat and the npm package are there; otherwise why the VM cannot run.
     static std::string unavailable_reason();
 
     // `no_hashlib`: a device whose `import hashlib` fails (repl_bridge.mjs --no-hashlib).
-    explicit VmDevice(const std::filesystem::path& work_dir, bool no_hashlib = false);
+    explicit VmDevice(const std::filesystem::path& work_dir, bool no_hashlib = false)
+        : VmDevice(work_dir, VmDeviceOptions{no_hashlib, false, 0}) {}
+    VmDevice(const std::filesystem::path& work_dir, const VmDeviceOptions& options);
     ~VmDevice();
     VmDevice(const VmDevice&) = delete;
     VmDevice& operator=(const VmDevice&) = delete;

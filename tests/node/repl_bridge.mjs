@@ -14,21 +14,112 @@
 // bytes are kept, in order, for when the program has ended.
 // This VM blocks when asked for raw-paste, so the bridge answers the request (\x05A\x01 in raw mode) with
 // "R\x00" (understood, not supported) itself: clients then use plain raw mode.
+//   node repl_bridge.mjs --raw-paste    the bridge plays the device's side of raw-paste as MicroPython's
+//                                       docs/reference/repl.rst describes it: "R\x01", a window increment of
+//                                       128 (2 bytes LE) and one more grant (\x01) at once, then one \x01 for
+//                                       every 128 bytes consumed; at the client's \x04 it answers \x04 and runs
+//                                       the collected code in the VM's raw REPL (whose "OK" is not passed on).
+//   node repl_bridge.mjs --baud N       paced: each direction carries at most N/10 bytes per second, like a
+//                                       UART at N baud with 8N1 framing, so throughput is measured against a
+//                                       real link rate. Bytes that arrive while a program runs wait, as in a
+//                                       board's receive buffer. Without --baud the bridge is as fast as it can.
 import { loadMicroPython } from "@micropython/micropython-webassembly-pyscript";
 import fs from "node:fs";
 import net from "node:net";
 import readline from "node:readline";
 
-const k_ctrl_a = 0x01, k_ctrl_b = 0x02, k_ctrl_e = 0x05;
+const k_ctrl_a = 0x01, k_ctrl_b = 0x02, k_ctrl_d = 0x04, k_ctrl_e = 0x05;
 
 let socket = null;
+const rawPaste = process.argv.includes("--raw-paste");
+const baudArg = process.argv.indexOf("--baud");
+const bytesPerSecond = baudArg > 0 ? Number(process.argv[baudArg + 1]) / 10 : 0;
+
+// One direction of a paced link: bytes leave in order, each 1/rate seconds after the one before, never
+// before they were handed over. Kept as chunks so a long transfer costs no per-byte bookkeeping.
+class PacedLink {
+  constructor(rate) {
+    this.rate = rate;
+    this.chunks = [];
+    this.free = 0; // when the last queued byte has gone
+  }
+  push(buf, now) {
+    const start = Math.max(now, this.free);
+    this.chunks.push({ buf, start, used: 0 });
+    this.free = start + (buf.length * 1000) / this.rate;
+  }
+  take(now) {
+    const out = [];
+    while (this.chunks.length > 0) {
+      const c = this.chunks[0];
+      const due = Math.min(c.buf.length, Math.floor(((now - c.start) * this.rate) / 1000));
+      if (due > c.used) {
+        out.push(c.buf.subarray(c.used, due));
+        c.used = due;
+      }
+      if (c.used < c.buf.length) break;
+      this.chunks.shift();
+    }
+    return Buffer.concat(out);
+  }
+  next() {
+    if (this.chunks.length === 0) return Infinity;
+    const c = this.chunks[0];
+    return c.start + ((c.used + 1) * 1000) / this.rate;
+  }
+  clear() {
+    this.chunks = [];
+    this.free = 0;
+  }
+}
+
+const toHost = new PacedLink(bytesPerSecond || 1);
+const fromHost = new PacedLink(bytesPerSecond || 1);
+let pumpTimer = null;
+
+// Everything the device sends goes through here.
+function deviceWrite(bytes) {
+  if (!bytesPerSecond) {
+    socket?.write(Buffer.from(bytes));
+    return;
+  }
+  toHost.push(Buffer.from(bytes), performance.now());
+  schedulePump();
+}
+
+function schedulePump() {
+  if (pumpTimer) return;
+  const at = Math.min(toHost.next(), fromHost.next());
+  if (at === Infinity) return;
+  pumpTimer = setTimeout(pump, Math.max(0, at - performance.now()));
+}
+
+function pump() {
+  pumpTimer = null;
+  const out = toHost.take(performance.now());
+  if (out.length > 0) socket?.write(out);
+  for (const byte of fromHost.take(performance.now())) receive(byte);
+  schedulePump();
+}
+
+// The VM's raw REPL answers a program's Ctrl-D with "OK"; after a raw-paste the client expects none.
+let swallowOk = "";
+function fromVm(bytes) {
+  let buf = Buffer.from(bytes);
+  while (swallowOk.length > 0 && buf.length > 0 && buf[0] === swallowOk.charCodeAt(0)) {
+    swallowOk = swallowOk.slice(1);
+    buf = buf.subarray(1);
+  }
+  if (buf.length > 0) deviceWrite(buf);
+}
+
 const mp = await loadMicroPython({
   linebuffer: false,
   stdout: (bytes) => {
-    socket?.write(Buffer.from(bytes));
+    fromVm(bytes);
     pollInterrupt();
   },
-  stderr: (bytes) => socket?.write(Buffer.from(bytes)),
+  stderr: (bytes) => fromVm(bytes),
 });
 mp.runPython("import os\nos.mkdir('/flash')\nos.chdir('/flash')");
 if (process.argv.includes("--no-hashlib")) {
@@ -55,13 +146,48 @@ function feed(byte) {
   mp.replProcessChar(byte);
 }
 
+// Raw-paste reception (--raw-paste): the code so far and the bytes consumed since the last grant.
+const k_window = 128;
+let paste = null;
+
+function pasteByte(byte) {
+  if (byte === k_ctrl_d) {
+    const code = paste.code;
+    paste = null;
+    deviceWrite([k_ctrl_d]); // received and compiled: now it runs
+    swallowOk = "OK";
+    for (const b of code) mp.replProcessChar(b);
+    mp.replProcessChar(k_ctrl_d);
+    swallowOk = "";
+    return;
+  }
+  paste.code.push(byte);
+  if (++paste.consumed === k_window) {
+    paste.consumed = 0;
+    deviceWrite([0x01]);
+  }
+}
+
+function answerPasteRequest() {
+  if (!rawPaste) {
+    deviceWrite([0x52, 0x00]);
+    return;
+  }
+  deviceWrite([0x52, 0x01, k_window & 0xff, k_window >> 8, 0x01]);
+  paste = { code: [], consumed: 0 };
+}
+
 function receive(byte) {
+  if (paste) {
+    pasteByte(byte);
+    return;
+  }
   if (held.length > 0 || (raw && byte === k_ctrl_e)) {
     held.push(byte);
     const request = [k_ctrl_e, 0x41, 0x01];
     if (held.every((b, i) => b === request[i])) {
       if (held.length === 3) {
-        socket?.write(Buffer.from([0x52, 0x00]));
+        answerPasteRequest();
         held = [];
       }
       return;
@@ -89,6 +215,7 @@ function pollInterrupt() {
   }
   for (const byte of buf.subarray(0, n)) {
     if (byte === k_ctrl_c) mp._module._mp_sched_keyboard_interrupt();
+    else if (bytesPerSecond) fromHost.push(Buffer.from([byte]), performance.now());
     else pending.push(byte);
   }
 }
@@ -106,17 +233,27 @@ const server = net.createServer((conn) => {
   socket = conn;
   held = [];
   pending = [];
+  paste = null;
+  toHost.clear();
+  fromHost.clear();
   let budget = dropAfter;
   dropAfter = -1;
   conn.on("data", (data) => {
+    if (bytesPerSecond && budget < 0) {
+      fromHost.push(data, performance.now());
+      schedulePump();
+      return;
+    }
     for (const byte of data) {
       if (budget === 0) {
         conn.destroy();
         return;
       }
       if (budget > 0) --budget;
-      receiveAll([byte]);
+      if (bytesPerSecond) fromHost.push(Buffer.from([byte]), performance.now());
+      else receiveAll([byte]);
     }
+    schedulePump();
   });
   conn.on("close", () => {
     if (socket === conn) socket = null;

@@ -117,6 +117,8 @@ class SerialDeployer {
             return std::unexpected(snap.error());
         for (const auto& entry : snap->unreadable)
             m_report.warnings.push_back("skipped an entry the device could not read: " + entry);
+        if (hash)
+            expand_digest_prefixes(snap->tree, m_manifest);
         if (!hash) {
             assume_equal_sizes_match(snap->tree, m_manifest);
             m_report.content_checked = false;

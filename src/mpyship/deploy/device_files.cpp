@@ -47,14 +47,8 @@ def _ms_z(z,t):
      break
     o.write(m[:n])
  os.remove(z)
-def _ms_c(t,p,n,h,u=None):
- global _ms_f
- _ms_f.close()
- _ms_f=None
- if u:
-  _ms_z(t,u)
-  t=u
- if os.stat(t)[6]!=n or (h and _ms_hash(t)!=h):
+def _ms_k(t,p,n,h):
+ if os.stat(t)[6]!=n or (h and _ms_hash(t)[:len(h)]!=h):
   os.remove(t)
   raise OSError('mpyship: '+p+': the written copy differs from the build')
  try:
@@ -62,8 +56,34 @@ def _ms_c(t,p,n,h,u=None):
  except OSError:
   os.remove(p)
   os.rename(t,p)
+def _ms_c(t,p,n,h,u=None):
+ global _ms_f
+ _ms_f.close()
+ _ms_f=None
+ if u:
+  _ms_z(t,u)
+  t=u
+ _ms_k(t,p,n,h)
+def _ms_p(s,l):
+ import deflate,io
+ d=deflate.DeflateIO(io.BytesIO(binascii.a2b_base64(s)),deflate.ZLIB)
+ for t,p,n,h in l:
+  with open(t,'wb') as f:
+   r=n
+   while r:
+    b=d.read(min(r,512))
+    if not b:
+     raise OSError('mpyship: '+p+': the pack ended early')
+    f.write(b);r-=len(b)
+  _ms_k(t,p,n,h)
 )";
 
+// Small files travel together: one zlib stream per command for many of them compresses far better than
+// each on its own (modules share names and opcodes), and one statement replaces three per file.
+constexpr std::size_t k_pack_file_limit = 2048;
+// The written copy is checked against this many hex digits of the build's SHA-256 (64 bits): enough to
+// catch a damaged transfer, at a quarter of the bytes a full digest costs on the link for every file.
+constexpr std::size_t k_check_digits = 16;
 
 // The last line of a traceback: "OSError: [Errno 2] ENOENT".
 std::string last_line(std::string_view text) {
@@ -123,6 +143,8 @@ Result<void> DeviceFiles::run(const std::string& code) {
 }
 
 Result<void> DeviceFiles::flush() {
+    if (auto r = flush_pack(); !r)
+        return r;
     if (m_batch.empty())
         return {};
     std::string code = std::move(m_batch);
@@ -143,7 +165,14 @@ Result<void> DeviceFiles::flush() {
     return {};
 }
 
+// Every other operation first sends the files packed so far, so the device sees them in the order given.
 Result<void> DeviceFiles::add(std::string statement, std::uint64_t file_bytes, Done done) {
+    if (auto r = flush_pack(); !r)
+        return r;
+    return add_statement(std::move(statement), file_bytes, std::move(done));
+}
+
+Result<void> DeviceFiles::add_statement(std::string statement, std::uint64_t file_bytes, Done done) {
     if (!m_batch.empty() && m_batch.size() + statement.size() > m_budget)
         if (auto r = flush(); !r)
             return r;
@@ -171,8 +200,68 @@ bool DeviceFiles::should_deflate(const Bytes& content, const Bytes& compressed) 
     return m_encoding == Encoding::deflate || compressed.size() * 5 <= content.size() * 4;
 }
 
+std::string DeviceFiles::check_digest(const std::string& sha256) const {
+    return m_device.has_sha256 ? python_string(sha256.substr(0, k_check_digits)) : std::string("None");
+}
+
 Result<void> DeviceFiles::write(const std::string& path, const Bytes& content, const std::string& sha256,
                                 Done done) {
+    if (m_device.has_deflate && m_encoding != Encoding::base64 && content.size() <= k_pack_file_limit) {
+        m_pack_bytes += content.size();
+        m_pack.push_back({path, content, sha256, std::move(done)});
+        // Raw bytes for about two commands: compressed, that usually fits one; a pack that does not is split.
+        return m_pack_bytes >= 2 * m_budget ? flush_pack() : Result<void>{};
+    }
+    return write_single(path, content, sha256, std::move(done));
+}
+
+Result<void> DeviceFiles::flush_pack() {
+    if (m_pack.empty())
+        return {};
+    std::vector<PackedFile> files = std::exchange(m_pack, {});
+    m_pack_bytes = 0;
+    return send_pack(files);
+}
+
+// One _ms_p statement for `files` when it fits a command and compression pays; otherwise halves, and a
+// single file that does not pay goes the usual way.
+Result<void> DeviceFiles::send_pack(std::span<PackedFile> files) {
+    Bytes raw;
+    for (const auto& f : files)
+        raw.insert(raw.end(), f.content.begin(), f.content.end());
+    Bytes z = zlib_compress(raw);
+    std::string list;
+    for (const auto& f : files)
+        list += "(" + python_string(temp_path_for(f.path)) + "," + python_string(f.path) + "," +
+                std::to_string(f.content.size()) + "," + check_digest(f.sha256) + "),";
+    std::string statement = "_ms_p(b'" + base64_encode(z) + "',(" + list + "))";
+    bool pays = !z.empty() && (m_encoding == Encoding::deflate || z.size() * 5 <= raw.size() * 4);
+    if (files.size() > 1 && (!pays || statement.size() + 1 > m_budget)) {
+        std::size_t half = files.size() / 2;
+        auto first = send_pack(files.first(half));
+        return first ? send_pack(files.subspan(half)) : first;
+    }
+    PackedFile& one = files.front();
+    if (!pays || statement.size() + 1 > m_budget)
+        return write_single(one.path, one.content, one.sha256, std::move(one.done));
+    std::vector<Done> dones;
+    for (auto& f : files) {
+        m_stats.file_bytes += f.content.size();
+        dones.push_back(std::move(f.done));
+    }
+    m_stats.payload_bytes += z.size();
+    m_stats.compressed_files += files.size();
+    return add_statement(std::move(statement), raw.size(), [dones = std::move(dones)] {
+        for (const auto& d : dones)
+            if (d)
+                d();
+    });
+}
+
+// Writes one file on its own: open a temporary file, its content in base64 chunks
+// (zlib-compressed first when that pays), then the check and rename.
+Result<void> DeviceFiles::write_single(const std::string& path, const Bytes& content,
+                                       const std::string& sha256, Done done) {
     Bytes compressed =
         m_device.has_deflate && m_encoding != Encoding::base64 ? zlib_compress(content) : Bytes{};
     bool deflated = should_deflate(content, compressed);
@@ -191,9 +280,8 @@ Result<void> DeviceFiles::write(const std::string& path, const Bytes& content, c
         if (auto r = add("_ms_w(b'" + base64_encode(std::span(payload).subspan(pos, n)) + "')", share); !r)
             return r;
     }
-    std::string hash = m_device.has_sha256 ? python_string(sha256) : std::string("None");
     std::string commit = "_ms_c(" + python_string(temp) + "," + python_string(path) + "," +
-                         std::to_string(content.size()) + "," + hash +
+                         std::to_string(content.size()) + "," + check_digest(sha256) +
                          (deflated ? "," + python_string(final_temp) : std::string()) + ")";
     m_stats.file_bytes += content.size();
     m_stats.payload_bytes += payload.size();

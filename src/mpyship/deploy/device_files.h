@@ -3,7 +3,8 @@
 // compile). Every file is written to a temporary name, checked on the device (size, and SHA-256 when the
 // device has hashlib), then renamed over the old file, so an interrupted transfer leaves the old file.
 // Content travels base64-encoded (binascii.a2b_base64), or zlib-compressed first when the device has
-// `deflate` and compression saves enough to pay for the decompression pass.
+// `deflate` and compression saves enough to pay for the decompression pass; small files then travel
+// together, one zlib stream for many, unpacked on the device file by file.
 #pragma once
 
 #include "mpyship/deploy/device_probe.h"
@@ -49,7 +50,20 @@ class DeviceFiles {
     std::function<void(std::uint64_t file_bytes_sent)> on_progress;
 
   private:
+    struct PackedFile {
+        std::string path;
+        Bytes content;
+        std::string sha256;
+        Done done;
+    };
+
     Result<void> add(std::string statement, std::uint64_t file_bytes = 0, Done done = {});
+    Result<void> add_statement(std::string statement, std::uint64_t file_bytes, Done done);
+    Result<void> write_single(const std::string& path, const Bytes& content, const std::string& sha256,
+                              Done done);
+    Result<void> flush_pack();
+    Result<void> send_pack(std::span<PackedFile> files);
+    std::string check_digest(const std::string& sha256) const;
     Result<void> run(const std::string& code);
     bool should_deflate(const Bytes& content, const Bytes& compressed) const;
 
@@ -59,6 +73,8 @@ class DeviceFiles {
     Encoding m_encoding;
     std::size_t m_budget;
     bool m_helpers_sent = false;
+    std::vector<PackedFile> m_pack; // small files waiting to travel as one zlib stream
+    std::size_t m_pack_bytes = 0;
     std::string m_batch;
     std::vector<Done> m_batch_done;
     std::uint64_t m_batch_file_bytes = 0, m_sent_file_bytes = 0;

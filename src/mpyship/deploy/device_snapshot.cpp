@@ -10,8 +10,10 @@
 namespace mpyship::deploy {
 namespace {
 
-// Output lines: "D path" (a folder walked), "d path" (a folder listed but not entered), "F size sha256-or--
-// path", "E errno path" (an entry that could not be read: skipped), "R hex-of-record". Paths are relative to
+// Output lines: "D path" (a folder walked), "d path" (a folder listed but not entered), "F size hash-or--
+// path" (the first 16 hex digits of the SHA-256, for files whose size matches the build's: a quarter of the
+// bytes back over the link), "E errno path" (an entry that could not be read: skipped), "J record" (the
+// record as it is, when it is one line of text) or "R hex-of-record" (otherwise). Paths are relative to
 // the working folder and '/'-separated. Only the folders the plan needs are entered (the build's folders,
 // folders named like a build module, which may be stale packages, and the folders of recorded paths), so
 // another file system mounted under the working folder (an SD card at /sd) is listed, never walked.
@@ -31,7 +33,7 @@ def _ms_walk(d):
      print('d',p)
    else:
     n=e[3] if len(e)>3 and e[3]>=0 else os.stat(p)[6]
-    h=_ms_hash(p) if _ms_want.get(p.lower())==n else '-'
+    h=_ms_hash(p)[:16] if _ms_want.get(p.lower())==n else '-'
     print('F',n,h,p)
   except OSError as x:
    print('E',x.args[0] if x.args else 0,p)
@@ -40,7 +42,15 @@ try:
                                     "%RECORD%"
                                     R"(','rb') as f:
   _ms_r=f.read()
- print('R',binascii.hexlify(_ms_r).decode())
+ _ms_t=None
+ try:
+  _ms_t=_ms_r.decode()
+ except Exception:
+  pass
+ if _ms_t and '\n' not in _ms_t and '\r' not in _ms_t and '\x04' not in _ms_t:
+  print('J',_ms_t)
+ else:
+  print('R',binascii.hexlify(_ms_r).decode())
  for q in json.loads(_ms_r).get('files',[]):
   i=q.find('/')
   while i>0:
@@ -53,7 +63,8 @@ _ms_walk('')
 // Folders the walk enters (folded): every folder of a build path, the folder a stale package of a build
 // module would have, and the deploy record's folder.
 std::string enter_table(const project::Manifest& manifest) {
-    std::set<std::string> folders{fat_fold(std::string_view(k_record_path).substr(0, std::string_view(k_record_path).find('/')))};
+    std::set<std::string> folders{
+        fat_fold(std::string_view(k_record_path).substr(0, std::string_view(k_record_path).find('/')))};
     for (const auto& f : manifest.files) {
         std::string path = fat_fold(f.path);
         for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
@@ -122,6 +133,10 @@ Result<void> parse_line(std::string_view line, DeviceSnapshot& snap) {
     }
     if (line.starts_with("F "))
         return parse_file_line(line.substr(2), snap.tree);
+    if (line.starts_with("J ")) {
+        snap.record_json = std::string(line.substr(2));
+        return {};
+    }
     if (line.starts_with("R ")) {
         snap.record_json = unhex(line.substr(2));
         return snap.record_json ? Result<void>{} : fail("bad record line");
@@ -157,6 +172,14 @@ Result<DeviceSnapshot> parse_snapshot(std::string_view output, const std::string
 void assume_equal_sizes_match(DeviceTree& tree, const project::Manifest& manifest) {
     for (const auto& f : manifest.files)
         if (auto it = tree.files.find(fat_fold(f.path)); it != tree.files.end() && it->second.size == f.size)
+            it->second.sha256 = f.sha256;
+}
+
+void expand_digest_prefixes(DeviceTree& tree, const project::Manifest& manifest) {
+    for (const auto& f : manifest.files)
+        if (auto it = tree.files.find(fat_fold(f.path)); it != tree.files.end() && it->second.sha256 &&
+                                                         it->second.sha256->size() == k_listing_digits &&
+                                                         f.sha256.starts_with(*it->second.sha256))
             it->second.sha256 = f.sha256;
 }
 

@@ -28,4 +28,9 @@ Result<DeviceSnapshot> parse_snapshot(std::string_view output, const std::string
 // Size-only comparison: device files at a build path with the build's size are taken to hold its content.
 void assume_equal_sizes_match(DeviceTree& tree, const project::Manifest& manifest);
 
+// The listing carries the first k_listing_digits hex digits of each hash (64 bits: enough to tell a changed
+// file, at a quarter of the bytes on the link); a file whose digits start the build's hash gets the full one.
+inline constexpr std::size_t k_listing_digits = 16;
+void expand_digest_prefixes(DeviceTree& tree, const project::Manifest& manifest);
+
 } // namespace mpyship::deploy

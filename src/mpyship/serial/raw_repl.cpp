@@ -58,12 +58,14 @@ Result<std::string> RawRepl::read_until(std::string_view marker, std::chrono::mi
 }
 
 Result<void> RawRepl::enter() {
-    // Interrupt whatever runs (twice: the first may only stop a sleep), then drop pending output.
+    // Interrupt whatever runs (twice: the first may only stop a sleep), then drop the output already there.
+    // No waiting for the board to fall silent: whatever it prints later comes before the raw-REPL prompt,
+    // which read_until skips to.
     if (auto s = send(std::string(k_ctrl_c) + std::string(k_ctrl_c)); !s)
         return s;
     std::uint8_t sink[256];
-    for (auto n = m_link.read_some(sink, std::chrono::milliseconds(100)); n && *n > 0;
-         n = m_link.read_some(sink, std::chrono::milliseconds(100))) {
+    for (auto n = m_link.read_some(sink, std::chrono::milliseconds(0)); n && *n > 0;
+         n = m_link.read_some(sink, std::chrono::milliseconds(0))) {
     }
     if (auto s = send(std::string("\r") + std::string(k_ctrl_a)); !s)
         return s;

@@ -119,6 +119,8 @@ Result<void> SerialPort::write_all(std::span<const std::uint8_t> data) {
             done += std::size_t(n);
             continue;
         }
+        if (n < 0 && errno == EIO) // the other end hung up: the same words as when a read finds it gone
+            return fail("the device closed the connection", m_device, EIO);
         if (n < 0 && errno != EAGAIN && errno != EINTR)
             return fail(std::string("write failed: ") + std::strerror(errno), m_device, errno);
         struct pollfd p {
