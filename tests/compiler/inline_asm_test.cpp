@@ -164,6 +164,10 @@ TEST(InlineAsmRv32, EveryCaseMatchesMpyCross) {
     check_cases("rv32", 600, 1);
 }
 
+TEST(InlineAsmXtensa, EveryCaseMatchesMpyCross) {
+    check_cases("xtensa", 400, 2);
+}
+
 // The output reads back and disassembles, with the native code shown (inspect's view of it).
 TEST(InlineAsmThumb, OutputReadsBackWithItsNativeCode) {
     const auto cases = read_cases(native_dir() / "thumb_cases.txt");

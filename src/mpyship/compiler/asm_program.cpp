@@ -50,14 +50,57 @@ namespace {
 // Return types as the type signature's low bits: object, bool, int, uint.
 constexpr std::string_view k_return_types[] = {"object", "bool", "int", "uint"};
 
+bool shares_line(const StmtList& body, std::size_t i) {
+    const std::uint32_t line = body[i]->pos.line;
+    return (i > 0 && body[i - 1]->pos.line == line) || (i + 1 < body.size() && body[i + 1]->pos.line == line);
+}
+
+bool is_skipped(const Stmt& s) {
+    if (s.kind == StmtKind::pass)
+        return true;
+    if (s.kind != StmtKind::expr)
+        return false;
+    const Expr& e = *s.as<ExprStmt>().value;
+    return e.kind == ExprKind::constant && std::holds_alternative<StrValue>(e.as<Constant>().value.value);
+}
+
+// label/align/data with the operand counts mpy-cross's statement scan requires.
+bool directive_arity_ok(const Call& call) {
+    const std::string& op = call.func->as<Name>().id;
+    const auto& args = call.args;
+    const auto arg = [&](std::size_t i) { return args[i].kind == Argument::Kind::positional ? args[i].value.get() : nullptr; };
+    if (op == "label")
+        return args.size() == 1 && is_name(arg(0));
+    if (op == "align")
+        return args.size() == 1 && int_operand(arg(0));
+    if (op == "data")
+        return args.size() >= 2 && int_operand(arg(0));
+    return true;
+}
+
+// mpy-cross reports a bad return annotation at the first statement that is neither `pass` nor a string
+// when that statement is an instruction call alone on its line that its scan accepts (a directive with
+// its operand count); otherwise, and for a body without such statements, at the `def` line.
+SourcePos annotation_error_pos(const FunctionDef& def) {
+    const StmtList& body = def.body;
+    for (std::size_t i = 0; i < body.size(); ++i) {
+        if (is_skipped(*body[i]))
+            continue;
+        if (shares_line(body, i) || body[i]->kind != StmtKind::expr)
+            return def.pos;
+        const Expr& e = *body[i]->as<ExprStmt>().value;
+        if (e.kind != ExprKind::call || e.as<Call>().func->kind != ExprKind::name || !directive_arity_ok(e.as<Call>()))
+            return def.pos;
+        return body[i]->pos;
+    }
+    return def.pos;
+}
+
 std::uint32_t return_type(const FunctionDef& def, const std::string& scope) {
     if (!def.returns)
         return 2; // int
-    if (def.returns->kind != ExprKind::name) {
-        // mpy-cross reports this one at the first line of the body.
-        const SourcePos pos = def.body.empty() ? def.pos : def.body.front()->pos;
-        Site(def.name, pos, scope).fail("return annotation must be an identifier");
-    }
+    if (def.returns->kind != ExprKind::name)
+        Site(def.name, annotation_error_pos(def), scope).fail("return annotation must be an identifier");
     const std::string& type = def.returns->as<Name>().id;
     for (std::uint32_t i = 0; i < std::size(k_return_types); ++i)
         if (type == k_return_types[i])
@@ -82,12 +125,10 @@ std::uint32_t check_params(const FunctionDef& def, const AsmBackend& backend, co
 std::optional<Instruction> instruction_of(const Stmt& s, bool shares_line, const std::string& scope) {
     if (shares_line)
         Site("", s.pos, scope).fail("expecting an assembler instruction");
-    if (s.kind == StmtKind::pass)
+    if (is_skipped(s))
         return std::nullopt;
     if (s.kind == StmtKind::expr) {
         const Expr& e = *s.as<ExprStmt>().value;
-        if (e.kind == ExprKind::constant && std::holds_alternative<StrValue>(e.as<Constant>().value.value))
-            return std::nullopt;
         if (e.kind == ExprKind::call && e.as<Call>().func->kind == ExprKind::name) {
             const Call& call = e.as<Call>();
             Instruction ins{call.func->as<Name>().id, {}, s.pos};
@@ -107,11 +148,15 @@ class Assembler {
         : m_def(def), m_backend(backend), m_scope(scope) {}
 
     mpy::Bytes run() {
-        // Every statement must be an instruction call; mpy-cross checks that before any operand.
+        // Every statement must be an instruction call, and the directives must have their operand
+        // counts; mpy-cross checks both in one scan before any instruction's operands.
         const StmtList& body = m_def.body;
-        for (std::size_t i = 0; i < body.size(); ++i)
-            if (auto ins = instruction_of(*body[i], shares_line(i), m_scope))
+        for (std::size_t i = 0; i < body.size(); ++i) {
+            if (auto ins = instruction_of(*body[i], shares_line(body, i), m_scope)) {
+                check_directive(*ins);
                 m_instructions.push_back(std::move(*ins));
+            }
+        }
         pass(Pass::size);
         return pass(Pass::emit);
     }
@@ -120,21 +165,27 @@ class Assembler {
     mpy::Bytes pass(Pass which) {
         CodeBuffer out;
         AsmContext cx(out, which, m_labels);
-        m_backend.prologue(out);
+        m_backend.prologue(out, m_instructions);
         for (const Instruction& ins : m_instructions)
             statement(ins, cx);
         m_backend.epilogue(out);
         return out.take();
     }
 
-    bool shares_line(std::size_t i) const {
-        const StmtList& body = m_def.body;
-        const std::uint32_t line = body[i]->pos.line;
-        return (i > 0 && body[i - 1]->pos.line == line) || (i + 1 < body.size() && body[i + 1]->pos.line == line);
+    void check_directive(const Instruction& ins) const {
+        const Site site(ins.op, ins.pos, m_scope);
+        const std::size_t n = ins.args.size();
+        if (ins.op == "label" && (n != 1 || !is_name(ins.args[0])))
+            site.fail_op("requires 1 argument");
+        if (ins.op == "align" && (n != 1 || !int_operand(ins.args[0])))
+            site.fail_op("requires 1 argument");
+        if (ins.op == "data" && (n < 2 || !int_operand(ins.args[0])))
+            site.fail_op("requires at least 2 arguments");
     }
 
     void statement(const Instruction& ins, AsmContext& cx) {
-        const Site site(ins.op, ins.pos, m_scope);
+        const bool at_def = cx.pass() == Pass::size && m_backend.size_pass_errors_at_def();
+        const Site site(ins.op, at_def ? m_def.pos : ins.pos, m_scope);
         if (ins.op == "label")
             return label(ins, site, cx);
         if (ins.op == "align")

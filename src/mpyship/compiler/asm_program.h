@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,11 +75,14 @@ class AsmContext {
     std::size_t label_offset(const Site& site, const std::string& name) const;
     // The label's offset, or nullopt when it is not defined (yet).
     std::optional<std::size_t> find_label(const std::string& name) const;
+    // Numbers the instructions that load from a literal pool (Xtensa's movi) in program order.
+    std::uint32_t next_literal() { return m_literals++; }
 
   private:
     CodeBuffer& m_out;
     Pass m_pass;
     const std::map<std::string, std::size_t>& m_labels;
+    std::uint32_t m_literals = 0;
 };
 
 class AsmBackend {
@@ -92,7 +96,11 @@ class AsmBackend {
     virtual std::string too_many_params_error() const = 0;
     // For an instruction encode() refused: "unsupported Thumb instruction 'OP' with N arguments".
     virtual std::string unsupported_error(const Instruction& ins) const = 0;
-    virtual void prologue(CodeBuffer& out) const = 0;
+    // mpy-cross reports the size pass's errors at the `def` line for this ISA (Xtensa), not at the
+    // instruction's line.
+    virtual bool size_pass_errors_at_def() const { return false; }
+    // `body` is the whole function, for code that goes before the entry (Xtensa's literal pool).
+    virtual void prologue(CodeBuffer& out, std::span<const Instruction> body) const = 0;
     virtual void epilogue(CodeBuffer& out) const = 0;
     // Encodes one instruction; false when the architecture has no instruction of that name with that
     // many operands (or of that operand shape), which the driver reports as unsupported.

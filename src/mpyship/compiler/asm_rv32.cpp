@@ -312,7 +312,7 @@ class Rv32Backend final : public AsmBackend {
     std::string unsupported_error(const Instruction& ins) const override {
         return "invalid RV32 instruction '" + ins.op + "'";
     }
-    void prologue(CodeBuffer&) const override {}
+    void prologue(CodeBuffer&, std::span<const Instruction>) const override {}
     void epilogue(CodeBuffer& out) const override { out.u16(0x8082); } // c.jr ra
 
     bool encode(const Instruction& ins, const Site& site, AsmContext& cx) const override {

@@ -102,7 +102,7 @@ class ThumbBackend final : public AsmBackend {
         return "unsupported Thumb instruction '" + ins.op + "' with " + std::to_string(ins.args.size()) + " arguments";
     }
 
-    void prologue(CodeBuffer& out) const override {
+    void prologue(CodeBuffer& out, std::span<const Instruction>) const override {
         if (m_arm_entry) {
             // ARM mode: push {r4, lr}; add lr, pc, #9; blx lr (into the Thumb code after this stub);
             // pop {r4, lr}; bx lr.

@@ -22,4 +22,5 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   asm_operands.cpp
   asm_thumb.cpp
   asm_rv32.cpp
+  asm_xtensa.cpp
 )

@@ -2,6 +2,7 @@
 
 #include "mpyship/compiler/asm_rv32.h"
 #include "mpyship/compiler/asm_thumb.h"
+#include "mpyship/compiler/asm_xtensa.h"
 
 namespace mpyship::compiler::inline_asm {
 
@@ -9,6 +10,8 @@ namespace {
 std::unique_ptr<AsmBackend> backend_for(mpy::NativeArch arch) {
     if (auto thumb = thumb_backend(arch))
         return thumb;
+    if (auto xtensa = xtensa_backend(arch))
+        return xtensa;
     return rv32_backend(arch);
 }
 } // namespace
