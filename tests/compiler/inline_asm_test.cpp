@@ -168,6 +168,29 @@ TEST(InlineAsmXtensa, EveryCaseMatchesMpyCross) {
     check_cases("xtensa", 400, 2);
 }
 
+// -march-flags=zba (bit 1) adds Zba's sh1add..sh3add to rv32imc, and any flags go into the header (feature
+// bit 0x40 and a varuint after the small-int byte), bytecode-only files included. Goldens from mpy-cross
+// v1.28.0 (-march=rv32imc -march-flags=zba / zcmp / zba,zcmp).
+TEST(InlineAsmRv32, ZbaOnlyWithMarchFlags) {
+    const std::string source = "@micropython.asm_rv32\ndef f(a0, a1):\n    sh1add(a0, a0, a1)\n"
+                               "    sh2add(a2, a3, a4)\n    sh3add(t0, s1, a5)\n";
+    const auto compile = [](const std::string& src, std::uint32_t flags) {
+        Options o;
+        o.arch = mpy::NativeArch::rv32imc;
+        o.march_given = true;
+        o.arch_flags = flags;
+        o.source_name = "t.py";
+        auto m = compile_module(src, o);
+        return m ? "mpy:" + hex(mpy::write_module(*m)) : "err:" + mpy_cross_error_text(m.error(), "t.py", Target::micropython);
+    };
+    EXPECT_EQ(compile(source, 1), "mpy:4d066f1f01030008742e7079000f0266004c00020132001602516301733325b52033c6e620b3e2f4208280000202");
+    const std::string invalid = "err:Traceback (most recent call last):\n  File \"t.py\", line 3, in f\n"
+                                "SyntaxError: invalid RV32 instruction 'sh1add'\n";
+    EXPECT_EQ(compile(source, 0), invalid);
+    EXPECT_EQ(compile(source, 2), invalid); // zcmp alone
+    EXPECT_EQ(compile("x = 1\n", 3), "mpy:4d06401f03030008742e7079000f027800400002018116025163");
+}
+
 // The output reads back and disassembles, with the native code shown (inspect's view of it).
 TEST(InlineAsmThumb, OutputReadsBackWithItsNativeCode) {
     const auto cases = read_cases(native_dir() / "thumb_cases.txt");

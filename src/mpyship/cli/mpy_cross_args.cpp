@@ -1,5 +1,7 @@
 #include "mpyship/cli/mpy_cross_args.h"
 
+#include "mpyship/compiler/arch_flags.h"
+
 #include "mpyship/mpy/format.h"
 
 #include <array>
@@ -187,13 +189,19 @@ MpyCrossParse parse_mpy_cross_args(std::string_view program, std::span<const std
         out.source_name = backslash_to_slash(*out.source_name);
     if (emit != "bytecode" && !out.march)
         return message_exit("arch not specified");
+    if (out.march && out.march_flags) {
+        const auto arch = mpy::native_arch_from_name(*out.march).value_or(mpy::NativeArch::none);
+        const auto flags = compiler::parse_arch_flags(arch, *out.march_flags);
+        if (!flags)
+            return message_exit("unrecognised arch flags");
+        out.arch_flags = *flags;
+    }
     if (!have_input)
         return message_exit("no input file");
     // -march alone changes nothing in bytecode (the ports pass it for every frozen module); only code that
     // needs the native emitter fails, in the compiler.
-    if (out.march_flags || emit != "bytecode")
-        return message_exit(
-            "mpyship: native code generation (-march-flags, -X emit=native|viper) is not implemented yet");
+    if (emit != "bytecode")
+        return message_exit("mpyship: native code generation (-X emit=native|viper) is not implemented yet");
     return out;
 }
 

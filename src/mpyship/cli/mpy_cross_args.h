@@ -21,6 +21,7 @@ struct MpyCrossArgs {
     int verbose = 0;                                         // -v (counted)
     std::optional<std::string> march;                        // -march=ARCH (validated name)
     std::optional<std::string> march_flags;                  // -march-flags=FLAGS
+    std::uint32_t arch_flags = 0; // FLAGS parsed for -march (ignored without -march, as by mpy-cross)
     compiler::Target target = compiler::Target::micropython; // --target (mpyship compile only)
 };
 

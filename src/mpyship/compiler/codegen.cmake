@@ -23,4 +23,5 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   asm_thumb.cpp
   asm_rv32.cpp
   asm_xtensa.cpp
+  arch_flags.cpp
 )

@@ -150,7 +150,7 @@ void CodeGen::compile_function_scope(const FunctionDef& def) {
 void CodeGen::assemble_function_scope(const FunctionDef& def) {
     if (scope_pass())
         return;
-    auto code = inline_asm::assemble_function(def, m_options.arch, m_scope->simple_name);
+    auto code = inline_asm::assemble_function(def, m_options.arch, m_options.arch_flags, m_scope->simple_name);
     mpy::NativeCode native;
     native.code = std::move(code.code);
     native.asm_n_pos_args = code.n_pos_args;

@@ -7,12 +7,12 @@
 namespace mpyship::compiler::inline_asm {
 
 namespace {
-std::unique_ptr<AsmBackend> backend_for(mpy::NativeArch arch) {
+std::unique_ptr<AsmBackend> backend_for(mpy::NativeArch arch, std::uint32_t arch_flags = 0) {
     if (auto thumb = thumb_backend(arch))
         return thumb;
     if (auto xtensa = xtensa_backend(arch))
         return xtensa;
-    return rv32_backend(arch);
+    return rv32_backend(arch, arch_flags);
 }
 } // namespace
 
@@ -20,8 +20,9 @@ bool has_inline_assembler(mpy::NativeArch arch) {
     return backend_for(arch) != nullptr;
 }
 
-AsmCode assemble_function(const FunctionDef& def, mpy::NativeArch arch, const std::string& scope_name) {
-    const auto backend = backend_for(arch);
+AsmCode assemble_function(const FunctionDef& def, mpy::NativeArch arch, std::uint32_t arch_flags,
+                          const std::string& scope_name) {
+    const auto backend = backend_for(arch, arch_flags);
     return assemble(def, *backend, scope_name);
 }
 

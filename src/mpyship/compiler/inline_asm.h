@@ -12,7 +12,9 @@ namespace mpyship::compiler::inline_asm {
 
 bool has_inline_assembler(mpy::NativeArch arch);
 
-// Throws CompileError; the architecture must have an inline assembler.
-AsmCode assemble_function(const FunctionDef& def, mpy::NativeArch arch, const std::string& scope_name);
+// Throws CompileError; the architecture must have an inline assembler. `arch_flags` is -march-flags
+// (rv32imc: Zba adds sh1add..sh3add).
+AsmCode assemble_function(const FunctionDef& def, mpy::NativeArch arch, std::uint32_t arch_flags,
+                          const std::string& scope_name);
 
 } // namespace mpyship::compiler::inline_asm

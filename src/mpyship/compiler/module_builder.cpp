@@ -138,6 +138,8 @@ mpy::Header ModuleBuilder::build_header() const {
         h.sub_version = mpy::k_sub_version;
         h.arch = m_options.arch;
     }
+    h.has_arch_flags = m_options.arch_flags != 0; // bytecode-only files too, as mpy-cross writes them
+    h.arch_flags = m_options.arch_flags;
     h.small_int_bits = m_options.small_int_bits;
     return h;
 }

@@ -22,6 +22,8 @@ struct Options {
     // viper emitters are not implemented yet.
     mpy::NativeArch arch = mpy::NativeArch::none;
     bool march_given = false;
+    // -march-flags, parsed for `arch` (compiler/arch_flags.h); not zero: named in the .mpy header.
+    std::uint32_t arch_flags = 0;
 };
 
 } // namespace mpyship::compiler
