@@ -30,6 +30,10 @@ enum class OperandKind : std::uint8_t {
 // are resolved only after the scope analysis pass; every other qstr operand is registered during it.
 enum class QstrPhase : std::uint8_t { scope_pass, identifier };
 
+// `payload` of a POP_TOP that only drops a for loop's iterator before a break's jump: the bytecode has
+// the opcode, the native emitter (which gets one unwind_jump call in the reference) emits nothing.
+inline constexpr std::uint32_t k_payload_unwind_pop = 1;
+
 struct CodeItem {
     ItemKind kind = ItemKind::op;
     bool dead = false; // unreachable code: no bytes, but its qstrs/constants still count

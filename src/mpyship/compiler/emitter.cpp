@@ -274,7 +274,7 @@ void Emitter::unwind_jump(Label label, std::uint32_t except_depth, bool from_for
     if (except_depth == 0) {
         // Dropping the iterator's slots is not counted as a stack effect.
         for (int i = 0; from_for && i < k_iter_buf_slots; ++i)
-            add_op(op::POP_TOP, 0);
+            add_op(op::POP_TOP, 0).payload = k_payload_unwind_pop;
         add_jump(op::JUMP, 0, label);
     } else {
         add_jump(op::UNWIND_JUMP, 0, label).trailing_byte =

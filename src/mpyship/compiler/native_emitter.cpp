@@ -47,6 +47,8 @@ class Translator {
     bool flow_op(const CodeItem& it);
     bool object_op(const CodeItem& it);
     bool call_op(const CodeItem& it);
+    bool container_op(const CodeItem& it);
+    bool iter_op(const CodeItem& it);
     [[noreturn]] void unsupported(const CodeItem& it) const;
 
     std::uint32_t qstr(const CodeItem& it);
@@ -76,8 +78,13 @@ mpy::Bytes Translator::run() {
     m_frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + m_em.max_stack());
     m_frame.guards_globals = uses_globals(m_em.items());
     m_t.prologue(m_frame);
-    for (const CodeItem& it : m_em.items())
-        item(it);
+    for (const CodeItem& it : m_em.items()) {
+        try {
+            item(it);
+        } catch (const NativeStack::Underflow&) { // a stack effect the model does not follow yet
+            unsupported(it);
+        }
+    }
     return m_t.epilogue_and_finish(m_exit);
 }
 
@@ -108,7 +115,8 @@ void Translator::label(Label l) {
 }
 
 void Translator::op_item(const CodeItem& it) {
-    if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || object_op(it) || call_op(it))
+    if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || object_op(it) || call_op(it) ||
+        container_op(it) || iter_op(it))
         return;
     unsupported(it);
 }
@@ -146,6 +154,9 @@ bool Translator::constant_op(const CodeItem& it) {
         return true;
     case op::LOAD_CONST_NONE:
         m_stack.push_fun_entry(RtFun::const_none);
+        return true;
+    case op::LOAD_NULL:
+        m_stack.push_imm(0);
         return true;
     case op::LOAD_CONST_FALSE:
         m_stack.push_fun_entry(RtFun::const_false);
@@ -198,6 +209,10 @@ bool Translator::local_op(const CodeItem& it) {
         load_local(std::uint32_t(it.value));
     else if (o == op::STORE_FAST_N)
         store_local(std::uint32_t(it.value));
+    else if (o == op::DELETE_FAST) { // the reference stores None
+        m_stack.push_fun_entry(RtFun::const_none);
+        store_local(std::uint32_t(it.value));
+    }
     else
         return false;
     return true;
@@ -207,7 +222,8 @@ bool Translator::stack_op(const CodeItem& it) {
     const NativeReg t0 = m_abi.temp0, t1 = m_abi.temp1, t2 = m_abi.temp2;
     switch (it.opcode) {
     case op::POP_TOP:
-        m_stack.drop(1);
+        if (it.payload != k_payload_unwind_pop)
+            m_stack.drop(1);
         return true;
     case op::DUP_TOP: {
         const NativeReg r = m_stack.pop_flexible(t0);
@@ -303,6 +319,17 @@ bool Translator::object_op(const CodeItem& it) {
         m_stack.spill_regs();
         m_t.call(RtFun::obj_subscr);
         return true;
+    } else if (o == op::IMPORT_NAME) {
+        m_stack.pop_into({a[1], a[2]});
+        call_with_qstr(RtFun::import_name, qstr(it), a[0]);
+    } else if (o == op::IMPORT_FROM) { // the module stays below the imported name
+        m_stack.peek_into(a[0]);
+        call_with_qstr(RtFun::import_from, qstr(it), a[1]);
+    } else if (o == op::RAISE_OBJ) {
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
+        m_t.call(RtFun::raise);
+        return true;
     } else if (o == op::LOAD_GLOBAL) {
         call_with_qstr(RtFun::load_global, qstr(it), a[0]);
     } else if (o == op::STORE_GLOBAL) {
@@ -338,6 +365,17 @@ bool Translator::call_op(const CodeItem& it) {
         m_t.mov_reg_imm(a[1], n_kw);
         m_t.call(RtFun::call_method_n_kw);
         break;
+    case op::CALL_FUNCTION_VAR_KW:
+    case op::CALL_METHOD_VAR_KW: {
+        const bool method = it.opcode == op::CALL_METHOD_VAR_KW;
+        // function (or method and self), arguments, and the star-argument bitmap
+        m_stack.pointer_for_pop(a[2], (method ? 2 : 1) + n_pos + 2 * n_kw + 1);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[0], method ? 1 : 0);
+        m_t.mov_reg_imm(a[1], std::uint64_t(it.value));
+        m_t.call(RtFun::call_method_n_kw_var);
+        break;
+    }
     case op::LOAD_METHOD:
         m_stack.pop_into({a[0]});
         m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
@@ -349,6 +387,64 @@ bool Translator::call_op(const CodeItem& it) {
     }
     m_stack.push_reg(m_abi.ret);
     return true;
+}
+
+bool Translator::container_op(const CodeItem& it) {
+    const NativeReg* a = m_abi.arg;
+    switch (it.opcode) {
+    case op::BUILD_MAP:
+        call_with_imm(RtFun::build_map, std::uint64_t(it.value), a[0]);
+        break;
+    case op::STORE_MAP: // the map stays: the runtime returns it
+        m_stack.pop_into({a[1], a[2], a[0]});
+        m_stack.spill_regs();
+        m_t.call(RtFun::store_map);
+        break;
+    case op::BUILD_SLICE:
+        if (it.value == 2) {
+            m_stack.pop_into({a[1], a[0]});
+            m_t.mov_reg_fun_entry(a[2], RtFun::const_none);
+        } else {
+            m_stack.pop_into({a[2], a[1], a[0]});
+        }
+        m_stack.spill_regs();
+        m_t.call(RtFun::new_slice);
+        break;
+    case op::UNPACK_SEQUENCE: // the items land in their slots, the first on top
+        m_stack.pop_into({a[0]});
+        m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+        call_with_imm(RtFun::unpack_sequence, std::uint64_t(it.value), a[1]);
+        m_stack.push_slots(std::size_t(it.value));
+        return true;
+    default:
+        return false;
+    }
+    m_stack.push_reg(m_abi.ret);
+    return true;
+}
+
+// A for loop keeps its iterator in 4 stack slots (GET_ITER_STACK); FOR_ITER jumps out when it ends.
+bool Translator::iter_op(const CodeItem& it) {
+    constexpr std::size_t k_iter_slots = 4;
+    const NativeReg* a = m_abi.arg;
+    switch (it.opcode) {
+    case op::GET_ITER_STACK:
+        m_stack.pop_into({a[0]});
+        m_t.lea_state(a[1], std::uint32_t(m_stack.size()));
+        m_stack.spill_regs();
+        m_t.call(RtFun::getiter);
+        m_stack.push_slots(k_iter_slots);
+        return true;
+    case op::FOR_ITER:
+        m_stack.settle();
+        m_t.lea_state(a[0], std::uint32_t(m_stack.size() - k_iter_slots));
+        m_t.call(RtFun::iternext);
+        m_t.jump_if_ret_null(Label(it.value));
+        m_stack.push_reg(m_abi.ret);
+        return true;
+    default:
+        return false;
+    }
 }
 
 std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch) {

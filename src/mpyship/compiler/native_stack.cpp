@@ -1,6 +1,5 @@
 #include "mpyship/compiler/native_stack.h"
 
-#include <cassert>
 
 namespace mpyship::compiler {
 
@@ -10,7 +9,8 @@ void NativeStack::push_slots(std::size_t n) {
 }
 
 void NativeStack::drop(std::size_t n) {
-    assert(n <= m_entries.size());
+    if (n > m_entries.size())
+        throw Underflow{};
     m_entries.resize(m_entries.size() - n);
 }
 
@@ -41,6 +41,8 @@ void NativeStack::materialize(const Entry& e, std::size_t index, NativeReg r) {
 
 void NativeStack::pop_into(std::initializer_list<NativeReg> regs) {
     const std::size_t n = regs.size();
+    if (n > m_entries.size())
+        throw Underflow{};
     std::size_t depth = 0;
     for (NativeReg r : regs) {
         free_reg(r, n);
@@ -52,7 +54,7 @@ void NativeStack::pop_into(std::initializer_list<NativeReg> regs) {
 }
 
 NativeReg NativeStack::pop_flexible(NativeReg fallback) {
-    if (m_entries.back().kind == Kind::reg) {
+    if (!m_entries.empty() && m_entries.back().kind == Kind::reg) {
         const NativeReg r = m_entries.back().reg;
         drop(1);
         return r;
@@ -62,6 +64,8 @@ NativeReg NativeStack::pop_flexible(NativeReg fallback) {
 }
 
 void NativeStack::peek_into(NativeReg r) {
+    if (m_entries.empty())
+        throw Underflow{};
     free_reg(r, 1);
     materialize(m_entries.back(), m_entries.size() - 1, r);
 }
@@ -106,6 +110,8 @@ void NativeStack::all_in_slots() {
 // The reference writes registers first (whole stack, bottom up), then the popped immediates top down
 // through `dest`, which the pointer then overwrites.
 void NativeStack::pointer_for_pop(NativeReg dest, std::size_t n) {
+    if (n > m_entries.size())
+        throw Underflow{};
     spill_regs();
     for (std::size_t k = 0; k < n; ++k)
         write_to_slot(m_entries.size() - 1 - k, dest);

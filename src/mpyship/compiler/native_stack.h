@@ -13,6 +13,10 @@ namespace mpyship::compiler {
 
 class NativeStack {
   public:
+    // Thrown when an operation pops more values than the model holds (a construct whose stack effect the
+    // emitter does not follow yet); the emitter reports it as not implemented.
+    struct Underflow {};
+
     enum class Kind : std::uint8_t { slot, reg, imm, fun_entry };
     struct Entry {
         Kind kind = Kind::slot;

@@ -39,11 +39,20 @@ enum class RtFun : std::uint8_t {
     binary_op = 18,
     build_tuple = 19,
     build_list = 20,
+    build_map = 21,
+    store_map = 25,
     call_function_n_kw = 27,
     call_method_n_kw = 28,
+    call_method_n_kw_var = 29,
+    getiter = 30,
+    iternext = 31,
     nlr_push = 32,
     nlr_pop = 33,
-    nlr_jump = 34,
+    raise = 34, // also re-raises in the globals guard
+    import_name = 35,
+    import_from = 36,
+    new_slice = 38,
+    unpack_sequence = 39,
     setup_code_state = 45,
 };
 
@@ -76,6 +85,7 @@ class NativeTarget {
     virtual void store_return_value() = 0; // a guarded frame keeps it while the globals are restored
     virtual void jump(std::uint32_t label) = 0;
     virtual void jump_if_bool(bool value, std::uint32_t label) = 0; // on the low byte of `ret`
+    virtual void jump_if_ret_null(std::uint32_t label) = 0;           // iternext's stop value
     virtual void bind(std::uint32_t label) = 0;
     // The exit label's code and the whole function's machine code (without the prelude).
     virtual mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) = 0;

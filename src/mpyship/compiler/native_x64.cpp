@@ -44,6 +44,10 @@ class X64Target final : public NativeTarget {
         m_asm.test_r8(rax);
         m_asm.jump_if(value ? Cond::nonzero : Cond::zero, label);
     }
+    void jump_if_ret_null(std::uint32_t label) override {
+        m_asm.test_r64(rax);
+        m_asm.jump_if(Cond::zero, label);
+    }
     void bind(std::uint32_t label) override { m_asm.bind(label); }
     mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
 
@@ -114,7 +118,7 @@ void X64Target::guard_globals() {
     m_asm.load(rdi, rsp, m_code_state + k_old_globals_offset);
     call(RtFun::swap_globals);
     m_asm.load(rdi, rsp, 1 * k_word); // nlr_buf.ret_val: the exception
-    call(RtFun::nlr_jump);
+    call(RtFun::raise);
     m_asm.bind(body);
 }
 
