@@ -112,7 +112,8 @@ bool measure(const fs::path& mpyship, const fs::path& dir, const fs::path& proje
                 paste ? "raw-paste" : "plain raw", first.mode.c_str(), first.seconds, first.written,
                 first.file_bytes, first.link_bytes, payload);
     if (baud > 0)
-        std::printf("  %5.1f%% of the link", 100.0 * payload / (baud / 10.0));
+        std::printf("  %5.1f%% of the link (busy %4.1f%%)", 100.0 * payload / (baud / 10.0),
+                    100.0 * first.link_bytes / first.seconds / (baud / 10.0));
     std::printf("  commands %zu  deflated %zu  unchanged redeploy %.2f s\n", first.commands, first.compressed,
                 median(again));
     return true;

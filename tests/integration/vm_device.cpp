@@ -160,7 +160,9 @@ std::string VmDevice::link() {
     fs::path tty = m_dir / "ttyVM";
     std::error_code ec;
     fs::remove(tty, ec);
-    m_socat = spawn({"socat", "PTY,link=" + tty.string() + ",raw,echo=0,wait-slave",
+    // wait-slave polls for the client's open, once a second unless told otherwise: every connection would
+    // start with half a second of nothing on average, which timing (bench) would count against mpyship.
+    m_socat = spawn({"socat", "PTY,link=" + tty.string() + ",raw,echo=0,wait-slave,pty-interval=0.005",
                      "TCP:127.0.0.1:" + std::to_string(m_port)},
                     -1, -1);
     for (int i = 0; i < 500 && !fs::exists(tty, ec); ++i)

@@ -2,6 +2,7 @@
 
 #include "mpyship/util/file_io.h"
 
+#include <algorithm>
 #include <thread>
 
 namespace mpyship::serial {
@@ -33,9 +34,29 @@ Result<void> RawRepl::send(std::string_view bytes) {
     return m_link.write_all(as_bytes(bytes));
 }
 
+// Replies are read a buffer at a time, not a byte per system call: a file listing of a few thousand lines
+// would otherwise cost two system calls per byte.
+Result<std::size_t> RawRepl::read_chunk(std::span<std::uint8_t> out, std::chrono::milliseconds timeout) {
+    if (m_in_pos == m_in_len) {
+        auto n = m_link.read_some(m_in, timeout);
+        if (!n)
+            return std::unexpected(n.error());
+        m_in_pos = 0;
+        m_in_len = *n;
+    }
+    std::size_t n = std::min(out.size(), m_in_len - m_in_pos);
+    std::copy_n(m_in.begin() + std::ptrdiff_t(m_in_pos), n, out.begin());
+    m_in_pos += n;
+    return n;
+}
+
+bool RawRepl::input_waiting() {
+    return m_in_pos < m_in_len || m_link.input_waiting();
+}
+
 Result<std::uint8_t> RawRepl::read_byte(std::chrono::milliseconds timeout, std::string_view waiting_for) {
     std::uint8_t b = 0;
-    auto n = m_link.read_some(std::span(&b, 1), timeout);
+    auto n = read_chunk(std::span(&b, 1), timeout);
     if (!n)
         return std::unexpected(n.error());
     if (*n == 0)
@@ -64,6 +85,7 @@ Result<void> RawRepl::enter() {
     if (auto s = send(std::string(k_ctrl_c) + std::string(k_ctrl_c)); !s)
         return s;
     std::uint8_t sink[256];
+    m_in_pos = m_in_len = 0;
     for (auto n = m_link.read_some(sink, std::chrono::milliseconds(0)); n && *n > 0;
          n = m_link.read_some(sink, std::chrono::milliseconds(0))) {
     }
@@ -127,7 +149,7 @@ Result<void> RawRepl::negotiate_paste() {
 Result<void> RawRepl::send_raw_paste(std::string_view code) {
     std::size_t window = m_window_increment, pos = 0;
     while (pos < code.size()) {
-        while (window == 0 || m_link.input_waiting()) {
+        while (window == 0 || input_waiting()) {
             auto b = read_byte(m_timeouts.response, "raw-paste flow control");
             if (!b)
                 return std::unexpected(b.error());
@@ -217,7 +239,7 @@ Result<ExecResult> RawRepl::stream_result(const std::function<void(std::string_v
                 return std::unexpected(s.error());
             interrupt_sent = true;
         }
-        auto n = m_link.read_some(buffer, std::chrono::milliseconds(100));
+        auto n = read_chunk(buffer, std::chrono::milliseconds(100));
         if (!n)
             return std::unexpected(n.error());
         std::string chunk;

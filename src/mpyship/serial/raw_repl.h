@@ -6,6 +6,7 @@
 
 #include "mpyship/serial/transport.h"
 
+#include <array>
 #include <chrono>
 #include <functional>
 #include <string>
@@ -35,18 +36,21 @@ class RawRepl {
     // Runs code and hands its stdout to `on_output` as it arrives, with no time limit (a program may run for
     // as long as it likes). `interrupted` is asked between reads (at least every 100 ms); once it says yes,
     // Ctrl-C goes to the device, whose program then ends with a KeyboardInterrupt traceback.
-    Result<ExecResult> exec_streaming(std::string_view code, const std::function<void(std::string_view)>& on_output,
+    Result<ExecResult> exec_streaming(std::string_view code,
+                                      const std::function<void(std::string_view)>& on_output,
                                       const std::function<bool()>& interrupted);
     // Sends code and returns once the device has accepted it, without waiting for the program (--no-follow).
     Result<void> submit(std::string_view code);
-    Result<void> leave();                           // Ctrl-B: back to the friendly REPL
-    Result<void> soft_reset();                      // Ctrl-D in raw mode, then re-enter raw mode
+    Result<void> leave();      // Ctrl-B: back to the friendly REPL
+    Result<void> soft_reset(); // Ctrl-D in raw mode, then re-enter raw mode
 
     PasteMode paste_mode() const { return m_mode; }
     std::size_t bytes_sent() const { return m_bytes_sent; }
 
   private:
     Result<void> send(std::string_view bytes);
+    Result<std::size_t> read_chunk(std::span<std::uint8_t> out, std::chrono::milliseconds timeout);
+    bool input_waiting();
     Result<std::uint8_t> read_byte(std::chrono::milliseconds timeout, std::string_view waiting_for);
     Result<std::string> read_until(std::string_view marker, std::chrono::milliseconds timeout,
                                    std::string_view waiting_for);
@@ -63,6 +67,8 @@ class RawRepl {
     PasteMode m_mode = PasteMode::unknown;
     std::size_t m_window_increment = 0;
     std::size_t m_bytes_sent = 0;
+    std::array<std::uint8_t, 1024> m_in{}; // read but not yet consumed: m_in[m_in_pos, m_in_len)
+    std::size_t m_in_pos = 0, m_in_len = 0;
 };
 
 } // namespace mpyship::serial
