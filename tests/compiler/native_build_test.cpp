@@ -1,0 +1,48 @@
+// `mpyship build` with [build] arch = "x64": a module whose @micropython.native functions the native
+// emitter covers is compiled to .mpy (native code for x64 in it); a module with a native function it
+// does not cover yet is shipped as source with a note, as before the emitter existed.
+#include "../support/test_support.h"
+#include "mpyship/mpy/reader.h"
+
+#include <gtest/gtest.h>
+
+namespace mpyship {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
+    test::TempDir dir;
+    const fs::path root = dir.path();
+    test::write_text_file(root / "mpyship.toml",
+                          "[project]\nversion = \"1.0\"\ntarget = \"micropython\"\n\n[build]\narch = \"x64\"\n");
+    test::write_text_file(root / "src" / "main.py", "import fast\n");
+    test::write_text_file(root / "src" / "fast.py",
+                          "import micropython\n\n@micropython.native\ndef f(x):\n    return x + 1\n");
+    const std::string slow =
+        "import micropython\n\n@micropython.native\ndef f(x):\n    try:\n        return 1 / x\n    except "
+        "ZeroDivisionError:\n        return 0\n";
+    test::write_text_file(root / "src" / "slow.py", slow);
+
+    auto r = test::run_mpyship({"build", root.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("build: 1 compiled"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("src/slow.py: kept as source"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("src/fast.py: kept as source"), std::string::npos) << r.out;
+
+    const fs::path out = root / "build" / "mpy";
+    ASSERT_TRUE(fs::exists(out / "fast.mpy"));
+    EXPECT_FALSE(fs::exists(out / "fast.py"));
+    auto m = mpy::read_module(test::read_bytes(out / "fast.mpy"));
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ(m->header.arch, mpy::NativeArch::x64);
+    ASSERT_EQ(m->root.children.size(), 1u);
+    EXPECT_EQ(m->root.children[0].kind, mpy::CodeKind::native_py);
+
+    EXPECT_FALSE(fs::exists(out / "slow.mpy"));
+    const auto shipped = test::read_bytes(out / "slow.py");
+    EXPECT_EQ(std::string(shipped.begin(), shipped.end()), slow);
+}
+
+} // namespace
+} // namespace mpyship
