@@ -4,6 +4,7 @@
 #include "../support/test_support.h"
 #include "mpyship/cli/color.h"
 #include "mpyship/cli/help_model.h"
+#include "mpyship/compiler/inline_asm.h"
 
 #include <cstdlib>
 #include <gtest/gtest.h>
@@ -41,6 +42,13 @@ TEST(Version, JsonNamesVersionCommitTargetsAndFeatures) {
     EXPECT_EQ(j["targets"][1]["version"], "10.2.1");
     EXPECT_EQ(j["targets"][1]["mpy_magic"], "C");
     EXPECT_TRUE(j["features"]["native_archs"].is_array());
+    // The inline assemblers: exactly the archs the compiler assembles for, in -march order.
+    std::vector<std::string> asm_archs;
+    for (int a = 1; a <= int(mpy::NativeArch::rv64imc); ++a)
+        if (compiler::inline_asm::has_inline_assembler(mpy::NativeArch(a)))
+            asm_archs.push_back(mpy::native_arch_name(mpy::NativeArch(a)));
+    EXPECT_EQ(asm_archs.size(), 9u);
+    EXPECT_EQ(j["features"]["inline_asm_archs"].get<std::vector<std::string>>(), asm_archs);
     auto plain = mpyship({"version"});
     EXPECT_EQ(plain.out, mpyship({"--version"}).out);
     auto bad = mpyship({"version", "--jsn"});

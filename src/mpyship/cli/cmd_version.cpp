@@ -1,5 +1,6 @@
 // `mpyship version [--json]` (and `mpyship --version`): the version, and with --json also the commit it was
-// built from, the compilers it matches and the native architectures it can emit (compiler/capabilities.h).
+// built from, the compilers it matches, the native architectures it can emit and those with an inline
+// assembler (compiler/capabilities.h).
 #include "mpyship/cli/command_table.h"
 #include "mpyship/cli/commands.h"
 #include "mpyship/cli/parse_args.h"
@@ -21,12 +22,15 @@ nlohmann::ordered_json version_json() {
     nlohmann::ordered_json archs = nlohmann::ordered_json::array();
     for (auto arch : compiler::k_native_archs)
         archs.push_back(arch);
+    nlohmann::ordered_json asm_archs = nlohmann::ordered_json::array();
+    for (auto arch : compiler::k_inline_asm_archs)
+        asm_archs.push_back(arch);
     return {{"ok", true},
             {"name", "mpyship"},
             {"version", mpyship_version()},
             {"commit", git_commit()},
             {"targets", targets},
-            {"features", {{"native_archs", archs}}}};
+            {"features", {{"native_archs", archs}, {"inline_asm_archs", asm_archs}}}};
 }
 
 int cmd_version(std::string_view program, std::span<const std::string> args) {

@@ -1,6 +1,6 @@
 // What this compiler can produce, in one place: the runtimes it matches (with the `.mpy` header byte each
-// expects) and the native architectures it can emit code for. `mpyship version --json` reports these, so a
-// new native back end shows up there by being added to `k_native_archs` below.
+// expects), the native architectures it can emit code for and those with an inline assembler. `mpyship
+// version --json` reports these, so a new back end shows up there by being added to a list below.
 #pragma once
 
 #include "mpyship/mpy/format.h"
@@ -25,5 +25,13 @@ inline constexpr TargetInfo k_targets[] = {
 // `-march` names for which native / viper code is generated (mpy-cross spelling: "x64", "armv7m", ...).
 // Empty today: -march is accepted and bytecode is unchanged, native decorators are "not implemented".
 inline constexpr std::span<const std::string_view> k_native_archs{};
+
+// `-march` names with an inline assembler (@micropython.asm_thumb / asm_xtensa / asm_rv32; as in mpy-cross
+// the -march picks the instruction set, not the decorator). Agrees with inline_asm::has_inline_assembler
+// (tests/dist checks both ways).
+inline constexpr std::string_view k_inline_asm_arch_names[] = {"armv6",     "armv6m", "armv7m",
+                                                               "armv7em",   "armv7emsp", "armv7emdp",
+                                                               "xtensa",    "xtensawin", "rv32imc"};
+inline constexpr std::span<const std::string_view> k_inline_asm_archs{k_inline_asm_arch_names};
 
 } // namespace mpyship::compiler
