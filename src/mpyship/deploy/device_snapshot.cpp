@@ -5,7 +5,6 @@
 #include "mpyship/deploy/drive_names.h"
 
 #include <charconv>
-#include <set>
 
 namespace mpyship::deploy {
 namespace {
@@ -61,29 +60,28 @@ _ms_walk('')
 )";
 
 // Folders the walk enters (folded): every folder of a build path, the folder a stale package of a build
-// module would have, and the deploy record's folder.
-std::string enter_table(const project::Manifest& manifest) {
-    std::set<std::string> folders{
-        fat_fold(std::string_view(k_record_path).substr(0, std::string_view(k_record_path).find('/')))};
-    for (const auto& f : manifest.files) {
-        std::string path = fat_fold(f.path);
-        for (auto slash = path.find('/'); slash != std::string::npos; slash = path.find('/', slash + 1))
-            folders.insert(path.substr(0, slash));
-        for (std::string_view ext : {".py", ".mpy"})
-            if (path.ends_with(ext))
-                folders.insert(path.substr(0, path.size() - ext.size()));
-    }
-    std::string out = "_ms_enter={";
-    for (const auto& f : folders)
-        out += python_string(f) + ",";
-    return out + "}\n";
+// module would have, and the deploy record's folder. The device derives them from the paths in _ms_want
+// rather than receiving a second list of nearly the same names over the link.
+constexpr std::string_view k_enter_from_want = R"(for q in _ms_want:
+ i=q.find('/')
+ while i>0:
+  _ms_enter.add(q[:i]);i=q.find('/',i+1)
+ for x in ('.py','.mpy'):
+  if q.endswith(x):
+   _ms_enter.add(q[:-len(x)])
+)";
+
+std::string enter_table() {
+    std::string_view record_dir =
+        std::string_view(k_record_path).substr(0, std::string_view(k_record_path).find('/'));
+    return "_ms_enter={" + python_string(fat_fold(record_dir)) + "}\n" + std::string(k_enter_from_want);
 }
 
+// Every build path (folded) with its size, or -1 when the device cannot hash (then no file is hashed).
 std::string want_table(const project::Manifest& manifest, bool hash) {
     std::string out = "_ms_want={";
-    if (hash)
-        for (const auto& f : manifest.files)
-            out += python_string(fat_fold(f.path)) + ":" + std::to_string(f.size) + ",";
+    for (const auto& f : manifest.files)
+        out += python_string(fat_fold(f.path)) + ":" + (hash ? std::to_string(f.size) : "-1") + ",";
     return out + "}\n";
 }
 
@@ -150,7 +148,7 @@ std::string snapshot_script(const project::Manifest& manifest, bool hash) {
     std::string script(k_walk);
     script.replace(script.find("%RECORD%"), 8, k_record_path);
     std::string head = hash ? std::string(device_hash_function()) : "";
-    return head + want_table(manifest, hash) + enter_table(manifest) + script;
+    return head + want_table(manifest, hash) + enter_table() + script;
 }
 
 Result<DeviceSnapshot> parse_snapshot(std::string_view output, const std::string& port) {
