@@ -20,9 +20,12 @@ std::uint64_t small_int_object(std::int64_t v) {
     return (std::uint64_t(v) << 1) | 1;
 }
 
+// Names the function reads or writes as globals make it switch to its module's globals; loads the
+// compiler adds itself (AssertionError for assert) do not.
 bool uses_globals(const std::vector<CodeItem>& items) {
     return std::any_of(items.begin(), items.end(), [](const CodeItem& it) {
-        return it.kind == ItemKind::op && (it.opcode == op::LOAD_GLOBAL || it.opcode == op::STORE_GLOBAL);
+        return it.kind == ItemKind::op && it.qstr_phase == QstrPhase::identifier &&
+               (it.opcode == op::LOAD_GLOBAL || it.opcode == op::STORE_GLOBAL || it.opcode == op::DELETE_GLOBAL);
     });
 }
 
@@ -55,6 +58,7 @@ class Translator {
     std::uint32_t state_of_local(std::uint32_t local) const { return m_frame.n_state - 1 - local; }
     void load_local(std::uint32_t local);
     void store_local(std::uint32_t local);
+    void load_deref(std::uint32_t local);
     void load_const_obj(std::uint32_t index);
     void call_with_imm(RtFun fun, std::uint64_t imm, NativeReg reg);
     void call_with_qstr(RtFun fun, std::uint32_t q, NativeReg reg);
@@ -190,6 +194,17 @@ void Translator::load_local(std::uint32_t local) {
     m_stack.push_reg(m_abi.temp0);
 }
 
+void Translator::load_deref(std::uint32_t local) {
+    m_stack.free_reg(m_abi.temp0);
+    NativeReg cell = m_abi.temp0;
+    if (local < 2)
+        cell = m_abi.local_regs[local];
+    else
+        m_t.load_state(m_abi.temp0, state_of_local(local));
+    m_t.load_cell_contents(m_abi.temp0, cell);
+    m_stack.push_reg(m_abi.temp0);
+}
+
 void Translator::store_local(std::uint32_t local) {
     if (local < 2) {
         m_stack.pop_into({m_abi.local_regs[local]});
@@ -209,6 +224,8 @@ bool Translator::local_op(const CodeItem& it) {
         load_local(std::uint32_t(it.value));
     else if (o == op::STORE_FAST_N)
         store_local(std::uint32_t(it.value));
+    else if (o == op::LOAD_DEREF) // a free variable: its cell is the local, the value is in the cell
+        load_deref(std::uint32_t(it.value));
     else if (o == op::DELETE_FAST) { // the reference stores None
         m_stack.push_fun_entry(RtFun::const_none);
         store_local(std::uint32_t(it.value));
@@ -376,6 +393,12 @@ bool Translator::call_op(const CodeItem& it) {
         m_t.call(RtFun::call_method_n_kw_var);
         break;
     }
+    case op::LOAD_SUPER_METHOD: // super, __class__ and self become the method and self in place
+        m_stack.pointer_for_pop(a[1], 3);
+        m_t.lea_state(a[1], std::uint32_t(m_stack.size()));
+        call_with_qstr(RtFun::load_super_method, qstr(it), a[0]);
+        m_stack.push_slots(2);
+        return true;
     case op::LOAD_METHOD:
         m_stack.pop_into({a[0]});
         m_t.lea_state(a[2], std::uint32_t(m_stack.size()));

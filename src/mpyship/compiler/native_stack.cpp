@@ -39,18 +39,16 @@ void NativeStack::materialize(const Entry& e, std::size_t index, NativeReg r) {
     }
 }
 
+// One value at a time, as the reference pops: a register is first freed of every other value in it,
+// including values further down among those being popped (they go to their slots and are read back).
 void NativeStack::pop_into(std::initializer_list<NativeReg> regs) {
-    const std::size_t n = regs.size();
-    if (n > m_entries.size())
+    if (regs.size() > m_entries.size())
         throw Underflow{};
-    std::size_t depth = 0;
     for (NativeReg r : regs) {
-        free_reg(r, n);
-        const std::size_t index = m_entries.size() - 1 - depth;
-        materialize(m_entries[index], index, r);
-        ++depth;
+        free_reg(r, 1);
+        materialize(m_entries.back(), m_entries.size() - 1, r);
+        drop(1);
     }
-    drop(n);
 }
 
 NativeReg NativeStack::pop_flexible(NativeReg fallback) {

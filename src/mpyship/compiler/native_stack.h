@@ -38,8 +38,8 @@ class NativeStack {
     // their slots.
     void adjust(int delta);
 
-    // Pops the top entries into `regs` (the top into regs[0]); each register is first freed of values
-    // deeper than the popped ones.
+    // Pops the top entries into `regs` (the top into regs[0]), one at a time; each register is first
+    // freed of the other values it holds.
     void pop_into(std::initializer_list<NativeReg> regs);
     // Pops the top entry into the register it is already in, or else into `fallback`; returns the register.
     NativeReg pop_flexible(NativeReg fallback);

@@ -31,6 +31,7 @@ enum class RtFun : std::uint8_t {
     load_global = 7,
     load_attr = 9,
     load_method = 10,
+    load_super_method = 11,
     store_global = 13,
     store_attr = 14,
     obj_subscr = 15,
@@ -75,6 +76,7 @@ class NativeTarget {
     virtual void mov_reg_fun_entry(NativeReg dst, RtFun entry) = 0; // None/False/True objects
     virtual void mov_reg_const_obj(NativeReg dst, std::uint32_t index) = 0;
     virtual void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) = 0;
+    virtual void load_cell_contents(NativeReg dst, NativeReg cell) = 0;
     // State slot i is code_state->state[i]: stack entry i, or local n_state - 1 - i.
     virtual void store_state(std::uint32_t slot, NativeReg src) = 0;
     virtual void load_state(NativeReg dst, std::uint32_t slot) = 0;

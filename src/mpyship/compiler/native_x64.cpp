@@ -30,6 +30,7 @@ class X64Target final : public NativeTarget {
     void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) override {
         m_asm.load_u16(Reg(dst), r13, std::int32_t(2 * qstr));
     }
+    void load_cell_contents(NativeReg dst, NativeReg cell) override { m_asm.load(Reg(dst), Reg(cell), k_word); }
     void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(rsp, state_offset(slot), Reg(src)); }
     void load_state(NativeReg dst, std::uint32_t slot) override { m_asm.load(Reg(dst), rsp, state_offset(slot)); }
     void lea_state(NativeReg dst, std::uint32_t slot) override { m_asm.lea(Reg(dst), rsp, state_offset(slot)); }
