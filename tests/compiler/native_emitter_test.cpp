@@ -147,10 +147,10 @@ TEST(NativeX64, EveryCaseMatchesMpyCross) {
 }
 
 TEST(NativeX64, UnsupportedConstructNamesItselfAndTheLine) {
-    auto m = compile_x64("x = 1\n@micropython.native\ndef f(a):\n    y = a\n    return {a, 1}\n");
+    auto m = compile_x64("x = 1\n@micropython.native\ndef f(a):\n    y = a\n    with a:\n        pass\n");
     ASSERT_FALSE(m.has_value());
     EXPECT_EQ(m.error().kind, "NotImplementedError");
-    EXPECT_EQ(m.error().message, "mpyship: native code for BUILD_SET is not implemented yet");
+    EXPECT_EQ(m.error().message, "mpyship: native code for SETUP_WITH is not implemented yet");
     EXPECT_EQ(m.error().pos.line, 5u);
     EXPECT_EQ(m.error().scope_name, "f");
     EXPECT_TRUE(m.error().needs_native_arch);

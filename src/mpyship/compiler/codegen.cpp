@@ -71,6 +71,7 @@ ScopeId CodeGen::new_scope(ScopeKind kind, const void* node, std::string name) {
     m_generator_seen.resize(m_scopes.size(), false);
     m_inline_asm.resize(m_scopes.size(), false);
     m_native.resize(m_scopes.size(), false);
+    m_native[id] = m_native[m_scope_id]; // scopes nested in native code are native (lambdas, comprehensions)
     m_node_scope[node] = id;
     m_order.push_back(id);
     return id;

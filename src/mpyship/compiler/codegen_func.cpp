@@ -89,7 +89,7 @@ void CodeGen::compile_function_def(const FunctionDef& def) {
         child = new_scope(ScopeKind::function, &def, def.name);
         m_async[child] = def.is_async;
         m_inline_asm[child] = m_next_def_inline_asm;
-        m_native[child] = m_next_def_native;
+        m_native[child] = m_next_def_native || m_native[m_scope_id]; // nested code inherits the emitter
     } else {
         child = m_node_scope.at(&def);
     }

@@ -113,6 +113,9 @@ mpy::RawCode ModuleBuilder::build_raw_code(ScopeId scope) {
         mpy::RawCode rc;
         rc.kind = m_scopes[scope].kind;
         rc.native = std::move(m_scopes[scope].native);
+        if (rc.kind == mpy::CodeKind::native_py) // nested functions of native code are native too
+            for (ScopeId child : m_scopes[scope].emitter->children())
+                rc.children.push_back(build_raw_code(child));
         return rc;
     }
     const Emitter& emitter = *m_scopes[scope].emitter;

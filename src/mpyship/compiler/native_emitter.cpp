@@ -20,11 +20,15 @@ std::uint64_t small_int_object(std::int64_t v) {
     return (std::uint64_t(v) << 1) | 1;
 }
 
-// Names the function reads or writes as globals make it switch to its module's globals; loads the
-// compiler adds itself (AssertionError for assert) do not.
+// Names the function reads or writes as globals make it switch to its module's globals (loads the
+// compiler adds itself, AssertionError for assert, do not); so does making a nested function.
 bool uses_globals(const std::vector<CodeItem>& items) {
     return std::any_of(items.begin(), items.end(), [](const CodeItem& it) {
-        return it.kind == ItemKind::op && it.qstr_phase == QstrPhase::identifier &&
+        if (it.kind != ItemKind::op)
+            return false;
+        if (it.opcode == op::MAKE_FUNCTION)
+            return true;
+        return it.qstr_phase == QstrPhase::identifier &&
                (it.opcode == op::LOAD_GLOBAL || it.opcode == op::STORE_GLOBAL || it.opcode == op::DELETE_GLOBAL);
     });
 }
@@ -81,6 +85,7 @@ mpy::Bytes Translator::run() {
     m_frame.n_locals = sig.n_locals;
     m_frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + m_em.max_stack());
     m_frame.guards_globals = uses_globals(m_em.items());
+    m_frame.n_children = std::uint32_t(m_em.children().size());
     m_t.prologue(m_frame);
     for (const CodeItem& it : m_em.items()) {
         try {
@@ -366,12 +371,23 @@ bool Translator::call_op(const CodeItem& it) {
     switch (it.opcode) {
     case op::BUILD_TUPLE:
     case op::BUILD_LIST:
+    case op::BUILD_SET:
         m_stack.pointer_for_pop(a[1], std::size_t(it.value));
-        call_with_imm(it.opcode == op::BUILD_TUPLE ? RtFun::build_tuple : RtFun::build_list,
+        call_with_imm(it.opcode == op::BUILD_TUPLE  ? RtFun::build_tuple
+                      : it.opcode == op::BUILD_LIST ? RtFun::build_list
+                                                    : RtFun::build_set,
                       std::uint64_t(it.value), a[0]);
         break;
-    case op::CALL_FUNCTION:
-        m_stack.pointer_for_pop(a[2], n_pos + 2 * n_kw);
+    case op::MAKE_FUNCTION: // without defaults: the child's raw code in this module's context
+        m_t.mov_reg_context(a[1]);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[2], 0);
+        m_t.mov_reg_child(a[0], std::uint32_t(it.value));
+        m_t.call(RtFun::make_function_from_proto);
+        break;
+    case op::CALL_FUNCTION: // without arguments there is no argument pointer
+        if (n_pos + 2 * n_kw != 0)
+            m_stack.pointer_for_pop(a[2], n_pos + 2 * n_kw);
         m_stack.pop_into({a[0]});
         call_with_imm(RtFun::call_function_n_kw, std::uint64_t(it.value), a[1]);
         break;
@@ -433,6 +449,17 @@ bool Translator::container_op(const CodeItem& it) {
         m_stack.spill_regs();
         m_t.call(RtFun::new_slice);
         break;
+    case op::STORE_COMP: { // list and set comprehensions; the collection stays below the loop
+        const auto tag = std::uint32_t(it.value & 3);
+        const auto depth = std::size_t(it.value >> 2);
+        if (tag == 1 || depth == 0)
+            return false; // dict comprehensions: not yet
+        m_stack.pop_into({a[1]});
+        m_stack.copy_into(depth - 1, a[0]);
+        m_stack.spill_regs();
+        m_t.call(tag == 0 ? RtFun::list_append : RtFun::set_store);
+        return true;
+    }
     case op::UNPACK_SEQUENCE: // the items land in their slots, the first on top
         m_stack.pop_into({a[0]});
         m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
@@ -453,8 +480,8 @@ bool Translator::iter_op(const CodeItem& it) {
     switch (it.opcode) {
     case op::GET_ITER_STACK:
         m_stack.pop_into({a[0]});
-        m_t.lea_state(a[1], std::uint32_t(m_stack.size()));
         m_stack.spill_regs();
+        m_t.lea_state(a[1], std::uint32_t(m_stack.size()));
         m_t.call(RtFun::getiter);
         m_stack.push_slots(k_iter_slots);
         return true;

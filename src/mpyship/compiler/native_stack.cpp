@@ -61,6 +61,13 @@ NativeReg NativeStack::pop_flexible(NativeReg fallback) {
     return fallback;
 }
 
+void NativeStack::copy_into(std::size_t depth, NativeReg r) {
+    if (depth >= m_entries.size())
+        throw Underflow{};
+    const std::size_t index = m_entries.size() - 1 - depth;
+    materialize(m_entries[index], index, r);
+}
+
 void NativeStack::peek_into(NativeReg r) {
     if (m_entries.empty())
         throw Underflow{};

@@ -43,6 +43,8 @@ class NativeStack {
     void pop_into(std::initializer_list<NativeReg> regs);
     // Pops the top entry into the register it is already in, or else into `fallback`; returns the register.
     NativeReg pop_flexible(NativeReg fallback);
+    // Copies the entry `depth` below the top into `r` (it stays where it is).
+    void copy_into(std::size_t depth, NativeReg r);
     // Copies the top entry into `r` without popping it.
     void peek_into(NativeReg r);
     // Writes every value held in `r` (except the top `skip` entries) to its slot.

@@ -41,7 +41,11 @@ enum class RtFun : std::uint8_t {
     build_tuple = 19,
     build_list = 20,
     build_map = 21,
+    build_set = 22,
+    set_store = 23,
+    list_append = 24,
     store_map = 25,
+    make_function_from_proto = 26,
     call_function_n_kw = 27,
     call_method_n_kw = 28,
     call_method_n_kw_var = 29,
@@ -63,6 +67,7 @@ struct NativeFrame {
     std::uint32_t n_locals = 0; // the first of them: the function's locals
     bool guards_globals = false; // the function switches to its module's globals (nlr-protected)
     std::uint32_t fun_table_const = 0; // the function table's index in the module's constant table
+    std::uint32_t n_children = 0;      // nested functions (the code's first word says how many)
 };
 
 class NativeTarget {
@@ -77,6 +82,8 @@ class NativeTarget {
     virtual void mov_reg_const_obj(NativeReg dst, std::uint32_t index) = 0;
     virtual void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) = 0;
     virtual void load_cell_contents(NativeReg dst, NativeReg cell) = 0;
+    virtual void mov_reg_context(NativeReg dst) = 0;                     // the function's module context
+    virtual void mov_reg_child(NativeReg dst, std::uint32_t child) = 0; // a nested function's raw code
     // State slot i is code_state->state[i]: stack entry i, or local n_state - 1 - i.
     virtual void store_state(std::uint32_t slot, NativeReg src) = 0;
     virtual void load_state(NativeReg dst, std::uint32_t slot) = 0;

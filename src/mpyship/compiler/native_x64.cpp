@@ -31,6 +31,15 @@ class X64Target final : public NativeTarget {
         m_asm.load_u16(Reg(dst), r13, std::int32_t(2 * qstr));
     }
     void load_cell_contents(NativeReg dst, NativeReg cell) override { m_asm.load(Reg(dst), Reg(cell), k_word); }
+    void mov_reg_context(NativeReg dst) override {
+        m_asm.load(Reg(dst), rsp, m_code_state);
+        m_asm.load(Reg(dst), Reg(dst), 1 * k_word); // fun->context
+    }
+    void mov_reg_child(NativeReg dst, std::uint32_t child) override {
+        m_asm.load(rax, rsp, m_code_state);
+        m_asm.load(rax, rax, 2 * k_word); // fun->child_table
+        m_asm.load(Reg(dst), rax, k_word * std::int32_t(child));
+    }
     void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(rsp, state_offset(slot), Reg(src)); }
     void load_state(NativeReg dst, std::uint32_t slot) override { m_asm.load(Reg(dst), rsp, state_offset(slot)); }
     void lea_state(NativeReg dst, std::uint32_t slot) override { m_asm.lea(Reg(dst), rsp, state_offset(slot)); }
@@ -79,7 +88,8 @@ void X64Target::prologue(const NativeFrame& frame) {
     std::int32_t words = (frame.guards_globals ? k_nlr_words : 0) + k_code_state_words + std::int32_t(frame.n_state);
     words |= 1; // with the return address and 4 pushes, keeps rsp 16-byte aligned at calls
     m_frame_bytes = words * k_word;
-    m_asm.zeros(8);
+    for (int i = 0; i < 8; ++i) // a word before the entry point: the number of nested functions
+        m_asm.raw8(std::uint8_t(std::uint64_t(frame.n_children) >> (8 * i)));
     for (Reg r : {rbp, rbx, r12, r13})
         m_asm.push(r);
     m_asm.sub_rsp(m_frame_bytes);

@@ -26,11 +26,6 @@ void Encoder::u32(std::uint32_t v) {
         u8(std::uint8_t(v >> (8 * i)));
 }
 
-void Encoder::zeros(std::size_t n) {
-    for (std::size_t i = 0; i < n; ++i)
-        u8(0);
-}
-
 // REX is written only when it says something: a 64-bit operand or an extended register.
 void Encoder::rex(bool w, Reg reg, Reg rm) {
     const std::uint8_t v = std::uint8_t(0x40 | (w ? 8 : 0) | (extended(reg) ? 4 : 0) | (extended(rm) ? 1 : 0));

@@ -24,7 +24,7 @@ class Encoder {
     void set_suppressed(bool on) { m_suppressed = on; }
     bool suppressed() const { return m_suppressed; }
 
-    void zeros(std::size_t n);
+    void raw8(std::uint8_t v) { u8(v); }
     void push(Reg r);
     void pop(Reg r);
     void ret();
