@@ -33,6 +33,9 @@ enum class QstrPhase : std::uint8_t { scope_pass, identifier };
 // `payload` of a POP_TOP that only drops a for loop's iterator before a break's jump: the bytecode has
 // the opcode, the native emitter (which gets one unwind_jump call in the reference) emits nothing.
 inline constexpr std::uint32_t k_payload_unwind_pop = 1;
+// `payload` of the LOAD_NULL that starts a `del x.a` / `del x[i]` (LOAD_NULL, ROT_*, STORE_*): the
+// reference's native emitter gets one delete call for the three.
+inline constexpr std::uint32_t k_payload_delete_null = 2;
 
 struct CodeItem {
     ItemKind kind = ItemKind::op;

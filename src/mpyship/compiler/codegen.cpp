@@ -100,12 +100,21 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
     m_block_line = scope_line(*m_scope);
     compile_scope_body(*m_scope);
     if (pass == Pass::code && m_native[id])
-        m_builder.set_native_py(id, m_scope->simple_name, SourcePos{m_block_line, 1});
+        m_builder.set_native_py(id, m_scope->simple_name, SourcePos{m_block_line, 1}, refs_globals(*m_scope));
     if (pass == Pass::scope) {
         if (m_item_counts.size() <= id)
             m_item_counts.resize(id + 1, 0);
         m_item_counts[id] = m_scratch->item_count();
     }
+}
+
+// A scope with a name declared or used as global: native code switches to the module's globals.
+bool CodeGen::refs_globals(const ScopeInfo& scope) {
+    for (const IdInfo& id : scope.ids)
+        if (id.kind == IdKind::global_implicit || id.kind == IdKind::global_implicit_assigned ||
+            id.kind == IdKind::global_explicit)
+            return true;
+    return false;
 }
 
 void CodeGen::compile_scope_body(ScopeInfo& scope) {

@@ -44,6 +44,7 @@ class CodeGen {
     void compile_module_scope(const Module& module);
     void compile_function_scope(const FunctionDef& def);
     void assemble_function_scope(const FunctionDef& def);
+    static bool refs_globals(const ScopeInfo& scope);
     void compile_lambda_scope(const Lambda& lambda);
     void compile_class_scope(const ClassDef& cls);
     void finish_signature(ScopeId id);

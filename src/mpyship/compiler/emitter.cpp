@@ -211,7 +211,7 @@ void Emitter::store_attr(const std::string& qstr) {
 }
 
 void Emitter::delete_attr(const std::string& qstr) {
-    load_null();
+    add_op(op::LOAD_NULL, 1).payload = k_payload_delete_null;
     rot_two();
     store_attr(qstr);
 }
@@ -232,7 +232,7 @@ void Emitter::store_subscr() {
 }
 
 void Emitter::delete_subscr() {
-    load_null();
+    add_op(op::LOAD_NULL, 1).payload = k_payload_delete_null;
     rot_three();
     store_subscr();
 }

@@ -14,12 +14,12 @@ std::uint32_t prelude_scope_flags_mask(Target target) {
 }
 
 ModuleBuilder::ModuleBuilder(const Options& options) : m_options(options) {
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}, false});
 }
 
 ScopeId ModuleBuilder::new_scope(ScopeId parent) {
     const ScopeId id = m_scopes.size();
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}, false});
     m_scopes[parent].created.push_back(id);
     return id;
 }
@@ -30,8 +30,9 @@ void ModuleBuilder::set_native(ScopeId scope, mpy::CodeKind kind, mpy::NativeCod
     m_has_native = true;
 }
 
-void ModuleBuilder::set_native_py(ScopeId scope, std::string name, SourcePos def_pos) {
+void ModuleBuilder::set_native_py(ScopeId scope, std::string name, SourcePos def_pos, bool refs_globals) {
     m_scopes[scope].kind = mpy::CodeKind::native_py;
+    m_scopes[scope].refs_globals = refs_globals;
     m_scopes[scope].name = std::move(name);
     m_scopes[scope].def_pos = def_pos;
     m_has_native = true;
@@ -40,7 +41,7 @@ void ModuleBuilder::set_native_py(ScopeId scope, std::string name, SourcePos def
 // In the code pass the native emitter numbers what its code uses, then its prelude's names.
 void ModuleBuilder::emit_native_py(ScopeId scope) {
     Scope& s = m_scopes[scope];
-    s.native = emit_native_function(NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos}, m_qstrs,
+    s.native = emit_native_function(NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals}, m_qstrs,
                                     m_constants);
 }
 

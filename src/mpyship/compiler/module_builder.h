@@ -36,7 +36,7 @@ class ModuleBuilder {
     void set_native(ScopeId scope, mpy::CodeKind kind, mpy::NativeCode code);
     // The scope is @micropython.native: its items are translated to machine code when the module is
     // built, after the scope pass (the code's qstrs and constants are numbered in the code pass order).
-    void set_native_py(ScopeId scope, std::string name, SourcePos def_pos);
+    void set_native_py(ScopeId scope, std::string name, SourcePos def_pos, bool refs_globals);
 
     mpy::Module build();
 
@@ -48,6 +48,7 @@ class ModuleBuilder {
         mpy::NativeCode native;
         std::string name; // native_py: for errors
         SourcePos def_pos;
+        bool refs_globals = false;
     };
 
     std::vector<ScopeId> creation_list() const;

@@ -20,8 +20,9 @@ std::uint64_t small_int_object(std::int64_t v) {
     return (std::uint64_t(v) << 1) | 1;
 }
 
-// Names the function reads or writes as globals make it switch to its module's globals (loads the
-// compiler adds itself, AssertionError for assert, do not); so does making a nested function.
+// Names the function declares or uses as globals make it switch to its module's globals (loads the
+// compiler adds itself, AssertionError for assert, do not: see NativeScope::refs_globals); so does
+// making a nested function.
 bool uses_globals(const std::vector<CodeItem>& items) {
     return std::any_of(items.begin(), items.end(), [](const CodeItem& it) {
         if (it.kind != ItemKind::op)
@@ -36,14 +37,17 @@ bool uses_globals(const std::vector<CodeItem>& items) {
 class Translator {
   public:
     Translator(const NativeScope& scope, NativeTarget& target, QstrTable& qstrs, ConstantTable& constants,
-               std::uint32_t fun_table_const)
+               std::uint32_t fun_table_const, std::uint32_t n_stack)
         : m_scope(scope), m_em(scope.emitter), m_t(target), m_abi(target.abi()), m_stack(target),
           m_qstrs(qstrs), m_constants(constants), m_exit(std::uint32_t(scope.emitter.label_count())),
           m_line(scope.def_pos.line) {
         m_frame.fun_table_const = fun_table_const;
+        m_frame.n_state = std::max<std::uint32_t>(1, scope.emitter.signature().n_locals + n_stack);
     }
 
     mpy::Bytes run();
+    std::uint32_t max_stack() const { return std::uint32_t(m_stack.max_size()); }
+    std::uint32_t n_state() const { return m_frame.n_state; }
 
   private:
     void item(const CodeItem& it);
@@ -78,13 +82,13 @@ class Translator {
     NativeFrame m_frame;
     std::uint32_t m_exit;
     std::uint32_t m_line;
+    bool m_deleting = false; // inside LOAD_NULL, ROT_*, STORE_* of a del statement
 };
 
 mpy::Bytes Translator::run() {
     const ScopeSignature& sig = m_em.signature();
     m_frame.n_locals = sig.n_locals;
-    m_frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + m_em.max_stack());
-    m_frame.guards_globals = uses_globals(m_em.items());
+    m_frame.guards_globals = m_scope.refs_globals || uses_globals(m_em.items());
     m_frame.n_children = std::uint32_t(m_em.children().size());
     m_t.prologue(m_frame);
     for (const CodeItem& it : m_em.items()) {
@@ -165,7 +169,10 @@ bool Translator::constant_op(const CodeItem& it) {
         m_stack.push_fun_entry(RtFun::const_none);
         return true;
     case op::LOAD_NULL:
-        m_stack.push_imm(0);
+        if (it.payload == k_payload_delete_null)
+            m_deleting = true; // with the ROT_* and STORE_* after it: one delete
+        else
+            m_stack.push_imm(0);
         return true;
     case op::LOAD_CONST_FALSE:
         m_stack.push_fun_entry(RtFun::const_false);
@@ -259,11 +266,15 @@ bool Translator::stack_op(const CodeItem& it) {
             m_stack.push_reg(r);
         return true;
     case op::ROT_TWO:
+        if (m_deleting)
+            return true;
         m_stack.pop_into({t0, t1});
         m_stack.push_reg(t0);
         m_stack.push_reg(t1);
         return true;
     case op::ROT_THREE:
+        if (m_deleting)
+            return true;
         m_stack.pop_into({t0, t1, t2});
         for (NativeReg r : {t0, t2, t1})
             m_stack.push_reg(r);
@@ -329,6 +340,17 @@ bool Translator::object_op(const CodeItem& it) {
     } else if (o == op::LOAD_ATTR) {
         m_stack.pop_into({a[0]});
         call_with_qstr(RtFun::load_attr, qstr(it), a[1]);
+    } else if (o == op::STORE_ATTR && m_deleting) {
+        m_deleting = false;
+        m_stack.pop_into({a[0]});
+        m_t.zero_reg(a[2]);
+        call_with_qstr(RtFun::store_attr, qstr(it), a[1]);
+        return true;
+    } else if (o == op::STORE_SUBSCR && m_deleting) {
+        m_deleting = false;
+        m_stack.pop_into({a[1], a[0]});
+        call_with_imm(RtFun::obj_subscr, 0, a[2]);
+        return true;
     } else if (o == op::STORE_ATTR) {
         m_stack.pop_into({a[0], a[2]});
         call_with_qstr(RtFun::store_attr, qstr(it), a[1]);
@@ -540,12 +562,22 @@ mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs,
         throw CompileError{"NotImplementedError",
                            "mpyship: native code for closures and generators is not implemented yet",
                            scope.def_pos, scope.name, true, true};
-    Translator translator(scope, *target, qstrs, constants, fun_table_const);
+    // As the reference, the frame is sized by the stack depth the native code itself reaches (which the
+    // bytecode's count can exceed: `del x[i]` pushes no NULL here): a first pass measures it.
+    Translator sizing(scope, *target, qstrs, constants, fun_table_const, scope.emitter.max_stack());
+    sizing.run();
+    auto emit_target = target_for(scope.arch);
+    Translator translator(scope, *emit_target, qstrs, constants, fun_table_const, sizing.max_stack());
     mpy::NativeCode code;
     code.code = translator.run();
     code.prelude_offset = code.code.size();
-    const Emitter& em = scope.emitter;
-    const auto pre = prelude(em, std::max<std::uint32_t>(1, em.signature().n_locals + em.max_stack()), qstrs);
+    // mpy-cross keeps this offset in 16 bits and writes a wrong one beyond; such a function stays source.
+    if (code.prelude_offset > 0xffff)
+        throw CompileError{"NotImplementedError",
+                           "mpyship: native code for a function of more than 64 KiB of machine code is not "
+                           "implemented yet",
+                           scope.def_pos, scope.name, true, true};
+    const auto pre = prelude(scope.emitter, translator.n_state(), qstrs);
     code.code.insert(code.code.end(), pre.begin(), pre.end());
     return code;
 }

@@ -24,6 +24,7 @@ struct NativeScope {
     mpy::NativeArch arch;
     std::string name;    // for errors
     SourcePos def_pos;   // the def, for errors without a better line
+    bool refs_globals = false; // the scope declares or uses a name as global
 };
 
 bool has_native_emitter(mpy::NativeArch arch);

@@ -5,7 +5,7 @@ namespace mpyship::compiler {
 
 void NativeStack::push_slots(std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
-        m_entries.push_back({});
+        push({});
 }
 
 void NativeStack::drop(std::size_t n) {

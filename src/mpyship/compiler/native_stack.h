@@ -7,6 +7,7 @@
 
 #include "mpyship/compiler/native_target.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace mpyship::compiler {
@@ -28,10 +29,11 @@ class NativeStack {
     explicit NativeStack(NativeTarget& target) : m_target(target) {}
 
     std::size_t size() const { return m_entries.size(); }
+    std::size_t max_size() const { return m_max; } // the deepest the stack has been
     const Entry& peek(std::size_t depth = 0) const { return m_entries[m_entries.size() - 1 - depth]; }
-    void push_reg(NativeReg r) { m_entries.push_back({Kind::reg, r, 0, RtFun::const_none}); }
-    void push_imm(std::uint64_t v) { m_entries.push_back({Kind::imm, 0, v, RtFun::const_none}); }
-    void push_fun_entry(RtFun e) { m_entries.push_back({Kind::fun_entry, 0, 0, e}); }
+    void push_reg(NativeReg r) { push({Kind::reg, r, 0, RtFun::const_none}); }
+    void push_imm(std::uint64_t v) { push({Kind::imm, 0, v, RtFun::const_none}); }
+    void push_fun_entry(RtFun e) { push({Kind::fun_entry, 0, 0, e}); }
     void push_slots(std::size_t n); // values the callee wrote to their slots
     void drop(std::size_t n);
     // The stack depth changes without code (a branch joins with a different depth): new entries are in
@@ -56,11 +58,16 @@ class NativeStack {
     void pointer_for_pop(NativeReg dest, std::size_t n);
 
   private:
+    void push(const Entry& e) {
+        m_entries.push_back(e);
+        m_max = std::max(m_max, m_entries.size());
+    }
     void materialize(const Entry& e, std::size_t index, NativeReg r);
     void write_to_slot(std::size_t index, NativeReg via);
 
     NativeTarget& m_target;
     std::vector<Entry> m_entries;
+    std::size_t m_max = 0;
 };
 
 } // namespace mpyship::compiler

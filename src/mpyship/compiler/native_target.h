@@ -78,6 +78,7 @@ class NativeTarget {
     virtual void set_suppressed(bool on) = 0; // unreachable code writes nothing
     virtual void mov_reg_reg(NativeReg dst, NativeReg src) = 0;
     virtual void mov_reg_imm(NativeReg dst, std::uint64_t imm) = 0;
+    virtual void zero_reg(NativeReg dst) = 0; // the reference's other way of writing 0
     virtual void mov_reg_fun_entry(NativeReg dst, RtFun entry) = 0; // None/False/True objects
     virtual void mov_reg_const_obj(NativeReg dst, std::uint32_t index) = 0;
     virtual void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) = 0;

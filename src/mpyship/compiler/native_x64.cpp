@@ -23,6 +23,7 @@ class X64Target final : public NativeTarget {
     void set_suppressed(bool on) override { m_asm.set_suppressed(on); }
     void mov_reg_reg(NativeReg dst, NativeReg src) override { m_asm.mov_reg_reg(Reg(dst), Reg(src)); }
     void mov_reg_imm(NativeReg dst, std::uint64_t imm) override { m_asm.mov_reg_imm(Reg(dst), imm); }
+    void zero_reg(NativeReg dst) override { m_asm.zero(Reg(dst)); }
     void mov_reg_fun_entry(NativeReg dst, RtFun entry) override {
         m_asm.load(Reg(dst), rbp, k_word * std::int32_t(entry));
     }

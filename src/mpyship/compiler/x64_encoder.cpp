@@ -80,6 +80,12 @@ void Encoder::mov_reg_imm(Reg dst, std::uint64_t imm) {
         u32(std::uint32_t(imm >> 32));
 }
 
+void Encoder::zero(Reg r) {
+    rex(true, r, r);
+    u8(0x31);
+    u8(std::uint8_t(0xc0 | low3(r) << 3 | low3(r)));
+}
+
 void Encoder::load(Reg dst, Reg base, std::int32_t disp) {
     op_mem(0x8b, dst, base, disp);
 }

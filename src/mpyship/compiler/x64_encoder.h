@@ -30,6 +30,7 @@ class Encoder {
     void ret();
     void mov_reg_reg(Reg dst, Reg src);
     void mov_reg_imm(Reg dst, std::uint64_t imm);
+    void zero(Reg r); // xor r, r
     void load(Reg dst, Reg base, std::int32_t disp);  // mov dst, [base + disp]
     void store(Reg base, std::int32_t disp, Reg src); // mov [base + disp], src
     void lea(Reg dst, Reg base, std::int32_t disp);
