@@ -273,6 +273,8 @@ struct Sequence : Expr { // Tuple, List, Set
 struct Dict : Expr {
     ExprList keys;
     ExprList values; // a null value marks `{k: v, x}` -> "expecting key:value for dict"
+    // Where each item starts: its line is recorded even when the key is a folded constant (no line).
+    PoolVector<SourcePos> item_pos;
     explicit Dict(SourcePos p) : Expr(ExprKind::dict, p) {}
 };
 

@@ -354,7 +354,7 @@ void CodeGen::compile_dict(const Dict& d) {
             compile_expr(*d.keys[i]);
             error("expecting key:value for dict", d.pos);
         }
-        set_line(d.keys[i]->pos);
+        set_line(d.item_pos[i]);
         compile_expr(*d.values[i]);
         compile_expr(*d.keys[i]);
         em().store_map();

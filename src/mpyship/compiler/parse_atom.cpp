@@ -213,6 +213,7 @@ ExprPtr Parser::parse_brace_atom() {
     auto set = std::make_unique<Sequence>(ExprKind::set, open);
     for (;;) {
         if (is_dict) {
+            dict->item_pos.push_back(first_pos);
             dict->keys.push_back(std::move(key));
             dict->values.push_back(std::move(value));
         } else {
@@ -221,6 +222,7 @@ ExprPtr Parser::parse_brace_atom() {
         if (!accept(Tok::del_comma) || at(Tok::del_brace_close)) {
             break;
         }
+        first_pos = tok().pos;
         key = parse_test();
         value = accept(Tok::del_colon) ? parse_test() : nullptr;
     }

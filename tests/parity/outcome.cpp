@@ -1,0 +1,110 @@
+#include "outcome.h"
+
+#include "mpyship/compiler/compiler.h"
+#include "mpyship/compiler/error_text.h"
+#include "mpyship/mpy/reader.h"
+#include "mpyship/mpy/writer.h"
+
+namespace mpyship::parity {
+
+namespace {
+
+// The exception name on the last line of an error text ("SyntaxError: invalid syntax" -> "SyntaxError").
+std::string error_kind(const std::string& text) {
+    std::string last = text;
+    while (!last.empty() && (last.back() == '\n' || last.back() == '\r'))
+        last.pop_back();
+    last = last.substr(last.rfind('\n') == std::string::npos ? 0 : last.rfind('\n') + 1);
+    return last.substr(0, last.find(':'));
+}
+
+bool same_prelude_except_lines(const mpy::Prelude& a, const mpy::Prelude& b) {
+    return a.n_state == b.n_state && a.n_exc_stack == b.n_exc_stack && a.scope_flags == b.scope_flags &&
+           a.n_pos_args == b.n_pos_args && a.n_kwonly_args == b.n_kwonly_args &&
+           a.n_def_pos_args == b.n_def_pos_args && a.simple_name == b.simple_name &&
+           a.arg_names == b.arg_names && a.cells == b.cells;
+}
+
+// The most severe difference within two raw-code trees: 0 none, 1 line table, 2 prelude, 3 bytecode/shape.
+int tree_difference(const mpy::RawCode& a, const mpy::RawCode& b) {
+    if (a.kind != b.kind || a.children.size() != b.children.size() || a.bytecode != b.bytecode ||
+        !(a.native.code == b.native.code))
+        return 3;
+    int worst = 0;
+    if (!same_prelude_except_lines(a.prelude, b.prelude))
+        worst = 2;
+    else if (a.prelude.line_info != b.prelude.line_info)
+        worst = 1;
+    for (std::size_t i = 0; i < a.children.size(); ++i)
+        worst = std::max(worst, tree_difference(a.children[i], b.children[i]));
+    return worst;
+}
+
+bool same_qstrs(const mpy::Module& a, const mpy::Module& b) {
+    if (a.qstrs.size() != b.qstrs.size())
+        return false;
+    for (std::size_t i = 0; i < a.qstrs.size(); ++i)
+        if (a.qstrs[i].is_static != b.qstrs[i].is_static || a.qstrs[i].text != b.qstrs[i].text)
+            return false;
+    return true;
+}
+
+std::string module_difference(const std::vector<std::uint8_t>& ours, const std::vector<std::uint8_t>& ref) {
+    if (ours.size() < 4 || ref.size() < 4 || !std::equal(ours.begin(), ours.begin() + 4, ref.begin()))
+        return "header";
+    const auto a = mpy::read_module(ours);
+    const auto b = mpy::read_module(ref);
+    if (!a || !b)
+        return a ? "reference output unreadable" : "our output unreadable";
+    if (!same_qstrs(*a, *b))
+        return "qstr table";
+    if (a->constants != b->constants)
+        return "constants";
+    switch (tree_difference(a->root, b->root)) {
+    case 3: return "bytecode";
+    case 2: return "prelude";
+    case 1: return "line table";
+    default: return "bytes only (models equal)";
+    }
+}
+
+} // namespace
+
+std::string describe(const Config& config) {
+    return std::string(config.target == compiler::Target::micropython ? "mp" : "cp") + " -O" +
+           std::to_string(config.opt_level) + " -msmall-int-bits=" + std::to_string(config.small_int_bits);
+}
+
+std::string difference_class(const Outcome& ours, const Outcome& reference) {
+    if (reference.timed_out)
+        return "reference timed out";
+    if (ours.compiled && reference.compiled)
+        return ours.mpy == reference.mpy ? "" : module_difference(ours.mpy, reference.mpy);
+    if (!ours.compiled && !reference.compiled) {
+        if (ours.error == reference.error)
+            return "";
+        const std::string kind = error_kind(reference.error);
+        return kind == error_kind(ours.error) ? "error text: " + kind : "error kind: " + kind;
+    }
+    return reference.compiled ? "accepts: reference only (" + error_kind(ours.error) + ")"
+                              : "accepts: ours only (" + error_kind(reference.error) + ")";
+}
+
+Outcome compile_ours(const std::string& source, const Config& config) {
+    compiler::Options options;
+    options.target = config.target;
+    options.opt_level = config.opt_level;
+    options.small_int_bits = std::uint8_t(config.small_int_bits);
+    options.source_name = "t.py";
+    const auto result = compiler::compile_module(source, options);
+    Outcome outcome;
+    if (!result) {
+        outcome.error = compiler::mpy_cross_error_text(result.error(), "t.py", config.target);
+        return outcome;
+    }
+    outcome.compiled = true;
+    outcome.mpy = mpy::write_module(*result);
+    return outcome;
+}
+
+} // namespace mpyship::parity
