@@ -158,6 +158,7 @@ class CodeGen {
     bool m_next_def_inline_asm = false; // set by compile_decorators for the def being compiled
     std::vector<bool> m_native;         // per scope: @micropython.native (bytecode items, then machine code)
     bool m_next_def_native = false;
+    bool m_next_def_bytecode = false; // @micropython.bytecode
     Pass m_pass = Pass::scope;
     ScopeId m_scope_id = 0;
     ScopeInfo* m_scope = nullptr;

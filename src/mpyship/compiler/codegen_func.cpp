@@ -62,6 +62,7 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
                       m_options.march_given ? name.pos : decorator_error_pos(name.pos), true);
             if (attr != "bytecode")
                 error("invalid micropython decorator", name.pos);
+            m_next_def_bytecode = true;
             continue;
         }
         if (parts.empty()) {
@@ -83,13 +84,15 @@ void CodeGen::compile_function_def(const FunctionDef& def) {
     std::size_t n_builtin = 0;
     m_next_def_inline_asm = false;
     m_next_def_native = false;
+    m_next_def_bytecode = false;
     compile_decorators(def.decorators, n_builtin);
     ScopeId child = 0;
     if (scope_pass()) {
         child = new_scope(ScopeKind::function, &def, def.name);
         m_async[child] = def.is_async;
         m_inline_asm[child] = m_next_def_inline_asm;
-        m_native[child] = m_next_def_native || m_native[m_scope_id]; // nested code inherits the emitter
+        // nested code inherits the emitter unless it asks for bytecode
+        m_native[child] = m_next_def_native || (m_native[m_scope_id] && !m_next_def_bytecode);
     } else {
         child = m_node_scope.at(&def);
     }

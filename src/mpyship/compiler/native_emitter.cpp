@@ -296,18 +296,22 @@ bool Translator::flow_op(const CodeItem& it) {
         m_stack.settle();
         m_t.jump(target);
         return true;
+    // The truth test is a call (registers spilled first); the immediates are settled after it, while
+    // its result waits in the return register.
     case op::POP_JUMP_IF_TRUE:
     case op::POP_JUMP_IF_FALSE:
         m_stack.pop_into({m_abi.arg[0]});
-        m_stack.settle();
+        m_stack.spill_regs();
         m_t.call(RtFun::obj_is_true);
+        m_stack.settle();
         m_t.jump_if_bool(it.opcode == op::POP_JUMP_IF_TRUE, target);
         return true;
     case op::JUMP_IF_TRUE_OR_POP:
     case op::JUMP_IF_FALSE_OR_POP:
         m_stack.peek_into(m_abi.arg[0]);
-        m_stack.settle();
+        m_stack.spill_regs();
         m_t.call(RtFun::obj_is_true);
+        m_stack.settle();
         m_t.jump_if_bool(it.opcode == op::JUMP_IF_TRUE_OR_POP, target);
         m_stack.drop(1);
         return true;
@@ -439,6 +443,7 @@ bool Translator::call_op(const CodeItem& it) {
         return true;
     case op::LOAD_METHOD:
         m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
         m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
         call_with_qstr(RtFun::load_method, qstr(it), a[1]);
         m_stack.push_slots(2);
@@ -558,7 +563,8 @@ mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs,
     mpy::Constant fun_table;
     fun_table.kind = mpy::ObjKind::fun_table;
     const std::uint32_t fun_table_const = constants.use(fun_table);
-    if (!scope.emitter.signature().cells.empty() || scope.emitter.is_generator())
+    const ScopeSignature& sig = scope.emitter.signature();
+    if (!sig.cells.empty() || scope.emitter.is_generator() || (sig.scope_flags & mpy::k_scope_generator) != 0)
         throw CompileError{"NotImplementedError",
                            "mpyship: native code for closures and generators is not implemented yet",
                            scope.def_pos, scope.name, true, true};
