@@ -6,7 +6,8 @@
 # line says "anchor not installed". Numbers only: nothing here fails on a slow machine.
 # Usage: bench/tree_bench.sh [TREE]   (TREE: a folder of .py files; default: micropython-lib's .py files plus
 #        MicroPython's tests/, from MPYSHIP_REF_DIR, default /work/ref)
-# Environment: MPYSHIP (default build/src/mpyship/mpyship), MPYSHIP_MPY_CROSS (default: mpy-cross on PATH, then
+# Environment: MPYSHIP (default build/src/mpyship/mpyship), MPYSHIP_BEFORE (another mpyship binary measured in
+#        the same run, for before/after figures), MPYSHIP_MPY_CROSS (default: mpy-cross on PATH, then
 #        MicroPython's own build under MPYSHIP_REF_DIR), JOBS (default: nproc), WORK (default: a temp folder).
 set -euo pipefail
 
@@ -63,8 +64,19 @@ time_cmd() { # prints the milliseconds "$@" took
   echo $((t1 - t0))
 }
 
-cold_mpyship() { rm -rf "$work/proj/build"; time_cmd "$mpyship" build -j "$jobs" "$work/proj"; }
-noop_mpyship() { time_cmd "$mpyship" build -j "$jobs" "$work/proj"; }
+cold_mpyship() { rm -rf "$work/proj/build"; time_cmd "$1" build -j "$jobs" "$work/proj"; }
+noop_mpyship() { time_cmd "$1" build -j "$jobs" "$work/proj"; }
+
+# The median cold and no-op times of one binary, printed, and left in $cold and $noop.
+measure_mpyship() {
+  local c1 c2 c3 n1 n2 n3
+  c1=$(cold_mpyship "$1"); c2=$(cold_mpyship "$1"); c3=$(cold_mpyship "$1")
+  cold=$(median3 "$c1" "$c2" "$c3")
+  n1=$(noop_mpyship "$1"); n2=$(noop_mpyship "$1"); n3=$(noop_mpyship "$1")
+  noop=$(median3 "$n1" "$n2" "$n3")
+  echo "$2 cold build -j$jobs:   $cold ms   (runs: $c1 $c2 $c3)"
+  echo "$2 no-op build:       $noop ms   (runs: $n1 $n2 $n3)"
+}
 cold_anchor() {
   find "$work/anchor" -name '*.mpy' -delete
   time_cmd sh -c "cd '$work/anchor' && find . -name '*.py' | xargs -P$jobs -n1 '$mpy_cross'"
@@ -83,12 +95,12 @@ make_ninja() {
   "$ninja" -C "$work/ninja" -j "$jobs" >/dev/null
 }
 
-c1=$(cold_mpyship); c2=$(cold_mpyship); c3=$(cold_mpyship)
-cold=$(median3 "$c1" "$c2" "$c3")
-n1=$(noop_mpyship); n2=$(noop_mpyship); n3=$(noop_mpyship)
-noop=$(median3 "$n1" "$n2" "$n3")
-echo "mpyship cold build -j$jobs:   $cold ms   (runs: $c1 $c2 $c3)"
-echo "mpyship no-op build:       $noop ms   (runs: $n1 $n2 $n3)"
+if [ -n "${MPYSHIP_BEFORE:-}" ]; then
+  echo "before: $MPYSHIP_BEFORE"
+  measure_mpyship "$MPYSHIP_BEFORE" "before:"
+  before_cold=$cold before_noop=$noop
+fi
+measure_mpyship "$mpyship" "mpyship"
 
 if [ -n "$mpy_cross" ]; then
   cp -r "$work/proj/src" "$work/anchor"
@@ -96,6 +108,8 @@ if [ -n "$mpy_cross" ]; then
   anchor=$(median3 "$a1" "$a2" "$a3")
   echo "anchor: xargs -P$jobs -n1 mpy-cross: $anchor ms   (runs: $a1 $a2 $a3; $mpy_cross)"
   awk -v a="$anchor" -v m="$cold" 'BEGIN { printf "cold ratio: %.1fx faster than the mpy-cross anchor (goal >= 20x)\n", a / (m > 0 ? m : 1) }'
+  [ -n "${before_cold:-}" ] &&
+    awk -v a="$anchor" -v m="$before_cold" 'BEGIN { printf "cold ratio before: %.1fx\n", a / (m > 0 ? m : 1) }'
 else
   echo "cold ratio: anchor not installed (mpy-cross: set MPYSHIP_MPY_CROSS or put it on PATH)"
 fi
@@ -106,6 +120,8 @@ if [ -n "$mpy_cross" ] && [ -n "$ninja" ]; then
   nj=$(median3 "$j1" "$j2" "$j3")
   echo "anchor: ninja no-op over $files edges: $nj ms   (runs: $j1 $j2 $j3)"
   awk -v n="$nj" -v m="$noop" 'BEGIN { printf "no-op ratio: %.2fx ninja'"'"'s time (goal <= 1)\n", m / (n > 0 ? n : 1) }'
+  [ -n "${before_noop:-}" ] &&
+    awk -v n="$nj" -v m="$before_noop" 'BEGIN { printf "no-op ratio before: %.2fx\n", m / (n > 0 ? n : 1) }'
 else
   echo "no-op ratio: anchor not installed (needs ninja and mpy-cross)"
 fi
