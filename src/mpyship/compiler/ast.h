@@ -105,6 +105,9 @@ enum class ExprKind : std::uint8_t {
 
 struct Expr {
     ExprKind kind;
+    // Written as ( x ): the reference keeps a node for the parentheses, which ends a store target's
+    // trailer chain ((a.m()).s = 1 calls m in the method form, a.m().s = 1 does not).
+    bool in_parens = false;
     SourcePos pos;
     explicit Expr(ExprKind k, SourcePos p) : kind(k), pos(p) {}
     virtual ~Expr() = default;

@@ -6,6 +6,10 @@
 namespace mpyship::compiler {
 
 void CodeGen::compile_chain(const Expr& e) {
+    if (e.in_parens) {
+        compile_expr(e);
+        return;
+    }
     switch (e.kind) {
     case ExprKind::attribute:
         compile_chain(*e.as<Attribute>().value);

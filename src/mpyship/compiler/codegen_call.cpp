@@ -30,7 +30,7 @@ void CodeGen::compile_call(const Call& c) {
         em().call_function(2, 0, false);
         return;
     }
-    if (c.func->kind == ExprKind::attribute) {
+    if (c.func->kind == ExprKind::attribute && !c.func->in_parens) { // (a.m)() is no method call
         const auto& attr = c.func->as<Attribute>();
         if (in_function && is_bare_super_call(*attr.value)) {
             load_super_args(attr.value->as<Call>());

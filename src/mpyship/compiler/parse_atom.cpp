@@ -152,6 +152,7 @@ ExprPtr Parser::parse_paren_atom() {
         return gen;
     }
     if (accept(Tok::del_paren_close)) {
+        first->in_parens = true;
         return first;
     }
     expect(Tok::del_comma);
