@@ -159,14 +159,19 @@ ExprPtr Parser::parse_paren_atom() {
     ExprList items;
     items.push_back(std::move(first));
     SourcePos rest_pos = tok().pos;
+    bool trailing_comma = true;
     while (!at(Tok::del_paren_close)) {
         items.push_back(at(Tok::op_star) ? parse_star_expr() : parse_namedexpr_test());
-        if (!accept(Tok::del_comma)) {
+        trailing_comma = accept(Tok::del_comma);
+        if (!trailing_comma) {
             break;
         }
     }
     expect(Tok::del_paren_close);
-    SourcePos fold_pos = items.size() == 1 ? first_pos : rest_pos;
+    // The reference keeps the items after the first comma as one node of their own, with its own line, unless
+    // that part is a single item without a trailing comma: then the tuple's line is the first item's.
+    const bool rest_is_node = items.size() > 2 || (items.size() == 2 && trailing_comma);
+    SourcePos fold_pos = rest_is_node ? rest_pos : first_pos;
     return make_tuple(open, std::move(items), true, true, fold_pos);
 }
 
