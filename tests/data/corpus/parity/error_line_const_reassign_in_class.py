@@ -1,0 +1,3 @@
+with i:_C=const(3)
+class C:
+ _C=()

@@ -1,0 +1,4 @@
+if "}":
+ if .3:
+    @micropython
+    def f():pass

@@ -1,0 +1,3 @@
+for i in e:
+ for j in e(i=x,
+""):s
