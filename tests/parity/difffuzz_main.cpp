@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -29,6 +30,12 @@ namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
+
+// SIGINT/SIGTERM: the workers finish their current program and the report is printed as usual.
+std::atomic<bool> g_stop{false};
+extern "C" void request_stop(int) {
+    g_stop = true;
+}
 
 struct Arguments {
     fs::path mp, cp, out = "/tmp/difffuzz";
@@ -112,12 +119,12 @@ std::string Campaign::input(long i, std::uint64_t& seed) const {
 }
 
 void Campaign::worker(int index) {
-    for (long i = m_next++; i < m_args.generated + m_args.mutated; i = m_next++) {
+    for (long i = m_next++; i < m_args.generated + m_args.mutated && !g_stop; i = m_next++) {
         std::uint64_t seed = 0;
         const std::string program = input(i, seed);
         check(program, i < m_args.generated ? "generated" : "mutated", seed, index);
         const long done = ++m_done;
-        if (done % 5000 == 0) {
+        if (done % 1000 == 0) {
             std::lock_guard lock(m_mutex);
             std::cerr << done << " programs, " << m_compared << " comparisons, " << m_classes.size()
                       << " classes\n";
@@ -168,7 +175,8 @@ void Campaign::record(const std::string& cls, const std::string& program, const 
     auto same_class = [&](const std::string& candidate) {
         return difference_class(compile_ours(candidate, config), reference.compile(candidate, config)) == cls;
     };
-    const std::string minimal = m_args.shrink && cls != "reference timed out" ? shrink(program, same_class, 1500) : program;
+    const bool shrinkable = m_args.shrink && cls != "reference timed out" && !g_stop;
+    const std::string minimal = shrinkable ? shrink(program, same_class, 1500) : program;
     const fs::path dir = m_args.out / slug(key);
     fs::create_directories(dir);
     const std::string stem = std::to_string(number);
@@ -221,6 +229,8 @@ int Campaign::run() {
         return 2;
     }
     const auto start = Clock::now();
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
     std::thread dog([this] { watchdog(); });
     std::vector<std::thread> workers;
     for (int j = 0; j < m_args.jobs; ++j)
