@@ -84,8 +84,10 @@ std::optional<ConstValue> int_shift(BinOpKind op, const BigInt& a, const BigInt&
     }
     auto count = b.to_int64();
     if (op == BinOpKind::rshift) {
-        return ConstValue{count ? a.shifted_right(static_cast<std::uint64_t>(*count))
-                                : BigInt(a.is_negative() ? -1 : 0)};
+        if (!count) {
+            return std::nullopt; // a count beyond 64 bits overflows in the reference: left to run time
+        }
+        return ConstValue{a.shifted_right(static_cast<std::uint64_t>(*count))};
     }
     if (a.is_zero()) {
         return ConstValue{BigInt(0)};
