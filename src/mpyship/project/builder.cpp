@@ -335,8 +335,9 @@ class Builder {
             return "kept as source: it uses @micropython.native, viper or asm, which need the board's "
                    "architecture; set [build] arch in mpyship.toml (e.g. \"armv7m\") to compile inline "
                    "assembler; the board compiles the source when it is imported";
-        return "kept as source: it uses @micropython.native or viper, which mpyship cannot compile yet "
-               "(inline assembler is compiled); the board compiles the source when it is imported";
+        return "kept as source: it uses @micropython.native or viper code that mpyship cannot compile for "
+               "this arch yet (inline assembler is compiled, and x64 native code without try/with/generators; "
+               "see the README's Native code section); the board compiles the source when it is imported";
     }
 
     void count(BuildReport& report, const JobResult& r, const SourceFile& f) const {
