@@ -77,11 +77,7 @@ std::vector<Golden> read_goldens(const fs::path& file, bool with_sha) {
     std::istringstream in(read_text(file));
     std::string line;
     while (std::getline(in, line)) {
-        std::vector<std::string> f;
-        std::istringstream fields(line);
-        std::string field;
-        while (std::getline(fields, field, '\t'))
-            f.push_back(field);
+        const std::vector<std::string> f = test::tab_fields(line);
         if (f.size() != (with_sha ? 5u : 4u))
             continue;
         Golden g;

@@ -65,11 +65,7 @@ std::map<std::string, std::string> read_goldens() {
     std::istringstream in(read_text(test::data_dir() / "native" / "native_x64_goldens.tsv"));
     std::string line;
     while (std::getline(in, line)) {
-        std::vector<std::string> f;
-        std::istringstream fields(line);
-        std::string field;
-        while (std::getline(fields, field, '\t'))
-            f.push_back(field);
+        const std::vector<std::string> f = test::tab_fields(line);
         if (f.size() == 4)
             goldens[f[0]] = f[2] == "mpy" ? f[3] : "";
     }

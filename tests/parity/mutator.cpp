@@ -1,23 +1,12 @@
 #include "mutator.h"
 
+#include "mpyship/util/text_lines.h"
+
 #include <vector>
 
 namespace mpyship::parity {
 
 namespace {
-
-std::vector<std::string> split_lines(const std::string& text) {
-    std::vector<std::string> lines;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        const std::size_t end = text.find('\n', start);
-        lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
-        if (end == std::string::npos)
-            break;
-        start = end + 1;
-    }
-    return lines;
-}
 
 std::string join_lines(const std::vector<std::string>& lines) {
     std::string text;
@@ -50,7 +39,8 @@ std::string Mutator::edit_once(const std::string& source) {
 }
 
 std::string Mutator::line_edit(const std::string& source) {
-    auto lines = split_lines(source);
+    const auto views = split_lines(source);
+    std::vector<std::string> lines(views.begin(), views.end());
     if (lines.empty())
         return source;
     const std::size_t i = std::size_t(pick(int(lines.size())));

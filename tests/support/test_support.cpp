@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <iterator>
 #include <stdexcept>
 #include <unistd.h>
@@ -33,6 +34,14 @@ std::vector<std::filesystem::path> files_with_suffix(const std::filesystem::path
             out.push_back(e.path());
     std::sort(out.begin(), out.end());
     return out;
+}
+
+std::vector<std::string> tab_fields(const std::string& line) {
+    std::vector<std::string> fields;
+    std::istringstream in(line);
+    for (std::string field; std::getline(in, field, '\t');)
+        fields.push_back(field);
+    return fields;
 }
 
 std::vector<unsigned char> read_bytes(const std::filesystem::path& path) {

@@ -16,6 +16,9 @@ std::filesystem::path mpyship_binary();
 std::vector<std::filesystem::path> files_with_suffix(const std::filesystem::path& dir,
                                                      const std::string& suffix);
 
+// The tab-separated fields of one line of a golden .tsv file (an empty field between two tabs counts).
+std::vector<std::string> tab_fields(const std::string& line);
+
 std::vector<unsigned char> read_bytes(const std::filesystem::path& path);
 void write_bytes(const std::filesystem::path& path, const std::vector<unsigned char>& data);
 
