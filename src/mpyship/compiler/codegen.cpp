@@ -15,8 +15,10 @@ enum IdOp { k_load = 0, k_store = 1, k_delete = 2 };
 // The line of the node a scope was made from (its def, class, lambda or comprehension).
 std::uint32_t scope_line(const ScopeInfo& scope) {
     switch (scope.kind) {
-    case ScopeKind::module:
-        return 1;
+    case ScopeKind::module: { // the first token's line
+        const auto& body = static_cast<const Module*>(scope.node)->body;
+        return body.empty() ? 1 : first_token_pos(*body.front()).line;
+    }
     case ScopeKind::function:
         return static_cast<const FunctionDef*>(scope.node)->pos.line;
     case ScopeKind::class_:
@@ -24,7 +26,7 @@ std::uint32_t scope_line(const ScopeInfo& scope) {
     case ScopeKind::lambda:
         return static_cast<const Lambda*>(scope.node)->pos.line;
     default:
-        return static_cast<const Comprehension*>(scope.node)->pos.line;
+        return static_cast<const Comprehension*>(scope.node)->scope_pos.line;
     }
 }
 } // namespace
@@ -242,6 +244,18 @@ void CodeGen::error_here(const std::string& message) const {
 void CodeGen::set_line(SourcePos pos) {
     if (pos.line == 0)
         return;
+// mpy-cross takes an error's line from the parse-tree node it was found at; a leaf (a name, a small int, an
+// interned string, None/True/False/...) has no line, so the error gets the line of the innermost
+// enclosing node that marks one (m_block_line). `own` stays when it is that line, for the caret of our
+// own diagnostics.
+SourcePos CodeGen::leaf_error_pos(SourcePos own) const {
+    return own.line == m_block_line ? own : SourcePos{m_block_line, 1};
+}
+
+SourcePos CodeGen::node_error_pos(const Expr& e) const {
+    return is_leaf(e) ? leaf_error_pos(e.pos) : e.pos;
+}
+
     m_line = pos.line;
     em().set_source_line(pos.line);
 }

@@ -16,6 +16,9 @@
 
 namespace mpyship::compiler {
 
+// Where a statement starts: the first decorator of a decorated def/class, else its own position.
+SourcePos first_token_pos(const Stmt& s);
+
 class CodeGen {
   public:
     CodeGen(ModuleBuilder& builder, const Options& options);
@@ -51,6 +54,9 @@ class CodeGen {
     [[noreturn]] void error(const std::string& message, SourcePos pos, bool needs_native_arch = false) const;
     [[noreturn]] void error_here(const std::string& message) const;
     void set_line(SourcePos pos);
+    bool is_leaf(const Expr& e) const;
+    SourcePos leaf_error_pos(SourcePos own) const;
+    SourcePos node_error_pos(const Expr& e) const;
     Emitter& em() { return *m_emit; }
     bool scope_pass() const { return m_pass == Pass::scope; }
 
@@ -134,7 +140,6 @@ class CodeGen {
     void compile_lambda(const Lambda& lambda);
     void compile_class_def(const ClassDef& cls);
     bool compile_decorators(const ExprList& decorators, std::size_t& n_builtin);
-    SourcePos decorator_error_pos(SourcePos decorator) const;
     void compile_defaults_and_make(ScopeId child, const ParamList& params);
     void compile_default(const Param& p, DefaultsState& st);
     void make_function(ScopeId child, std::uint32_t n_pos_defaults, std::uint32_t n_kw_defaults);
@@ -167,9 +172,19 @@ class CodeGen {
     std::vector<std::size_t> m_item_counts; // per scope: items emitted in the scope pass (code-pass reserve)
     LoopState m_loop;
     std::uint32_t m_line = 0; // line of the innermost structured node, for errors
-    // The line mpy-cross reports for a decorator error ("invalid arch"): a scope's own line, then each
-    // statement's of a block of two or more statements (a single statement marks no line of its own).
+    // The line mpy-cross reports for an error found at a parse-tree leaf (a name, a small int, an interned
+    // string; see leaf_error_pos): the scope's own line, then, innermost first, each statement's of a block
+    // of two or more statements and each structured item's of a list display of two or more items. It is
+    // saved and restored around each such child (BlockLine).
     std::uint32_t m_block_line = 1;
 };
 
 } // namespace mpyship::compiler
+    struct BlockLine { // m_block_line for one child, restored after it
+        BlockLine(std::uint32_t& slot, std::uint32_t line) : m_slot(slot), m_saved(slot) { slot = line; }
+        ~BlockLine() { m_slot = m_saved; }
+        BlockLine(const BlockLine&) = delete;
+        BlockLine& operator=(const BlockLine&) = delete;
+        std::uint32_t& m_slot;
+        std::uint32_t m_saved;
+    };

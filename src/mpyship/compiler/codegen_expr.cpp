@@ -33,6 +33,18 @@ bool is_leaf_constant(const Constant& c, unsigned small_int_bits) {
            std::holds_alternative<EllipsisValue>(v.value);
 }
 
+} // namespace
+
+// A node the reference keeps as a parse-tree leaf, without a line of its own: a name or a leaf constant
+// (parentheses around it leave no node).
+bool CodeGen::is_leaf(const Expr& e) const {
+    if (e.kind == ExprKind::name)
+        return true;
+    return e.kind == ExprKind::constant && is_leaf_constant(e.as<Constant>(), m_options.small_int_bits);
+}
+
+namespace {
+
 BinaryOp binary_op_of(BinOpKind k) {
     switch (k) {
     case BinOpKind::bit_or:
@@ -335,9 +347,13 @@ void CodeGen::compile_named_expr(const NamedExpr& e) {
     store_id(target);
 }
 
+// A list display of two or more items is compiled item by item as a block is (see m_block_line).
 void CodeGen::compile_sequence(const Sequence& s) {
-    for (const ExprPtr& elt : s.elts)
+    const bool marks_items = s.kind == ExprKind::list && s.elts.size() >= 2;
+    for (const ExprPtr& elt : s.elts) {
+        BlockLine item(m_block_line, marks_items && !is_leaf(*elt) ? elt->pos.line : m_block_line);
         compile_expr(*elt);
+    }
     const auto n = std::uint32_t(s.elts.size());
     if (s.kind == ExprKind::tuple)
         em().build_tuple(n);

@@ -28,12 +28,6 @@ const Expr& decorator_name(const Expr& d) {
 
 } // namespace
 
-// mpy-cross reports a decorator error at the block's line (see m_block_line); the decorator itself when
-// that is its line, for the caret of our own diagnostics.
-SourcePos CodeGen::decorator_error_pos(SourcePos decorator) const {
-    return decorator.line == m_block_line ? decorator : SourcePos{m_block_line, 1};
-}
-
 // Returns the number of built-in decorators; others are compiled as a load chain (and call).
 bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_builtin) {
     n_builtin = 0;
@@ -43,11 +37,11 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
         if (!parts.empty() && parts[0] == "micropython") {
             ++n_builtin;
             if (parts.size() != 2)
-                error("invalid micropython decorator", name.pos);
+                error("invalid micropython decorator", leaf_error_pos(name.pos));
             const std::string& attr = parts[1];
             if (attr == "asm_thumb" || attr == "asm_xtensa" || attr == "asm_rv32") {
                 if (!inline_asm::has_inline_assembler(m_options.arch))
-                    error("invalid arch", decorator_error_pos(name.pos), !m_options.march_given);
+                    error("invalid arch", leaf_error_pos(name.pos), !m_options.march_given);
                 m_next_def_inline_asm = true;
                 continue;
             }
@@ -59,9 +53,9 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
                 error(m_options.march_given ? "mpyship: native code generation (@micropython." + attr +
                                                   ") is not implemented yet"
                                             : std::string("invalid arch"),
-                      m_options.march_given ? name.pos : decorator_error_pos(name.pos), true);
+                      m_options.march_given ? name.pos : leaf_error_pos(name.pos), true);
             if (attr != "bytecode")
-                error("invalid micropython decorator", name.pos);
+                error("invalid micropython decorator", leaf_error_pos(name.pos));
             m_next_def_bytecode = true;
             continue;
         }
@@ -141,7 +135,7 @@ void CodeGen::compile_default(const Param& p, DefaultsState& st) {
         return;
     if (!p.default_value) {
         if (!st.have_star && st.n_default != 0)
-            error("non-default argument follows default argument", p.pos);
+            error("non-default argument follows default argument", p.annotation ? p.pos : leaf_error_pos(p.pos));
         return;
     }
     if (!st.have_star) {

@@ -56,7 +56,8 @@ bool is_rotatable_assign(const Expr& target, const Expr& value) {
     return true;
 }
 
-// Where a statement starts: the first decorator of a decorated def/class, else its own position.
+} // namespace
+
 SourcePos first_token_pos(const Stmt& s) {
     if (s.kind == StmtKind::function_def && !s.as<FunctionDef>().decorators.empty())
         return s.as<FunctionDef>().decorated_pos;
@@ -64,8 +65,6 @@ SourcePos first_token_pos(const Stmt& s) {
         return s.as<ClassDef>().decorated_pos;
     return s.pos;
 }
-
-} // namespace
 
 // An indented block of two or more statements is a node of its own in the reference and marks the
 // line of its first token; that only shows when the first statement marks no line (a const_def).
@@ -77,8 +76,7 @@ void CodeGen::compile_block(const StmtList& body) {
 
 void CodeGen::compile_statements(const StmtList& body) {
     for (const StmtPtr& s : body) {
-        if (body.size() >= 2)
-            m_block_line = first_token_pos(*s).line;
+        BlockLine block(m_block_line, body.size() >= 2 ? first_token_pos(*s).line : m_block_line);
         compile_stmt(*s);
     }
 }

@@ -1,0 +1,3 @@
+y=0
+y=[
+ f(x=1,a) for a in b]

@@ -1,0 +1,4 @@
+def g():
+
+
+    def f(a=1,b):pass
