@@ -27,7 +27,7 @@ bool uses_globals(const std::vector<CodeItem>& items) {
     return std::any_of(items.begin(), items.end(), [](const CodeItem& it) {
         if (it.kind != ItemKind::op)
             return false;
-        if (it.opcode == op::MAKE_FUNCTION)
+        if (it.opcode == op::MAKE_FUNCTION || it.opcode == op::MAKE_FUNCTION_DEFARGS)
             return true;
         return it.qstr_phase == QstrPhase::identifier &&
                (it.opcode == op::LOAD_GLOBAL || it.opcode == op::STORE_GLOBAL || it.opcode == op::DELETE_GLOBAL);
@@ -68,6 +68,7 @@ class Translator {
     void store_local(std::uint32_t local);
     void load_deref(std::uint32_t local);
     void load_const_obj(std::uint32_t index);
+    void store_deref(std::uint32_t local);
     void call_with_imm(RtFun fun, std::uint64_t imm, NativeReg reg);
     void call_with_qstr(RtFun fun, std::uint32_t q, NativeReg reg);
     void label(Label l);
@@ -218,6 +219,21 @@ void Translator::load_deref(std::uint32_t local) {
 }
 
 void Translator::store_local(std::uint32_t local) {
+// temp0 is freed for the cell even when the cell lives in a register; a value already in a register is
+// stored from there. The reference's frame has room for the cell on the stack above the value.
+void Translator::store_deref(std::uint32_t local) {
+    m_stack.push_slots(1);
+    m_stack.drop(1);
+    m_stack.free_reg(m_abi.temp0);
+    NativeReg cell = m_abi.temp0;
+    if (local < 2)
+        cell = m_abi.local_regs[local];
+    else
+        m_t.load_state(m_abi.temp0, state_of_local(local));
+    const NativeReg value = m_stack.pop_flexible(m_abi.temp1);
+    m_t.store_cell_contents(cell, value);
+}
+
     if (local < 2) {
         m_stack.pop_into({m_abi.local_regs[local]});
         return;
@@ -239,6 +255,8 @@ bool Translator::local_op(const CodeItem& it) {
     else if (o == op::LOAD_DEREF) // a free variable: its cell is the local, the value is in the cell
         load_deref(std::uint32_t(it.value));
     else if (o == op::DELETE_FAST) { // the reference stores None
+    else if (o == op::STORE_DEREF)
+        store_deref(std::uint32_t(it.value));
         m_stack.push_fun_entry(RtFun::const_none);
         store_local(std::uint32_t(it.value));
     }
@@ -412,6 +430,12 @@ bool Translator::call_op(const CodeItem& it) {
         m_t.call(RtFun::make_function_from_proto);
         break;
     case op::CALL_FUNCTION: // without arguments there is no argument pointer
+    case op::MAKE_FUNCTION_DEFARGS: // the positional-defaults tuple and keyword-defaults dict (or NULLs)
+        m_t.mov_reg_context(a[1]);
+        m_stack.pointer_for_pop(a[2], 2);
+        m_t.mov_reg_child(a[0], std::uint32_t(it.value));
+        m_t.call(RtFun::make_function_from_proto);
+        break;
         if (n_pos + 2 * n_kw != 0)
             m_stack.pointer_for_pop(a[2], n_pos + 2 * n_kw);
         m_stack.pop_into({a[0]});
@@ -476,15 +500,18 @@ bool Translator::container_op(const CodeItem& it) {
         m_stack.spill_regs();
         m_t.call(RtFun::new_slice);
         break;
-    case op::STORE_COMP: { // list and set comprehensions; the collection stays below the loop
+    case op::STORE_COMP: { // list, dict and set comprehensions; the collection stays below the loop
         const auto tag = std::uint32_t(it.value & 3);
         const auto depth = std::size_t(it.value >> 2);
-        if (tag == 1 || depth == 0)
-            return false; // dict comprehensions: not yet
-        m_stack.pop_into({a[1]});
-        m_stack.copy_into(depth - 1, a[0]);
+        if (depth < (tag == 1 ? 2u : 1u))
+            return false;
+        if (tag == 1) // a dict: key on top, then the value
+            m_stack.pop_into({a[1], a[2]});
+        else
+            m_stack.pop_into({a[1]});
+        m_stack.copy_into(depth - (tag == 1 ? 2 : 1), a[0]); // the depth counts the popped values
         m_stack.spill_regs();
-        m_t.call(tag == 0 ? RtFun::list_append : RtFun::set_store);
+        m_t.call(tag == 0 ? RtFun::list_append : tag == 1 ? RtFun::store_map : RtFun::set_store);
         return true;
     }
     case op::UNPACK_SEQUENCE: // the items land in their slots, the first on top
@@ -494,6 +521,12 @@ bool Translator::container_op(const CodeItem& it) {
         m_stack.push_slots(std::size_t(it.value));
         return true;
     default:
+    case op::UNPACK_EX: // n_left | n_right << 8; the starred list lands between them
+        m_stack.pop_into({a[0]});
+        m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+        call_with_imm(RtFun::unpack_ex, std::uint64_t(it.value), a[1]);
+        m_stack.push_slots(std::size_t((it.value & 0xff) + (it.value >> 8) + 1));
+        return true;
         return false;
     }
     m_stack.push_reg(m_abi.ret);

@@ -58,6 +58,7 @@ enum class RtFun : std::uint8_t {
     import_from = 36,
     new_slice = 38,
     unpack_sequence = 39,
+    unpack_ex = 40,
     setup_code_state = 45,
 };
 
@@ -83,6 +84,7 @@ class NativeTarget {
     virtual void mov_reg_const_obj(NativeReg dst, std::uint32_t index) = 0;
     virtual void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) = 0;
     virtual void load_cell_contents(NativeReg dst, NativeReg cell) = 0;
+    virtual void store_cell_contents(NativeReg cell, NativeReg src) = 0;
     virtual void mov_reg_context(NativeReg dst) = 0;                     // the function's module context
     virtual void mov_reg_child(NativeReg dst, std::uint32_t child) = 0; // a nested function's raw code
     // State slot i is code_state->state[i]: stack entry i, or local n_state - 1 - i.

@@ -32,6 +32,7 @@ class X64Target final : public NativeTarget {
         m_asm.load_u16(Reg(dst), r13, std::int32_t(2 * qstr));
     }
     void load_cell_contents(NativeReg dst, NativeReg cell) override { m_asm.load(Reg(dst), Reg(cell), k_word); }
+    void store_cell_contents(NativeReg cell, NativeReg src) override { m_asm.store(Reg(cell), k_word, Reg(src)); }
     void mov_reg_context(NativeReg dst) override {
         m_asm.load(Reg(dst), rsp, m_code_state);
         m_asm.load(Reg(dst), Reg(dst), 1 * k_word); // fun->context
