@@ -27,7 +27,8 @@ bool uses_globals(const std::vector<CodeItem>& items) {
     return std::any_of(items.begin(), items.end(), [](const CodeItem& it) {
         if (it.kind != ItemKind::op)
             return false;
-        if (it.opcode == op::MAKE_FUNCTION || it.opcode == op::MAKE_FUNCTION_DEFARGS)
+        if (it.opcode == op::MAKE_FUNCTION || it.opcode == op::MAKE_FUNCTION_DEFARGS || it.opcode == op::MAKE_CLOSURE ||
+            it.opcode == op::MAKE_CLOSURE_DEFARGS)
             return true;
         return it.qstr_phase == QstrPhase::identifier &&
                (it.opcode == op::LOAD_GLOBAL || it.opcode == op::STORE_GLOBAL || it.opcode == op::DELETE_GLOBAL);
@@ -60,6 +61,7 @@ class Translator {
     bool call_op(const CodeItem& it);
     bool container_op(const CodeItem& it);
     bool iter_op(const CodeItem& it);
+    void close_over(std::uint32_t n_closed);
     [[noreturn]] void unsupported(const CodeItem& it) const;
 
     std::uint32_t qstr(const CodeItem& it);
@@ -67,9 +69,9 @@ class Translator {
     void load_local(std::uint32_t local);
     void store_local(std::uint32_t local);
     void load_deref(std::uint32_t local);
-    void load_const_obj(std::uint32_t index);
     void store_deref(std::uint32_t local);
     void call_with_imm(RtFun fun, std::uint64_t imm, NativeReg reg);
+    void load_const_obj(std::uint32_t index);
     void call_with_qstr(RtFun fun, std::uint32_t q, NativeReg reg);
     void label(Label l);
 
@@ -218,7 +220,6 @@ void Translator::load_deref(std::uint32_t local) {
     m_stack.push_reg(m_abi.temp0);
 }
 
-void Translator::store_local(std::uint32_t local) {
 // temp0 is freed for the cell even when the cell lives in a register; a value already in a register is
 // stored from there. The reference's frame has room for the cell on the stack above the value.
 void Translator::store_deref(std::uint32_t local) {
@@ -235,6 +236,7 @@ void Translator::store_deref(std::uint32_t local) {
 }
 
     if (local < 2) {
+void Translator::store_local(std::uint32_t local) {
         m_stack.pop_into({m_abi.local_regs[local]});
         return;
     }
@@ -254,10 +256,10 @@ bool Translator::local_op(const CodeItem& it) {
         store_local(std::uint32_t(it.value));
     else if (o == op::LOAD_DEREF) // a free variable: its cell is the local, the value is in the cell
         load_deref(std::uint32_t(it.value));
-    else if (o == op::DELETE_FAST) { // the reference stores None
     else if (o == op::STORE_DEREF)
         store_deref(std::uint32_t(it.value));
         m_stack.push_fun_entry(RtFun::const_none);
+    else if (o == op::DELETE_FAST) { // the reference stores None
         store_local(std::uint32_t(it.value));
     }
     else
@@ -429,7 +431,26 @@ bool Translator::call_op(const CodeItem& it) {
         m_t.mov_reg_child(a[0], std::uint32_t(it.value));
         m_t.call(RtFun::make_function_from_proto);
         break;
-    case op::CALL_FUNCTION: // without arguments there is no argument pointer
+    case op::MAKE_CLOSURE: // a function as MAKE_FUNCTION, then a closure over the cells below it
+        m_t.mov_reg_context(a[1]);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[2], 0);
+        m_t.mov_reg_child(a[0], std::uint32_t(it.value));
+        m_t.call(RtFun::make_function_from_proto);
+        close_over(std::uint32_t(it.trailing_byte));
+        break;
+    case op::MAKE_CLOSURE_DEFARGS: { // the defaults below the cells: one pointer to both, two calls
+        const auto n_closed = std::uint32_t(it.trailing_byte);
+        m_t.mov_reg_context(a[1]);
+        m_stack.pointer_for_pop(a[2], 2 + n_closed);
+        m_t.mov_reg_child(a[0], std::uint32_t(it.value));
+        m_t.call(RtFun::make_function_from_proto);
+        m_t.mov_reg_reg(a[0], m_abi.ret);
+        m_t.mov_reg_imm(a[1], n_closed);
+        m_t.lea_state(a[2], std::uint32_t(m_stack.size() + 2));
+        m_t.call(RtFun::make_closure);
+        break;
+    }
     case op::MAKE_FUNCTION_DEFARGS: // the positional-defaults tuple and keyword-defaults dict (or NULLs)
         m_t.mov_reg_context(a[1]);
         m_stack.pointer_for_pop(a[2], 2);
@@ -437,6 +458,7 @@ bool Translator::call_op(const CodeItem& it) {
         m_t.call(RtFun::make_function_from_proto);
         break;
         if (n_pos + 2 * n_kw != 0)
+    case op::CALL_FUNCTION: // without arguments there is no argument pointer
             m_stack.pointer_for_pop(a[2], n_pos + 2 * n_kw);
         m_stack.pop_into({a[0]});
         call_with_imm(RtFun::call_function_n_kw, std::uint64_t(it.value), a[1]);
@@ -480,6 +502,15 @@ bool Translator::call_op(const CodeItem& it) {
 }
 
 bool Translator::container_op(const CodeItem& it) {
+// The function just made (in the return register) closes over the cells on top of the stack.
+void Translator::close_over(std::uint32_t n_closed) {
+    const NativeReg* a = m_abi.arg;
+    m_t.mov_reg_reg(a[0], m_abi.ret);
+    m_t.mov_reg_imm(a[1], n_closed);
+    m_stack.pointer_for_pop(a[2], n_closed);
+    m_t.call(RtFun::make_closure);
+}
+
     const NativeReg* a = m_abi.arg;
     switch (it.opcode) {
     case op::BUILD_MAP:
@@ -520,7 +551,6 @@ bool Translator::container_op(const CodeItem& it) {
         call_with_imm(RtFun::unpack_sequence, std::uint64_t(it.value), a[1]);
         m_stack.push_slots(std::size_t(it.value));
         return true;
-    default:
     case op::UNPACK_EX: // n_left | n_right << 8; the starred list lands between them
         m_stack.pop_into({a[0]});
         m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
@@ -528,6 +558,7 @@ bool Translator::container_op(const CodeItem& it) {
         m_stack.push_slots(std::size_t((it.value & 0xff) + (it.value >> 8) + 1));
         return true;
         return false;
+    default:
     }
     m_stack.push_reg(m_abi.ret);
     return true;
@@ -597,9 +628,9 @@ mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs,
     fun_table.kind = mpy::ObjKind::fun_table;
     const std::uint32_t fun_table_const = constants.use(fun_table);
     const ScopeSignature& sig = scope.emitter.signature();
-    if (!sig.cells.empty() || scope.emitter.is_generator() || (sig.scope_flags & mpy::k_scope_generator) != 0)
+    if (scope.emitter.is_generator() || (sig.scope_flags & mpy::k_scope_generator) != 0)
         throw CompileError{"NotImplementedError",
-                           "mpyship: native code for closures and generators is not implemented yet",
+                           "mpyship: native code for generators is not implemented yet",
                            scope.def_pos, scope.name, true, true};
     // As the reference, the frame is sized by the stack depth the native code itself reaches (which the
     // bytecode's count can exceed: `del x[i]` pushes no NULL here): a first pass measures it.

@@ -59,6 +59,7 @@ enum class RtFun : std::uint8_t {
     new_slice = 38,
     unpack_sequence = 39,
     unpack_ex = 40,
+    make_closure = 43,
     setup_code_state = 45,
 };
 
