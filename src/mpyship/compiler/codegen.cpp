@@ -100,7 +100,7 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
     m_loop = LoopState{};
     m_line = 0;
     m_block_line = scope_line(*m_scope);
-    compile_scope_body(*m_scope);
+    compile_scope_body_resolving(*m_scope);
     if (pass == Pass::code && m_native[id])
         m_builder.set_native_py(id, m_scope->simple_name, SourcePos{m_block_line, 1}, refs_globals(*m_scope));
     if (pass == Pass::scope) {
@@ -122,6 +122,19 @@ bool CodeGen::refs_globals(const ScopeInfo& scope) {
 void CodeGen::compile_scope_body(ScopeInfo& scope) {
     switch (scope.kind) {
     case ScopeKind::module:
+// A deferred leaf error still waiting at the end of the scope gets the scope's line; when another error
+// cuts the compilation short, the line of the innermost enclosing node that marks one.
+void CodeGen::compile_scope_body_resolving(ScopeInfo& scope) {
+    m_deferred.reset();
+    try {
+        compile_scope_body(scope);
+    } catch (const CompileError&) {
+        resolve_deferred(m_deferred_fallback);
+        throw;
+    }
+    resolve_deferred(scope_line(scope));
+}
+
         compile_module_scope(*static_cast<const Module*>(scope.node));
         break;
     case ScopeKind::function:
@@ -241,24 +254,46 @@ void CodeGen::error_here(const std::string& message) const {
     error(message, SourcePos{m_line, 0});
 }
 
-void CodeGen::set_line(SourcePos pos) {
-    if (pos.line == 0)
-        return;
-// mpy-cross takes an error's line from the parse-tree node it was found at; a leaf (a name, a small int, an
-// interned string, None/True/False/...) has no line, so the error gets the line of the innermost
-// enclosing node that marks one (m_block_line). `own` stays when it is that line, for the caret of our
-// own diagnostics.
+// mpy-cross takes an error's line from the parse-tree node it was found at. A leaf (a name, a small int, an
+// interned string, None/True/False/...) has no line: the reference records the error without one and
+// compiles on, and the first node that marks a line and completes afterwards gives it its line -- a
+// statement of a block of two or more statements, an item of a list display of two or more items (the
+// next one to complete, even after the error's own statement), else the scope's own line. Only the first
+// error counts. `own` stays when it is that line, for the caret of our own diagnostics.
 SourcePos CodeGen::leaf_error_pos(SourcePos own) const {
     return own.line == m_block_line ? own : SourcePos{m_block_line, 1};
 }
 
-SourcePos CodeGen::node_error_pos(const Expr& e) const {
-    return is_leaf(e) ? leaf_error_pos(e.pos) : e.pos;
+void CodeGen::defer_error(const std::string& message, SourcePos own, bool needs_native_arch) {
+    if (m_deferred)
+        return;
+    m_deferred = CompileError{"SyntaxError", message, own, m_scope->simple_name, true, needs_native_arch};
+    m_deferred_fallback = m_block_line;
 }
 
     m_line = pos.line;
     em().set_source_line(pos.line);
 }
+// An error at `e`: raised now when `e` marks a line, deferred when it is a leaf.
+void CodeGen::error_at(const std::string& message, const Expr& e) {
+    if (!is_leaf(e))
+        error(message, e.pos);
+    defer_error(message, e.pos);
+}
+
+void CodeGen::resolve_deferred(std::uint32_t line) {
+    if (!m_deferred)
+        return;
+    CompileError e = std::move(*m_deferred);
+    m_deferred.reset();
+    if (e.pos.line != line)
+        e.pos = SourcePos{line, 1};
+    throw e;
+}
+
+void CodeGen::set_line(SourcePos pos) {
+    if (pos.line == 0)
+        return;
 
 // --- identifiers ---------------------------------------------------------------------------------------
 

@@ -10,7 +10,10 @@
 #include "mpyship/compiler/module_builder.h"
 #include "mpyship/compiler/scope.h"
 
+#include "mpyship/compiler/compile_error.h"
+
 #include <memory>
+#include <optional>
 #include <unordered_map>
 #include <vector>
 
@@ -44,6 +47,7 @@ class CodeGen {
     ScopeId new_scope(ScopeKind kind, const void* node, std::string name);
     void run_pass(ScopeId id, Pass pass);
     void compile_scope_body(ScopeInfo& scope);
+    void compile_scope_body_resolving(ScopeInfo& scope);
     void compile_module_scope(const Module& module);
     void compile_function_scope(const FunctionDef& def);
     void assemble_function_scope(const FunctionDef& def);
@@ -53,10 +57,12 @@ class CodeGen {
     void finish_signature(ScopeId id);
     [[noreturn]] void error(const std::string& message, SourcePos pos, bool needs_native_arch = false) const;
     [[noreturn]] void error_here(const std::string& message) const;
-    void set_line(SourcePos pos);
     bool is_leaf(const Expr& e) const;
     SourcePos leaf_error_pos(SourcePos own) const;
-    SourcePos node_error_pos(const Expr& e) const;
+    void defer_error(const std::string& message, SourcePos own, bool needs_native_arch = false);
+    void error_at(const std::string& message, const Expr& e);
+    void resolve_deferred(std::uint32_t line);
+    void set_line(SourcePos pos);
     Emitter& em() { return *m_emit; }
     bool scope_pass() const { return m_pass == Pass::scope; }
 
@@ -177,9 +183,10 @@ class CodeGen {
     // of two or more statements and each structured item's of a list display of two or more items. It is
     // saved and restored around each such child (BlockLine).
     std::uint32_t m_block_line = 1;
-};
-
-} // namespace mpyship::compiler
+    // An error found at a leaf waits here, with m_block_line at the time (used if another error cuts the
+    // compilation short), until a node that marks a line completes (resolve_deferred).
+    std::optional<CompileError> m_deferred;
+    std::uint32_t m_deferred_fallback = 0;
     struct BlockLine { // m_block_line for one child, restored after it
         BlockLine(std::uint32_t& slot, std::uint32_t line) : m_slot(slot), m_saved(slot) { slot = line; }
         ~BlockLine() { m_slot = m_saved; }
@@ -188,3 +195,6 @@ class CodeGen {
         std::uint32_t& m_slot;
         std::uint32_t m_saved;
     };
+};
+
+} // namespace mpyship::compiler

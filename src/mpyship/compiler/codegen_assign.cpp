@@ -57,7 +57,7 @@ void CodeGen::compile_store(const Expr& target, AssignKind kind) {
     default:
         break;
     }
-    error("can't assign to expression", node_error_pos(target));
+    error_at("can't assign to expression", target);
 }
 
 void CodeGen::compile_store_tuple(const ExprList& elts) {
@@ -137,7 +137,7 @@ void CodeGen::compile_delete(const Expr& target) {
     default:
         break;
     }
-    error("can't delete expression", node_error_pos(target));
+    error_at("can't delete expression", target);
 }
 
 } // namespace mpyship::compiler

@@ -93,9 +93,9 @@ void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::u
         case Argument::Kind::positional:
             if (!is_unchecked_positional(a)) {
                 if (star_flags & k_star_double)
-                    error("positional arg after **", node_error_pos(*a.value));
+                    error_at("positional arg after **", *a.value);
                 if (n_kw > 0)
-                    error("positional arg after keyword arg", node_error_pos(*a.value));
+                    error_at("positional arg after keyword arg", *a.value);
             }
             compile_expr(*a.value);
             ++n_pos;

@@ -185,7 +185,9 @@ void CodeGen::compile_expr(const Expr& e) {
         compile_await(e.as<UnaryExpr>());
         break;
     case ExprKind::starred:
-        error("*x must be assignment target", e.pos);
+        if (!m_deferred) // a later error is ignored, as in the reference
+            error("*x must be assignment target", e.pos);
+        break;
     default:
         break;
     }
@@ -250,9 +252,18 @@ void CodeGen::compile_slice(const Slice& s) {
     }
 }
 
+// The reference compiles the two sides of ** as it compiles a block's statements: a deferred leaf error
+// takes the line of the side just compiled, and the rest is skipped (see defer_error).
 void CodeGen::compile_bin_op(const BinOp& b) {
-    compile_expr(*b.left);
-    compile_expr(*b.right);
+    const bool marks_sides = b.op == BinOpKind::pow;
+    for (const Expr* side : {b.left.get(), b.right.get()}) {
+        compile_expr(*side);
+        if (m_deferred && marks_sides) {
+            if (!is_leaf(*side))
+                resolve_deferred(side->pos.line);
+            return;
+        }
+    }
     em().binary_op(binary_op_of(b.op));
 }
 
@@ -353,6 +364,11 @@ void CodeGen::compile_sequence(const Sequence& s) {
     for (const ExprPtr& elt : s.elts) {
         BlockLine item(m_block_line, marks_items && !is_leaf(*elt) ? elt->pos.line : m_block_line);
         compile_expr(*elt);
+        if (m_deferred && marks_items) { // the rest is not compiled (the stack stays deeper: harmless)
+            if (!is_leaf(*elt))
+                resolve_deferred(elt->pos.line);
+            return;
+        }
     }
     const auto n = std::uint32_t(s.elts.size());
     if (s.kind == ExprKind::tuple)

@@ -36,12 +36,16 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
         const auto parts = dotted_parts(name);
         if (!parts.empty() && parts[0] == "micropython") {
             ++n_builtin;
-            if (parts.size() != 2)
-                error("invalid micropython decorator", leaf_error_pos(name.pos));
+            if (parts.size() != 2) {
+                defer_error("invalid micropython decorator", name.pos);
+                continue;
+            }
             const std::string& attr = parts[1];
             if (attr == "asm_thumb" || attr == "asm_xtensa" || attr == "asm_rv32") {
-                if (!inline_asm::has_inline_assembler(m_options.arch))
-                    error("invalid arch", leaf_error_pos(name.pos), !m_options.march_given);
+                if (!inline_asm::has_inline_assembler(m_options.arch)) {
+                    defer_error("invalid arch", name.pos, !m_options.march_given);
+                    continue;
+                }
                 m_next_def_inline_asm = true;
                 continue;
             }
@@ -49,13 +53,17 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
                 m_next_def_native = true;
                 continue;
             }
-            if (attr == "native" || attr == "viper")
-                error(m_options.march_given ? "mpyship: native code generation (@micropython." + attr +
-                                                  ") is not implemented yet"
-                                            : std::string("invalid arch"),
-                      m_options.march_given ? name.pos : leaf_error_pos(name.pos), true);
-            if (attr != "bytecode")
-                error("invalid micropython decorator", leaf_error_pos(name.pos));
+            if ((attr == "native" || attr == "viper") && m_options.march_given)
+                error("mpyship: native code generation (@micropython." + attr + ") is not implemented yet", name.pos,
+                      true);
+            if (attr == "native" || attr == "viper") {
+                defer_error("invalid arch", name.pos, true);
+                continue;
+            }
+            if (attr != "bytecode") {
+                defer_error("invalid micropython decorator", name.pos);
+                continue;
+            }
             m_next_def_bytecode = true;
             continue;
         }
@@ -134,8 +142,11 @@ void CodeGen::compile_default(const Param& p, DefaultsState& st) {
     if (p.kind == Param::Kind::double_star)
         return;
     if (!p.default_value) {
-        if (!st.have_star && st.n_default != 0)
-            error("non-default argument follows default argument", p.annotation ? p.pos : leaf_error_pos(p.pos));
+        if (!st.have_star && st.n_default != 0) {
+            if (p.annotation) // an annotated parameter is a node of its own; a bare name is a leaf
+                error("non-default argument follows default argument", p.pos);
+            defer_error("non-default argument follows default argument", p.pos);
+        }
         return;
     }
     if (!st.have_star) {
