@@ -5,6 +5,7 @@
 #include "mpyship/compiler/asm_thumb.h"
 
 #include "mpyship/compiler/asm_operands.h"
+#include "mpyship/compiler/thumb_encoding.h"
 
 #include <array>
 #include <span>
@@ -87,6 +88,10 @@ bool is_core_register(const Expr* e) {
 void u32_halfwords(CodeBuffer& out, std::uint32_t hi, std::uint32_t lo) {
     out.u16(hi);
     out.u16(lo);
+}
+
+void u32_word(CodeBuffer& out, std::uint32_t halfwords) { // thumb_encoding.h's layout: first halfword high
+    u32_halfwords(out, halfwords >> 16, halfwords & 0xffff);
 }
 
 class ThumbBackend final : public AsmBackend {
@@ -188,14 +193,12 @@ class ThumbBackend final : public AsmBackend {
         const std::int64_t limit = cond < 0 ? 2048 : wide ? (1 << 20) : 256;
         if (cx.pass() == Pass::emit && (off < -limit || off > limit - 2))
             site.fail("branch not in range");
-        const auto u = std::uint32_t(off);
         if (cond < 0)
-            cx.out().u16(0xe000 | (u >> 1 & 0x7ff));
+            cx.out().u16(thumb::b_narrow(off));
         else if (!wide)
-            cx.out().u16(0xd000 | std::uint32_t(cond) << 8 | (u >> 1 & 0xff));
+            cx.out().u16(thumb::b_cond_narrow(std::uint32_t(cond), off));
         else
-            u32_halfwords(cx.out(), 0xf000 | (u >> 20 & 1) << 10 | std::uint32_t(cond) << 6 | (u >> 12 & 0x3f),
-                          0x8000 | (u >> 18 & 1) << 13 | (u >> 19 & 1) << 11 | (u >> 1 & 0x7ff));
+            u32_word(cx.out(), thumb::b_cond_wide(std::uint32_t(cond), off));
         return true;
     }
 
@@ -204,12 +207,7 @@ class ThumbBackend final : public AsmBackend {
         const std::int64_t off = std::int64_t(cx.label_offset(site, label)) - (here + 4);
         if (cx.pass() == Pass::emit && (off < -(1 << 24) || off > (1 << 24) - 2))
             site.fail("branch not in range");
-        const auto u = std::uint32_t(off);
-        const std::uint32_t s = u >> 24 & 1;
-        const std::uint32_t j1 = ~((u >> 23 & 1) ^ s) & 1;
-        const std::uint32_t j2 = ~((u >> 22 & 1) ^ s) & 1;
-        u32_halfwords(cx.out(), 0xf000 | s << 10 | (u >> 12 & 0x3ff),
-                      0xd000 | j1 << 13 | j2 << 11 | (u >> 1 & 0x7ff));
+        u32_word(cx.out(), thumb::b_wide(off, true));
         return true;
     }
 
@@ -341,8 +339,7 @@ class ThumbBackend final : public AsmBackend {
     }
 
     static void move_wide(CodeBuffer& out, bool top, std::uint32_t d, std::uint32_t imm16) {
-        u32_halfwords(out, (top ? 0xf2c0 : 0xf240) | (imm16 >> 11 & 1) << 10 | imm16 >> 12,
-                      (imm16 >> 8 & 7) << 12 | d << 8 | (imm16 & 0xff));
+        u32_word(out, thumb::move_wide(top, d, imm16));
     }
 
     bool encode3(std::string_view op, const Expr* a0, const Expr* a1, const Expr* a2, const Site& site,

@@ -9,5 +9,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   native_stack.cpp
   native_x64.cpp
   x64_encoder.cpp
+  native_thumb.cpp
+  thumb_encoder.cpp
   small_int.cpp
 )

@@ -2,6 +2,7 @@
 
 #include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/native_stack.h"
+#include "mpyship/compiler/native_thumb.h"
 #include "mpyship/compiler/native_x64.h"
 #include "mpyship/mpy/opcodes.h"
 #include "mpyship/mpy/writer.h"
@@ -591,6 +592,8 @@ bool Translator::iter_op(const CodeItem& it) {
 std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch) {
     if (arch == mpy::NativeArch::x64)
         return make_x64_target();
+    if (is_thumb_native_arch(arch))
+        return make_thumb_target(arch != mpy::NativeArch::armv6m);
     return nullptr;
 }
 
@@ -619,7 +622,7 @@ mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
 } // namespace
 
 bool has_native_emitter(mpy::NativeArch arch) {
-    return arch == mpy::NativeArch::x64;
+    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch);
 }
 
 mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs, ConstantTable& constants) {

@@ -1,0 +1,254 @@
+#include "mpyship/compiler/thumb_encoder.h"
+
+#include <bit>
+#include <cassert>
+
+namespace mpyship::compiler::thumb {
+
+namespace {
+
+constexpr std::uint32_t k_nop = 0xbf00;
+constexpr std::uint32_t k_ldr_r1_literal = 0x4900; // ldr r1, [pc, #0]
+constexpr std::uint32_t k_add_pc_r1 = 0x448f;      // add pc, r1
+constexpr std::size_t k_slot_aligned = 8;          // ldr, add, literal word
+constexpr std::size_t k_slot_unaligned = 10;       // with a nop first
+
+bool fits_b(std::int64_t off) { return off >= -2048 && off <= 2046; }
+bool fits_b_cond(std::int64_t off) { return off >= -256 && off <= 254; }
+
+std::uint32_t invert(Cond c) { return std::uint32_t(c) ^ 1; }
+
+} // namespace
+
+void Encoder::word(std::uint32_t v) {
+    op16(v & 0xffff);
+    op16(v >> 16);
+}
+
+void Encoder::op16(std::uint32_t v) {
+    if (m_suppressed)
+        return;
+    m_bytes.push_back(std::uint8_t(v));
+    m_bytes.push_back(std::uint8_t(v >> 8));
+}
+
+void Encoder::op32(std::uint32_t halfwords) {
+    op16(halfwords >> 16);
+    op16(halfwords & 0xffff);
+}
+
+void Encoder::mov_reg_reg(Reg dst, Reg src) {
+    if (dst == src) // as the reference: no instruction
+        return;
+    op16(0x4600 | (dst & 8u) << 4 | unsigned(src) << 3 | (dst & 7u));
+}
+
+void Encoder::mov_reg_imm(Reg dst, std::uint32_t imm) {
+    if (imm <= 0xff)
+        op16(0x2000 | unsigned(dst) << 8 | imm); // movs
+    else if (!m_thumb2)
+        mov_imm_v6m(dst, imm);
+    else if (imm <= 0xffff)
+        op32(move_wide(false, dst, imm));
+    else {
+        op32(move_wide(false, dst, imm & 0xffff));
+        op32(move_wide(true, dst, imm >> 16));
+    }
+}
+
+// A byte shifted left (movs, lsls), 16 bits (movs, lsls #8, adds), either negated (negs), else a literal
+// word that a short branch steps over (the load wants it word-aligned: a nop first when needed).
+bool Encoder::mov_small_v6m(Reg dst, std::uint32_t v) {
+    const unsigned d = dst;
+    const unsigned shift = v == 0 ? 0 : unsigned(std::countr_zero(v));
+    if ((v >> shift) <= 0xff) {
+        op16(0x2000 | d << 8 | v >> shift);
+        op16(shift << 6 | d << 3 | d); // lsls d, d, #shift
+    } else if (v <= 0xffff) {
+        op16(0x2000 | d << 8 | v >> 8);
+        op16(8u << 6 | d << 3 | d);
+        op16(0x3000 | d << 8 | (v & 0xff)); // adds
+    } else {
+        return false;
+    }
+    return true;
+}
+
+void Encoder::mov_imm_v6m(Reg dst, std::uint32_t imm) {
+    if (mov_small_v6m(dst, imm))
+        return;
+    if (mov_small_v6m(dst, 0u - imm)) {
+        op16(0x4240 | unsigned(dst) << 3 | unsigned(dst)); // negs
+        return;
+    }
+    if (m_bytes.size() % 4 == 2)
+        op16(k_nop);
+    op16(0x4800 | unsigned(dst) << 8); // ldr dst, [pc, #0]
+    op16(b_narrow(2));
+    word(imm);
+}
+
+// Offsets beyond the short form: add the excess to a copy of the base (armv6m).
+void Encoder::load_far_v6m(Reg dst, Reg base, std::uint32_t offset, std::uint32_t max_narrow, bool half) {
+    assert(offset - max_narrow <= 0xff);
+    if (dst != base)
+        mov_reg_reg(dst, base);
+    op16(0x3000 | unsigned(dst) << 8 | (offset - max_narrow));
+    const std::uint32_t imm = half ? max_narrow >> 1 : max_narrow >> 2;
+    op16((half ? 0x8800 : 0x6800) | imm << 6 | unsigned(dst) << 3 | unsigned(dst));
+}
+
+void Encoder::load(Reg dst, Reg base, std::uint32_t offset) {
+    assert(offset % 4 == 0);
+    if (base == sp) {
+        assert(offset <= 1020);
+        op16(0x9800 | unsigned(dst) << 8 | offset >> 2);
+    } else if (offset <= 124)
+        op16(0x6800 | (offset >> 2) << 6 | unsigned(base) << 3 | unsigned(dst));
+    else if (m_thumb2)
+        op32(halfwords(0xf8d0 | unsigned(base), unsigned(dst) << 12 | offset));
+    else
+        load_far_v6m(dst, base, offset, 124, false);
+}
+
+void Encoder::load_u16(Reg dst, Reg base, std::uint32_t offset) {
+    if (offset <= 62)
+        op16(0x8800 | (offset >> 1) << 6 | unsigned(base) << 3 | unsigned(dst));
+    else if (m_thumb2)
+        op32(halfwords(0xf8b0 | unsigned(base), unsigned(dst) << 12 | offset));
+    else
+        load_far_v6m(dst, base, offset, 62, true);
+}
+
+void Encoder::store(Reg base, std::uint32_t offset, Reg src) {
+    assert(offset % 4 == 0 && offset <= (base == sp ? 1020u : 124u));
+    if (base == sp)
+        op16(0x9000 | unsigned(src) << 8 | offset >> 2);
+    else
+        op16(0x6000 | (offset >> 2) << 6 | unsigned(base) << 3 | unsigned(src));
+}
+
+void Encoder::lea_sp(Reg dst, std::uint32_t offset) {
+    assert(offset % 4 == 0 && offset <= 1020);
+    op16(0xa800 | unsigned(dst) << 8 | offset >> 2);
+}
+
+void Encoder::adjust_sp(bool grow, std::uint32_t bytes) {
+    assert(bytes % 4 == 0 && bytes <= 508);
+    op16((grow ? 0xb080 : 0xb000) | bytes >> 2);
+}
+
+void Encoder::blx(Reg r) {
+    op16(0x4780 | unsigned(r) << 3);
+}
+
+void Encoder::cmp_zero(Reg r) {
+    op16(0x2800 | unsigned(r) << 8);
+}
+
+void Encoder::bind(std::uint32_t label) {
+    m_labels[label] = std::int64_t(m_bytes.size());
+}
+
+// The offset of a bound (backward) label from a branch written here.
+bool Encoder::backward(std::uint32_t label, std::int64_t& off) const {
+    const auto it = m_labels.find(label);
+    if (it == m_labels.end())
+        return false;
+    off = it->second - (std::int64_t(m_bytes.size()) + 4);
+    return true;
+}
+
+// armv6m: room for the long form at this alignment, filled in by finish().
+void Encoder::long_jump_slot(std::uint32_t label) {
+    const std::size_t at = m_bytes.size();
+    const std::size_t size = at % 4 == 2 ? k_slot_unaligned : k_slot_aligned;
+    m_fixups.push_back({at, size, Form::slot, Cond::eq, label});
+    for (std::size_t i = 0; i < size; i += 2)
+        op16(0);
+}
+
+void Encoder::jump(std::uint32_t label) {
+    if (m_suppressed)
+        return;
+    std::int64_t off = 0;
+    const bool known = backward(label, off);
+    if (known && fits_b(off))
+        op16(b_narrow(off));
+    else if (!m_thumb2)
+        long_jump_slot(label);
+    else if (known)
+        op32(b_wide(off));
+    else {
+        m_fixups.push_back({m_bytes.size(), 4, Form::wide, Cond::eq, label});
+        op32(0);
+    }
+}
+
+// armv6m has no 32-bit conditional branch: the inverted condition steps over a long jump.
+void Encoder::jump_if(Cond cond, std::uint32_t label) {
+    if (m_suppressed)
+        return;
+    std::int64_t off = 0;
+    const bool known = backward(label, off);
+    if (known && fits_b_cond(off))
+        op16(b_cond_narrow(std::uint32_t(cond), off));
+    else if (!m_thumb2 && known && fits_b(off - 2)) {
+        op16(b_cond_narrow(invert(cond), 0)); // steps over the b.n after it
+        op16(b_narrow(off - 2));
+    } else if (!m_thumb2) {
+        const std::size_t slot = (m_bytes.size() + 2) % 4 == 2 ? k_slot_unaligned : k_slot_aligned;
+        op16(b_cond_narrow(invert(cond), std::int64_t(slot) - 2));
+        long_jump_slot(label);
+    } else if (known)
+        op32(b_cond_wide(std::uint32_t(cond), off));
+    else {
+        m_fixups.push_back({m_bytes.size(), 4, Form::wide_cond, cond, label});
+        op32(0);
+    }
+}
+
+void Encoder::patch16(std::size_t at, std::uint32_t v) {
+    m_bytes[at] = std::uint8_t(v);
+    m_bytes[at + 1] = std::uint8_t(v >> 8);
+}
+
+// A near target: a short branch and nops; a far one: [nop,] ldr r1, [pc, #0]; add pc, r1; offset.
+void Encoder::patch_slot(const Fixup& f, std::int64_t target) {
+    const std::int64_t off = target - std::int64_t(f.at + 4);
+    if (fits_b(off)) {
+        patch16(f.at, b_narrow(off));
+        for (std::size_t i = 2; i < f.size; i += 2)
+            patch16(f.at + i, k_nop);
+        return;
+    }
+    std::size_t p = f.at;
+    if (f.size == k_slot_unaligned) {
+        patch16(p, k_nop);
+        p += 2;
+    }
+    patch16(p, k_ldr_r1_literal);
+    patch16(p + 2, k_add_pc_r1);
+    const auto rel = std::uint32_t(target - std::int64_t(p + 2 + 4));
+    for (int i = 0; i < 4; ++i)
+        m_bytes[p + 4 + std::size_t(i)] = std::uint8_t(rel >> (8 * i));
+}
+
+mpy::Bytes Encoder::finish() {
+    for (const Fixup& f : m_fixups) {
+        assert(m_labels.contains(f.label));
+        const std::int64_t target = m_labels.at(f.label);
+        const std::int64_t off = target - std::int64_t(f.at + 4);
+        if (f.form == Form::slot) {
+            patch_slot(f, target);
+            continue;
+        }
+        const std::uint32_t hw = f.form == Form::wide ? b_wide(off) : b_cond_wide(std::uint32_t(f.cond), off);
+        patch16(f.at, hw >> 16);
+        patch16(f.at + 2, hw & 0xffff);
+    }
+    m_fixups.clear();
+    return std::move(m_bytes);
+}
+
+} // namespace mpyship::compiler::thumb
