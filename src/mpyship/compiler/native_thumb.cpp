@@ -1,5 +1,6 @@
 #include "mpyship/compiler/native_thumb.h"
 
+#include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/thumb_encoder.h"
 
 namespace mpyship::compiler {
@@ -16,6 +17,7 @@ constexpr std::uint32_t k_old_globals_offset = 1 * k_word; // code_state->ip hol
 constexpr std::uint32_t k_pushed_frame_words = 3;          // r1-r3, pushed with the callee-saved ones
 constexpr std::uint32_t k_push_r1_r7_lr = 0xb5fe;
 constexpr std::uint32_t k_pop_r1_r7_pc = 0xbdfe;
+constexpr std::uint32_t k_max_sp_offset = 1020;      // of ldr/str rt, [sp, #imm8 * 4]
 constexpr std::uint32_t k_private_label = 1u << 30; // labels of the prologue and the epilogue
 
 constexpr Reg k_fun_table = r7;
@@ -97,6 +99,11 @@ void ThumbTarget::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
 void ThumbTarget::prologue(const NativeFrame& frame) {
     m_frame = frame;
     m_code_state = frame.guards_globals ? k_nlr_words * k_word : 0;
+    // Every slot is reached with the 16-bit sp-relative forms; mpy-cross refuses (without a line) a
+    // frame whose last slot is beyond them.
+    if (state_offset(frame.n_state - 1) > k_max_sp_offset)
+        throw CompileError{"NotImplementedError", "too many locals for native method", SourcePos{0, 0}, "", false,
+                           true};
     const std::uint32_t words = (frame.guards_globals ? k_nlr_words : 0) + k_code_state_words + frame.n_state;
     // The pushed r1-r3 are the frame's top words; sp stays 8-byte aligned.
     m_frame_bytes = ((words - k_pushed_frame_words + 1) & ~1u) * k_word;

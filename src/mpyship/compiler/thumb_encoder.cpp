@@ -133,8 +133,16 @@ void Encoder::lea_sp(Reg dst, std::uint32_t offset) {
     op16(0xa800 | unsigned(dst) << 8 | offset >> 2);
 }
 
+// Beyond the 16-bit form's 508 bytes: subw/addw (Thumb-2), or 508-byte steps then the rest (armv6m).
 void Encoder::adjust_sp(bool grow, std::uint32_t bytes) {
-    assert(bytes % 4 == 0 && bytes <= 508);
+    constexpr std::uint32_t k_narrow_max = 508;
+    assert(bytes % 4 == 0 && bytes < 4096);
+    if (bytes > k_narrow_max && m_thumb2) {
+        op32(halfwords((grow ? 0xf2ad : 0xf20d) | (bytes >> 11 & 1) << 10, (bytes >> 8 & 7) << 12 | 0xd00 | (bytes & 0xff)));
+        return;
+    }
+    for (; bytes > k_narrow_max; bytes -= k_narrow_max)
+        op16((grow ? 0xb080 : 0xb000) | k_narrow_max >> 2);
     op16((grow ? 0xb080 : 0xb000) | bytes >> 2);
 }
 
