@@ -334,6 +334,9 @@ enum class StmtKind : std::uint8_t {
 
 struct Stmt {
     StmtKind kind;
+    // One of the statements of a line with a `;` (even a trailing one): the reference keeps such a line as a
+    // list node, even of one statement, which marks error lines as a block does (CodeGen::defer_error).
+    bool in_semicolon_line = false;
     SourcePos pos;
     explicit Stmt(StmtKind k, SourcePos p) : kind(k), pos(p) {}
     virtual ~Stmt() = default;

@@ -98,7 +98,7 @@ void CodeGen::compile_comp_for(const Comprehension& c, std::size_t index) {
         m_generator_seen[m_scope_id] = true;
         em().pop_top();
     } else if (m_scope->kind == ScopeKind::dict_comp) {
-        set_line(c.element->pos);
+        set_line(c.scope_pos); // the key:value item starts at its first token, a parenthesis included
         compile_expr(*c.value);
         compile_expr(*c.element);
         em().store_comp(CompKind::dict, std::uint32_t(4 * index + 5));

@@ -76,9 +76,11 @@ void CodeGen::compile_block(const StmtList& body) {
 
 void CodeGen::compile_statements(const StmtList& body) {
     for (const StmtPtr& s : body) {
-        BlockLine block(m_block_line, body.size() >= 2 ? first_token_pos(*s).line : m_block_line);
+        const bool marks_line = body.size() >= 2 || s->in_semicolon_line;
+        BlockLine block(m_block_line, marks_line ? first_token_pos(*s).line : m_block_line);
         compile_stmt(*s);
-        if (m_deferred && body.size() >= 2) { // this statement completes with an error: see defer_error
+        note_viper_unit_end(*s);
+        if (m_deferred && marks_line) { // this statement completes with an error: see defer_error
             if (s->kind != StmtKind::const_def) // removed from the reference's tree: marks no line
                 resolve_deferred(first_token_pos(*s).line);
             return;

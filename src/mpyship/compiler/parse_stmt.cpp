@@ -68,13 +68,18 @@ void Parser::parse_statement(StmtList& out) {
 }
 
 void Parser::parse_simple_statements(StmtList& out) {
+    const std::size_t first = out.size();
     out.push_back(parse_small_statement());
+    bool semicolon = false;
     while (accept(Tok::del_semicolon)) {
+        semicolon = true;
         if (at(Tok::newline)) {
             break;
         }
         out.push_back(parse_small_statement());
     }
+    for (std::size_t i = first; semicolon && i < out.size(); ++i)
+        out[i]->in_semicolon_line = true;
     expect(Tok::newline);
 }
 

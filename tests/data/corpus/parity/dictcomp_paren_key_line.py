@@ -1,0 +1,3 @@
+class C:
+ if{(
+...):(n)for x in e}:s
