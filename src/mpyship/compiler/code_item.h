@@ -36,6 +36,9 @@ inline constexpr std::uint32_t k_payload_unwind_pop = 1;
 // `payload` of the LOAD_NULL that starts a `del x.a` / `del x[i]` (LOAD_NULL, ROT_*, STORE_*): the
 // reference's native emitter gets one delete call for the three.
 inline constexpr std::uint32_t k_payload_delete_null = 2;
+// On the stack adjustments of start_except_handler (+4) and end_except_handler (-3): the native emitter
+// pushes only the exception (the 3 slots an UNWIND_JUMP may need are bytecode's).
+inline constexpr std::uint32_t k_payload_except_handler = 3;
 
 struct CodeItem {
     ItemKind kind = ItemKind::op;

@@ -90,9 +90,13 @@ void Emitter::change_stack(int delta) {
 
 void Emitter::start_except_handler() {
     adjust_stack(1 + k_handler_extra_slots);
+    if (m_record_adjusts && !m_discard)
+        m_items.back().payload = k_payload_except_handler;
 }
 void Emitter::end_except_handler() {
     adjust_stack(-k_handler_extra_slots);
+    if (m_record_adjusts && !m_discard)
+        m_items.back().payload = k_payload_except_handler;
 }
 void Emitter::for_iter_end() {
     adjust_stack(-k_iter_buf_slots);

@@ -61,8 +61,13 @@ class Translator {
     bool object_op(const CodeItem& it);
     bool call_op(const CodeItem& it);
     bool container_op(const CodeItem& it);
-    bool iter_op(const CodeItem& it);
     void close_over(std::uint32_t n_closed);
+    bool iter_op(const CodeItem& it);
+    bool handler_op(const CodeItem& it);
+    void stack_item(const CodeItem& it);
+    void handler_label(std::size_t entry);
+    void write_innermost_handler(bool clear_when_none);
+    bool reg_local(std::uint32_t local) const { return local < 2 && !m_frame.has_handlers; }
     [[noreturn]] void unsupported(const CodeItem& it) const;
 
     std::uint32_t qstr(const CodeItem& it);
@@ -71,8 +76,8 @@ class Translator {
     void store_local(std::uint32_t local);
     void load_deref(std::uint32_t local);
     void store_deref(std::uint32_t local);
-    void call_with_imm(RtFun fun, std::uint64_t imm, NativeReg reg);
     void load_const_obj(std::uint32_t index);
+    void call_with_imm(RtFun fun, std::uint64_t imm, NativeReg reg);
     void call_with_qstr(RtFun fun, std::uint32_t q, NativeReg reg);
     void label(Label l);
 
@@ -87,6 +92,14 @@ class Translator {
     std::uint32_t m_exit;
     std::uint32_t m_line;
     bool m_deleting = false; // inside LOAD_NULL, ROT_*, STORE_* of a del statement
+    // The try/with blocks around the current code, innermost last: a block is active until its body
+    // ends, then its handler runs until END_FINALLY.
+    struct Block {
+        Label label;
+        bool is_finally;
+        bool active;
+    };
+    std::vector<Block> m_blocks;
 };
 
 mpy::Bytes Translator::run() {
@@ -94,6 +107,11 @@ mpy::Bytes Translator::run() {
     m_frame.n_locals = sig.n_locals;
     m_frame.guards_globals = m_scope.refs_globals || uses_globals(m_em.items());
     m_frame.n_children = std::uint32_t(m_em.children().size());
+    m_frame.has_handlers = m_em.max_except_level() > 0;
+    if (m_frame.has_handlers && !m_t.supports_handlers())
+        throw CompileError{"NotImplementedError",
+                           "mpyship: native code for try/with on this architecture is not implemented yet",
+                           m_scope.def_pos, m_scope.name, true, true};
     m_t.prologue(m_frame);
     for (const CodeItem& it : m_em.items()) {
         try {
@@ -114,7 +132,7 @@ void Translator::item(const CodeItem& it) {
         label(Label(it.value));
         break;
     case ItemKind::stack:
-        m_stack.adjust(int(it.value));
+        stack_item(it);
         break;
     case ItemKind::op:
         m_t.set_suppressed(it.dead);
@@ -125,15 +143,94 @@ void Translator::item(const CodeItem& it) {
 
 // Every path into a label has its values in their slots.
 void Translator::label(Label l) {
+    for (std::size_t i = 0; i < m_blocks.size(); ++i)
+        if (m_blocks[i].label == l)
+            return handler_label(i);
     m_stack.settle();
     m_t.set_suppressed(false);
     m_t.bind(l);
     m_stack.all_in_slots();
 }
 
+// A handler's label: a finally block keeps the value on top (None, or what it re-raises) in the
+// exception slot; exceptions then go to the next active block out.
+void Translator::handler_label(std::size_t entry) {
+    Block& b = m_blocks[entry];
+    if (b.is_finally) {
+        m_stack.peek_into(m_abi.temp0);
+        m_t.store_exc_value(m_abi.temp0);
+    }
+    m_stack.settle();
+    m_t.set_suppressed(false);
+    m_t.bind(b.label);
+    m_stack.all_in_slots();
+    b.active = false;
+    write_innermost_handler(b.is_finally); // a finally block is also entered without the dispatcher
+}
+
+// The handler slot gets the innermost active block's label; with none it is cleared, or left as the
+// dispatcher cleared it before jumping to a handler.
+void Translator::write_innermost_handler(bool clear_when_none) {
+    for (auto b = m_blocks.rbegin(); b != m_blocks.rend(); ++b) {
+        if (b->active) {
+            m_t.set_handler(b->label);
+            return;
+        }
+    }
+    if (clear_when_none)
+        m_t.clear_handler();
+}
+
+// An except handler starts with the exception on the stack (bytecode also reserves 3 slots for an
+// UNWIND_JUMP, which native code does not use).
+void Translator::stack_item(const CodeItem& it) {
+    if (it.payload != k_payload_except_handler) {
+        m_stack.adjust(int(it.value));
+        return;
+    }
+    if (it.value > 0) {
+        m_stack.free_reg(m_abi.temp0);
+        m_t.load_exc_value(m_abi.temp0);
+        m_stack.push_reg(m_abi.temp0);
+    }
+}
+
+bool Translator::handler_op(const CodeItem& it) {
+    switch (it.opcode) {
+    case op::SETUP_EXCEPT:
+    case op::SETUP_FINALLY:
+        m_stack.settle();
+        m_blocks.push_back({Label(it.value), it.opcode == op::SETUP_FINALLY, true});
+        m_t.set_handler(Label(it.value));
+        return true;
+    case op::POP_EXCEPT_JUMP: // ends a try body (its block stops catching) or an except clause
+        m_stack.settle();
+        if (!m_blocks.empty() && m_blocks.back().active) {
+            m_blocks.back().active = false;
+            write_innermost_handler(true);
+        } else {
+            m_t.clear_exc_value();
+        }
+        m_t.jump(Label(it.value));
+        return true;
+    case op::END_FINALLY: // re-raises what the handler did not handle (nothing when None/NULL)
+        if (m_blocks.empty())
+            return false;
+        m_blocks.pop_back();
+        m_stack.settle();
+        m_t.raise_exc_value();
+        m_stack.drop(1);
+        return true;
+    case op::RAISE_LAST:
+        return false;
+    default:
+        return false;
+    }
+}
+
 void Translator::op_item(const CodeItem& it) {
     if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || object_op(it) || call_op(it) ||
-        container_op(it) || iter_op(it))
+        container_op(it) || iter_op(it) || handler_op(it))
         return;
     unsupported(it);
 }
@@ -201,7 +298,7 @@ bool Translator::constant_op(const CodeItem& it) {
 
 // The first locals live in registers; the others are loaded through temp0.
 void Translator::load_local(std::uint32_t local) {
-    if (local < 2) {
+    if (reg_local(local)) {
         m_stack.push_reg(m_abi.local_regs[local]);
         return;
     }
@@ -213,7 +310,7 @@ void Translator::load_local(std::uint32_t local) {
 void Translator::load_deref(std::uint32_t local) {
     m_stack.free_reg(m_abi.temp0);
     NativeReg cell = m_abi.temp0;
-    if (local < 2)
+    if (reg_local(local))
         cell = m_abi.local_regs[local];
     else
         m_t.load_state(m_abi.temp0, state_of_local(local));
@@ -228,7 +325,7 @@ void Translator::store_deref(std::uint32_t local) {
     m_stack.drop(1);
     m_stack.free_reg(m_abi.temp0);
     NativeReg cell = m_abi.temp0;
-    if (local < 2)
+    if (reg_local(local))
         cell = m_abi.local_regs[local];
     else
         m_t.load_state(m_abi.temp0, state_of_local(local));
@@ -236,8 +333,8 @@ void Translator::store_deref(std::uint32_t local) {
     m_t.store_cell_contents(cell, value);
 }
 
-    if (local < 2) {
 void Translator::store_local(std::uint32_t local) {
+    if (reg_local(local)) {
         m_stack.pop_into({m_abi.local_regs[local]});
         return;
     }
@@ -259,8 +356,8 @@ bool Translator::local_op(const CodeItem& it) {
         load_deref(std::uint32_t(it.value));
     else if (o == op::STORE_DEREF)
         store_deref(std::uint32_t(it.value));
-        m_stack.push_fun_entry(RtFun::const_none);
     else if (o == op::DELETE_FAST) { // the reference stores None
+        m_stack.push_fun_entry(RtFun::const_none);
         store_local(std::uint32_t(it.value));
     }
     else
@@ -308,9 +405,11 @@ bool Translator::stack_op(const CodeItem& it) {
 bool Translator::flow_op(const CodeItem& it) {
     const Label target = Label(it.value);
     switch (it.opcode) {
-    case op::RETURN_VALUE:
+    case op::RETURN_VALUE: // out of try/with blocks: no handler catches after the return
         m_stack.pop_into({m_abi.ret});
         m_t.store_return_value();
+        if (!m_blocks.empty())
+            m_t.clear_handler();
         m_t.jump(m_exit);
         return true;
     case op::JUMP:
@@ -458,8 +557,8 @@ bool Translator::call_op(const CodeItem& it) {
         m_t.mov_reg_child(a[0], std::uint32_t(it.value));
         m_t.call(RtFun::make_function_from_proto);
         break;
-        if (n_pos + 2 * n_kw != 0)
     case op::CALL_FUNCTION: // without arguments there is no argument pointer
+        if (n_pos + 2 * n_kw != 0)
             m_stack.pointer_for_pop(a[2], n_pos + 2 * n_kw);
         m_stack.pop_into({a[0]});
         call_with_imm(RtFun::call_function_n_kw, std::uint64_t(it.value), a[1]);
@@ -502,7 +601,6 @@ bool Translator::call_op(const CodeItem& it) {
     return true;
 }
 
-bool Translator::container_op(const CodeItem& it) {
 // The function just made (in the return register) closes over the cells on top of the stack.
 void Translator::close_over(std::uint32_t n_closed) {
     const NativeReg* a = m_abi.arg;
@@ -512,6 +610,7 @@ void Translator::close_over(std::uint32_t n_closed) {
     m_t.call(RtFun::make_closure);
 }
 
+bool Translator::container_op(const CodeItem& it) {
     const NativeReg* a = m_abi.arg;
     switch (it.opcode) {
     case op::BUILD_MAP:
@@ -558,8 +657,8 @@ void Translator::close_over(std::uint32_t n_closed) {
         call_with_imm(RtFun::unpack_ex, std::uint64_t(it.value), a[1]);
         m_stack.push_slots(std::size_t((it.value & 0xff) + (it.value >> 8) + 1));
         return true;
-        return false;
     default:
+        return false;
     }
     m_stack.push_reg(m_abi.ret);
     return true;
@@ -602,7 +701,7 @@ mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
     const ScopeSignature& sig = em.signature();
     mpy::Prelude p;
     p.n_state = n_state;
-    p.n_exc_stack = em.max_except_level();
+    p.n_exc_stack = 0; // native code keeps its handlers in the nlr frame, not on an exception stack
     p.scope_flags = sig.scope_flags & mpy::k_scope_sig_mask;
     p.n_pos_args = sig.n_pos_args;
     p.n_kwonly_args = sig.n_kwonly_args;

@@ -70,6 +70,7 @@ struct NativeFrame {
     bool guards_globals = false; // the function switches to its module's globals (nlr-protected)
     std::uint32_t fun_table_const = 0; // the function table's index in the module's constant table
     std::uint32_t n_children = 0;      // nested functions (the code's first word says how many)
+    bool has_handlers = false; // try/with: an nlr frame dispatches exceptions to the handler slot's address
 };
 
 class NativeTarget {
@@ -100,6 +101,17 @@ class NativeTarget {
     virtual void jump_if_bool(bool value, std::uint32_t label) = 0; // on the low byte of `ret`
     virtual void jump_if_ret_null(std::uint32_t label) = 0;           // iternext's stop value
     virtual void bind(std::uint32_t label) = 0;
+
+    // Exception handlers (NativeFrame::has_handlers). A target without them refuses such functions. The
+    // handler slot holds the address an exception jumps to (or 0: the function raises it); the
+    // exception slot holds the exception being handled (or what a finally block re-raises).
+    virtual bool supports_handlers() const { return false; }
+    virtual void set_handler(std::uint32_t /*label*/) {}
+    virtual void clear_handler() {}
+    virtual void load_exc_value(NativeReg /*dst*/) {}
+    virtual void store_exc_value(NativeReg /*src*/) {}
+    virtual void clear_exc_value() {}
+    virtual void raise_exc_value() {} // re-raises the exception slot (nothing when it holds NULL/None)
     // The exit label's code and the whole function's machine code (without the prelude).
     virtual mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) = 0;
 };

@@ -10,6 +10,10 @@ using namespace x64;
 
 constexpr std::int32_t k_word = 8;
 constexpr std::int32_t k_nlr_words = 14;       // nlr buffer (13 words) and the kept return value
+constexpr std::int32_t k_handler_nlr_words = 15; // with exception handlers, one more word (zeroed)
+constexpr std::int32_t k_exc_value_offset = 1 * k_word; // nlr_buf.ret_val: the exception
+constexpr std::int32_t k_handler_offset = 5 * k_word;   // where an exception jumps to (0: none)
+constexpr std::int32_t k_return_value_offset = 13 * k_word;
 constexpr std::int32_t k_code_state_words = 5; // fun_bc, ip, sp, n_state, exc_sp_idx: then state[]
 constexpr std::int32_t k_n_state_offset = 3 * k_word;
 constexpr std::int32_t k_old_globals_offset = 1 * k_word; // code_state->ip holds the caller's globals
@@ -61,6 +65,25 @@ class X64Target final : public NativeTarget {
         m_asm.jump_if(Cond::zero, label);
     }
     void bind(std::uint32_t label) override { m_asm.bind(label); }
+    bool supports_handlers() const override { return true; }
+    void set_handler(std::uint32_t label) override {
+        m_asm.lea_label(rax, label);
+        m_asm.store(rsp, k_handler_offset, rax);
+    }
+    void clear_handler() override {
+        m_asm.zero(rax);
+        m_asm.store(rsp, k_handler_offset, rax);
+    }
+    void load_exc_value(NativeReg dst) override { m_asm.load(Reg(dst), rsp, k_exc_value_offset); }
+    void store_exc_value(NativeReg src) override { m_asm.store(rsp, k_exc_value_offset, Reg(src)); }
+    void clear_exc_value() override {
+        m_asm.zero(rax);
+        m_asm.store(rsp, k_exc_value_offset, rax);
+    }
+    void raise_exc_value() override {
+        m_asm.load(rdi, rsp, k_exc_value_offset);
+        call(RtFun::raise);
+    }
     mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
 
   private:
@@ -68,6 +91,7 @@ class X64Target final : public NativeTarget {
         return m_code_state + (k_code_state_words + std::int32_t(slot)) * k_word;
     }
     void guard_globals();
+    void dispatch_exceptions();
 
     Encoder m_asm;
     NativeFrame m_frame;
@@ -86,8 +110,9 @@ void X64Target::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
 
 void X64Target::prologue(const NativeFrame& frame) {
     m_frame = frame;
-    m_code_state = frame.guards_globals ? k_nlr_words * k_word : 0;
-    std::int32_t words = (frame.guards_globals ? k_nlr_words : 0) + k_code_state_words + std::int32_t(frame.n_state);
+    const std::int32_t nlr_words = frame.has_handlers ? k_handler_nlr_words : frame.guards_globals ? k_nlr_words : 0;
+    m_code_state = nlr_words * k_word;
+    std::int32_t words = nlr_words + k_code_state_words + std::int32_t(frame.n_state);
     words |= 1; // with the return address and 4 pushes, keeps rsp 16-byte aligned at calls
     m_frame_bytes = words * k_word;
     for (int i = 0; i < 8; ++i) // a word before the entry point: the number of nested functions
@@ -107,6 +132,10 @@ void X64Target::prologue(const NativeFrame& frame) {
     else
         m_asm.lea(rdi, rsp, m_code_state);
     call(RtFun::setup_code_state);
+    if (frame.has_handlers) {
+        dispatch_exceptions();
+        return; // the locals stay in memory: rbx holds the handler address
+    }
     if (frame.guards_globals)
         guard_globals();
     for (std::uint32_t k = 0; k < 2 && k < frame.n_locals; ++k)
@@ -135,15 +164,51 @@ void X64Target::guard_globals() {
     m_asm.bind(body);
 }
 
+// With handlers, the globals are always switched and an nlr frame is always pushed. An exception comes
+// back from nlr_push with the handler slot's address: the frame is pushed again and the code jumps
+// there; with none, the caller's globals are restored and the exception raised on.
+void X64Target::dispatch_exceptions() {
+    const std::uint32_t body = k_private_label, push = k_private_label + 2, caught = k_private_label + 3;
+    m_asm.load(rdi, rsp, m_code_state);
+    m_asm.load(rdi, rdi, 1 * k_word); // ->context
+    m_asm.load(rdi, rdi, 1 * k_word); // ->module.globals
+    call(RtFun::swap_globals);
+    m_asm.store(rsp, m_code_state + k_old_globals_offset, rax);
+    m_asm.zero(rax);
+    m_asm.store(rsp, m_code_state - k_word, rax);
+    m_asm.store(rsp, k_exc_value_offset, rax);
+    m_asm.lea_label(rbx, body);
+    m_asm.bind(push);
+    m_asm.mov_reg_reg(rdi, rsp);
+    call(RtFun::nlr_push);
+    m_asm.test_r8(rax);
+    m_asm.jump_if(Cond::nonzero, caught);
+    clear_handler();
+    m_asm.jump_reg(rbx);
+    m_asm.bind(caught);
+    m_asm.load(rbx, rsp, k_handler_offset);
+    m_asm.test_r64(rbx);
+    m_asm.jump_if(Cond::nonzero, push);
+    m_asm.load(rdi, rsp, m_code_state + k_old_globals_offset);
+    call(RtFun::swap_globals);
+    raise_exc_value();
+    m_asm.bind(body);
+}
+
 void X64Target::store_return_value() {
-    if (m_frame.guards_globals)
-        m_asm.store(rsp, m_code_state - k_word, rax);
+    if (m_frame.has_handlers || m_frame.guards_globals)
+        m_asm.store(rsp, k_return_value_offset, rax);
 }
 
 mpy::Bytes X64Target::epilogue_and_finish(std::uint32_t exit_label) {
     m_asm.set_suppressed(false);
     m_asm.bind(exit_label);
-    if (m_frame.guards_globals) {
+    if (m_frame.has_handlers) {
+        m_asm.load(rdi, rsp, m_code_state + k_old_globals_offset);
+        call(RtFun::swap_globals);
+        call(RtFun::nlr_pop);
+        m_asm.load(rax, rsp, k_return_value_offset);
+    } else if (m_frame.guards_globals) {
         const std::uint32_t done = k_private_label + 1;
         m_asm.load(rdi, rsp, m_code_state + k_old_globals_offset);
         m_asm.test_r64(rdi);

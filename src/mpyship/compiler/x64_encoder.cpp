@@ -121,6 +121,25 @@ void Encoder::call_reg(Reg r) {
     u8(std::uint8_t(0xd0 | low3(r)));
 }
 
+void Encoder::jump_reg(Reg r) {
+    rex(false, rax, r);
+    u8(0xff);
+    u8(std::uint8_t(0xe0 | low3(r)));
+}
+
+void Encoder::lea_label(Reg dst, std::uint32_t label) {
+    if (m_suppressed)
+        return;
+    rex(true, dst, rax);
+    u8(0x8d);
+    u8(std::uint8_t(0x05 | low3(dst) << 3));
+    const std::size_t at = m_bytes.size();
+    const auto bound = m_labels.find(label);
+    u32(bound == m_labels.end() ? 0 : std::uint32_t(bound->second - std::int64_t(at + 4)));
+    if (bound == m_labels.end())
+        m_fixups.push_back({at, label});
+}
+
 void Encoder::test_r8(Reg r) {
     u8(0x84);
     u8(std::uint8_t(0xc0 | low3(r) << 3 | low3(r)));

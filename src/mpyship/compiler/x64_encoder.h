@@ -37,6 +37,8 @@ class Encoder {
     void load_u16(Reg dst, Reg base, std::int32_t disp); // movzx dst32, word [base + disp]
     void sub_rsp(std::int32_t imm);
     void call_reg(Reg r);
+    void jump_reg(Reg r);                  // jmp *r
+    void lea_label(Reg dst, std::uint32_t label); // lea dst, [rip + label]
     void test_r8(Reg r);  // test r8l, r8l
     void test_r64(Reg r); // test r, r
 
