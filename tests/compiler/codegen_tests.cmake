@@ -5,6 +5,7 @@ list(APPEND MPYSHIP_COMPILER_TESTS
   compiler/codegen_reference_suite_test.cpp
   compiler/inline_asm_test.cpp
   compiler/native_emitter_test.cpp
+  compiler/viper_emitter_test.cpp
   compiler/native_thumb_test.cpp
   compiler/native_build_test.cpp
   compiler/float_parse_test.cpp

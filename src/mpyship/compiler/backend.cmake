@@ -8,6 +8,9 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   native_emitter.cpp
   native_stack.cpp
   native_x64.cpp
+  native_viper.cpp
+  native_viper_x64.cpp
+  viper_types.cpp
   x64_encoder.cpp
   native_thumb.cpp
   thumb_encoder.cpp

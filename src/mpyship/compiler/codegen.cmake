@@ -10,6 +10,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   codegen_assign.cpp
   codegen_func.cpp
   codegen_comp.cpp
+  codegen_viper.cpp
   constant_value.cpp
   float_repr.cpp
   float_parse.cpp

@@ -52,6 +52,8 @@ class CodeGen {
     void compile_function_scope(const FunctionDef& def);
     void assemble_function_scope(const FunctionDef& def);
     static bool refs_globals(const ScopeInfo& scope);
+    ViperInfo viper_info(const ScopeInfo& scope, const FunctionDef& def); // codegen_viper.cpp
+    void note_viper_unit_end(const Stmt& s);
     void compile_lambda_scope(const Lambda& lambda);
     void compile_class_scope(const ClassDef& cls);
     void finish_signature(ScopeId id);
@@ -170,6 +172,9 @@ class CodeGen {
     std::vector<bool> m_native;         // per scope: @micropython.native (bytecode items, then machine code)
     bool m_next_def_native = false;
     bool m_next_def_bytecode = false; // @micropython.bytecode
+    std::vector<bool> m_viper;        // per scope: @micropython.viper (native scopes the viper emitter types)
+    bool m_next_def_viper = false;
+    std::vector<ViperUnitEnd> m_viper_unit_ends; // of the viper scope being compiled (codegen_viper.cpp)
     Pass m_pass = Pass::scope;
     ScopeId m_scope_id = 0;
     ScopeInfo* m_scope = nullptr;

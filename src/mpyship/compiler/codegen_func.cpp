@@ -5,6 +5,7 @@
 
 #include "mpyship/compiler/inline_asm.h"
 #include "mpyship/compiler/native_emitter.h"
+#include "mpyship/compiler/native_viper.h"
 
 namespace mpyship::compiler {
 
@@ -49,6 +50,10 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
                 m_next_def_inline_asm = true;
                 continue;
             }
+            if (attr == "viper" && m_options.march_given && has_viper_emitter(m_options.arch)) {
+                m_next_def_native = m_next_def_viper = true;
+                continue;
+            }
             if (attr == "native" && m_options.march_given && has_native_emitter(m_options.arch)) {
                 m_next_def_native = true;
                 continue;
@@ -86,6 +91,7 @@ void CodeGen::compile_function_def(const FunctionDef& def) {
     std::size_t n_builtin = 0;
     m_next_def_inline_asm = false;
     m_next_def_native = false;
+    m_next_def_viper = false;
     m_next_def_bytecode = false;
     compile_decorators(def.decorators, n_builtin);
     ScopeId child = 0;
@@ -95,6 +101,7 @@ void CodeGen::compile_function_def(const FunctionDef& def) {
         m_inline_asm[child] = m_next_def_inline_asm;
         // nested code inherits the emitter unless it asks for bytecode
         m_native[child] = m_next_def_native || (m_native[m_scope_id] && !m_next_def_bytecode);
+        m_viper[child] = m_next_def_viper;
     } else {
         child = m_node_scope.at(&def);
     }

@@ -14,12 +14,12 @@ std::uint32_t prelude_scope_flags_mask(Target target) {
 }
 
 ModuleBuilder::ModuleBuilder(const Options& options) : m_options(options) {
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}, false});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}, false, {}});
 }
 
 ScopeId ModuleBuilder::new_scope(ScopeId parent) {
     const ScopeId id = m_scopes.size();
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}, false});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}, false, {}});
     m_scopes[parent].created.push_back(id);
     return id;
 }
@@ -38,9 +38,20 @@ void ModuleBuilder::set_native_py(ScopeId scope, std::string name, SourcePos def
     m_has_native = true;
 }
 
+void ModuleBuilder::set_viper(ScopeId scope, ViperInfo info) {
+    m_scopes[scope].refs_globals = info.refs_globals;
+    m_scopes[scope].viper = std::move(info);
+}
+
 // In the code pass the native emitter numbers what its code uses, then its prelude's names.
 void ModuleBuilder::emit_native_py(ScopeId scope) {
     Scope& s = m_scopes[scope];
+    if (s.viper) {
+        s.native = emit_viper_function(NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals},
+                                       *s.viper, m_qstrs, m_constants);
+        s.kind = mpy::CodeKind::native_viper;
+        return;
+    }
     s.native = emit_native_function(NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals}, m_qstrs,
                                     m_constants);
 }

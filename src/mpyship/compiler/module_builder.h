@@ -15,12 +15,14 @@
 #pragma once
 
 #include "mpyship/compiler/emitter.h"
+#include "mpyship/compiler/native_viper.h"
 #include "mpyship/compiler/module_tables.h"
 #include "mpyship/compiler/options.h"
 #include "mpyship/compiler/token.h"
 #include "mpyship/mpy/model.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace mpyship::compiler {
@@ -37,6 +39,8 @@ class ModuleBuilder {
     // The scope is @micropython.native: its items are translated to machine code when the module is
     // built, after the scope pass (the code's qstrs and constants are numbered in the code pass order).
     void set_native_py(ScopeId scope, std::string name, SourcePos def_pos, bool refs_globals);
+    // After set_native_py: the scope is @micropython.viper (typed by the viper emitter, no prelude).
+    void set_viper(ScopeId scope, ViperInfo info);
 
     mpy::Module build();
 
@@ -49,6 +53,7 @@ class ModuleBuilder {
         std::string name; // native_py: for errors
         SourcePos def_pos;
         bool refs_globals = false;
+        std::optional<ViperInfo> viper;
     };
 
     std::vector<ScopeId> creation_list() const;

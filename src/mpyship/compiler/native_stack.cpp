@@ -79,7 +79,7 @@ void NativeStack::free_reg(NativeReg r, std::size_t skip) {
     for (std::size_t i = 0; i + skip < m_entries.size(); ++i) {
         if (m_entries[i].kind == Kind::reg && m_entries[i].reg == r) {
             m_target.store_state(std::uint32_t(i), r);
-            m_entries[i] = {};
+            m_entries[i] = in_slot(m_entries[i]);
         }
     }
 }
@@ -88,7 +88,7 @@ void NativeStack::spill_regs() {
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
         if (m_entries[i].kind == Kind::reg) {
             m_target.store_state(std::uint32_t(i), m_entries[i].reg);
-            m_entries[i] = {};
+            m_entries[i] = in_slot(m_entries[i]);
         }
     }
 }
@@ -98,7 +98,7 @@ void NativeStack::write_to_slot(std::size_t index, NativeReg via) {
         return;
     materialize(m_entries[index], index, via);
     m_target.store_state(std::uint32_t(index), via);
-    m_entries[index] = {};
+    m_entries[index] = in_slot(m_entries[index]);
 }
 
 void NativeStack::settle() {
@@ -109,7 +109,7 @@ void NativeStack::settle() {
 
 void NativeStack::all_in_slots() {
     for (Entry& e : m_entries)
-        e = {};
+        e = in_slot(e);
 }
 
 // The reference writes registers first (whole stack, bottom up), then the popped immediates top down

@@ -24,6 +24,7 @@ class NativeStack {
         NativeReg reg = 0;
         std::uint64_t imm = 0;
         RtFun entry = RtFun::const_none;
+        std::uint8_t vtype = 0; // viper's type of the value (0: object); it stays with the value wherever it goes
     };
 
     explicit NativeStack(NativeTarget& target) : m_target(target) {}
@@ -31,9 +32,9 @@ class NativeStack {
     std::size_t size() const { return m_entries.size(); }
     std::size_t max_size() const { return m_max; } // the deepest the stack has been
     const Entry& peek(std::size_t depth = 0) const { return m_entries[m_entries.size() - 1 - depth]; }
-    void push_reg(NativeReg r) { push({Kind::reg, r, 0, RtFun::const_none}); }
-    void push_imm(std::uint64_t v) { push({Kind::imm, 0, v, RtFun::const_none}); }
-    void push_fun_entry(RtFun e) { push({Kind::fun_entry, 0, 0, e}); }
+    void push_reg(NativeReg r, std::uint8_t vtype = 0) { push({Kind::reg, r, 0, RtFun::const_none, vtype}); }
+    void push_imm(std::uint64_t v, std::uint8_t vtype = 0) { push({Kind::imm, 0, v, RtFun::const_none, vtype}); }
+    void push_fun_entry(RtFun e, std::uint8_t vtype = 0) { push({Kind::fun_entry, 0, 0, e, vtype}); }
     void push_slots(std::size_t n); // values the callee wrote to their slots
     void drop(std::size_t n);
     // The stack depth changes without code (a branch joins with a different depth): new entries are in
@@ -63,6 +64,7 @@ class NativeStack {
         m_max = std::max(m_max, m_entries.size());
     }
     void materialize(const Entry& e, std::size_t index, NativeReg r);
+    static Entry in_slot(const Entry& e) { return {Kind::slot, 0, 0, RtFun::const_none, e.vtype}; }
     void write_to_slot(std::size_t index, NativeReg via);
 
     NativeTarget& m_target;

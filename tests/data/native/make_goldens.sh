@@ -22,6 +22,7 @@ archs_of() {
     rv32) echo "rv32imc" ;;
     xtensa) echo "xtensa xtensawin" ;;
     native_x64) echo "x64" ;;
+    viper_x64) echo "x64" ;;
     native_thumb) echo "armv6m armv7m armv7em armv7emsp armv7emdp" ;;
   esac
 }
@@ -37,7 +38,7 @@ compile() {
 }
 
 # MPYSHIP_GOLDEN_SETS (e.g. "native_thumb") limits the run to some of the sets.
-for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb}; do
+for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb viper_x64}; do
   cases="$here/${isa}_cases.txt"
   [ -f "$cases" ] || continue
   if [ "$isa" = native_thumb ]; then # the ARM goldens cover the x64 cases as well as the Thumb-only ones
@@ -75,4 +76,14 @@ if [ -n "${2:-}" ]; then
   done
   mv "$out" "$here/mp_inlineasm_goldens.tsv"
   echo "wrote $(wc -l < "$here/mp_inlineasm_goldens.tsv") rows of MicroPython's tests"
+  # MicroPython's viper tests (tests/micropython/viper_*.py), the viper emitter's acceptance set
+  out="$here/mp_viper_goldens.tsv.tmp"
+  : > "$out"
+  for file in "$2"/tests/micropython/viper_*.py; do
+    sum=$(sha256sum "$file" | cut -d' ' -f1)
+    cp "$file" "$work/t.py"
+    printf '%s\t%s\t%s\t%s\n' "$(basename "$file")" x64 "$sum" "$(compile t.py x64)" >> "$out"
+  done
+  mv "$out" "$here/mp_viper_goldens.tsv"
+  echo "wrote $(wc -l < "$here/mp_viper_goldens.tsv") rows of MicroPython's viper tests"
 fi

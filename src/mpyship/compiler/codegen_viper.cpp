@@ -1,0 +1,62 @@
+// What the viper emitter needs from the parse tree and the scope (native_viper.h): the annotations of
+// the arguments and the return value, the locals' names, and whether the function uses globals.
+#include "mpyship/compiler/codegen.h"
+
+#include <array>
+#include <string_view>
+
+namespace mpyship::compiler {
+
+namespace {
+
+// Casts mpy-cross compiles without loading a global (bool is loaded as a cast too, but it still makes
+// the function switch to its module's globals).
+bool is_global_free_cast(std::string_view name) {
+    static constexpr std::array<std::string_view, 6> k_names{"int", "uint", "ptr", "ptr8", "ptr16", "ptr32"};
+    for (std::string_view n : k_names)
+        if (n == name)
+            return true;
+    return false;
+}
+
+} // namespace
+
+ViperInfo CodeGen::viper_info(const ScopeInfo& scope, const FunctionDef& def) {
+    ViperInfo info;
+    info.unit_ends = std::move(m_viper_unit_ends);
+    m_viper_unit_ends.clear();
+    auto annotation = [this](const Expr* e) -> std::string {
+        if (e == nullptr)
+            return {};
+        if (e->kind != ExprKind::name)
+            error("annotation must be an identifier", e->pos);
+        return e->as<Name>().id;
+    };
+    for (const Param& p : def.params)
+        if (p.kind == Param::Kind::normal)
+            info.arg_annotations.push_back(annotation(p.annotation.get()));
+    info.return_annotation = annotation(def.returns.get());
+    for (const IdInfo& id : scope.ids) {
+        if (id.kind == IdKind::local || id.kind == IdKind::cell) {
+            if (info.local_names.size() <= id.local_num)
+                info.local_names.resize(id.local_num + 1);
+            info.local_names[id.local_num] = id.name;
+        }
+        const bool global = id.kind == IdKind::global_implicit || id.kind == IdKind::global_implicit_assigned ||
+                            id.kind == IdKind::global_explicit;
+        if (global && !is_global_free_cast(id.name))
+            info.refs_globals = true;
+    }
+    return info;
+}
+
+// A statement that marks a line (its own, not its block's) completes: see ViperUnitEnd.
+void CodeGen::note_viper_unit_end(const Stmt& s) {
+    if (m_pass != Pass::code || m_scope_id >= m_viper.size() || !m_viper[m_scope_id])
+        return;
+    if (s.kind == StmtKind::const_def || m_block_line != first_token_pos(s).line)
+        return;
+    m_viper_unit_ends.push_back({em().item_count(), m_block_line});
+}
+
+} // namespace mpyship::compiler

@@ -1,0 +1,692 @@
+#include "mpyship/compiler/native_viper.h"
+
+#include "mpyship/compiler/compile_error.h"
+#include "mpyship/compiler/native_stack.h"
+#include "mpyship/compiler/native_viper_x64.h"
+#include "mpyship/mpy/opcodes.h"
+
+#include <algorithm>
+#include <optional>
+
+namespace mpyship::compiler {
+
+namespace op = mpy::op;
+
+namespace {
+
+// Binary operator numbers (the BINARY_OP_MULTI offsets, as in the bytecode).
+enum BinOp : int {
+    k_less = 0, k_more, k_equal, k_less_equal, k_more_equal, k_not_equal, k_in,
+    k_inplace_or = 9, k_or = 22, k_xor, k_and, k_lshift, k_rshift, k_add, k_subtract, k_multiply,
+    k_floor_divide = 31, k_modulo = 33,
+};
+constexpr int k_inplace_delta = k_or - k_inplace_or; // an inplace operator is its plain one here
+
+VType vt(const NativeStack::Entry& e) {
+    return VType(e.vtype);
+}
+std::uint8_t raw(VType t) {
+    return std::uint8_t(t);
+}
+
+// The cast built-ins: loading one of these names pushes a cast, calling it converts or retypes.
+std::optional<VType> cast_of(std::string_view name) {
+    if (name == "int" || name == "uint" || name == "bool" || name == "ptr" || name == "ptr8" || name == "ptr16" ||
+        name == "ptr32")
+        return vtype_from_name(name);
+    return std::nullopt;
+}
+
+class ViperTranslator {
+  public:
+    ViperTranslator(const NativeScope& scope, const ViperInfo& info, ViperTarget& target, QstrTable& qstrs,
+                    std::vector<VType> local_types, bool first_pass)
+        : m_scope(scope), m_info(info), m_em(scope.emitter), m_t(target), m_abi(target.abi()), m_stack(target),
+          m_qstrs(qstrs), m_exit(std::uint32_t(scope.emitter.label_count())), m_line(scope.def_pos.line),
+          m_types(std::move(local_types)), m_first_pass(first_pass) {}
+
+    mpy::Bytes run(ViperFrame frame, VType return_type);
+    std::uint32_t max_stack() const { return std::uint32_t(m_stack.max_size()); }
+    const std::vector<VType>& local_types() const { return m_types; }
+
+  private:
+    void item(const CodeItem& it);
+    void op_item(const CodeItem& it);
+    bool constant_op(const CodeItem& it);
+    bool local_op(const CodeItem& it);
+    bool stack_op(const CodeItem& it);
+    bool flow_op(const CodeItem& it);
+    bool binary_op(const CodeItem& it);
+    bool subscr_op(const CodeItem& it);
+    bool call_op(const CodeItem& it);
+    [[noreturn]] void unsupported(const std::string& what) const;
+    void defer_error(const std::string& message);
+    void unit_end(std::uint32_t line);
+    void replace_top(std::size_t n_pop, VType result);
+
+    std::uint32_t state_of_local(std::uint32_t local) const { return m_n_state - 1 - local; }
+    const std::string& local_name(std::uint32_t local) const;
+    void load_local(std::uint32_t local);
+    void store_local(std::uint32_t local);
+    NativeReg pop_flexible(std::initializer_list<NativeReg> avoid, NativeReg fallback);
+    void int_binary(int o, VType type);
+    void compare(int o, VType type);
+    void pop_jump(const CodeItem& it);
+    void return_value();
+    void load_subscr();
+    void store_subscr();
+    void label(Label l);
+
+    const NativeScope& m_scope;
+    const ViperInfo& m_info;
+    Emitter& m_em;
+    ViperTarget& m_t;
+    const NativeAbi& m_abi;
+    NativeStack m_stack;
+    QstrTable& m_qstrs;
+    std::uint32_t m_exit;
+    std::uint32_t m_line;
+    std::uint32_t m_n_state = 0;
+    VType m_return_type = VType::object;
+    std::vector<VType> m_types; // per local
+    bool m_first_pass;
+    std::optional<CompileError> m_error; // the first deferred type error
+};
+
+// mpy-cross adds the closing `return None` only when the body's last operation is not a return; the
+// code generator always records it (as unreachable code), so here it is left out in that case.
+std::size_t items_to_translate(const std::vector<CodeItem>& items) {
+    std::size_t seen = 0, end = items.size();
+    for (std::size_t i = items.size(); i-- > 0;) {
+        if (items[i].kind == ItemKind::label)
+            return items.size();
+        if (items[i].kind != ItemKind::op)
+            continue;
+        if (++seen == 2)
+            end = i;
+        if (seen == 3)
+            return items[i].opcode == op::RETURN_VALUE ? end : items.size();
+    }
+    return items.size();
+}
+
+mpy::Bytes ViperTranslator::run(ViperFrame frame, VType return_type) {
+    m_n_state = frame.n_state;
+    m_return_type = return_type;
+    m_t.viper_prologue(frame);
+    const auto& items = m_em.items();
+    const std::size_t n = items_to_translate(items);
+    std::size_t next_unit = 0;
+    const auto& units = m_info.unit_ends;
+    for (std::size_t i = 0; i < n; ++i) {
+        for (; next_unit < units.size() && units[next_unit].items <= i; ++next_unit)
+            unit_end(units[next_unit].line);
+        const CodeItem& it = items[i];
+        try {
+            item(it);
+        } catch (const NativeStack::Underflow&) {
+            if (m_error) // what follows a type error is not translated: its statement gives the line
+                unit_end(next_unit < units.size() ? units[next_unit].line : m_scope.def_pos.line);
+            unsupported("this stack effect");
+        } catch (const CompileError& e) {
+            if (m_error && e.kind == "NotImplementedError")
+                unit_end(next_unit < units.size() ? units[next_unit].line : m_scope.def_pos.line);
+            throw;
+        }
+    }
+    for (; next_unit < units.size(); ++next_unit)
+        unit_end(units[next_unit].line);
+    unit_end(m_scope.def_pos.line);
+    return m_t.epilogue_and_finish(m_exit);
+}
+
+void ViperTranslator::item(const CodeItem& it) {
+    switch (it.kind) {
+    case ItemKind::line:
+        m_line = std::uint32_t(it.value);
+        break;
+    case ItemKind::label:
+        label(Label(it.value));
+        break;
+    case ItemKind::stack:
+        m_stack.adjust(int(it.value));
+        break;
+    case ItemKind::op:
+        m_t.set_suppressed(it.dead);
+        op_item(it);
+        break;
+    }
+}
+
+void ViperTranslator::label(Label l) {
+    m_stack.settle();
+    m_t.set_suppressed(false);
+    m_t.bind(l);
+    m_stack.all_in_slots();
+}
+
+void ViperTranslator::op_item(const CodeItem& it) {
+    if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || binary_op(it) || subscr_op(it) ||
+        call_op(it))
+        return;
+    std::string name = "opcode " + std::to_string(it.opcode);
+    if (auto info = mpy::opcode_info(it.opcode))
+        name = std::string(info->name);
+    unsupported(name);
+}
+
+void ViperTranslator::unsupported(const std::string& what) const {
+    throw CompileError{"NotImplementedError", "mpyship: viper code for " + what + " is not implemented yet",
+                       SourcePos{m_line, 1}, m_scope.name, true, true};
+}
+
+// mpy-cross notes a type error and compiles on; a later error replaces it until a statement that marks a
+// line completes and gives it that line (ViperUnitEnd), then it is reported. The code after a type error
+// is never emitted: only the types matter there.
+void ViperTranslator::defer_error(const std::string& message) {
+    m_error = CompileError{"ViperTypeError", message, SourcePos{m_line, 1}, m_scope.name, true, false};
+}
+
+void ViperTranslator::unit_end(std::uint32_t line) {
+    if (!m_error)
+        return;
+    m_error->pos = SourcePos{line, 1};
+    throw *m_error;
+}
+
+// After a type error the operation still leaves a value of the type mpy-cross gives it.
+void ViperTranslator::replace_top(std::size_t n_pop, VType result) {
+    m_stack.drop(n_pop);
+    if (result != VType::unbound)
+        m_stack.push_imm(0, raw(result));
+}
+
+bool ViperTranslator::constant_op(const CodeItem& it) {
+    const std::uint8_t o = it.opcode;
+    if (o >= op::LOAD_CONST_SMALL_INT_MULTI && o < op::LOAD_CONST_SMALL_INT_MULTI + op::k_small_int_multi_num) {
+        const std::int64_t v = o - op::LOAD_CONST_SMALL_INT_MULTI - op::k_small_int_multi_excess;
+        m_stack.push_imm(std::uint64_t(v), raw(VType::int_));
+        return true;
+    }
+    switch (o) {
+    case op::LOAD_CONST_SMALL_INT:
+        m_stack.push_imm(std::uint64_t(it.value), raw(VType::int_));
+        return true;
+    case op::LOAD_CONST_NONE: // 0 while it is a machine value; the None object once it becomes one
+        m_stack.push_imm(0, raw(VType::none));
+        return true;
+    case op::LOAD_CONST_FALSE:
+    case op::LOAD_CONST_TRUE:
+        m_stack.push_imm(o == op::LOAD_CONST_TRUE ? 1 : 0, raw(VType::bool_));
+        return true;
+    default:
+        return false;
+    }
+}
+
+const std::string& ViperTranslator::local_name(std::uint32_t local) const {
+    static const std::string unknown = "?";
+    return local < m_info.local_names.size() ? m_info.local_names[local] : unknown;
+}
+
+void ViperTranslator::load_local(std::uint32_t local) {
+    VType type = m_types.at(local);
+    if (type == VType::unbound) {
+        defer_error("local '" + local_name(local) + "' used before type known");
+        type = VType::object;
+    }
+    if (local < 2) {
+        m_stack.push_reg(m_abi.local_regs[local], raw(type));
+        return;
+    }
+    m_stack.free_reg(m_abi.temp0);
+    m_t.load_state(m_abi.temp0, state_of_local(local));
+    m_stack.push_reg(m_abi.temp0, raw(type));
+}
+
+// The first store of a local gives it its type (in the first pass); later stores must agree.
+void ViperTranslator::store_local(std::uint32_t local) {
+    if (m_stack.size() == 0)
+        throw NativeStack::Underflow{};
+    const VType src = vt(m_stack.peek());
+    if (src == VType::cast)
+        unsupported("storing a cast built-in");
+    VType& type = m_types.at(local);
+    if (type == VType::unbound && m_first_pass)
+        type = src;
+    if (type != src)
+        defer_error("local '" + local_name(local) + "' has type '" + std::string(vtype_name(type)) +
+                    "' but source is '" + std::string(vtype_name(src)) + "'");
+    if (local < 2) {
+        m_stack.pop_into({m_abi.local_regs[local]});
+        return;
+    }
+    m_stack.pop_into({m_abi.temp0});
+    m_t.store_state(state_of_local(local), m_abi.temp0);
+}
+
+bool ViperTranslator::local_op(const CodeItem& it) {
+    const std::uint8_t o = it.opcode;
+    if (o >= op::LOAD_FAST_MULTI && o < op::LOAD_FAST_MULTI + op::k_fast_multi_num)
+        load_local(o - op::LOAD_FAST_MULTI);
+    else if (o >= op::STORE_FAST_MULTI && o < op::STORE_FAST_MULTI + op::k_fast_multi_num)
+        store_local(o - op::STORE_FAST_MULTI);
+    else if (o == op::LOAD_FAST_N)
+        load_local(std::uint32_t(it.value));
+    else if (o == op::STORE_FAST_N)
+        store_local(std::uint32_t(it.value));
+    else
+        return false;
+    return true;
+}
+
+bool ViperTranslator::stack_op(const CodeItem& it) {
+    const NativeReg t0 = m_abi.temp0, t1 = m_abi.temp1, t2 = m_abi.temp2;
+    if (it.opcode == op::POP_TOP) {
+        if (it.payload != k_payload_unwind_pop)
+            m_stack.drop(1);
+        return true;
+    }
+    if (it.opcode != op::DUP_TOP && it.opcode != op::DUP_TOP_TWO && it.opcode != op::ROT_TWO &&
+        it.opcode != op::ROT_THREE)
+        return false;
+    const std::size_t n = it.opcode == op::DUP_TOP ? 1 : it.opcode == op::ROT_THREE ? 3 : 2;
+    if (m_stack.size() < n)
+        throw NativeStack::Underflow{};
+    std::uint8_t ty[3] = {};
+    for (std::size_t i = 0; i < n; ++i)
+        ty[i] = m_stack.peek(i).vtype;
+    switch (it.opcode) {
+    case op::DUP_TOP: {
+        const NativeReg r = m_stack.pop_flexible(t0);
+        m_stack.push_reg(r, ty[0]);
+        m_stack.push_reg(r, ty[0]);
+        break;
+    }
+    case op::DUP_TOP_TWO:
+        m_stack.pop_into({t0, t1});
+        m_stack.push_reg(t1, ty[1]);
+        m_stack.push_reg(t0, ty[0]);
+        m_stack.push_reg(t1, ty[1]);
+        m_stack.push_reg(t0, ty[0]);
+        break;
+    case op::ROT_TWO:
+        m_stack.pop_into({t0, t1});
+        m_stack.push_reg(t0, ty[0]);
+        m_stack.push_reg(t1, ty[1]);
+        break;
+    default: // ROT_THREE
+        m_stack.pop_into({t0, t1, t2});
+        m_stack.push_reg(t0, ty[0]);
+        m_stack.push_reg(t2, ty[2]);
+        m_stack.push_reg(t1, ty[1]);
+        break;
+    }
+    return true;
+}
+
+bool ViperTranslator::flow_op(const CodeItem& it) {
+    switch (it.opcode) {
+    case op::RETURN_VALUE:
+        return_value();
+        return true;
+    case op::JUMP:
+        m_stack.settle();
+        m_t.jump(Label(it.value));
+        return true;
+    case op::POP_JUMP_IF_TRUE:
+    case op::POP_JUMP_IF_FALSE:
+        pop_jump(it);
+        return true;
+    default:
+        return false;
+    }
+}
+
+// Machine values are tested whole in the return register; objects by the runtime's truth test.
+void ViperTranslator::pop_jump(const CodeItem& it) {
+    if (m_stack.size() == 0)
+        throw NativeStack::Underflow{};
+    const VType type = vt(m_stack.peek());
+    const bool if_true = it.opcode == op::POP_JUMP_IF_TRUE;
+    if (type == VType::bool_ || type == VType::int_ || type == VType::uint) {
+        m_stack.pop_into({m_abi.ret});
+        m_stack.settle();
+        m_t.jump_if_ret(if_true, Label(it.value));
+        return;
+    }
+    if (type != VType::object) {
+        defer_error("can't implicitly convert '" + std::string(vtype_name(type)) + "' to 'bool'");
+        replace_top(1, VType::unbound);
+        return;
+    }
+    m_stack.pop_into({m_abi.arg[0]});
+    m_stack.spill_regs();
+    m_t.call(RtFun::obj_is_true);
+    m_stack.settle();
+    m_t.jump_if_bool(if_true, Label(it.value));
+}
+
+// An object is returned as it is; a machine value is converted to the object of the return type.
+void ViperTranslator::return_value() {
+    if (m_stack.size() == 0)
+        throw NativeStack::Underflow{};
+    const VType type = vt(m_stack.peek());
+    if (type == VType::none && m_return_type == VType::object) {
+        m_stack.drop(1);
+        m_t.mov_reg_fun_entry(m_abi.ret, RtFun::const_none);
+        m_t.jump(m_exit);
+        return;
+    }
+    if (type == VType::none) { // None returned as a machine value is 0
+        m_stack.pop_into({m_abi.arg[0]});
+        m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(m_return_type));
+        m_t.call_viper(ViperFun::convert_native_to_obj);
+        m_t.jump(m_exit);
+        return;
+    }
+    if (type != m_return_type) {
+        defer_error("return expected '" + std::string(vtype_name(m_return_type)) + "' but got '" +
+                    std::string(vtype_name(type)) + "'");
+        replace_top(1, VType::unbound);
+        m_t.jump(m_exit);
+        return;
+    }
+    if (type == VType::object) {
+        m_stack.pop_into({m_abi.ret});
+    } else {
+        m_stack.pop_into({m_abi.arg[0]});
+        m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(type));
+        m_t.call_viper(ViperFun::convert_native_to_obj);
+    }
+    m_t.jump(m_exit);
+}
+
+// The top value stays in the register it is in (the register is freed of other values) unless that is
+// one the operation needs for itself; otherwise it is popped into `fallback`.
+NativeReg ViperTranslator::pop_flexible(std::initializer_list<NativeReg> avoid, NativeReg fallback) {
+    if (m_stack.size() == 0)
+        throw NativeStack::Underflow{};
+    const NativeStack::Entry& top = m_stack.peek();
+    if (top.kind == NativeStack::Kind::reg && std::find(avoid.begin(), avoid.end(), top.reg) == avoid.end()) {
+        const NativeReg r = top.reg;
+        m_stack.free_reg(r, 1);
+        m_stack.drop(1);
+        return r;
+    }
+    m_stack.pop_into({fallback});
+    return fallback;
+}
+
+bool ViperTranslator::binary_op(const CodeItem& it) {
+    const int first = op::BINARY_OP_MULTI;
+    if (it.opcode < first || it.opcode >= first + op::k_binary_op_num)
+        return false;
+    int o = it.opcode - first;
+    if (o >= k_inplace_or && o < k_or)
+        o += k_inplace_delta;
+    if (m_stack.size() < 2)
+        throw NativeStack::Underflow{};
+    const VType rhs = vt(m_stack.peek(0)), lhs = vt(m_stack.peek(1));
+    if (lhs == VType::object && rhs == VType::object) { // the runtime's operator, as in native code
+        const NativeReg* a = m_abi.arg;
+        m_stack.pop_into({a[2], a[1]});
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[0], std::uint64_t(it.opcode - first));
+        m_t.call(RtFun::binary_op);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    }
+    // int and uint mix in arithmetic (the left operand's type wins) but not in comparisons
+    const bool ints = (lhs == VType::int_ || lhs == VType::uint) && (rhs == VType::int_ || rhs == VType::uint);
+    const VType failed = o <= k_not_equal ? VType::bool_ : VType::int_;
+    std::string error;
+    if (o <= k_not_equal && ints && lhs != rhs)
+        error = "comparison of int and uint";
+    else if (o == k_in)
+        error = "binary op  not implemented";
+    else if (!ints)
+        error = "can't do binary op between '" + std::string(vtype_name(lhs)) + "' and '" +
+                std::string(vtype_name(rhs)) + "'";
+    else if ((o == k_floor_divide || o == k_modulo) && lhs == VType::uint)
+        error = "div/mod not implemented for uint";
+    if (!error.empty()) {
+        defer_error(error);
+        replace_top(2, failed);
+        return true;
+    }
+    if (o <= k_not_equal)
+        compare(o, lhs);
+    else
+        int_binary(o, lhs);
+    return true;
+}
+
+void ViperTranslator::int_binary(int o, VType type) {
+    const NativeReg* a = m_abi.arg;
+    if (o == k_lshift || o == k_rshift) {
+        const NativeReg count = m_t.shift_count_reg();
+        m_stack.pop_into({count, m_abi.ret});
+        m_t.shift_by_cl(o == k_lshift ? ViperShift::shl : type == VType::uint ? ViperShift::shr : ViperShift::sar,
+                        m_abi.ret);
+        m_stack.push_reg(m_abi.ret, raw(type));
+        return;
+    }
+    ViperArith arith{};
+    switch (o) {
+    case k_add: arith = ViperArith::add; break;
+    case k_subtract: arith = ViperArith::sub; break;
+    case k_multiply: arith = ViperArith::mul; break;
+    case k_and: arith = ViperArith::and_; break;
+    case k_or: arith = ViperArith::or_; break;
+    case k_xor: arith = ViperArith::xor_; break;
+    default: unsupported("this integer operator");
+    }
+    const NativeReg rhs = pop_flexible({m_abi.ret, a[1]}, a[2]);
+    m_stack.pop_into({a[1]});
+    m_t.arith(arith, a[1], rhs);
+    m_stack.push_reg(a[1], raw(type));
+}
+
+void ViperTranslator::compare(int o, VType type) {
+    static constexpr ViperCmp k_cmp[] = {ViperCmp::lt, ViperCmp::gt, ViperCmp::eq,
+                                         ViperCmp::le, ViperCmp::ge, ViperCmp::ne};
+    const NativeReg* a = m_abi.arg;
+    const NativeReg rhs = pop_flexible({m_abi.ret, a[1]}, a[2]);
+    m_stack.pop_into({a[1]});
+    m_stack.free_reg(m_abi.ret);
+    m_t.compare_to_ret(k_cmp[o], type == VType::uint, a[1], rhs);
+    m_stack.push_reg(m_abi.ret, raw(VType::bool_));
+}
+
+bool ViperTranslator::subscr_op(const CodeItem& it) {
+    if (it.opcode == op::LOAD_SUBSCR)
+        load_subscr();
+    else if (it.opcode == op::STORE_SUBSCR)
+        store_subscr();
+    else
+        return false;
+    return true;
+}
+
+// ptr8/16/32 with a constant index address the element directly; with an index in a register it is
+// added to the base once per byte of the element.
+void ViperTranslator::load_subscr() {
+    if (m_stack.size() < 2)
+        throw NativeStack::Underflow{};
+    const NativeStack::Entry index = m_stack.peek(0);
+    const VType base = vt(m_stack.peek(1));
+    if (base != VType::ptr8 && base != VType::ptr16 && base != VType::ptr32) {
+        if (base != VType::object && base != VType::ptr) {
+            defer_error("can't load from '" + std::string(vtype_name(base)) + "'");
+            replace_top(2, VType::int_);
+            return;
+        }
+        unsupported("a subscript of '" + std::string(vtype_name(base)) + "'");
+    }
+    const int size = ptr_element_size(base);
+    if (index.kind == NativeStack::Kind::imm && vt(index) == VType::int_) {
+        m_stack.drop(1);
+        const NativeReg b = pop_flexible({}, m_abi.arg[0]);
+        m_stack.free_reg(m_abi.ret);
+        m_t.load_mem(size, m_abi.ret, b, std::int32_t(std::int64_t(index.imm) * size));
+    } else {
+        if (vt(index) != VType::int_ && vt(index) != VType::uint)
+            unsupported("a pointer index of type '" + std::string(vtype_name(vt(index))) + "'");
+        const NativeReg i = pop_flexible({m_abi.arg[0]}, m_abi.arg[1]);
+        m_stack.pop_into({m_abi.arg[0]});
+        m_stack.free_reg(m_abi.ret); // the element is loaded into it
+        for (int k = 0; k < size; ++k)
+            m_t.arith(ViperArith::add, m_abi.arg[0], i);
+        m_t.load_mem(size, m_abi.ret, m_abi.arg[0], 0);
+    }
+    m_stack.push_reg(m_abi.ret, raw(VType::int_));
+}
+
+void ViperTranslator::store_subscr() {
+    if (m_stack.size() < 3)
+        throw NativeStack::Underflow{};
+    const NativeStack::Entry index = m_stack.peek(0);
+    const VType base = vt(m_stack.peek(1)), value = vt(m_stack.peek(2));
+    if (base != VType::ptr8 && base != VType::ptr16 && base != VType::ptr32) {
+        if (base != VType::object && base != VType::ptr) {
+            defer_error("can't store to '" + std::string(vtype_name(base)) + "'");
+            replace_top(3, VType::unbound);
+            return;
+        }
+        unsupported("a subscript of '" + std::string(vtype_name(base)) + "'");
+    }
+    if (value != VType::int_ && value != VType::uint) {
+        if (value == VType::none) {
+            defer_error("can't store 'None'");
+            replace_top(3, VType::unbound);
+            return;
+        }
+        unsupported("storing a '" + std::string(vtype_name(value)) + "' through a pointer");
+    }
+    const int size = ptr_element_size(base);
+    const NativeReg v = m_abi.arg[2];
+    if (index.kind == NativeStack::Kind::imm && vt(index) == VType::int_) {
+        m_stack.drop(1);
+        const NativeReg b = pop_flexible({v}, m_abi.arg[0]);
+        m_stack.pop_into({v});
+        m_t.store_mem(size, b, std::int32_t(std::int64_t(index.imm) * size), v);
+        return;
+    }
+    if (vt(index) != VType::int_ && vt(index) != VType::uint)
+        unsupported("a pointer index of type '" + std::string(vtype_name(vt(index))) + "'");
+    const NativeReg i = pop_flexible({m_abi.arg[0], v}, m_abi.arg[1]);
+    m_stack.pop_into({m_abi.arg[0], v});
+    for (int k = 0; k < size; ++k)
+        m_t.arith(ViperArith::add, m_abi.arg[0], i);
+    m_t.store_mem(size, m_abi.arg[0], 0, v);
+}
+
+// Casts: int(), uint(), bool() and ptr*() of an object convert it; of a machine value they only retype
+// it. Other globals and calls are not translated yet.
+bool ViperTranslator::call_op(const CodeItem& it) {
+    if (it.opcode == op::LOAD_GLOBAL && it.qstr_phase == QstrPhase::identifier) {
+        const auto cast = cast_of(m_em.qstr_of(it));
+        if (!cast)
+            unsupported("the global name " + m_em.qstr_of(it));
+        m_stack.push_imm(std::uint64_t(*cast), raw(VType::cast));
+        return true;
+    }
+    if (it.opcode != op::CALL_FUNCTION)
+        return false;
+    if (it.value != 1 || m_stack.size() < 2 || vt(m_stack.peek(1)) != VType::cast)
+        unsupported("calls");
+    const auto target = VType(m_stack.peek(1).imm);
+    const VType src = vt(m_stack.peek(0));
+    if (src == VType::object) {
+        m_stack.pop_into({m_abi.arg[0]});
+        m_stack.drop(1);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(target));
+        m_t.call_viper(ViperFun::convert_obj_to_native);
+        m_stack.push_reg(m_abi.ret, raw(target));
+        return true;
+    }
+    if (src != VType::int_ && src != VType::uint && src != VType::bool_ && !is_ptr(src))
+        unsupported("a cast of '" + std::string(vtype_name(src)) + "'");
+    const NativeStack::Entry value = m_stack.peek(0);
+    if (value.kind != NativeStack::Kind::imm && value.kind != NativeStack::Kind::reg)
+        unsupported("a cast of a value written to the stack");
+    m_stack.drop(2);
+    if (value.kind == NativeStack::Kind::imm)
+        m_stack.push_imm(value.imm, raw(target));
+    else
+        m_stack.push_reg(value.reg, raw(target));
+    return true;
+}
+
+std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch) {
+    if (arch == mpy::NativeArch::x64)
+        return make_viper_x64_target();
+    return nullptr;
+}
+
+VType annotation_type(const std::string& name, const NativeScope& scope) {
+    if (name.empty())
+        return VType::object;
+    if (auto t = vtype_from_name(name))
+        return *t;
+    throw CompileError{"ViperTypeError", "unknown type '" + name + "'", scope.def_pos, scope.name, true, false};
+}
+
+// The frame reserves the state slots below the locals kept in registers (the second local keeps its slot
+// when three or more arguments arrive: it waits there while r12 still points at them), odd in words
+// to keep calls aligned.
+std::uint32_t frame_words(std::uint32_t n_state, std::uint32_t n_locals, std::uint32_t n_args) {
+    std::uint32_t in_regs = std::min<std::uint32_t>(n_locals, 2);
+    if (n_args >= 3)
+        in_regs -= 1;
+    return (n_state - in_regs) | 1;
+}
+
+} // namespace
+
+bool has_viper_emitter(mpy::NativeArch arch) {
+    return arch == mpy::NativeArch::x64;
+}
+
+mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& info, QstrTable& qstrs,
+                                    ConstantTable& constants) {
+    const ScopeSignature& sig = scope.emitter.signature();
+    auto not_yet = [&](const std::string& what) {
+        throw CompileError{"NotImplementedError", "mpyship: viper code for " + what + " is not implemented yet",
+                           scope.def_pos, scope.name, true, true};
+    };
+    if (!sig.cells.empty() || scope.emitter.is_generator() || !scope.emitter.children().empty())
+        not_yet("closures, generators and nested functions");
+    if (sig.n_kwonly_args != 0 || sig.n_def_pos_args != 0 || (sig.scope_flags & mpy::k_scope_sig_mask) != 0)
+        not_yet("default, keyword-only and star arguments");
+    if (scope.refs_globals)
+        not_yet("functions that use global names");
+    mpy::Constant fun_table;
+    fun_table.kind = mpy::ObjKind::fun_table;
+    ViperFrame frame;
+    frame.fun_table_const = constants.use(fun_table);
+    std::vector<VType> types(sig.n_locals, VType::unbound);
+    for (std::uint32_t i = 0; i < sig.n_pos_args; ++i) {
+        const std::string& a = i < info.arg_annotations.size() ? info.arg_annotations[i] : std::string();
+        frame.arg_types.push_back(annotation_type(a, scope));
+        types[i] = frame.arg_types.back();
+    }
+    const VType return_type = annotation_type(info.return_annotation, scope);
+    // First pass: the locals' types and the stack depth.
+    auto sizing_target = viper_target_for(scope.arch);
+    frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + scope.emitter.max_stack());
+    frame.frame_words = frame_words(frame.n_state, sig.n_locals, sig.n_pos_args);
+    ViperTranslator sizing(scope, info, *sizing_target, qstrs, types, true);
+    sizing.run(frame, return_type);
+    auto target = viper_target_for(scope.arch);
+    frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + sizing.max_stack());
+    frame.frame_words = frame_words(frame.n_state, sig.n_locals, sig.n_pos_args);
+    ViperTranslator translator(scope, info, *target, qstrs, sizing.local_types(), false);
+    mpy::NativeCode code;
+    code.code = translator.run(frame, return_type);
+    return code;
+}
+
+} // namespace mpyship::compiler
