@@ -161,7 +161,10 @@ TEST_P(NativeThumb, EveryCaseMatchesMpyCross) {
         auto m = compile_for(c.source, arch.arch);
         if (c.unsupported) {
             ++unsupported;
-            ASSERT_FALSE(m.has_value()) << c.name << " compiles now: drop 'unsupported' from its header";
+            if (m.has_value()) {
+                ADD_FAILURE() << c.name << " compiles now: drop 'unsupported' from its header";
+                continue;
+            }
             EXPECT_TRUE(m.error().needs_native_arch);
             EXPECT_NE(m.error().message.find("is not implemented yet"), std::string::npos) << m.error().message;
             continue;

@@ -10,7 +10,11 @@ namespace {
 using namespace thumb;
 
 constexpr std::uint32_t k_word = 4;
-constexpr std::uint32_t k_nlr_words = 20;       // nlr buffer and the kept return value
+constexpr std::uint32_t k_nlr_words = 20;         // nlr buffer and the kept return value
+constexpr std::uint32_t k_handler_nlr_words = 21; // with exception handlers, one more word (zeroed)
+constexpr std::uint32_t k_exc_value_offset = 1 * 4;      // nlr_buf.ret_val: the exception
+constexpr std::uint32_t k_handler_offset = 3 * 4;        // where an exception jumps to (0: none)
+constexpr std::uint32_t k_return_value_offset = 19 * 4;
 constexpr std::uint32_t k_code_state_words = 5; // fun_bc, ip, sp, n_state, exc_sp_idx: then state[]
 constexpr std::uint32_t k_n_state_offset = 3 * k_word;
 constexpr std::uint32_t k_old_globals_offset = 1 * k_word; // code_state->ip holds the caller's globals
@@ -69,6 +73,30 @@ class ThumbTarget final : public NativeTarget {
         m_asm.jump_if(Cond::eq, label);
     }
     void bind(std::uint32_t label) override { m_asm.bind(label); }
+    bool supports_handlers() const override { return true; }
+    void set_handler(std::uint32_t label) override {
+        m_asm.lea_label(r0, label);
+        m_asm.store(sp, k_handler_offset, r0);
+    }
+    void clear_handler() override {
+        m_asm.mov_reg_imm(r0, 0);
+        m_asm.store(sp, k_handler_offset, r0);
+    }
+    void load_exc_value(NativeReg dst) override { m_asm.load(Reg(dst), sp, k_exc_value_offset); }
+    void store_exc_value(NativeReg src) override { m_asm.store(sp, k_exc_value_offset, Reg(src)); }
+    void clear_exc_value() override {
+        m_asm.mov_reg_imm(r0, 0);
+        m_asm.store(sp, k_exc_value_offset, r0);
+    }
+    void jump_if_zero(NativeReg reg, std::uint32_t label) { // overrides (with statements)
+        m_asm.cmp_zero(Reg(reg));
+        m_asm.jump_if(Cond::eq, label);
+    }
+    void load_type_of(NativeReg dst, NativeReg obj) { m_asm.load(Reg(dst), Reg(obj), 0); } // overrides
+    void raise_exc_value() override {
+        m_asm.load(r0, sp, k_exc_value_offset);
+        call(RtFun::raise);
+    }
     mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
 
   private:
@@ -80,6 +108,7 @@ class ThumbTarget final : public NativeTarget {
         m_asm.blx(temp);
     }
     void guard_globals();
+    void dispatch_exceptions();
 
     Encoder m_asm;
     NativeFrame m_frame;
@@ -98,13 +127,14 @@ void ThumbTarget::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
 
 void ThumbTarget::prologue(const NativeFrame& frame) {
     m_frame = frame;
-    m_code_state = frame.guards_globals ? k_nlr_words * k_word : 0;
+    const std::uint32_t nlr_words = frame.has_handlers ? k_handler_nlr_words : frame.guards_globals ? k_nlr_words : 0;
+    m_code_state = nlr_words * k_word;
     // Every slot is reached with the 16-bit sp-relative forms; mpy-cross refuses (without a line) a
     // frame whose last slot is beyond them.
     if (state_offset(frame.n_state - 1) > k_max_sp_offset)
         throw CompileError{"NotImplementedError", "too many locals for native method", SourcePos{0, 0}, "", false,
                            true};
-    const std::uint32_t words = (frame.guards_globals ? k_nlr_words : 0) + k_code_state_words + frame.n_state;
+    const std::uint32_t words = nlr_words + k_code_state_words + frame.n_state;
     // The pushed r1-r3 are the frame's top words; sp stays 8-byte aligned.
     m_frame_bytes = ((words - k_pushed_frame_words + 1) & ~1u) * k_word;
     m_asm.word(frame.n_children); // a word before the entry point: the number of nested functions
@@ -119,6 +149,10 @@ void ThumbTarget::prologue(const NativeFrame& frame) {
     m_asm.store(sp, m_code_state + k_n_state_offset, r0);
     m_asm.lea_sp(r0, m_code_state);
     call_via(RtFun::setup_code_state, k_prologue_temp);
+    if (frame.has_handlers) {
+        dispatch_exceptions();
+        return; // the locals stay in memory: r4 holds the handler address
+    }
     if (frame.guards_globals)
         guard_globals();
     for (std::uint32_t k = 0; k < 2 && k < frame.n_locals; ++k)
@@ -147,15 +181,51 @@ void ThumbTarget::guard_globals() {
     m_asm.bind(body);
 }
 
+// With handlers, the globals are always switched and an nlr frame is always pushed. An exception comes
+// back from nlr_push with the handler slot's address: the frame is pushed again and the code jumps
+// there; with none, the caller's globals are restored and the exception raised on.
+void ThumbTarget::dispatch_exceptions() {
+    const std::uint32_t body = k_private_label, push = k_private_label + 2, caught = k_private_label + 3;
+    m_asm.load(r0, sp, m_code_state);
+    m_asm.load(r0, r0, 1 * k_word); // ->context
+    m_asm.load(r0, r0, 1 * k_word); // ->module.globals
+    call(RtFun::swap_globals);
+    m_asm.store(sp, m_code_state + k_old_globals_offset, r0);
+    m_asm.mov_reg_imm(r0, 0);
+    m_asm.store(sp, m_code_state - k_word, r0);
+    m_asm.store(sp, k_exc_value_offset, r0);
+    m_asm.lea_label(r4, body);
+    m_asm.bind(push);
+    m_asm.lea_sp(r0, 0);
+    call(RtFun::nlr_push);
+    m_asm.cmp_zero(r0);
+    m_asm.jump_if(Cond::ne, caught);
+    clear_handler();
+    m_asm.bx(r4);
+    m_asm.bind(caught);
+    m_asm.load(r4, sp, k_handler_offset);
+    m_asm.cmp_zero(r4);
+    m_asm.jump_if(Cond::ne, push);
+    m_asm.load(r0, sp, m_code_state + k_old_globals_offset);
+    call(RtFun::swap_globals);
+    raise_exc_value();
+    m_asm.bind(body);
+}
+
 void ThumbTarget::store_return_value() {
-    if (m_frame.guards_globals)
-        m_asm.store(sp, m_code_state - k_word, r0);
+    if (m_frame.has_handlers || m_frame.guards_globals)
+        m_asm.store(sp, k_return_value_offset, r0);
 }
 
 mpy::Bytes ThumbTarget::epilogue_and_finish(std::uint32_t exit_label) {
     m_asm.set_suppressed(false);
     m_asm.bind(exit_label);
-    if (m_frame.guards_globals) {
+    if (m_frame.has_handlers) {
+        m_asm.load(r0, sp, m_code_state + k_old_globals_offset);
+        call(RtFun::swap_globals);
+        call(RtFun::nlr_pop);
+        m_asm.load(r0, sp, k_return_value_offset);
+    } else if (m_frame.guards_globals) {
         const std::uint32_t done = k_private_label + 1;
         m_asm.load(r0, sp, m_code_state + k_old_globals_offset);
         m_asm.cmp_zero(r0);
@@ -163,7 +233,7 @@ mpy::Bytes ThumbTarget::epilogue_and_finish(std::uint32_t exit_label) {
         call(RtFun::swap_globals);
         call(RtFun::nlr_pop);
         m_asm.bind(done);
-        m_asm.load(r0, sp, m_code_state - k_word);
+        m_asm.load(r0, sp, k_return_value_offset);
     }
     m_asm.adjust_sp(false, m_frame_bytes);
     m_asm.op16(k_pop_r1_r7_pc);

@@ -150,6 +150,43 @@ void Encoder::blx(Reg r) {
     op16(0x4780 | unsigned(r) << 3);
 }
 
+void Encoder::bx(Reg r) {
+    op16(0x4700 | unsigned(r) << 3);
+}
+
+// The offset is written as movw (Thumb-2) or movs/lsls #8/adds (armv6m) whatever its value, so the size
+// is known before the label is; finish() fills it in.
+void Encoder::lea_label(Reg dst, std::uint32_t label) {
+    if (m_suppressed)
+        return;
+    const unsigned d = dst;
+    const std::size_t size = m_thumb2 ? 8 : 10;
+    m_fixups.push_back({m_bytes.size(), size, Form::lea, Cond::eq, label});
+    if (m_thumb2) {
+        op32(move_wide(false, d, 0));
+    } else {
+        op16(0x2000 | d << 8);
+        op16(8u << 6 | d << 3 | d);
+        op16(0x3000 | d << 8);
+    }
+    op16(0xb200 | d << 3 | d); // sxth d, d
+    op16(0x4478 | d);          // add d, pc
+}
+
+void Encoder::patch_lea(const Fixup& f, std::int64_t target) {
+    const std::size_t add_at = f.at + f.size - 2;
+    const auto off = std::uint32_t(target - std::int64_t(add_at + 4) + 1) & 0xffff;
+    const unsigned d = m_bytes[add_at] & 7u;
+    if (m_thumb2) {
+        const std::uint32_t hw = move_wide(false, d, off);
+        patch16(f.at, hw >> 16);
+        patch16(f.at + 2, hw & 0xffff);
+    } else {
+        patch16(f.at, 0x2000 | d << 8 | off >> 8);
+        patch16(f.at + 4, 0x3000 | d << 8 | (off & 0xff));
+    }
+}
+
 void Encoder::cmp_zero(Reg r) {
     op16(0x2800 | unsigned(r) << 8);
 }
@@ -249,6 +286,10 @@ mpy::Bytes Encoder::finish() {
         const std::int64_t off = target - std::int64_t(f.at + 4);
         if (f.form == Form::slot) {
             patch_slot(f, target);
+            continue;
+        }
+        if (f.form == Form::lea) {
+            patch_lea(f, target);
             continue;
         }
         const std::uint32_t hw = f.form == Form::wide ? b_wide(off) : b_cond_wide(std::uint32_t(f.cond), off);

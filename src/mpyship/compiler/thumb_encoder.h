@@ -35,6 +35,9 @@ class Encoder {
     void lea_sp(Reg dst, std::uint32_t offset);             // add dst, sp, #offset
     void adjust_sp(bool grow, std::uint32_t bytes);        // sub sp / add sp
     void blx(Reg r);
+    void bx(Reg r);
+    // dst = the label's address (with the Thumb bit): a 16-bit offset, sign-extended, added to pc.
+    void lea_label(Reg dst, std::uint32_t label);
     void cmp_zero(Reg r);
 
     void jump(std::uint32_t label);
@@ -44,7 +47,7 @@ class Encoder {
     mpy::Bytes finish();
 
   private:
-    enum class Form : std::uint8_t { wide, wide_cond, slot };
+    enum class Form : std::uint8_t { wide, wide_cond, slot, lea };
     struct Fixup {
         std::size_t at;
         std::size_t size; // of the slot (armv6m)
@@ -59,6 +62,7 @@ class Encoder {
     void long_jump_slot(std::uint32_t label);
     void patch16(std::size_t at, std::uint32_t v);
     void patch_slot(const Fixup& f, std::int64_t target);
+    void patch_lea(const Fixup& f, std::int64_t target);
 
     bool m_thumb2;
     mpy::Bytes m_bytes;
