@@ -45,6 +45,53 @@ TEST(BigInt, LargeProductsMatchShiftAndAdd) {
     EXPECT_EQ(p->bit_length(), 31700u); // floor(20000 * log2(3)) + 1 = floor(31699.25) + 1
 }
 
+// Algorithm D's corrections (an estimated quotient limb too large, the add-back) are exercised by divisors
+// with a small second limb and dividends built from the divisor; q * b + r == a with 0 <= r < b checks
+// every quotient without a second division routine.
+TEST(BigInt, DivisionReassemblesTheDividend) {
+    std::uint64_t seed = 987654321;
+    auto random_big = [&](int limbs) {
+        BigInt v(0);
+        for (int i = 0; i < limbs; ++i) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            v = v.shifted_left(32) + BigInt(static_cast<std::int64_t>(seed >> 33));
+        }
+        return v;
+    };
+    auto check = [](const BigInt& a, const BigInt& b) {
+        auto qr = BigInt::floor_divmod(a, b);
+        ASSERT_TRUE(qr);
+        const auto& [q, r] = *qr;
+        EXPECT_TRUE((q * b + r - a).is_zero()) << a.bit_length() << " / " << b.bit_length() << " bits";
+        EXPECT_FALSE(r.is_negative());
+        EXPECT_TRUE((b - r).is_negative() == false && !(b - r).is_zero());
+    };
+    for (auto [na, nb] : {std::pair{2, 2}, {5, 2}, {40, 3}, {97, 41}, {300, 150}, {1000, 999}, {64, 63}})
+        check(random_big(na), random_big(nb));
+    const BigInt b = BigInt(1).shifted_left(95) + BigInt(1); // second limb zero: qhat overestimates
+    check(b * b - BigInt(1), b);
+    check(b * BigInt(0x7fffffff) + b - BigInt(1), b);
+    const BigInt all_ones = BigInt(1).shifted_left(256) - BigInt(1);
+    check(all_ones * all_ones, all_ones + BigInt(2));
+    check(BigInt(1).shifted_left(4000), all_ones);
+}
+
+// Decimal text by divide and conquer: powers of ten and the numbers just below them cross every padding
+// boundary of the split (9 * 2^k digits); random numbers round-trip through the decimal parser.
+TEST(BigInt, DecimalTextOfLargeNumbers) {
+    for (std::uint64_t digits : {575u, 576u, 577u, 1151u, 1152u, 1153u, 4607u, 4608u, 20000u}) {
+        auto ten = BigInt::power(BigInt(10), digits, 1u << 20);
+        ASSERT_TRUE(ten);
+        EXPECT_EQ(ten->to_string(), "1" + std::string(digits, '0')) << digits;
+        EXPECT_EQ((*ten - BigInt(1)).to_string(), std::string(digits, '9')) << digits;
+        EXPECT_EQ((-*ten).to_string(), "-1" + std::string(digits, '0')) << digits;
+    }
+    const BigInt x = *BigInt::power(BigInt(3), 100000, 1u << 20) + BigInt(12345);
+    const std::string text = x.to_string();
+    EXPECT_TRUE((*BigInt::from_digits(text, 10) - x).is_zero());
+    EXPECT_EQ(text.substr(text.size() - 3), "346"); // 3^100000 ends in ...001
+}
+
 TEST(BigInt, Arithmetic) {
     auto big = *BigInt::from_digits("123456789012345678901234567890", 10);
     EXPECT_EQ((big * big).to_string(), "15241578753238836750495351562536198787501905199875019052100");
@@ -80,6 +127,16 @@ TEST(ConstFold, NotFolded) {
     EXPECT_EQ(folded("1j * 2"), value("(* 1j 2)"));
     EXPECT_EQ(folded("[1, 2]"), value("(List 1 2)"));
     EXPECT_EQ(folded("()"), value("(Tuple)"));
+}
+
+// The largest folded int is the one mpy-cross 1.28 was measured to fold (1,048,577 bits, see const_fold.h).
+TEST(ConstFold, LargestFoldedInt) {
+    EXPECT_EQ(folded("(1 << 1048576) >> 1048575"), value("2"));
+    EXPECT_EQ(folded("(2 ** 1048576) >> 1048575"), value("2"));
+    EXPECT_EQ(folded("1 << 1048577"), value("(<< 1 1048577)"));
+    EXPECT_EQ(folded("2 ** 1048577"), value("(** 2 1048577)"));
+    EXPECT_EQ(folded("(1 << 524288) * (1 << 524289)").rfind("(Assign x (* ", 0), 0u); // the operands fold, not the product
+    EXPECT_EQ(folded("(1 << 524288) * (1 << 524288) >> 1048575"), value("2"));
 }
 
 TEST(ConstFold, FloatsAndLogic) {

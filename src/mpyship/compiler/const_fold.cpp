@@ -125,11 +125,14 @@ std::optional<ConstValue> fold_int(BinOpKind op, const BigInt& a, const BigInt& 
         return ConstValue{a + b};
     case BinOpKind::sub:
         return ConstValue{a - b};
-    case BinOpKind::mul:
-        if (a.bit_length() + b.bit_length() > k_max_folded_int_bits) {
+    case BinOpKind::mul: { // a product has the sum of the bit lengths, or one bit less
+        if (a.bit_length() + b.bit_length() > k_max_folded_int_bits + 1)
             return std::nullopt;
-        }
-        return ConstValue{a * b};
+        BigInt product = a * b;
+        if (product.bit_length() > k_max_folded_int_bits)
+            return std::nullopt;
+        return ConstValue{std::move(product)};
+    }
     case BinOpKind::div:
         return b.is_zero() ? std::nullopt : std::optional{make_float(a.to_double() / b.to_double())};
     case BinOpKind::floordiv:
