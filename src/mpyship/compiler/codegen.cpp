@@ -122,9 +122,6 @@ bool CodeGen::refs_globals(const ScopeInfo& scope) {
     return false;
 }
 
-void CodeGen::compile_scope_body(ScopeInfo& scope) {
-    switch (scope.kind) {
-    case ScopeKind::module:
 // A deferred leaf error still waiting at the end of the scope gets the scope's line; when another error
 // cuts the compilation short, the line of the innermost enclosing node that marks one.
 void CodeGen::compile_scope_body_resolving(ScopeInfo& scope) {
@@ -138,6 +135,9 @@ void CodeGen::compile_scope_body_resolving(ScopeInfo& scope) {
     resolve_deferred(scope_line(scope));
 }
 
+void CodeGen::compile_scope_body(ScopeInfo& scope) {
+    switch (scope.kind) {
+    case ScopeKind::module:
         compile_module_scope(*static_cast<const Module*>(scope.node));
         break;
     case ScopeKind::function:
@@ -274,9 +274,6 @@ void CodeGen::defer_error(const std::string& message, SourcePos own, bool needs_
     m_deferred_fallback = m_block_line;
 }
 
-    m_line = pos.line;
-    em().set_source_line(pos.line);
-}
 // An error at `e`: raised now when `e` marks a line, deferred when it is a leaf.
 void CodeGen::error_at(const std::string& message, const Expr& e) {
     if (!is_leaf(e))
@@ -297,6 +294,9 @@ void CodeGen::resolve_deferred(std::uint32_t line) {
 void CodeGen::set_line(SourcePos pos) {
     if (pos.line == 0)
         return;
+    m_line = pos.line;
+    em().set_source_line(pos.line);
+}
 
 // --- identifiers ---------------------------------------------------------------------------------------
 
