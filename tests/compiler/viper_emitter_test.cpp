@@ -219,6 +219,7 @@ TEST(ViperX64, MicroPythonViperTestsAreIdenticalOrRefused) {
         const auto m = compile_x64(source);
         if (not_implemented(m)) {
             ++refused;
+            std::cout << "[ viper x64 ] refused: " << name << ": " << m.error().message << "\n";
             continue;
         }
         const std::string why = mismatch(m, golden);

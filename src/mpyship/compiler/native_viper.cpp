@@ -40,13 +40,14 @@ std::optional<VType> cast_of(std::string_view name) {
 class ViperTranslator {
   public:
     ViperTranslator(const NativeScope& scope, const ViperInfo& info, ViperTarget& target, QstrTable& qstrs,
-                    std::vector<VType> local_types, bool first_pass)
+                    ConstantTable& constants, std::vector<VType> local_types, bool first_pass)
         : m_scope(scope), m_info(info), m_em(scope.emitter), m_t(target), m_abi(target.abi()), m_stack(target),
-          m_qstrs(qstrs), m_exit(std::uint32_t(scope.emitter.label_count())), m_line(scope.def_pos.line),
+          m_qstrs(qstrs), m_constants(constants), m_exit(std::uint32_t(scope.emitter.label_count())), m_line(scope.def_pos.line),
           m_types(std::move(local_types)), m_first_pass(first_pass) {}
 
     mpy::Bytes run(ViperFrame frame, VType return_type);
     std::uint32_t max_stack() const { return std::uint32_t(m_stack.max_size()); }
+    bool uses_constants() const { return m_uses_constants; }
     const std::vector<VType>& local_types() const { return m_types; }
 
   private:
@@ -59,6 +60,11 @@ class ViperTranslator {
     bool binary_op(const CodeItem& it);
     bool subscr_op(const CodeItem& it);
     bool call_op(const CodeItem& it);
+    bool cast_call(const CodeItem& it);
+    std::uint32_t qstr(const CodeItem& it);
+    void load_const_obj(std::uint32_t index);
+    void boxed_pointer_for_pop(NativeReg dest, std::size_t n);
+    std::optional<std::uint64_t> object_of_imm(const NativeStack::Entry& e) const;
     [[noreturn]] void unsupported(const std::string& what) const;
     void defer_error(const std::string& message);
     void unit_end(std::uint32_t line);
@@ -84,6 +90,7 @@ class ViperTranslator {
     const NativeAbi& m_abi;
     NativeStack m_stack;
     QstrTable& m_qstrs;
+    ConstantTable& m_constants;
     std::uint32_t m_exit;
     std::uint32_t m_line;
     std::uint32_t m_n_state = 0;
@@ -91,6 +98,7 @@ class ViperTranslator {
     std::vector<VType> m_types; // per local
     bool m_first_pass;
     std::optional<CompileError> m_error; // the first deferred type error
+    bool m_uses_constants = false;       // loads constant objects: the function object is kept
 };
 
 // mpy-cross adds the closing `return None` only when the body's last operation is not a return; the
@@ -219,9 +227,32 @@ bool ViperTranslator::constant_op(const CodeItem& it) {
     case op::LOAD_CONST_TRUE:
         m_stack.push_imm(o == op::LOAD_CONST_TRUE ? 1 : 0, raw(VType::bool_));
         return true;
+    case op::LOAD_CONST_STRING: {
+        mpy::Constant str;
+        str.kind = mpy::ObjKind::str;
+        str.data = m_em.qstr_of(it);
+        load_const_obj(m_constants.use(std::move(str)));
+        return true;
+    }
+    case op::LOAD_CONST_OBJ:
+        load_const_obj(std::uint32_t(it.value));
+        return true;
     default:
         return false;
     }
+}
+
+void ViperTranslator::load_const_obj(std::uint32_t index) {
+    m_uses_constants = true;
+    m_stack.free_reg(m_abi.temp0);
+    m_t.mov_reg_const_obj(m_abi.temp0, index);
+    m_stack.push_reg(m_abi.temp0, raw(VType::object));
+}
+
+std::uint32_t ViperTranslator::qstr(const CodeItem& it) {
+    if (it.qstr_phase == QstrPhase::scope_pass)
+        return std::uint32_t(it.value);
+    return m_qstrs.use(m_em.qstr_of(it));
 }
 
 const std::string& ViperTranslator::local_name(std::uint32_t local) const {
@@ -375,6 +406,7 @@ void ViperTranslator::return_value() {
     if (type == VType::none && m_return_type == VType::object) {
         m_stack.drop(1);
         m_t.mov_reg_fun_entry(m_abi.ret, RtFun::const_none);
+        m_t.store_return_value();
         m_t.jump(m_exit);
         return;
     }
@@ -382,6 +414,7 @@ void ViperTranslator::return_value() {
         m_stack.pop_into({m_abi.arg[0]});
         m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(m_return_type));
         m_t.call_viper(ViperFun::convert_native_to_obj);
+        m_t.store_return_value();
         m_t.jump(m_exit);
         return;
     }
@@ -399,6 +432,7 @@ void ViperTranslator::return_value() {
         m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(type));
         m_t.call_viper(ViperFun::convert_native_to_obj);
     }
+    m_t.store_return_value();
     m_t.jump(m_exit);
 }
 
@@ -582,20 +616,98 @@ void ViperTranslator::store_subscr() {
     m_t.store_mem(size, m_abi.arg[0], 0, v);
 }
 
-// Casts: int(), uint(), bool() and ptr*() of an object convert it; of a machine value they only retype
-// it. Other globals and calls are not translated yet.
+// A global load is a runtime call unless the name is a cast (which loads nothing). A call passes its
+// arguments as objects (boxed_pointer_for_pop) and returns an object.
 bool ViperTranslator::call_op(const CodeItem& it) {
-    if (it.opcode == op::LOAD_GLOBAL && it.qstr_phase == QstrPhase::identifier) {
-        const auto cast = cast_of(m_em.qstr_of(it));
-        if (!cast)
-            unsupported("the global name " + m_em.qstr_of(it));
-        m_stack.push_imm(std::uint64_t(*cast), raw(VType::cast));
+    const NativeReg* a = m_abi.arg;
+    if (it.opcode == op::LOAD_GLOBAL) {
+        if (const auto cast = cast_of(m_em.qstr_of(it))) {
+            m_stack.push_imm(std::uint64_t(*cast), raw(VType::cast));
+            return true;
+        }
+        m_stack.spill_regs();
+        m_t.mov_reg_qstr(a[0], qstr(it));
+        m_t.call(RtFun::load_global);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
         return true;
     }
     if (it.opcode != op::CALL_FUNCTION)
         return false;
-    if (it.value != 1 || m_stack.size() < 2 || vt(m_stack.peek(1)) != VType::cast)
-        unsupported("calls");
+    const auto n_pos = std::uint32_t(it.value & 0xff), n_kw = std::uint32_t(it.value >> 8);
+    const std::size_t n = n_pos + 2 * n_kw;
+    if (m_stack.size() < n + 1)
+        throw NativeStack::Underflow{};
+    if (vt(m_stack.peek(n)) == VType::cast)
+        return cast_call(it);
+    if (vt(m_stack.peek(n)) != VType::object)
+        unsupported("calling a '" + std::string(vtype_name(vt(m_stack.peek(n)))) + "'");
+    if (n != 0)
+        boxed_pointer_for_pop(a[2], n);
+    m_stack.pop_into({a[0]});
+    m_stack.spill_regs();
+    m_t.mov_reg_imm(a[1], std::uint64_t(it.value));
+    m_t.call(RtFun::call_function_n_kw);
+    m_stack.push_reg(m_abi.ret, raw(VType::object));
+    return true;
+}
+
+// The object a constant machine value stands for, when it is known at compile time.
+std::optional<std::uint64_t> ViperTranslator::object_of_imm(const NativeStack::Entry& e) const {
+    const auto v = std::int64_t(e.imm);
+    switch (vt(e)) {
+    case VType::object:
+        return e.imm;
+    case VType::int_:
+    case VType::uint:
+        if (v < -(std::int64_t(1) << 30) || v >= (std::int64_t(1) << 30))
+            return std::nullopt;
+        return (std::uint64_t(v) << 1) | 1;
+    default:
+        return std::nullopt;
+    }
+}
+
+// Like NativeStack::pointer_for_pop, for values that must be objects: registers are written to their
+// slots, then top down each constant is written as the object it stands for (through `dest`) and each
+// machine value in a slot is converted by the runtime, before `dest` points at the lowest.
+void ViperTranslator::boxed_pointer_for_pop(NativeReg dest, std::size_t n) {
+    if (n > m_stack.size())
+        throw NativeStack::Underflow{};
+    m_stack.spill_regs();
+    const std::size_t base = m_stack.size() - n;
+    for (std::size_t depth = 0; depth < n; ++depth) {
+        const NativeStack::Entry e = m_stack.peek(depth);
+        const auto slot = std::uint32_t(base + n - 1 - depth);
+        if (e.kind == NativeStack::Kind::imm) {
+            if (vt(e) == VType::bool_ || vt(e) == VType::none)
+                m_t.mov_reg_fun_entry(dest, vt(e) == VType::none ? RtFun::const_none
+                                            : e.imm != 0         ? RtFun::const_true
+                                                                 : RtFun::const_false);
+            else if (const auto obj = object_of_imm(e))
+                m_t.mov_reg_imm(dest, *obj);
+            else
+                unsupported("passing a '" + std::string(vtype_name(vt(e))) + "' constant as an object");
+            m_t.store_state(slot, dest);
+        } else if (e.kind == NativeStack::Kind::fun_entry) {
+            m_t.mov_reg_fun_entry(dest, e.entry);
+            m_t.store_state(slot, dest);
+        } else if (vt(e) != VType::object) {
+            if (vt(e) == VType::none || vt(e) == VType::cast || vt(e) == VType::unbound)
+                unsupported("passing a '" + std::string(vtype_name(vt(e))) + "' as an object");
+            m_t.load_state(m_abi.arg[0], slot);
+            m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(vt(e)));
+            m_t.call_viper(ViperFun::convert_native_to_obj);
+            m_t.store_state(slot, m_abi.ret);
+        }
+    }
+    m_t.lea_state(dest, std::uint32_t(base));
+    m_stack.drop(n);
+}
+
+// Casts: int(), uint(), bool() and ptr*() of an object convert it; of a machine value they only retype it.
+bool ViperTranslator::cast_call(const CodeItem& it) {
+    if (it.value != 1)
+        unsupported("a cast with other than one argument");
     const auto target = VType(m_stack.peek(1).imm);
     const VType src = vt(m_stack.peek(0));
     if (src == VType::object) {
@@ -634,14 +746,17 @@ VType annotation_type(const std::string& name, const NativeScope& scope) {
     throw CompileError{"ViperTypeError", "unknown type '" + name + "'", scope.def_pos, scope.name, true, false};
 }
 
-// The frame reserves the state slots below the locals kept in registers (the second local keeps its slot
-// when three or more arguments arrive: it waits there while r12 still points at them), odd in words
-// to keep calls aligned.
-std::uint32_t frame_words(std::uint32_t n_state, std::uint32_t n_locals, std::uint32_t n_args) {
+// The frame: the nlr buffer and a two-word code state (the function object, the caller's globals) when
+// globals are switched, else one word for the function object when it is needed, then the state slots except those of the locals kept in registers (the
+// second local keeps its slot when three or more arguments arrive: it waits there while r12 still points
+// at them); odd in words to keep calls aligned.
+std::uint32_t frame_words(const ViperFrame& frame, std::uint32_t n_locals) {
+    constexpr std::uint32_t k_guarded_words = 16, k_fun_words = 1;
     std::uint32_t in_regs = std::min<std::uint32_t>(n_locals, 2);
-    if (n_args >= 3)
+    if (frame.arg_types.size() >= 3)
         in_regs -= 1;
-    return (n_state - in_regs) | 1;
+    const std::uint32_t extra = frame.guards_globals ? k_guarded_words : frame.needs_fun ? k_fun_words : 0;
+    return (extra + frame.n_state - in_regs) | 1;
 }
 
 } // namespace
@@ -661,12 +776,11 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
         not_yet("closures, generators and nested functions");
     if (sig.n_kwonly_args != 0 || sig.n_def_pos_args != 0 || (sig.scope_flags & mpy::k_scope_sig_mask) != 0)
         not_yet("default, keyword-only and star arguments");
-    if (scope.refs_globals)
-        not_yet("functions that use global names");
     mpy::Constant fun_table;
     fun_table.kind = mpy::ObjKind::fun_table;
     ViperFrame frame;
     frame.fun_table_const = constants.use(fun_table);
+    frame.guards_globals = scope.refs_globals;
     std::vector<VType> types(sig.n_locals, VType::unbound);
     for (std::uint32_t i = 0; i < sig.n_pos_args; ++i) {
         const std::string& a = i < info.arg_annotations.size() ? info.arg_annotations[i] : std::string();
@@ -677,13 +791,14 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
     // First pass: the locals' types and the stack depth.
     auto sizing_target = viper_target_for(scope.arch);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + scope.emitter.max_stack());
-    frame.frame_words = frame_words(frame.n_state, sig.n_locals, sig.n_pos_args);
-    ViperTranslator sizing(scope, info, *sizing_target, qstrs, types, true);
+    frame.frame_words = frame_words(frame, sig.n_locals);
+    ViperTranslator sizing(scope, info, *sizing_target, qstrs, constants, types, true);
     sizing.run(frame, return_type);
     auto target = viper_target_for(scope.arch);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + sizing.max_stack());
-    frame.frame_words = frame_words(frame.n_state, sig.n_locals, sig.n_pos_args);
-    ViperTranslator translator(scope, info, *target, qstrs, sizing.local_types(), false);
+    frame.needs_fun = sizing.uses_constants();
+    frame.frame_words = frame_words(frame, sig.n_locals);
+    ViperTranslator translator(scope, info, *target, qstrs, constants, sizing.local_types(), false);
     mpy::NativeCode code;
     code.code = translator.run(frame, return_type);
     return code;

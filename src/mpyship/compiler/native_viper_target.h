@@ -22,6 +22,8 @@ struct ViperFrame {
     std::uint32_t frame_words = 0; // what the prologue reserves below the saved registers
     std::uint32_t fun_table_const = 0;
     std::vector<VType> arg_types; // per positional argument
+    bool guards_globals = false;  // switches to the module's globals (nlr-protected), as native code does
+    bool needs_fun = false;       // keeps the function object (for constants): a two-word code state
 };
 
 enum class ViperArith : std::uint8_t { add, sub, mul, and_, or_, xor_ };

@@ -9,7 +9,9 @@ namespace {
 using namespace x64;
 
 constexpr std::int32_t k_word = 8;
-constexpr std::uint32_t k_private_label = 1u << 30; // labels of the prologue
+constexpr std::int32_t k_nlr_words = 14;       // nlr buffer (13 words) and the kept return value
+constexpr std::int32_t k_code_state_words = 2; // the function object, the caller's globals
+constexpr std::uint32_t k_private_label = 1u << 30; // labels of the prologue and the epilogue
 
 const NativeAbi k_abi{rax, {rdi, rsi, rdx, rcx}, rax, rdi, rsi, rdi, {rbx, r12}};
 
@@ -66,7 +68,7 @@ class ViperX64Target final : public ViperTarget {
     void mov_reg_fun_entry(NativeReg dst, RtFun entry) override {
         m_asm.load(Reg(dst), rbp, k_word * std::int32_t(entry));
     }
-    void mov_reg_const_obj(NativeReg, std::uint32_t) override { unreachable(); }
+    void mov_reg_const_obj(NativeReg dst, std::uint32_t index) override;
     void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) override {
         m_asm.load_u16(Reg(dst), r13, std::int32_t(2 * qstr));
     }
@@ -81,7 +83,10 @@ class ViperX64Target final : public ViperTarget {
     void lea_state(NativeReg dst, std::uint32_t slot) override { m_asm.lea(Reg(dst), rsp, offset(slot)); }
     void call(RtFun fun) override { call_entry(std::int32_t(fun)); }
     void prologue(const NativeFrame&) override { unreachable(); }
-    void store_return_value() override {}
+    void store_return_value() override {
+        if (m_frame.guards_globals)
+            m_asm.store(rsp, m_code_state - k_word, rax);
+    }
     void jump(std::uint32_t label) override { m_asm.jump(label); }
     void jump_if_bool(bool value, std::uint32_t label) override {
         m_asm.test_r8(rax);
@@ -109,20 +114,37 @@ class ViperX64Target final : public ViperTarget {
 
   private:
     [[noreturn]] static void unreachable() { __builtin_trap(); } // the viper emitter never asks for these
-    std::int32_t offset(std::uint32_t slot) const { return k_word * std::int32_t(slot); }
+    std::int32_t offset(std::uint32_t slot) const { return m_state + k_word * std::int32_t(slot); }
     void call_entry(std::int32_t index) {
         m_asm.load(rax, rbp, k_word * index);
         m_asm.call_reg(rax);
     }
     void check_args(std::uint32_t n_args);
     void load_args(const ViperFrame& frame);
+    void guard_globals();
 
     Encoder m_asm;
     ViperEncoding m_enc{m_asm};
+    ViperFrame m_frame;
     std::int32_t m_frame_bytes = 0;
+    std::int32_t m_code_state = 0; // offset of the function object (and the caller's globals) from rsp
+    std::int32_t m_state = 0;      // offset of state slot 0
 };
 
+// The constant table hangs off the function object kept in the code state.
+void ViperX64Target::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
+    const Reg r = Reg(dst);
+    m_asm.load(r, rsp, m_code_state);
+    m_asm.load(r, r, 1 * k_word); // ->context
+    m_asm.load(r, r, 3 * k_word); // ->constants.obj_table
+    m_asm.load(r, r, k_word * std::int32_t(index));
+}
+
 void ViperX64Target::viper_prologue(const ViperFrame& frame) {
+    m_frame = frame;
+    m_code_state = frame.guards_globals ? k_nlr_words * k_word : 0;
+    // the caller's globals need the code state's second word only when they are switched
+    m_state = frame.guards_globals ? m_code_state + k_code_state_words * k_word : frame.needs_fun ? k_word : 0;
     m_frame_bytes = std::int32_t(frame.frame_words) * k_word;
     for (Reg r : {rbp, rbx, r12, r13})
         m_asm.push(r);
@@ -131,11 +153,37 @@ void ViperX64Target::viper_prologue(const ViperFrame& frame) {
     m_asm.load(r13, rbp, 2 * k_word); // ->constants.qstr_table
     m_asm.load(rbp, rbp, 3 * k_word); // ->constants.obj_table
     m_asm.load(rbp, rbp, k_word * std::int32_t(frame.fun_table_const));
+    if (frame.guards_globals || frame.needs_fun)
+        m_asm.store(rsp, m_code_state, rdi);
     m_asm.mov_reg_reg(rdi, rsi); // n_args
     m_asm.mov_reg_reg(rsi, rdx); // n_kw
     m_asm.mov_reg_reg(r12, rcx); // args
     check_args(std::uint32_t(frame.arg_types.size()));
     load_args(frame);
+    if (frame.guards_globals)
+        guard_globals();
+}
+
+// As in native code: switches to the module's globals; when they were different, an nlr frame restores
+// the caller's on an exception and re-raises it. The caller's globals are kept in the code state.
+void ViperX64Target::guard_globals() {
+    const std::uint32_t body = k_private_label + 2;
+    m_asm.load(rdi, rsp, m_code_state);
+    m_asm.load(rdi, rdi, 1 * k_word); // ->context
+    m_asm.load(rdi, rdi, 1 * k_word); // ->module.globals
+    call(RtFun::swap_globals);
+    m_asm.store(rsp, m_code_state + k_word, rax);
+    m_asm.test_r64(rax);
+    m_asm.jump_if(Cond::zero, body);
+    m_asm.mov_reg_reg(rdi, rsp);
+    call(RtFun::nlr_push);
+    m_asm.test_r8(rax);
+    m_asm.jump_if(Cond::zero, body);
+    m_asm.load(rdi, rsp, m_code_state + k_word);
+    call(RtFun::swap_globals);
+    m_asm.load(rdi, rsp, 1 * k_word); // nlr_buf.ret_val: the exception
+    call(RtFun::raise);
+    m_asm.bind(body);
 }
 
 // No keywords and exactly the positional arguments, else the runtime raises the TypeError. (The
@@ -223,6 +271,16 @@ void ViperX64Target::store_mem(int size, NativeReg base, std::int32_t disp, Nati
 mpy::Bytes ViperX64Target::epilogue_and_finish(std::uint32_t exit_label) {
     m_asm.set_suppressed(false);
     m_asm.bind(exit_label);
+    if (m_frame.guards_globals) {
+        const std::uint32_t done = k_private_label + 3;
+        m_asm.load(rdi, rsp, m_code_state + k_word);
+        m_asm.test_r64(rdi);
+        m_asm.jump_if(Cond::zero, done);
+        call(RtFun::swap_globals);
+        call(RtFun::nlr_pop);
+        m_asm.bind(done);
+        m_asm.load(rax, rsp, m_code_state - k_word);
+    }
     m_asm.sub_rsp(-m_frame_bytes);
     for (Reg r : {r13, r12, rbx, rbp})
         m_asm.pop(r);
