@@ -247,6 +247,8 @@ void CodeGen::finish_signature(ScopeId id) {
 // --- errors and lines --------------------------------------------------------------------------------
 
 void CodeGen::error(const std::string& message, SourcePos pos, bool needs_native_arch) const {
+    if (m_deferred) // the reference ignores this one and compiles on: the best guess of where it stops
+        m_deferred_fallback = m_block_line;
     SourcePos where = pos;
     if (where.line == 0)
         where.line = m_line;
@@ -274,11 +276,18 @@ void CodeGen::defer_error(const std::string& message, SourcePos own, bool needs_
     m_deferred_fallback = m_block_line;
 }
 
-// An error at `e`: raised now when `e` marks a line, deferred when it is a leaf.
+// An error at `e`: raised now when `e` marks a line, deferred when it is a leaf; ignored after a deferred
+// one (only the first error counts, and the reference compiles on).
 void CodeGen::error_at(const std::string& message, const Expr& e) {
-    if (!is_leaf(e))
-        error(message, e.pos);
-    defer_error(message, e.pos);
+    raise_or_defer(message, e.pos, is_leaf(e));
+}
+
+void CodeGen::raise_or_defer(const std::string& message, SourcePos pos, bool at_leaf) {
+    if (m_deferred)
+        return;
+    if (!at_leaf)
+        error(message, pos);
+    defer_error(message, pos);
 }
 
 void CodeGen::resolve_deferred(std::uint32_t line) {
@@ -368,9 +377,9 @@ void CodeGen::declare_global_or_nonlocal(const NameListStmt& stmt) {
     }
 }
 
-void CodeGen::declare_global(IdInfo& id, SourcePos pos) {
+void CodeGen::declare_global(IdInfo& id, SourcePos pos, bool at_leaf) {
     if (id.kind != IdKind::undecided && id.kind != IdKind::global_explicit)
-        error("identifier redefined as global", pos);
+        raise_or_defer("identifier redefined as global", pos, at_leaf);
     id.kind = IdKind::global_explicit;
     ScopeInfo* root = m_scope;
     while (root->parent != nullptr)
@@ -379,14 +388,14 @@ void CodeGen::declare_global(IdInfo& id, SourcePos pos) {
         global->kind = IdKind::global_explicit;
 }
 
-void CodeGen::declare_nonlocal(IdInfo& id, SourcePos pos) {
+void CodeGen::declare_nonlocal(IdInfo& id, SourcePos pos, bool at_leaf) {
     if (id.kind == IdKind::undecided) {
         id.kind = IdKind::global_implicit;
         check_to_close_over(*m_scope, id);
         if (id.kind == IdKind::global_implicit)
-            error("no binding for nonlocal found", pos);
+            raise_or_defer("no binding for nonlocal found", pos, at_leaf);
     } else if (id.kind != IdKind::free) {
-        error("identifier redefined as nonlocal", pos);
+        raise_or_defer("identifier redefined as nonlocal", pos, at_leaf);
     }
 }
 

@@ -74,8 +74,10 @@ class CodeGen {
     void delete_id(const std::string& name);
     void emit_id_op(const std::string& name, int op);
     void declare_global_or_nonlocal(const NameListStmt& stmt);
-    void declare_global(IdInfo& id, SourcePos pos);
-    void declare_nonlocal(IdInfo& id, SourcePos pos);
+    // at_leaf: the name of a walrus target (a leaf: its errors are deferred, see defer_error), not a statement
+    void declare_global(IdInfo& id, SourcePos pos, bool at_leaf = false);
+    void declare_nonlocal(IdInfo& id, SourcePos pos, bool at_leaf = false);
+    void raise_or_defer(const std::string& message, SourcePos pos, bool at_leaf);
 
     // --- expressions (codegen_expr.cpp)
     void compile_expr(const Expr& e);
@@ -191,7 +193,7 @@ class CodeGen {
     // An error found at a leaf waits here, with m_block_line at the time (used if another error cuts the
     // compilation short), until a node that marks a line completes (resolve_deferred).
     std::optional<CompileError> m_deferred;
-    std::uint32_t m_deferred_fallback = 0;
+    mutable std::uint32_t m_deferred_fallback = 0; // updated by error() (const)
     struct BlockLine { // m_block_line for one child, restored after it
         BlockLine(std::uint32_t& slot, std::uint32_t line) : m_slot(slot), m_saved(slot) { slot = line; }
         ~BlockLine() { m_slot = m_saved; }

@@ -350,9 +350,9 @@ void CodeGen::compile_named_expr(const NamedExpr& e) {
             if (!is_global && id.kind == IdKind::global_implicit)
                 id.kind = IdKind::undecided;
             if (is_global)
-                declare_global(id, e.target->pos);
+                declare_global(id, e.target->pos, true);
             else
-                declare_nonlocal(id, e.target->pos);
+                declare_nonlocal(id, e.target->pos, true);
         }
     }
     store_id(target);

@@ -236,6 +236,8 @@ void Lexer::scan_token(Token& token) {
     m_scan = Scan::none;
     const bool had_newline = k_maybe_blank[static_cast<unsigned char>(m_in.peek())] && skip_blank();
     token.pos = SourcePos{m_in.line(), m_in.column()};
+    if (m_eof_line_bump && m_in.at_end())
+        ++token.pos.line;
     if (m_pending_dents < 0) {
         ++m_pending_dents;
         token.kind = Tok::dedent;

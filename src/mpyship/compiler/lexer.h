@@ -43,6 +43,7 @@ class Lexer {
     std::size_t m_bracket_depth = 0;
     std::vector<std::uint32_t> m_indents{0};
     std::string m_fargs; // generated argument text of the f-/t-string being scanned
+    bool m_eof_line_bump = false; // see scan_strings
     // Beyond this the reference compilers have run out of heap (an f-string expression of ~0.5 MB fails in
     // mpy-cross 1.28, ~0.7 MB in CircuitPython 10.2.1's), so no program they accept is refused by it.
     static constexpr std::size_t k_fargs_budget = std::size_t{1} << 20;

@@ -97,6 +97,9 @@ Tok Lexer::scan_strings() {
         }
     }
     if (m_target == Target::micropython) {
+        // Measured: when the string ends the input (only blanks and comments after it), mpy-cross reports every
+        // position at the end one line further down once it has read the format arguments it injects.
+        m_eof_line_bump = m_eof_line_bump || (!m_fargs.empty() && m_in.at_end());
         inject_format_args();
     }
     return kind;

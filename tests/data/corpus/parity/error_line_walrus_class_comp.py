@@ -1,0 +1,3 @@
+class C:
+ y=[b for b in c if
+(t:=0)]

@@ -1,0 +1,8 @@
+try:
+  try:s
+  finally:s
+except:
+ try:
+  @micropython
+  def f():()
+ except:nonlocal a;
