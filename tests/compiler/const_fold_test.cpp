@@ -134,6 +134,11 @@ TEST(ConstFold, LargestFoldedInt) {
     EXPECT_EQ(folded("(1 << 1048576) >> 1048575"), value("2"));
     EXPECT_EQ(folded("(2 ** 1048576) >> 1048575"), value("2"));
     EXPECT_EQ(folded("1 << 1048577"), value("(<< 1 1048577)"));
+    EXPECT_EQ(folded("1 ** 78901234567890123456"), value("1")); // exponents beyond 64 bits: 0, 1, -1 only
+    EXPECT_EQ(folded("(-1) ** 78901234567890123457"), value("-1"));
+    EXPECT_EQ(folded("(-1) ** 78901234567890123456"), value("1"));
+    EXPECT_EQ(folded("0 ** 78901234567890123456"), value("0"));
+    EXPECT_EQ(folded("2 ** 78901234567890123456"), value("(** 2 78901234567890123456)"));
     EXPECT_EQ(folded("2 ** 1048577"), value("(** 2 1048577)"));
     EXPECT_EQ(folded("(1 << 524288) * (1 << 524289)").rfind("(Assign x (* ", 0), 0u); // the operands fold, not the product
     EXPECT_EQ(folded("(1 << 524288) * (1 << 524288) >> 1048575"), value("2"));

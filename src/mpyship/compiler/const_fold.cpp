@@ -104,6 +104,11 @@ std::optional<ConstValue> int_pow(const BigInt& a, const BigInt& b) {
     }
     auto exponent = b.to_int64();
     if (!exponent) {
+        // Beyond 64 bits only 0, 1 and -1 give results the reference folds (b is positive here).
+        if (a.is_zero() || a.bit_length() == 1) {
+            const bool odd = !(b & BigInt(1)).is_zero();
+            return ConstValue{a.is_negative() && !odd ? BigInt(1) : a};
+        }
         return std::nullopt;
     }
     auto r = BigInt::power(a, static_cast<std::uint64_t>(*exponent), k_max_folded_int_bits);
