@@ -143,11 +143,12 @@ TEST(NativeX64, EveryCaseMatchesMpyCross) {
 }
 
 TEST(NativeX64, UnsupportedConstructNamesItselfAndTheLine) {
-    auto m = compile_x64("x = 1\n@micropython.native\ndef f(a):\n    y = a\n    with a:\n        pass\n");
+    auto m = compile_x64("x = 1\n@micropython.native\ndef f(a):\n    for y in a:\n        try:\n            break\n"
+                         "        finally:\n            pass\n");
     ASSERT_FALSE(m.has_value());
     EXPECT_EQ(m.error().kind, "NotImplementedError");
-    EXPECT_EQ(m.error().message, "mpyship: native code for SETUP_WITH is not implemented yet");
-    EXPECT_EQ(m.error().pos.line, 5u);
+    EXPECT_EQ(m.error().message, "mpyship: native code for UNWIND_JUMP is not implemented yet");
+    EXPECT_EQ(m.error().pos.line, 6u);
     EXPECT_EQ(m.error().scope_name, "f");
     EXPECT_TRUE(m.error().needs_native_arch);
 }

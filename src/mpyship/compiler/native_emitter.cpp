@@ -42,7 +42,7 @@ class Translator {
                std::uint32_t fun_table_const, std::uint32_t n_stack)
         : m_scope(scope), m_em(scope.emitter), m_t(target), m_abi(target.abi()), m_stack(target),
           m_qstrs(qstrs), m_constants(constants), m_exit(std::uint32_t(scope.emitter.label_count())),
-          m_line(scope.def_pos.line) {
+          m_line(scope.def_pos.line), m_next_label(m_exit + 1) {
         m_frame.fun_table_const = fun_table_const;
         m_frame.n_state = std::max<std::uint32_t>(1, scope.emitter.signature().n_locals + n_stack);
     }
@@ -64,6 +64,9 @@ class Translator {
     void close_over(std::uint32_t n_closed);
     bool iter_op(const CodeItem& it);
     bool handler_op(const CodeItem& it);
+    void setup_with(Label handler);
+    void return_through_blocks(const CodeItem& it);
+    void with_cleanup();
     void stack_item(const CodeItem& it);
     void handler_label(std::size_t entry);
     void write_innermost_handler(bool clear_when_none);
@@ -98,8 +101,12 @@ class Translator {
         Label label;
         bool is_finally;
         bool active;
+        bool is_with = false;   // its label is placed by WITH_CLEANUP
+        bool unwound = false;   // a return jumps into it: END_FINALLY continues to the unwind address
     };
     std::vector<Block> m_blocks;
+    bool m_prev_dead = false; // the last op was unreachable
+    std::uint32_t m_next_label = 0; // labels of the native code's own (after the exit label)
 };
 
 mpy::Bytes Translator::run() {
@@ -135,8 +142,10 @@ void Translator::item(const CodeItem& it) {
         stack_item(it);
         break;
     case ItemKind::op:
-        m_t.set_suppressed(it.dead);
+        // WITH_CLEANUP's first part belongs to the flow before its label (the None pushed there)
+        m_t.set_suppressed(it.opcode == op::WITH_CLEANUP ? m_prev_dead : it.dead);
         op_item(it);
+        m_prev_dead = it.dead;
         break;
     }
 }
@@ -145,7 +154,7 @@ void Translator::item(const CodeItem& it) {
 void Translator::label(Label l) {
     for (std::size_t i = 0; i < m_blocks.size(); ++i)
         if (m_blocks[i].label == l)
-            return handler_label(i);
+            return m_blocks[i].is_with ? void() : handler_label(i);
     m_stack.settle();
     m_t.set_suppressed(false);
     m_t.bind(l);
@@ -213,19 +222,126 @@ bool Translator::handler_op(const CodeItem& it) {
         }
         m_t.jump(Label(it.value));
         return true;
-    case op::END_FINALLY: // re-raises what the handler did not handle (nothing when None/NULL)
+    case op::END_FINALLY: { // re-raises what the handler did not handle (nothing when None/NULL)
         if (m_blocks.empty())
             return false;
+        const bool unwound = m_blocks.back().unwound;
         m_blocks.pop_back();
         m_stack.settle();
         m_t.raise_exc_value();
+        if (unwound)
+            m_t.jump_to_unwind(m_next_label++);
         m_stack.drop(1);
         return true;
-    case op::RAISE_LAST:
-        return false;
+    }
+    case op::SETUP_WITH:
+        setup_with(Label(it.value));
+        return true;
+    case op::WITH_CLEANUP:
+        with_cleanup();
+        return true;
     default:
         return false;
     }
+}
+
+// A return inside a finally or with block runs it first: the unwind slot gets the exit's address, the
+// exception slot NULL, and END_FINALLY goes on to the exit. Out of try/except blocks only, no handler
+// catches after the return.
+void Translator::return_through_blocks(const CodeItem& it) {
+    std::size_t n_finally = 0;
+    Block* innermost = nullptr;
+    for (Block& b : m_blocks) {
+        if (b.active && b.is_finally) {
+            ++n_finally;
+            innermost = &b;
+        }
+    }
+    if (n_finally > 1)
+        unsupported(it); // a return through nested finally blocks: not yet
+    if (innermost == nullptr) {
+        if (!m_blocks.empty())
+            m_t.clear_handler();
+        m_t.jump(m_exit);
+        return;
+    }
+    innermost->unwound = true;
+    m_t.set_unwind(m_exit);
+    m_t.mov_reg_imm(m_abi.temp0, 0);
+    m_t.store_exc_value(m_abi.temp0);
+    m_t.jump(innermost->label);
+}
+
+// The manager's __exit__ and the manager stay below the value __enter__ returned; the value is then
+// on the stack twice (the reference pops it and pushes its register twice).
+void Translator::setup_with(Label handler) {
+    const NativeReg* a = m_abi.arg;
+    m_stack.peek_into(a[0]);
+    m_stack.spill_regs();
+    m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+    call_with_qstr(RtFun::load_method, m_qstrs.use("__exit__"), a[1]);
+    m_stack.push_slots(2);
+    m_stack.pop_into({a[2], a[1], a[0]});
+    m_stack.push_reg(a[1]);
+    m_stack.push_reg(a[2]);
+    m_stack.spill_regs();
+    m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+    call_with_qstr(RtFun::load_method, m_qstrs.use("__enter__"), a[1]);
+    m_stack.push_slots(2);
+    m_stack.pointer_for_pop(a[2], 2);
+    m_stack.spill_regs();
+    m_t.mov_reg_imm(a[0], 0);
+    m_t.mov_reg_imm(a[1], 0);
+    m_t.call(RtFun::call_method_n_kw);
+    m_stack.push_reg(m_abi.ret);
+    m_stack.settle();
+    m_blocks.push_back({handler, true, true, true});
+    m_t.set_handler(handler);
+    m_stack.pop_into({m_abi.temp0});
+    m_stack.push_reg(m_abi.temp0);
+    m_stack.push_reg(m_abi.temp0);
+}
+
+// Leaving the block normally calls __exit__(None, None, None); an exception calls
+// __exit__(type, exception, None) and is swallowed when that returns true. END_FINALLY follows.
+void Translator::with_cleanup() {
+    const NativeReg* a = m_abi.arg;
+    Block& b = m_blocks.back();
+    const std::uint32_t normal = m_next_label++, swallow = m_next_label++, reraise = m_next_label++;
+    b.active = false;
+    write_innermost_handler(true);
+    m_stack.drop(2); // the second copy of the value and the None before the label
+    m_t.set_suppressed(false);
+    m_t.bind(normal);
+    const std::size_t base = m_stack.size(); // __exit__ and the manager below
+    for (int i = 0; i < 3; ++i)
+        m_stack.push_fun_entry(RtFun::const_none);
+    m_stack.pointer_for_pop(a[2], 5);
+    m_t.mov_reg_imm(a[0], 3);
+    m_t.mov_reg_imm(a[1], 0);
+    m_t.call(RtFun::call_method_n_kw);
+    m_t.jump(swallow);
+    m_t.set_suppressed(false);
+    m_t.bind(b.label);
+    write_innermost_handler(false);
+    m_t.load_exc_value(a[0]);
+    m_t.jump_if_zero(a[0], normal);
+    m_t.load_type_of(a[1], a[0]);
+    m_t.store_state(std::uint32_t(base), a[1]);
+    m_t.store_state(std::uint32_t(base + 1), a[0]);
+    m_t.mov_reg_fun_entry(a[2], RtFun::const_none);
+    m_t.store_state(std::uint32_t(base + 2), a[2]);
+    m_t.lea_state(a[2], std::uint32_t(base - 2));
+    m_t.mov_reg_imm(a[0], 3);
+    m_t.mov_reg_imm(a[1], 0);
+    m_t.call(RtFun::call_method_n_kw);
+    m_t.mov_reg_reg(a[0], m_abi.ret);
+    m_t.call(RtFun::obj_is_true);
+    m_t.jump_if_bool(false, reraise);
+    m_t.bind(swallow);
+    m_t.clear_exc_value();
+    m_t.bind(reraise);
+    m_stack.push_slots(5); // as the bytecode counts them: the adjustment and END_FINALLY take them
 }
 
 void Translator::op_item(const CodeItem& it) {
@@ -405,12 +521,10 @@ bool Translator::stack_op(const CodeItem& it) {
 bool Translator::flow_op(const CodeItem& it) {
     const Label target = Label(it.value);
     switch (it.opcode) {
-    case op::RETURN_VALUE: // out of try/with blocks: no handler catches after the return
+    case op::RETURN_VALUE:
         m_stack.pop_into({m_abi.ret});
         m_t.store_return_value();
-        if (!m_blocks.empty())
-            m_t.clear_handler();
-        m_t.jump(m_exit);
+        return_through_blocks(it);
         return true;
     case op::JUMP:
         m_stack.settle();

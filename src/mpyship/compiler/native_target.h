@@ -112,6 +112,10 @@ class NativeTarget {
     virtual void store_exc_value(NativeReg /*src*/) {}
     virtual void clear_exc_value() {}
     virtual void raise_exc_value() {} // re-raises the exception slot (nothing when it holds NULL/None)
+    virtual void jump_if_zero(NativeReg /*reg*/, std::uint32_t /*label*/) {}
+    virtual void set_unwind(std::uint32_t /*label*/) {} // where END_FINALLY goes after a return's finally
+    virtual void jump_to_unwind(std::uint32_t /*after*/) {} // to the unwind address if set, else `after`
+    virtual void load_type_of(NativeReg /*dst*/, NativeReg /*obj*/) {} // an object's first word
     // The exit label's code and the whole function's machine code (without the prelude).
     virtual mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) = 0;
 };

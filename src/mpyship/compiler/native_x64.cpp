@@ -80,6 +80,22 @@ class X64Target final : public NativeTarget {
         m_asm.zero(rax);
         m_asm.store(rsp, k_exc_value_offset, rax);
     }
+    void jump_if_zero(NativeReg reg, std::uint32_t label) override {
+        m_asm.test_r64(Reg(reg));
+        m_asm.jump_if(Cond::zero, label);
+    }
+    void set_unwind(std::uint32_t label) override {
+        m_asm.lea_label(rax, label);
+        m_asm.store(rsp, m_code_state - k_word, rax);
+    }
+    void jump_to_unwind(std::uint32_t after) override {
+        m_asm.load(rax, rsp, m_code_state - k_word);
+        m_asm.test_r64(rax);
+        m_asm.jump_if(Cond::zero, after);
+        m_asm.jump_reg(rax);
+        m_asm.bind(after);
+    }
+    void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
     void raise_exc_value() override {
         m_asm.load(rdi, rsp, k_exc_value_offset);
         call(RtFun::raise);
