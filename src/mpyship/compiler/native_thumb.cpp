@@ -88,11 +88,22 @@ class ThumbTarget final : public NativeTarget {
         m_asm.mov_reg_imm(r0, 0);
         m_asm.store(sp, k_exc_value_offset, r0);
     }
-    void jump_if_zero(NativeReg reg, std::uint32_t label) { // overrides (with statements)
+    void jump_if_zero(NativeReg reg, std::uint32_t label) override {
         m_asm.cmp_zero(Reg(reg));
         m_asm.jump_if(Cond::eq, label);
     }
-    void load_type_of(NativeReg dst, NativeReg obj) { m_asm.load(Reg(dst), Reg(obj), 0); } // overrides
+    void set_unwind(std::uint32_t label) override {
+        m_asm.lea_label(r0, label);
+        m_asm.store(sp, m_code_state - k_word, r0);
+    }
+    void jump_to_unwind(std::uint32_t after) override {
+        m_asm.load(r0, sp, m_code_state - k_word);
+        m_asm.cmp_zero(r0);
+        m_asm.jump_if(Cond::eq, after);
+        m_asm.bx(r0);
+        m_asm.bind(after);
+    }
+    void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
     void raise_exc_value() override {
         m_asm.load(r0, sp, k_exc_value_offset);
         call(RtFun::raise);

@@ -88,14 +88,28 @@ void Encoder::mov_imm_v6m(Reg dst, std::uint32_t imm) {
     word(imm);
 }
 
-// Offsets beyond the short form: add the excess to a copy of the base (armv6m).
+// Offsets beyond the short form (armv6m): the excess is added to the base in dst, as an 8-bit immediate
+// when it fits, else from a register (dst itself, or a saved temporary when dst is the base).
 void Encoder::load_far_v6m(Reg dst, Reg base, std::uint32_t offset, std::uint32_t max_narrow, bool half) {
-    assert(offset - max_narrow <= 0xff);
-    if (dst != base)
+    const std::uint32_t excess = offset - max_narrow;
+    const unsigned d = dst;
+    if (excess <= 0xff) {
         mov_reg_reg(dst, base);
-    op16(0x3000 | unsigned(dst) << 8 | (offset - max_narrow));
+        op16(0x3000 | d << 8 | excess); // adds dst, #excess
+    } else if (dst != base) { // a halfword offset is loaded as an index and doubled
+        mov_reg_imm(dst, half ? excess >> 1 : excess);
+        if (half)
+            op16(1u << 6 | d << 3 | d); // lsls dst, dst, #1
+        op16(0x1800 | unsigned(base) << 6 | d << 3 | d); // adds dst, dst, base
+    } else {
+        const Reg temp = dst == r0 ? r7 : r0;
+        op16(0xb400 | 1u << temp); // push {temp}
+        mov_reg_imm(temp, excess);
+        op16(0x1800 | unsigned(temp) << 6 | d << 3 | d);
+        op16(0xbc00 | 1u << temp); // pop {temp}
+    }
     const std::uint32_t imm = half ? max_narrow >> 1 : max_narrow >> 2;
-    op16((half ? 0x8800 : 0x6800) | imm << 6 | unsigned(dst) << 3 | unsigned(dst));
+    op16((half ? 0x8800 : 0x6800) | imm << 6 | d << 3 | d);
 }
 
 void Encoder::load(Reg dst, Reg base, std::uint32_t offset) {
