@@ -174,10 +174,10 @@ TEST(ViperX64, EveryCaseMatchesMpyCross) {
 }
 
 TEST(ViperX64, UnsupportedConstructNamesItselfAndTheLine) {
-    auto m = compile_x64("x = 1\n@micropython.viper\ndef f(a: int) -> int:\n    y = a\n    return y.real\n");
+    auto m = compile_x64("x = 1\n@micropython.viper\ndef f(a):\n    y = a\n    with y:\n        pass\n");
     ASSERT_FALSE(m.has_value());
     EXPECT_EQ(m.error().kind, "NotImplementedError");
-    EXPECT_EQ(m.error().message, "mpyship: viper code for LOAD_ATTR is not implemented yet");
+    EXPECT_EQ(m.error().message, "mpyship: viper code for SETUP_WITH is not implemented yet");
     EXPECT_EQ(m.error().pos.line, 5u);
     EXPECT_EQ(m.error().scope_name, "f");
     EXPECT_TRUE(m.error().needs_native_arch);

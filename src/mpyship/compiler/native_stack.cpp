@@ -3,9 +3,9 @@
 
 namespace mpyship::compiler {
 
-void NativeStack::push_slots(std::size_t n) {
+void NativeStack::push_slots(std::size_t n, std::uint8_t vtype) {
     for (std::size_t i = 0; i < n; ++i)
-        push({});
+        push(in_slot({Kind::slot, 0, 0, RtFun::const_none, vtype}));
 }
 
 void NativeStack::drop(std::size_t n) {

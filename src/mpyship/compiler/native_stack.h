@@ -35,7 +35,7 @@ class NativeStack {
     void push_reg(NativeReg r, std::uint8_t vtype = 0) { push({Kind::reg, r, 0, RtFun::const_none, vtype}); }
     void push_imm(std::uint64_t v, std::uint8_t vtype = 0) { push({Kind::imm, 0, v, RtFun::const_none, vtype}); }
     void push_fun_entry(RtFun e, std::uint8_t vtype = 0) { push({Kind::fun_entry, 0, 0, e, vtype}); }
-    void push_slots(std::size_t n); // values the callee wrote to their slots
+    void push_slots(std::size_t n, std::uint8_t vtype = 0); // values the callee wrote to their slots
     void drop(std::size_t n);
     // The stack depth changes without code (a branch joins with a different depth): new entries are in
     // their slots.

@@ -60,10 +60,16 @@ class ViperTranslator {
     bool binary_op(const CodeItem& it);
     bool subscr_op(const CodeItem& it);
     bool call_op(const CodeItem& it);
+    bool object_op(const CodeItem& it);
+    bool unary_op(const CodeItem& it);
+    void store_attr(const CodeItem& it);
     bool cast_call(const CodeItem& it);
     std::uint32_t qstr(const CodeItem& it);
     void load_const_obj(std::uint32_t index);
     void boxed_pointer_for_pop(NativeReg dest, std::size_t n);
+    void box_top(NativeReg dest, std::size_t n);
+    void object_load_subscr();
+    void object_store_subscr();
     std::optional<std::uint64_t> object_of_imm(const NativeStack::Entry& e) const;
     [[noreturn]] void unsupported(const std::string& what) const;
     void defer_error(const std::string& message);
@@ -82,6 +88,7 @@ class ViperTranslator {
     void load_subscr();
     void store_subscr();
     void label(Label l);
+    void adjust(int delta);
 
     const NativeScope& m_scope;
     const ViperInfo& m_info;
@@ -99,6 +106,7 @@ class ViperTranslator {
     bool m_first_pass;
     std::optional<CompileError> m_error; // the first deferred type error
     bool m_uses_constants = false;       // loads constant objects: the function object is kept
+    std::vector<std::uint8_t> m_last_vtype; // per stack depth: the type its entry last had
 };
 
 // mpy-cross adds the closing `return None` only when the body's last operation is not a return; the
@@ -157,12 +165,30 @@ void ViperTranslator::item(const CodeItem& it) {
         label(Label(it.value));
         break;
     case ItemKind::stack:
-        m_stack.adjust(int(it.value));
+        adjust(int(it.value));
         break;
     case ItemKind::op:
         m_t.set_suppressed(it.dead);
         op_item(it);
+        for (std::size_t i = 0; i < m_stack.size(); ++i) {
+            if (m_last_vtype.size() <= i)
+                m_last_vtype.resize(i + 1, raw(VType::object));
+            m_last_vtype[i] = m_stack.peek(m_stack.size() - 1 - i).vtype;
+        }
         break;
+    }
+}
+
+// Where branches join at a different depth, the reference's stack entries that come back into use keep
+// the type they last had at that depth.
+void ViperTranslator::adjust(int delta) {
+    if (delta <= 0) {
+        m_stack.adjust(delta);
+        return;
+    }
+    for (int k = 0; k < delta; ++k) {
+        const std::size_t i = m_stack.size();
+        m_stack.push_slots(1, i < m_last_vtype.size() ? m_last_vtype[i] : raw(VType::object));
     }
 }
 
@@ -174,8 +200,8 @@ void ViperTranslator::label(Label l) {
 }
 
 void ViperTranslator::op_item(const CodeItem& it) {
-    if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || binary_op(it) || subscr_op(it) ||
-        call_op(it))
+    if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || binary_op(it) || unary_op(it) ||
+        subscr_op(it) || call_op(it) || object_op(it))
         return;
     std::string name = "opcode " + std::to_string(it.opcode);
     if (auto info = mpy::opcode_info(it.opcode))
@@ -369,6 +395,28 @@ bool ViperTranslator::flow_op(const CodeItem& it) {
     case op::POP_JUMP_IF_FALSE:
         pop_jump(it);
         return true;
+    case op::JUMP_IF_TRUE_OR_POP:
+    case op::JUMP_IF_FALSE_OR_POP: { // and/or: the tested value stays as the result when it jumps
+        if (m_stack.size() == 0)
+            throw NativeStack::Underflow{};
+        const VType type = vt(m_stack.peek());
+        const bool if_true = it.opcode == op::JUMP_IF_TRUE_OR_POP;
+        if (type != VType::int_ && type != VType::uint && type != VType::bool_ && type != VType::object)
+            unsupported("and/or over a '" + std::string(vtype_name(type)) + "'");
+        if (type == VType::object) {
+            m_stack.peek_into(m_abi.arg[0]);
+            m_stack.spill_regs();
+            m_t.call(RtFun::obj_is_true);
+            m_stack.settle();
+            m_t.jump_if_bool(if_true, Label(it.value));
+        } else {
+            m_stack.peek_into(m_abi.ret);
+            m_stack.settle();
+            m_t.jump_if_ret(if_true, Label(it.value));
+        }
+        m_stack.drop(1);
+        return true;
+    }
     default:
         return false;
     }
@@ -489,10 +537,16 @@ bool ViperTranslator::binary_op(const CodeItem& it) {
         replace_top(2, failed);
         return true;
     }
-    if (o <= k_not_equal)
+    if (o <= k_not_equal) {
         compare(o, lhs);
-    else
+    } else if (o == k_floor_divide || o == k_modulo) { // the runtime's small-int helpers
+        m_stack.pop_into({m_abi.arg[1], m_abi.arg[0]});
+        m_stack.spill_regs();
+        m_t.call_viper(o == k_floor_divide ? ViperFun::small_int_floor_divide : ViperFun::small_int_modulo);
+        m_stack.push_reg(m_abi.ret, raw(lhs));
+    } else {
         int_binary(o, lhs);
+    }
     return true;
 }
 
@@ -533,6 +587,168 @@ void ViperTranslator::compare(int o, VType type) {
     m_stack.push_reg(m_abi.ret, raw(VType::bool_));
 }
 
+// Negation and inversion of a machine value happen in the register it is in: for a local kept in a
+// register that changes the local too, as mpy-cross's code does.
+bool ViperTranslator::unary_op(const CodeItem& it) {
+    constexpr int k_positive = 0, k_negative = 1, k_invert = 2;
+    const int first = op::UNARY_OP_MULTI;
+    if (it.opcode < first || it.opcode >= first + op::k_unary_op_num)
+        return false;
+    const int o = it.opcode - first;
+    if (m_stack.size() == 0)
+        throw NativeStack::Underflow{};
+    const NativeStack::Entry e = m_stack.peek();
+    const VType type = vt(e);
+    if (type == VType::object) {
+        m_stack.pop_into({m_abi.arg[1]});
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(m_abi.arg[0], std::uint64_t(o));
+        m_t.call(RtFun::unary_op);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    }
+    if (type != VType::int_ && type != VType::uint) {
+        defer_error("can't do unary op of '" + std::string(vtype_name(type)) + "'");
+        replace_top(1, VType::int_);
+        return true;
+    }
+    if (o != k_positive && o != k_negative && o != k_invert) {
+        defer_error("'not' not implemented");
+        replace_top(1, VType::int_);
+        return true;
+    }
+    if (o == k_positive)
+        return true;
+    if (e.kind != NativeStack::Kind::reg)
+        unsupported("negating a value not in a register");
+    m_stack.free_reg(e.reg, 1);
+    m_t.negate(e.reg, o == k_invert);
+    return true;
+}
+
+// Objects only: attributes and raise work as in native code; a machine value stored to an attribute
+// is converted first.
+bool ViperTranslator::object_op(const CodeItem& it) {
+    const NativeReg* a = m_abi.arg;
+    auto need_object = [&](std::size_t depth, const char* what) {
+        if (m_stack.size() <= depth)
+            throw NativeStack::Underflow{};
+        if (vt(m_stack.peek(depth)) != VType::object)
+            unsupported(std::string(what) + " of a '" + std::string(vtype_name(vt(m_stack.peek(depth)))) + "'");
+    };
+    switch (it.opcode) {
+    case op::LOAD_ATTR:
+        need_object(0, "an attribute");
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
+        m_t.mov_reg_qstr(a[1], qstr(it));
+        m_t.call(RtFun::load_attr);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    case op::LOAD_METHOD:
+        need_object(0, "a method");
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
+        m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+        m_t.mov_reg_qstr(a[1], qstr(it));
+        m_t.call(RtFun::load_method);
+        m_stack.push_slots(2);
+        return true;
+    case op::CALL_METHOD: {
+        const auto n_pos = std::uint32_t(it.value & 0xff), n_kw = std::uint32_t(it.value >> 8);
+        boxed_pointer_for_pop(a[2], 2 + n_pos + 2 * n_kw);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[0], n_pos);
+        m_t.mov_reg_imm(a[1], n_kw);
+        m_t.call(RtFun::call_method_n_kw);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    }
+    case op::BUILD_TUPLE:
+    case op::BUILD_LIST:
+        boxed_pointer_for_pop(a[1], std::size_t(it.value));
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[0], std::uint64_t(it.value));
+        m_t.call(it.opcode == op::BUILD_TUPLE ? RtFun::build_tuple : RtFun::build_list);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    case op::STORE_ATTR:
+        store_attr(it);
+        return true;
+    case op::RAISE_OBJ:
+        if (m_stack.size() == 0)
+            throw NativeStack::Underflow{};
+        if (vt(m_stack.peek()) != VType::object) {
+            defer_error("must raise an object");
+            replace_top(1, VType::unbound);
+            return true;
+        }
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
+        m_t.call(RtFun::raise);
+        return true;
+    default:
+        return false;
+    }
+}
+
+void ViperTranslator::store_attr(const CodeItem& it) {
+    const NativeReg* a = m_abi.arg;
+    if (m_stack.size() < 2)
+        throw NativeStack::Underflow{};
+    if (vt(m_stack.peek(0)) != VType::object)
+        unsupported("an attribute of a '" + std::string(vtype_name(vt(m_stack.peek(0)))) + "'");
+    const NativeStack::Entry value = m_stack.peek(1);
+    if (vt(value) == VType::object) {
+        m_stack.pop_into({a[0], a[2]});
+    } else {
+        if (vt(value) != VType::int_ && vt(value) != VType::uint && vt(value) != VType::bool_ && !is_ptr(vt(value)))
+            unsupported("storing a '" + std::string(vtype_name(vt(value))) + "' to an attribute");
+        m_stack.copy_into(1, a[0]);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[1], std::uint64_t(vt(value)));
+        m_t.call_viper(ViperFun::convert_native_to_obj);
+        m_t.mov_reg_reg(a[2], m_abi.ret);
+        m_stack.pop_into({a[0]});
+        m_stack.drop(1);
+    }
+    m_stack.spill_regs();
+    m_t.mov_reg_qstr(a[1], qstr(it));
+    m_t.call(RtFun::store_attr);
+}
+
+// An object subscripted by a machine value: the index is converted to an object first.
+void ViperTranslator::object_load_subscr() {
+    const NativeReg* a = m_abi.arg;
+    const NativeStack::Entry index = m_stack.peek(0);
+    if (vt(index) == VType::object) {
+        m_stack.pop_into({a[1], a[0]});
+    } else {
+        if (vt(index) != VType::int_ && vt(index) != VType::uint && vt(index) != VType::bool_)
+            unsupported("an index of type '" + std::string(vtype_name(vt(index))) + "'");
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[1], std::uint64_t(vt(index)));
+        m_t.call_viper(ViperFun::convert_native_to_obj);
+        m_t.mov_reg_reg(a[1], m_abi.ret);
+        m_stack.pop_into({a[0]});
+    }
+    m_stack.spill_regs();
+    m_t.mov_reg_imm(a[2], 4); // MP_OBJ_SENTINEL: load
+    m_t.call(RtFun::obj_subscr);
+    m_stack.push_reg(m_abi.ret, raw(VType::object));
+}
+
+// Value, object and index are made objects in their slots, then loaded from there.
+void ViperTranslator::object_store_subscr() {
+    const NativeReg* a = m_abi.arg;
+    box_top(a[0], 3);
+    m_t.lea_state(a[0], std::uint32_t(m_stack.size() - 3));
+    m_stack.pop_into({a[1], a[0], a[2]});
+    m_stack.spill_regs();
+    m_t.call(RtFun::obj_subscr);
+}
+
 bool ViperTranslator::subscr_op(const CodeItem& it) {
     if (it.opcode == op::LOAD_SUBSCR)
         load_subscr();
@@ -550,6 +766,8 @@ void ViperTranslator::load_subscr() {
         throw NativeStack::Underflow{};
     const NativeStack::Entry index = m_stack.peek(0);
     const VType base = vt(m_stack.peek(1));
+    if (base == VType::object)
+        return object_load_subscr();
     if (base != VType::ptr8 && base != VType::ptr16 && base != VType::ptr32) {
         if (base != VType::object && base != VType::ptr) {
             defer_error("can't load from '" + std::string(vtype_name(base)) + "'");
@@ -582,6 +800,8 @@ void ViperTranslator::store_subscr() {
         throw NativeStack::Underflow{};
     const NativeStack::Entry index = m_stack.peek(0);
     const VType base = vt(m_stack.peek(1)), value = vt(m_stack.peek(2));
+    if (base == VType::object)
+        return object_store_subscr();
     if (base != VType::ptr8 && base != VType::ptr16 && base != VType::ptr32) {
         if (base != VType::object && base != VType::ptr) {
             defer_error("can't store to '" + std::string(vtype_name(base)) + "'");
@@ -671,6 +891,13 @@ std::optional<std::uint64_t> ViperTranslator::object_of_imm(const NativeStack::E
 // slots, then top down each constant is written as the object it stands for (through `dest`) and each
 // machine value in a slot is converted by the runtime, before `dest` points at the lowest.
 void ViperTranslator::boxed_pointer_for_pop(NativeReg dest, std::size_t n) {
+    box_top(dest, n);
+    m_t.lea_state(dest, std::uint32_t(m_stack.size() - n));
+    m_stack.drop(n);
+}
+
+// The top n values become objects in their slots (see boxed_pointer_for_pop).
+void ViperTranslator::box_top(NativeReg dest, std::size_t n) {
     if (n > m_stack.size())
         throw NativeStack::Underflow{};
     m_stack.spill_regs();
@@ -700,8 +927,8 @@ void ViperTranslator::boxed_pointer_for_pop(NativeReg dest, std::size_t n) {
             m_t.store_state(slot, m_abi.ret);
         }
     }
-    m_t.lea_state(dest, std::uint32_t(base));
     m_stack.drop(n);
+    m_stack.push_slots(n, raw(VType::object));
 }
 
 // Casts: int(), uint(), bool() and ptr*() of an object convert it; of a machine value they only retype it.

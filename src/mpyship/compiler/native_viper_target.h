@@ -15,6 +15,8 @@ enum class ViperFun : std::uint8_t {
     convert_obj_to_native = 3,
     convert_native_to_obj = 4,
     arg_check_num_sig = 44,
+    small_int_floor_divide = 46,
+    small_int_modulo = 47,
 };
 
 struct ViperFrame {
@@ -37,6 +39,7 @@ class ViperTarget : public NativeTarget {
     virtual void call_viper(ViperFun fun) = 0;
     virtual void arith(ViperArith op, NativeReg dst, NativeReg src) = 0; // dst = dst op src
     virtual void shift_by_cl(ViperShift op, NativeReg dst) = 0;          // the count is in rcx
+    virtual void negate(NativeReg r, bool invert) = 0;                   // r = -r, or r = ~r
     virtual NativeReg shift_count_reg() const = 0;
     virtual void compare_to_ret(ViperCmp cmp, bool is_unsigned, NativeReg lhs, NativeReg rhs) = 0;
     virtual void jump_if_ret(bool nonzero, std::uint32_t label) = 0; // on the whole return register

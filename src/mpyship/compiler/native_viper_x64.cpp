@@ -80,7 +80,13 @@ class ViperX64Target final : public ViperTarget {
     void mov_reg_child(NativeReg, std::uint32_t) override { unreachable(); }
     void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(rsp, offset(slot), Reg(src)); }
     void load_state(NativeReg dst, std::uint32_t slot) override { m_asm.load(Reg(dst), rsp, offset(slot)); }
-    void lea_state(NativeReg dst, std::uint32_t slot) override { m_asm.lea(Reg(dst), rsp, offset(slot)); }
+    // The reference moves rsp itself for the first slot of a frame without a code state.
+    void lea_state(NativeReg dst, std::uint32_t slot) override {
+        if (offset(slot) == 0)
+            m_asm.mov_reg_reg(Reg(dst), rsp);
+        else
+            m_asm.lea(Reg(dst), rsp, offset(slot));
+    }
     void call(RtFun fun) override { call_entry(std::int32_t(fun)); }
     void prologue(const NativeFrame&) override { unreachable(); }
     void store_return_value() override {
@@ -104,6 +110,11 @@ class ViperX64Target final : public ViperTarget {
     void arith(ViperArith op, NativeReg dst, NativeReg src) override;
     void shift_by_cl(ViperShift op, NativeReg dst) override;
     NativeReg shift_count_reg() const override { return rcx; }
+    void negate(NativeReg r, bool invert) override { // neg / not r64
+        m_enc.rex(true, 0, r);
+        m_asm.raw8(0xf7);
+        m_asm.raw8(std::uint8_t(0xc0 | (invert ? 2 : 3) << 3 | low3(r)));
+    }
     void compare_to_ret(ViperCmp cmp, bool is_unsigned, NativeReg lhs, NativeReg rhs) override;
     void jump_if_ret(bool nonzero, std::uint32_t label) override {
         m_asm.test_r64(rax);
