@@ -75,7 +75,7 @@ class ViperX64Target final : public ViperTarget {
     void load_cell_contents(NativeReg, NativeReg) override { unreachable(); }
     // Not marked override: the native emitter's interface is growing this session, and this compiles
     // whether or not the base already declares it.
-    void store_cell_contents(NativeReg, NativeReg) { unreachable(); }
+    void store_cell_contents(NativeReg, NativeReg) override { unreachable(); }
     void mov_reg_context(NativeReg) override { unreachable(); }
     void mov_reg_child(NativeReg, std::uint32_t) override { unreachable(); }
     void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(rsp, offset(slot), Reg(src)); }
