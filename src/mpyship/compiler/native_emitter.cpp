@@ -434,17 +434,19 @@ void Translator::load_deref(std::uint32_t local) {
     m_stack.push_reg(m_abi.temp0);
 }
 
-// temp0 is freed for the cell even when the cell lives in a register; a value already in a register is
-// stored from there. The reference's frame has room for the cell on the stack above the value.
+// temp0 (for the cell, even when the cell lives in a register) and temp1 (for the value) are freed
+// first, the value included; a value in another register is stored from there. The frame has a slot
+// for the cell above the value.
 void Translator::store_deref(std::uint32_t local) {
-    m_stack.push_slots(1);
-    m_stack.drop(1);
     m_stack.free_reg(m_abi.temp0);
+    m_stack.free_reg(m_abi.temp1);
     NativeReg cell = m_abi.temp0;
     if (reg_local(local))
         cell = m_abi.local_regs[local];
     else
         m_t.load_state(m_abi.temp0, state_of_local(local));
+    m_stack.push_slots(1);
+    m_stack.drop(1);
     const NativeReg value = m_stack.pop_flexible(m_abi.temp1);
     m_t.store_cell_contents(cell, value);
 }
@@ -761,12 +763,14 @@ bool Translator::container_op(const CodeItem& it) {
     }
     case op::UNPACK_SEQUENCE: // the items land in their slots, the first on top
         m_stack.pop_into({a[0]});
+        m_stack.spill_regs(); // before taking the pointer, as LOAD_METHOD
         m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
         call_with_imm(RtFun::unpack_sequence, std::uint64_t(it.value), a[1]);
         m_stack.push_slots(std::size_t(it.value));
         return true;
     case op::UNPACK_EX: // n_left | n_right << 8; the starred list lands between them
         m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
         m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
         call_with_imm(RtFun::unpack_ex, std::uint64_t(it.value), a[1]);
         m_stack.push_slots(std::size_t((it.value & 0xff) + (it.value >> 8) + 1));
