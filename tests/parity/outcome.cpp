@@ -2,8 +2,11 @@
 
 #include "mpyship/compiler/compiler.h"
 #include "mpyship/compiler/error_text.h"
+#include "mpyship/mpy/format.h"
 #include "mpyship/mpy/reader.h"
 #include "mpyship/mpy/writer.h"
+
+#include <stdexcept>
 
 namespace mpyship::parity {
 
@@ -72,7 +75,8 @@ std::string module_difference(const std::vector<std::uint8_t>& ours, const std::
 
 std::string describe(const Config& config) {
     return std::string(config.target == compiler::Target::micropython ? "mp" : "cp") + " -O" +
-           std::to_string(config.opt_level) + " -msmall-int-bits=" + std::to_string(config.small_int_bits);
+           std::to_string(config.opt_level) + " -msmall-int-bits=" + std::to_string(config.small_int_bits) +
+           (config.march.empty() ? "" : " -march=" + config.march);
 }
 
 std::string difference_class(const Outcome& ours, const Outcome& reference) {
@@ -96,6 +100,13 @@ Outcome compile_ours(const std::string& source, const Config& config) {
     options.opt_level = config.opt_level;
     options.small_int_bits = std::uint8_t(config.small_int_bits);
     options.source_name = "t.py";
+    if (!config.march.empty()) {
+        const auto arch = mpy::native_arch_from_name(config.march);
+        if (!arch)
+            throw std::runtime_error("unknown -march " + config.march);
+        options.arch = *arch;
+        options.march_given = true;
+    }
     const auto result = compiler::compile_module(source, options);
     Outcome outcome;
     if (!result) {
@@ -105,6 +116,10 @@ Outcome compile_ours(const std::string& source, const Config& config) {
     outcome.compiled = true;
     outcome.mpy = mpy::write_module(*result);
     return outcome;
+}
+
+bool refused_as_not_implemented(const Outcome& ours) {
+    return !ours.compiled && ours.error.find("is not implemented yet") != std::string::npos;
 }
 
 } // namespace mpyship::parity

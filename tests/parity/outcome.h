@@ -22,9 +22,10 @@ struct Config {
     compiler::Target target = compiler::Target::micropython;
     int opt_level = 0;
     int small_int_bits = 31;
+    std::string march; // -march=ARCH for native code, or "" for none
 };
 
-std::string describe(const Config& config); // "mp -O2 -msmall-int-bits=63"
+std::string describe(const Config& config); // "mp -O2 -msmall-int-bits=63 [-march=x64]"
 
 // "" when the outcomes are the same; otherwise a class name such as "line table", "error text:
 // SyntaxError", "accepts: reference only".
@@ -32,5 +33,8 @@ std::string difference_class(const Outcome& ours, const Outcome& reference);
 
 // Our compiler, in process.
 Outcome compile_ours(const std::string& source, const Config& config);
+
+// Our compiler declined the program because it needs native code we do not emit yet (not a difference).
+bool refused_as_not_implemented(const Outcome& ours);
 
 } // namespace mpyship::parity

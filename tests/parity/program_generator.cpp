@@ -288,9 +288,15 @@ std::string ProgramGenerator::expr_with_level(int depth, int& level) {
     if (depth <= 0)
         return atom(0);
     switch (pick(12)) {
-    case 0:
+    case 0: {
         level = k_arith;
-        return expr(depth - 1, k_arith) + gap() + pick_of(k_binary) + gap() + expr(depth - 1, k_arith);
+        const std::string& op = pick_of(k_binary);
+        // A huge power or shift makes mpy-cross fold for minutes (its own limit is its heap): keep the right
+        // side small but for one program in 50, so that a run spends its time on programs, not on timeouts.
+        const bool grows = op == "**" || op == "<<";
+        const std::string right = grows && !chance(2) ? std::to_string(pick(70)) : expr(depth - 1, k_arith);
+        return expr(depth - 1, k_arith) + gap() + op + gap() + right;
+    }
     case 1:
         level = k_comparison;
         return expr(depth - 1, k_arith) + " " + pick_of(k_compare) + " " + expr(depth - 1, k_arith) +
@@ -371,7 +377,9 @@ std::string ProgramGenerator::parameters(bool allow_annotations, bool line_break
 
 void ProgramGenerator::statement(const Context& ctx) {
     --m_budget;
-    if (m_level < 4 && chance(35))
+    if (m_native_share > 0 && m_level < 3 && !ctx.in_class && chance(m_native_share / 2 + 1))
+        viper_function();
+    else if (m_level < 4 && chance(35))
         compound_statement(ctx);
     else
         simple_statement(ctx);
@@ -441,7 +449,9 @@ void ProgramGenerator::compound_statement(const Context& ctx) {
 void ProgramGenerator::function_definition(const Context& ctx) {
     static const std::vector<std::string> decorators = {"@micropython.const", "@staticmethod", "@property",
                                                         "@decorator(1, 2)", "@a.b.c"};
-    if (chance(20))
+    if (m_native_share > 0 && chance(m_native_share))
+        line("@micropython.native");
+    else if (chance(20))
         line(pick_of(decorators));
     const bool async = chance(15);
     line(std::string(async ? "async " : "") + "def " + (chance(50) ? "f" : "g" + std::to_string(pick(3))) + "(" +
@@ -525,6 +535,101 @@ void ProgramGenerator::with_statement(const Context& ctx) {
         head += ", " + items[i];
     line(std::string(ctx.in_async && chance(30) ? "async " : "") + "with " + head + ":");
     block(ctx, 1 + pick(3));
+}
+
+} // namespace mpyship::parity
+
+// ---------------------------------------------------------------- viper
+
+namespace mpyship::parity {
+
+// A typed viper function: int/uint arguments and locals, machine arithmetic, a pointer to a buffer read
+// and written in loops, now and then an object or a mistyped assignment (viper's own errors).
+void ProgramGenerator::viper_function() {
+    static const std::vector<std::string> ptrs = {"ptr8", "ptr16", "ptr32", "ptr"};
+    const std::string ptr = pick_of(ptrs);
+    const bool uses_buffer = chance(60);
+    std::string params = "a: int, b" + std::string(chance(70) ? ": int" : "");
+    if (uses_buffer)
+        params += chance(50) ? ", buf: " + ptr : ", buf";
+    line("@micropython.viper");
+    line("def v" + std::to_string(pick(4)) + "(" + params + ")" + (chance(60) ? " -> int" : chance(50) ? " -> uint" : "") +
+         ":");
+    ++m_level;
+    std::vector<std::string> ints = {"a"};
+    if (uses_buffer && chance(70))
+        line("p = " + ptr + "(buf)");
+    line("x = " + viper_expr(1, ints));
+    ints.push_back("x");
+    if (chance(30)) {
+        line("u = uint(" + viper_expr(1, ints) + ")");
+        ints.push_back("u");
+    }
+    viper_block(ints, 2 + pick(4), false);
+    line("return " + (chance(85) ? viper_expr(2, ints) : std::string(chance(50) ? "b" : "None")));
+    --m_level;
+}
+
+std::string ProgramGenerator::viper_expr(int depth, const std::vector<std::string>& ints) {
+    static const std::vector<std::string> ops = {"+", "-", "*", "&", "|", "^", "<<", ">>", "//", "%"};
+    if (depth <= 0 || chance(30)) {
+        switch (pick(6)) {
+        case 0: return std::to_string(pick(300));
+        case 1: return chance(90) ? "0x7f" : "0x7fffffff";
+        case 2: return "int(" + pick_of(ints) + ")";
+        default: return pick_of(ints);
+        }
+    }
+    if (chance(10))
+        return "p[" + viper_expr(0, ints) + "]"; // only valid with p: a type error otherwise
+    if (chance(8))
+        return "-" + viper_expr(depth - 1, ints);
+    return "(" + viper_expr(depth - 1, ints) + " " + pick_of(ops) + " " + viper_expr(depth - 1, ints) + ")";
+}
+
+void ProgramGenerator::viper_block(std::vector<std::string>& ints, int statements, bool in_loop) {
+    static const std::vector<std::string> compare = {"<", ">", "==", "!=", "<=", ">="};
+    for (int i = 0; i < statements; ++i) {
+        const std::string cond = viper_expr(1, ints) + " " + pick_of(compare) + " " + viper_expr(1, ints);
+        switch (pick(8)) {
+        case 0: line("x = " + viper_expr(2, ints)); break;
+        case 1: line("x " + std::string(chance(50) ? "+=" : "^=") + " " + viper_expr(1, ints)); break;
+        case 2: line("p[" + viper_expr(1, ints) + "] = " + viper_expr(1, ints)); break;
+        case 3:
+            line("if " + cond + ":");
+            ++m_level;
+            viper_block(ints, 1 + pick(2), in_loop);
+            --m_level;
+            if (chance(50)) {
+                line("else:");
+                ++m_level;
+                viper_block(ints, 1, in_loop);
+                --m_level;
+            }
+            break;
+        case 4:
+            if (m_level > 4) {
+                line("x = x + 1");
+                break;
+            }
+            line("for i in range(" + (chance(50) ? std::string("b") : viper_expr(0, ints)) + "):");
+            ++m_level;
+            ints.push_back("i");
+            viper_block(ints, 1 + pick(3), true);
+            ints.pop_back();
+            --m_level;
+            break;
+        case 5:
+            line("while " + cond + ":");
+            ++m_level;
+            line("x += 1");
+            viper_block(ints, pick(2), true);
+            --m_level;
+            break;
+        case 6: line(in_loop && chance(50) ? (chance(50) ? "break" : "continue") : "x = int(b)"); break;
+        default: line(chance(80) ? "x = " + viper_expr(1, ints) : "x = " + name()); break; // a global object
+        }
+    }
 }
 
 } // namespace mpyship::parity

@@ -14,6 +14,9 @@ namespace mpyship::parity {
 class ProgramGenerator {
 public:
     explicit ProgramGenerator(std::uint64_t seed);
+    // Native code (for -march runs): `percent` of the functions get @micropython.native, and as many
+    // typed @micropython.viper functions (int arithmetic, pointer loops) are added among the statements.
+    void set_native_share(int percent) { m_native_share = percent; }
     std::string program();
 
 private:
@@ -64,6 +67,9 @@ private:
     void simple_statement(const Context& ctx);
     void compound_statement(const Context& ctx);
     void function_definition(const Context& ctx);
+    void viper_function();
+    std::string viper_expr(int depth, const std::vector<std::string>& ints);
+    void viper_block(std::vector<std::string>& ints, int statements, bool in_loop);
     void class_definition(const Context& ctx);
     void if_statement(const Context& ctx);
     void loop_statement(const Context& ctx);
@@ -78,6 +84,7 @@ private:
     int m_level = 0;
     int m_budget = 0; // statements left in this program
     bool m_no_breaks = false; // outside brackets: no line breaks between items
+    int m_native_share = 0;   // see set_native_share
 };
 
 } // namespace mpyship::parity

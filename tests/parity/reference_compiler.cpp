@@ -21,6 +21,8 @@ Outcome ReferenceCompiler::compile(const std::string& source, const Config& conf
                                      "-msmall-int-bits=" + std::to_string(config.small_int_bits)};
     if (config.opt_level > 0)
         argv.push_back("-O" + std::to_string(config.opt_level));
+    if (!config.march.empty())
+        argv.push_back("-march=" + config.march);
     argv.push_back("t.py");
     const auto run = run_process(argv, {}, m_dir);
     if (!run)
