@@ -179,6 +179,7 @@ struct Call : Expr {
     ExprPtr func;
     ArgumentList args; // in source order; codegen validates the order
     SourcePos trailer_pos{0, 0};
+    bool trailing_comma = false; // `f(x,)`: const(x,) is "not a constant" in the reference
     Call(SourcePos p, ExprPtr f) : Expr(ExprKind::call, p), func(std::move(f)) {}
 };
 

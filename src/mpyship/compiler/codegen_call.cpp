@@ -69,7 +69,7 @@ void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::u
         switch (a.kind) {
         case Argument::Kind::star:
             if (star_flags & k_star_double)
-                error("* arg after **", a.pos);
+                raise_or_defer("* arg after **", a.pos, false); // ignored after a deferred error
             if (i + 1 >= m_options.small_int_bits)
                 error("too many args", a.pos);
             star_flags |= k_star_single;

@@ -53,7 +53,7 @@ ExprPtr Parser::parse_call_trailer(ExprPtr func, SourcePos start, SourcePos trai
     advance();
     auto call = std::make_unique<Call>(start, std::move(func));
     call->trailer_pos = trailer_pos;
-    parse_arglist(call->args, Tok::del_paren_close);
+    call->trailing_comma = parse_arglist(call->args, Tok::del_paren_close);
     expect(Tok::del_paren_close);
     return call;
 }
@@ -297,13 +297,17 @@ Argument Parser::parse_argument() {
     return arg;
 }
 
-void Parser::parse_arglist(ArgumentList& args, Tok closer) {
+// Returns whether the list ended with a comma (`f(x,)`), which makes it a list node in the reference.
+bool Parser::parse_arglist(ArgumentList& args, Tok closer) {
+    bool comma = false;
     while (!at(closer)) {
         args.push_back(parse_argument());
-        if (!accept(Tok::del_comma)) {
+        comma = accept(Tok::del_comma);
+        if (!comma) {
             break;
         }
     }
+    return comma;
 }
 
 ExprPtr Parser::parse_subscript() {

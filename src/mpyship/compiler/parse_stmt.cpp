@@ -500,7 +500,7 @@ StmtPtr Parser::finish_const_assign(std::unique_ptr<Assign> assign) {
     if (call.func->kind != ExprKind::name || call.func->as<Name>().id != "const") {
         return assign;
     }
-    bool single = call.args.size() == 1 && call.args[0].kind == Argument::Kind::positional &&
+    bool single = call.args.size() == 1 && !call.trailing_comma && call.args[0].kind == Argument::Kind::positional &&
                   is_constant_expr(*call.args[0].value);
     if (!single) {
         throw CompileError{"SyntaxError", "not a constant", call.pos, "", true};

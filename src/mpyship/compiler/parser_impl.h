@@ -101,7 +101,7 @@ class Parser {
     bool at_trailer() const;
     ExprPtr parse_subscript_list();
     ExprPtr parse_subscript();
-    void parse_arglist(ArgumentList& args, Tok closer);
+    bool parse_arglist(ArgumentList& args, Tok closer);
     Argument parse_argument();
     PoolVector<CompFor> parse_comp_fors();
     ExprPtr parse_comprehension(SourcePos start, Comprehension::Kind kind, ExprPtr element, ExprPtr value);

@@ -1,0 +1,4 @@
+with b(**e,0,*a):
+        n
+        try:s
+        finally:x
