@@ -63,6 +63,7 @@ class ViperTranslator {
     bool object_op(const CodeItem& it);
     bool unary_op(const CodeItem& it);
     void store_attr(const CodeItem& it);
+    void pop_object_into(NativeReg r);
     bool cast_call(const CodeItem& it);
     std::uint32_t qstr(const CodeItem& it);
     void load_const_obj(std::uint32_t index);
@@ -519,19 +520,26 @@ bool ViperTranslator::binary_op(const CodeItem& it) {
         m_stack.push_reg(m_abi.ret, raw(VType::object));
         return true;
     }
-    // int and uint mix in arithmetic (the left operand's type wins) but not in comparisons
+    // int and uint mix in arithmetic (the left operand's type wins) but not in comparisons. After a type
+    // error the result has the left operand's type (a bool for int compared with uint), as in mpy-cross.
     const bool ints = (lhs == VType::int_ || lhs == VType::uint) && (rhs == VType::int_ || rhs == VType::uint);
-    const VType failed = o <= k_not_equal ? VType::bool_ : VType::int_;
+    const bool implemented = o <= k_not_equal || (o >= k_or && o <= k_multiply) || o == k_floor_divide ||
+                             o == k_modulo;
+    if (lhs == rhs && !ints) // bools and pointers of one type: not probed yet
+        unsupported("a binary op between two '" + std::string(vtype_name(lhs)) + "'");
+    VType failed = lhs;
     std::string error;
-    if (o <= k_not_equal && ints && lhs != rhs)
+    if (o <= k_not_equal && ints && lhs != rhs) {
         error = "comparison of int and uint";
-    else if (o == k_in)
-        error = "binary op  not implemented";
-    else if (!ints)
+        failed = VType::bool_;
+    } else if (!ints) {
         error = "can't do binary op between '" + std::string(vtype_name(lhs)) + "' and '" +
                 std::string(vtype_name(rhs)) + "'";
-    else if ((o == k_floor_divide || o == k_modulo) && lhs == VType::uint)
+    } else if (!implemented) {
+        error = "binary op  not implemented"; // (sic) mpy-cross names no operator here
+    } else if ((o == k_floor_divide || o == k_modulo) && lhs == VType::uint) {
         error = "div/mod not implemented for uint";
+    }
     if (!error.empty()) {
         defer_error(error);
         replace_top(2, failed);
@@ -666,14 +674,54 @@ bool ViperTranslator::object_op(const CodeItem& it) {
     }
     case op::BUILD_TUPLE:
     case op::BUILD_LIST:
+    case op::BUILD_SET:
         boxed_pointer_for_pop(a[1], std::size_t(it.value));
         m_stack.spill_regs();
         m_t.mov_reg_imm(a[0], std::uint64_t(it.value));
-        m_t.call(it.opcode == op::BUILD_TUPLE ? RtFun::build_tuple : RtFun::build_list);
+        m_t.call(it.opcode == op::BUILD_TUPLE  ? RtFun::build_tuple
+                 : it.opcode == op::BUILD_LIST ? RtFun::build_list
+                                               : RtFun::build_set);
         m_stack.push_reg(m_abi.ret, raw(VType::object));
         return true;
     case op::STORE_ATTR:
         store_attr(it);
+        return true;
+    case op::STORE_GLOBAL: // a machine value is converted first
+        if (m_stack.size() == 0)
+            throw NativeStack::Underflow{};
+        if (vt(m_stack.peek()) == VType::object) {
+            m_stack.pop_into({a[1]});
+        } else {
+            const VType type = vt(m_stack.peek());
+            if (type != VType::int_ && type != VType::uint && type != VType::bool_ && !is_ptr(type))
+                unsupported("storing a '" + std::string(vtype_name(type)) + "' to a global");
+            m_stack.pop_into({a[0]});
+            m_stack.spill_regs();
+            m_t.mov_reg_imm(a[1], std::uint64_t(type));
+            m_t.call_viper(ViperFun::convert_native_to_obj);
+            m_t.mov_reg_reg(a[1], m_abi.ret);
+        }
+        m_stack.spill_regs();
+        m_t.mov_reg_qstr(a[0], qstr(it));
+        m_t.call(RtFun::store_global);
+        return true;
+    case op::IMPORT_NAME: // the level and the from-list: constants are passed as their objects
+        if (m_stack.size() < 2)
+            throw NativeStack::Underflow{};
+        pop_object_into(a[1]);
+        pop_object_into(a[2]);
+        m_stack.spill_regs();
+        m_t.mov_reg_qstr(a[0], qstr(it));
+        m_t.call(RtFun::import_name);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    case op::IMPORT_FROM: // the module stays below the imported name
+        need_object(0, "an import");
+        m_stack.peek_into(a[0]);
+        m_stack.spill_regs();
+        m_t.mov_reg_qstr(a[1], qstr(it));
+        m_t.call(RtFun::import_from);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
         return true;
     case op::RAISE_OBJ:
         if (m_stack.size() == 0)
@@ -690,6 +738,27 @@ bool ViperTranslator::object_op(const CodeItem& it) {
     default:
         return false;
     }
+}
+
+// Pops an object into `r`; a constant machine value becomes the object it stands for.
+void ViperTranslator::pop_object_into(NativeReg r) {
+    const NativeStack::Entry e = m_stack.peek();
+    if (vt(e) == VType::object) {
+        m_stack.pop_into({r});
+        return;
+    }
+    if (e.kind != NativeStack::Kind::imm)
+        unsupported("passing a '" + std::string(vtype_name(vt(e))) + "' as an object here");
+    m_stack.free_reg(r, 1);
+    m_stack.drop(1);
+    if (vt(e) == VType::none || vt(e) == VType::bool_)
+        m_t.mov_reg_fun_entry(r, vt(e) == VType::none ? RtFun::const_none
+                                 : e.imm != 0         ? RtFun::const_true
+                                                      : RtFun::const_false);
+    else if (const auto obj = object_of_imm(e))
+        m_t.mov_reg_imm(r, *obj);
+    else
+        unsupported("passing a '" + std::string(vtype_name(vt(e))) + "' constant as an object");
 }
 
 void ViperTranslator::store_attr(const CodeItem& it) {
@@ -1001,8 +1070,8 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
     };
     if (!sig.cells.empty() || scope.emitter.is_generator() || !scope.emitter.children().empty())
         not_yet("closures, generators and nested functions");
-    if (sig.n_kwonly_args != 0 || sig.n_def_pos_args != 0 || (sig.scope_flags & mpy::k_scope_sig_mask) != 0)
-        not_yet("default, keyword-only and star arguments");
+    // Defaults belong to the function object the parent makes; keyword-only and star parameters are plain
+    // locals here: mpy-cross's viper code takes exactly the positional arguments.
     mpy::Constant fun_table;
     fun_table.kind = mpy::ObjKind::fun_table;
     ViperFrame frame;
