@@ -115,6 +115,8 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
 
 // A scope with a name declared or used as global: native code switches to the module's globals.
 bool CodeGen::refs_globals(const ScopeInfo& scope) {
+    if (scope.kind == ScopeKind::class_) // a class body runs in its module's globals already
+        return false;
     for (const IdInfo& id : scope.ids)
         if (id.kind == IdKind::global_implicit || id.kind == IdKind::global_implicit_assigned ||
             id.kind == IdKind::global_explicit)

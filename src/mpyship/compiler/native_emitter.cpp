@@ -614,12 +614,18 @@ bool Translator::object_op(const CodeItem& it) {
         m_stack.spill_regs();
         m_t.call(RtFun::raise);
         return true;
-    } else if (o == op::LOAD_GLOBAL) {
-        call_with_qstr(RtFun::load_global, qstr(it), a[0]);
-    } else if (o == op::STORE_GLOBAL) {
+    } else if (o == op::LOAD_GLOBAL || o == op::LOAD_NAME) {
+        call_with_qstr(o == op::LOAD_GLOBAL ? RtFun::load_global : RtFun::load_name, qstr(it), a[0]);
+    } else if (o == op::STORE_GLOBAL || o == op::STORE_NAME) {
         m_stack.pop_into({a[1]});
-        call_with_qstr(RtFun::store_global, qstr(it), a[0]);
+        call_with_qstr(o == op::STORE_GLOBAL ? RtFun::store_global : RtFun::store_name, qstr(it), a[0]);
         return true;
+    } else if (o == op::DELETE_GLOBAL || o == op::DELETE_NAME) {
+        call_with_qstr(o == op::DELETE_GLOBAL ? RtFun::delete_global : RtFun::delete_name, qstr(it), a[0]);
+        return true;
+    } else if (o == op::LOAD_BUILD_CLASS) { // a class body inside native code is native too
+        m_stack.spill_regs();
+        m_t.call(RtFun::load_build_class);
     } else {
         return false;
     }
