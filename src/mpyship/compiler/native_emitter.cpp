@@ -66,6 +66,7 @@ class Translator {
     bool handler_op(const CodeItem& it);
     void setup_with(Label handler);
     void return_through_blocks(const CodeItem& it);
+    void unwind_jump(const CodeItem& it);
     void with_cleanup();
     void stack_item(const CodeItem& it);
     void handler_label(std::size_t entry);
@@ -237,6 +238,10 @@ bool Translator::handler_op(const CodeItem& it) {
     case op::SETUP_WITH:
         setup_with(Label(it.value));
         return true;
+    case op::UNWIND_JUMP:
+        m_stack.settle();
+        unwind_jump(it);
+        return true;
     case op::WITH_CLEANUP:
         with_cleanup();
         return true;
@@ -270,6 +275,39 @@ void Translator::return_through_blocks(const CodeItem& it) {
     m_t.mov_reg_imm(m_abi.temp0, 0);
     m_t.store_exc_value(m_abi.temp0);
     m_t.jump(innermost->label);
+}
+
+// break/continue out of `depth` blocks: through a finally or with block as a return does (END_FINALLY
+// then goes on to the loop's label); out of try/except blocks only, the handler slot gets the next
+// active block further out (or is cleared).
+void Translator::unwind_jump(const CodeItem& it) {
+    const auto depth = std::size_t(it.trailing_byte & 0x7f);
+    if (depth > m_blocks.size())
+        unsupported(it);
+    const std::size_t outer = m_blocks.size() - depth;
+    Block* finally_block = nullptr;
+    for (std::size_t i = outer; i < m_blocks.size(); ++i) {
+        if (m_blocks[i].active && m_blocks[i].is_finally) {
+            if (finally_block != nullptr)
+                unsupported(it); // through nested finally blocks: not yet
+            finally_block = &m_blocks[i];
+        }
+    }
+    if (finally_block != nullptr) {
+        finally_block->unwound = true;
+        m_t.set_unwind(Label(it.value));
+        m_t.mov_reg_imm(m_abi.temp0, 0);
+        m_t.store_exc_value(m_abi.temp0);
+        m_t.jump(finally_block->label);
+        return;
+    }
+    const auto active = std::find_if(m_blocks.rbegin() + std::ptrdiff_t(depth), m_blocks.rend(),
+                                     [](const Block& b) { return b.active; });
+    if (active != m_blocks.rend())
+        m_t.set_handler(active->label);
+    else
+        m_t.clear_handler();
+    m_t.jump(Label(it.value));
 }
 
 // The manager's __exit__ and the manager stay below the value __enter__ returned; the value is then
