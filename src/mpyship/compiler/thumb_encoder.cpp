@@ -88,18 +88,21 @@ void Encoder::mov_imm_v6m(Reg dst, std::uint32_t imm) {
     word(imm);
 }
 
-// Offsets beyond the short form (armv6m): the excess is added to the base in dst, as an 8-bit immediate
+// Offsets beyond the short form (armv6m) or the 12-bit one (Thumb-2): the excess is added to the base in dst, as an 8-bit immediate
 // when it fits, else from a register (dst itself, or a saved temporary when dst is the base).
-void Encoder::load_far_v6m(Reg dst, Reg base, std::uint32_t offset, std::uint32_t max_narrow, bool half) {
+void Encoder::load_far(Reg dst, Reg base, std::uint32_t offset, std::uint32_t max_narrow, bool half) {
     const std::uint32_t excess = offset - max_narrow;
     const unsigned d = dst;
     if (excess <= 0xff) {
         mov_reg_reg(dst, base);
         op16(0x3000 | d << 8 | excess); // adds dst, #excess
-    } else if (dst != base) { // a halfword offset is loaded as an index and doubled
-        mov_reg_imm(dst, half ? excess >> 1 : excess);
-        if (half)
+    } else if (dst != base) {
+        if (half && !m_thumb2 && (excess >> 1) <= 0xff) { // armv6m: an 8-bit halfword index, doubled
+            op16(0x2000 | d << 8 | excess >> 1);
             op16(1u << 6 | d << 3 | d); // lsls dst, dst, #1
+        } else {
+            mov_reg_imm(dst, excess);
+        }
         op16(0x1800 | unsigned(base) << 6 | d << 3 | d); // adds dst, dst, base
     } else {
         const Reg temp = dst == r0 ? r7 : r0;
@@ -119,19 +122,19 @@ void Encoder::load(Reg dst, Reg base, std::uint32_t offset) {
         op16(0x9800 | unsigned(dst) << 8 | offset >> 2);
     } else if (offset <= 124)
         op16(0x6800 | (offset >> 2) << 6 | unsigned(base) << 3 | unsigned(dst));
-    else if (m_thumb2)
+    else if (m_thumb2 && offset < 4096)
         op32(halfwords(0xf8d0 | unsigned(base), unsigned(dst) << 12 | offset));
     else
-        load_far_v6m(dst, base, offset, 124, false);
+        load_far(dst, base, offset, 124, false);
 }
 
 void Encoder::load_u16(Reg dst, Reg base, std::uint32_t offset) {
     if (offset <= 62)
         op16(0x8800 | (offset >> 1) << 6 | unsigned(base) << 3 | unsigned(dst));
-    else if (m_thumb2)
+    else if (m_thumb2 && offset < 4096)
         op32(halfwords(0xf8b0 | unsigned(base), unsigned(dst) << 12 | offset));
     else
-        load_far_v6m(dst, base, offset, 62, true);
+        load_far(dst, base, offset, 62, true);
 }
 
 void Encoder::store(Reg base, std::uint32_t offset, Reg src) {

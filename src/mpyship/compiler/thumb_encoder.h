@@ -57,7 +57,7 @@ class Encoder {
     };
     void mov_imm_v6m(Reg dst, std::uint32_t imm);
     bool mov_small_v6m(Reg dst, std::uint32_t v);
-    void load_far_v6m(Reg dst, Reg base, std::uint32_t offset, std::uint32_t max_narrow, bool half);
+    void load_far(Reg dst, Reg base, std::uint32_t offset, std::uint32_t max_narrow, bool half);
     bool backward(std::uint32_t label, std::int64_t& off) const;
     void long_jump_slot(std::uint32_t label);
     void patch16(std::size_t at, std::uint32_t v);
