@@ -168,8 +168,10 @@ void CodeGen::compile_module_scope(const Module& module) {
 }
 
 void CodeGen::compile_function_scope(const FunctionDef& def) {
-    if (scope_pass())
+    if (scope_pass()) {
+        check_viper_annotations(def);
         declare_params(def.params);
+    }
     compile_block(def.body);
     em().load_const_none();
     em().return_value();

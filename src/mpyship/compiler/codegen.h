@@ -54,6 +54,7 @@ class CodeGen {
     static bool refs_globals(const ScopeInfo& scope);
     ViperInfo viper_info(const ScopeInfo& scope, const FunctionDef& def); // codegen_viper.cpp
     void note_viper_unit_end(const Stmt& s);
+    void check_viper_annotations(const FunctionDef& def);
     void compile_lambda_scope(const Lambda& lambda);
     void compile_class_scope(const ClassDef& cls);
     void finish_signature(ScopeId id);

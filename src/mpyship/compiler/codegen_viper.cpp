@@ -1,8 +1,10 @@
 // What the viper emitter needs from the parse tree and the scope (native_viper.h): the annotations of
 // the arguments and the return value, the locals' names, and whether the function uses globals.
 #include "mpyship/compiler/codegen.h"
+#include "mpyship/compiler/viper_types.h"
 
 #include <array>
+#include <optional>
 #include <string_view>
 
 namespace mpyship::compiler {
@@ -25,12 +27,10 @@ ViperInfo CodeGen::viper_info(const ScopeInfo& scope, const FunctionDef& def) {
     ViperInfo info;
     info.unit_ends = std::move(m_viper_unit_ends);
     m_viper_unit_ends.clear();
-    auto annotation = [this](const Expr* e) -> std::string {
+    auto annotation = [](const Expr* e) -> std::string {
         if (e == nullptr)
             return {};
-        if (e->kind != ExprKind::name)
-            error("annotation must be an identifier", e->pos);
-        return e->as<Name>().id;
+        return e->kind == ExprKind::name ? e->as<Name>().id : std::string(); // checked in the scope pass
     };
     for (const Param& p : def.params)
         if (p.kind == Param::Kind::normal)
@@ -48,6 +48,30 @@ ViperInfo CodeGen::viper_info(const ScopeInfo& scope, const FunctionDef& def) {
             info.refs_globals = true;
     }
     return info;
+}
+
+// mpy-cross checks a viper function's annotations when its scope pass declares the parameters, before
+// any other error of the function: each must be a name, and the name a viper type. It notes the errors
+// and goes on, so the last bad annotation is the one reported.
+void CodeGen::check_viper_annotations(const FunctionDef& def) {
+    if (m_scope_id >= m_viper.size() || !m_viper[m_scope_id])
+        return;
+    std::optional<CompileError> last;
+    auto check = [&](const Expr* e) {
+        if (e == nullptr)
+            return;
+        if (e->kind != ExprKind::name)
+            last = CompileError{"SyntaxError", "annotation must be an identifier", SourcePos{m_block_line, 1},
+                                m_scope->simple_name, true, false};
+        else if (!vtype_from_name(e->as<Name>().id))
+            last = CompileError{"ViperTypeError", "unknown type '" + e->as<Name>().id + "'",
+                                SourcePos{m_block_line, 1}, m_scope->simple_name, true, false};
+    };
+    for (const Param& p : def.params)
+        check(p.annotation.get());
+    check(def.returns.get());
+    if (last)
+        throw *last;
 }
 
 // A statement that marks a line (its own, not its block's) completes: see ViperUnitEnd.

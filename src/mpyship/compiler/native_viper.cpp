@@ -1083,6 +1083,14 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
         frame.arg_types.push_back(annotation_type(a, scope));
         types[i] = frame.arg_types.back();
     }
+    // keyword-only, *args and **kwargs parameters are locals of their annotated type or objects
+    const std::uint32_t n_params = sig.n_pos_args + sig.n_kwonly_args +
+                                   ((sig.scope_flags & mpy::k_scope_varargs) != 0 ? 1 : 0) +
+                                   ((sig.scope_flags & mpy::k_scope_varkeywords) != 0 ? 1 : 0);
+    for (std::uint32_t i = sig.n_pos_args; i < n_params && i < types.size(); ++i)
+        types[i] = i < sig.n_pos_args + sig.n_kwonly_args && i < info.arg_annotations.size()
+                       ? annotation_type(info.arg_annotations[i], scope)
+                       : VType::object;
     const VType return_type = annotation_type(info.return_annotation, scope);
     // First pass: the locals' types and the stack depth.
     auto sizing_target = viper_target_for(scope.arch);
