@@ -56,6 +56,7 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
             }
             if (attr == "native" && m_options.march_given && has_native_emitter(m_options.arch)) {
                 m_next_def_native = true;
+                m_next_def_viper = false; // the last emitter decorator wins, as in mpy-cross
                 continue;
             }
             if ((attr == "native" || attr == "viper") && m_options.march_given)
