@@ -52,7 +52,7 @@ ViperInfo CodeGen::viper_info(const ScopeInfo& scope, const FunctionDef& def) {
 
 // mpy-cross checks a viper function's annotations when its scope pass declares the parameters, before
 // any other error of the function: each must be a name, and the name a viper type. It notes the errors
-// and goes on, so the last bad annotation is the one reported.
+// and goes on: an unknown type replaces an earlier error, a non-name annotation does not.
 void CodeGen::check_viper_annotations(const FunctionDef& def) {
     if (m_scope_id >= m_viper.size() || !m_viper[m_scope_id])
         return;
@@ -60,10 +60,11 @@ void CodeGen::check_viper_annotations(const FunctionDef& def) {
     auto check = [&](const Expr* e) {
         if (e == nullptr)
             return;
-        if (e->kind != ExprKind::name)
-            last = CompileError{"SyntaxError", "annotation must be an identifier", SourcePos{m_block_line, 1},
-                                m_scope->simple_name, true, false};
-        else if (!vtype_from_name(e->as<Name>().id))
+        if (e->kind != ExprKind::name) {
+            if (!last) // a syntax error does not replace an earlier error; a type error does
+                last = CompileError{"SyntaxError", "annotation must be an identifier", SourcePos{m_block_line, 1},
+                                    m_scope->simple_name, true, false};
+        } else if (!vtype_from_name(e->as<Name>().id))
             last = CompileError{"ViperTypeError", "unknown type '" + e->as<Name>().id + "'",
                                 SourcePos{m_block_line, 1}, m_scope->simple_name, true, false};
     };
