@@ -107,5 +107,12 @@ TEST(ReferenceSuite, NegatedBigIntStaysAnObject) {
     EXPECT_TRUE(has(text("a = -4611686018427387903\n", 63), "LOAD_CONST_SMALL_INT -4611686018427387903"));
 }
 
+// ... also through a const() name (found by the differential fuzzer: the name's value became a small int).
+TEST(ReferenceSuite, NegatedBigIntThroughAConstNameStaysAnObject) {
+    const std::string out = text("_A = const(-(1 << 62))\nB = const(-(1 << 62))\nx = _A\ny = B\n", 63);
+    EXPECT_FALSE(has(out, "LOAD_CONST_SMALL_INT -4611686018427387904")) << out;
+    EXPECT_TRUE(has(out, "LOAD_CONST_OBJ -4611686018427387904")) << out;
+}
+
 } // namespace
 } // namespace mpyship::compiler

@@ -85,8 +85,9 @@ ExprPtr Parser::parse_name_atom() {
     SourcePos pos = tok().pos;
     std::string id = take_name();
     if (auto it = m_consts.find(id); it != m_consts.end()) {
-        auto constant = std::make_unique<Constant>(pos, it->second);
+        auto constant = std::make_unique<Constant>(pos, it->second.value);
         constant->from_const_name = true;
+        constant->boxed_int = it->second.boxed_int;
         return constant;
     }
     return std::make_unique<Name>(pos, std::move(id));

@@ -506,7 +506,8 @@ StmtPtr Parser::finish_const_assign(std::unique_ptr<Assign> assign) {
         throw CompileError{"SyntaxError", "not a constant", call.pos, "", true};
     }
     const std::string& id = target.as<Name>().id;
-    m_consts[id] = constant_of(*call.args[0].value);
+    const Expr& value = *call.args[0].value;
+    m_consts[id] = ConstName{constant_of(value), value.kind == ExprKind::constant && value.as<Constant>().boxed_int};
     if (id[0] == '_') {
         return std::make_unique<SimpleStmt>(StmtKind::const_def, assign->pos);
     }

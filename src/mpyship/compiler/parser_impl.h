@@ -121,7 +121,11 @@ class Parser {
     Token m_tok;
     Options m_options;
     int m_depth = 0;
-    std::map<std::string, ConstValue> m_consts;
+    struct ConstName {
+        ConstValue value;
+        bool boxed_int = false; // see Constant::boxed_int: const(-(1 << 62)) stays a big-int object
+    };
+    std::map<std::string, ConstName> m_consts;
     std::unordered_set<std::string> m_interned;
 };
 
