@@ -35,12 +35,13 @@ bool is_leaf_constant(const Constant& c, unsigned small_int_bits) {
 
 } // namespace
 
-// A node the reference keeps as a parse-tree leaf, without a line of its own: a name or a leaf constant
-// (parentheses around it leave no node).
+// A node without a line of its own in the reference: a name or a leaf constant (parentheses around it leave no
+// node), or a constant the parser folded (2/4, -2.5, 1 << 70: a constant object made with line 0).
 bool CodeGen::is_leaf(const Expr& e) const {
     if (e.kind == ExprKind::name)
         return true;
-    return e.kind == ExprKind::constant && is_leaf_constant(e.as<Constant>(), m_options.small_int_bits);
+    return e.kind == ExprKind::constant &&
+           (e.pos.line == 0 || is_leaf_constant(e.as<Constant>(), m_options.small_int_bits));
 }
 
 namespace {
