@@ -193,6 +193,36 @@ TEST(ViperX64, OutputReadsBackAsViperCode) {
     EXPECT_EQ(back->root.children[0].kind, mpy::CodeKind::native_viper);
 }
 
+// `mpyship build` with [build] arch = "x64": a covered viper module becomes .mpy, one using a construct the
+// emitter refuses ships as source, and a viper type error fails that module as it fails mpy-cross.
+TEST(ViperX64, ProjectBuildCompilesCoveredViperModules) {
+    test::TempDir dir;
+    const fs::path root = dir.path();
+    test::write_text_file(root / "mpyship.toml",
+                          "[project]\nversion = \"1.0\"\ntarget = \"micropython\"\n\n[build]\narch = \"x64\"\n");
+    test::write_text_file(root / "src" / "main.py", "import fast\n");
+    test::write_text_file(root / "src" / "fast.py",
+                          "import micropython\n\n@micropython.viper\ndef f(x: int) -> int:\n    return x + 1\n");
+    test::write_text_file(root / "src" / "slow.py",
+                          "import micropython\n\n@micropython.viper\ndef f(x):\n    with x:\n        pass\n");
+    auto r = test::run_mpyship({"build", root.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("src/slow.py: kept as source"), std::string::npos) << r.out;
+    const fs::path out = root / "build" / "mpy";
+    ASSERT_TRUE(fs::exists(out / "fast.mpy"));
+    auto m = mpy::read_module(test::read_bytes(out / "fast.mpy"));
+    ASSERT_TRUE(m.has_value());
+    ASSERT_EQ(m->root.children.size(), 1u);
+    EXPECT_EQ(m->root.children[0].kind, mpy::CodeKind::native_viper);
+
+    test::write_text_file(root / "src" / "bad.py",
+                          "import micropython\n\n@micropython.viper\ndef f(x: int):\n    x = []\n");
+    auto bad = test::run_mpyship({"build", root.string()});
+    EXPECT_NE((bad.out + bad.err).find("failed: src/bad.py"), std::string::npos) << bad.out << bad.err;
+    EXPECT_NE((bad.out + bad.err).find("local 'x' has type 'int' but source is 'object'"), std::string::npos)
+        << bad.out << bad.err;
+}
+
 std::string micropython_src() {
     const char* src = std::getenv("MPYSHIP_MICROPYTHON_SRC");
     return src ? src : "";
