@@ -16,18 +16,21 @@ std::string value(const std::string& v) {
     return "(Assign x " + v + ")\n";
 }
 
+// A reproducible int of `limbs` random 31-bit pieces (a linear congruential generator over `seed`).
+BigInt random_int(std::uint64_t& seed, int limbs) {
+    BigInt v(0);
+    for (int i = 0; i < limbs; ++i) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        v = v.shifted_left(32) + BigInt(static_cast<std::int64_t>(seed >> 33));
+    }
+    return v;
+}
+
 // Products large enough for the Karatsuba split, checked against shift-and-add (which uses no
 // multiplication), for balanced and unbalanced sizes and both signs.
 TEST(BigInt, LargeProductsMatchShiftAndAdd) {
     std::uint64_t seed = 12345;
-    auto random_big = [&](int limbs) {
-        BigInt v(0);
-        for (int i = 0; i < limbs; ++i) {
-            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-            v = v.shifted_left(32) + BigInt(static_cast<std::int64_t>(seed >> 33));
-        }
-        return v;
-    };
+    auto random_big = [&](int limbs) { return random_int(seed, limbs); };
     auto shift_and_add = [](const BigInt& a, const BigInt& b) {
         BigInt r(0);
         for (std::uint64_t bit = 0; bit < b.bit_length(); ++bit)
@@ -50,14 +53,7 @@ TEST(BigInt, LargeProductsMatchShiftAndAdd) {
 // every quotient without a second division routine.
 TEST(BigInt, DivisionReassemblesTheDividend) {
     std::uint64_t seed = 987654321;
-    auto random_big = [&](int limbs) {
-        BigInt v(0);
-        for (int i = 0; i < limbs; ++i) {
-            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
-            v = v.shifted_left(32) + BigInt(static_cast<std::int64_t>(seed >> 33));
-        }
-        return v;
-    };
+    auto random_big = [&](int limbs) { return random_int(seed, limbs); };
     auto check = [](const BigInt& a, const BigInt& b) {
         auto qr = BigInt::floor_divmod(a, b);
         ASSERT_TRUE(qr);
