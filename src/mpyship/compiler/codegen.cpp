@@ -267,12 +267,8 @@ void CodeGen::error_here(const std::string& message) const {
 // interned string, None/True/False/...) has no line: the reference records the error without one and
 // compiles on, and the first node that marks a line and completes afterwards gives it its line -- a
 // statement of a block of two or more statements, an item of a list display of two or more items (the
-// next one to complete, even after the error's own statement), else the scope's own line. Only the first
-// error counts. `own` stays when it is that line, for the caret of our own diagnostics.
-SourcePos CodeGen::leaf_error_pos(SourcePos own) const {
-    return own.line == m_block_line ? own : SourcePos{m_block_line, 1};
-}
-
+// next one to complete, even after the error's own statement; see deferred_after_child), else the scope's
+// own line. Only the first error counts.
 void CodeGen::defer_error(const std::string& message, SourcePos own, bool needs_native_arch) {
     if (m_deferred)
         return;
@@ -292,6 +288,16 @@ void CodeGen::raise_or_defer(const std::string& message, SourcePos pos, bool at_
     if (!at_leaf)
         error(message, pos);
     defer_error(message, pos);
+}
+
+// After each child of a node the reference compiles child by child (a block, a list display, **): with an
+// error deferred, the child gives it its line when it has one, and the rest of the node is skipped (true).
+bool CodeGen::deferred_after_child(bool child_has_line, std::uint32_t line) {
+    if (!m_deferred)
+        return false;
+    if (child_has_line)
+        resolve_deferred(line);
+    return true;
 }
 
 void CodeGen::resolve_deferred(std::uint32_t line) {

@@ -7,10 +7,9 @@
 #pragma once
 
 #include "mpyship/compiler/ast.h"
+#include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/module_builder.h"
 #include "mpyship/compiler/scope.h"
-
-#include "mpyship/compiler/compile_error.h"
 
 #include <memory>
 #include <optional>
@@ -61,10 +60,10 @@ class CodeGen {
     [[noreturn]] void error(const std::string& message, SourcePos pos, bool needs_native_arch = false) const;
     [[noreturn]] void error_here(const std::string& message) const;
     bool is_leaf(const Expr& e) const;
-    SourcePos leaf_error_pos(SourcePos own) const;
     void defer_error(const std::string& message, SourcePos own, bool needs_native_arch = false);
     void error_at(const std::string& message, const Expr& e);
     void resolve_deferred(std::uint32_t line);
+    bool deferred_after_child(bool child_has_line, std::uint32_t line);
     void set_line(SourcePos pos);
     Emitter& em() { return *m_emit; }
     bool scope_pass() const { return m_pass == Pass::scope; }
@@ -187,7 +186,7 @@ class CodeGen {
     LoopState m_loop;
     std::uint32_t m_line = 0; // line of the innermost structured node, for errors
     // The line mpy-cross reports for an error found at a parse-tree leaf (a name, a small int, an interned
-    // string; see leaf_error_pos): the scope's own line, then, innermost first, each statement's of a block
+    // string) when another error cuts the compilation short (see defer_error): the scope's own line, then, innermost first, each statement's of a block
     // of two or more statements and each structured item's of a list display of two or more items. It is
     // saved and restored around each such child (BlockLine).
     std::uint32_t m_block_line = 1;

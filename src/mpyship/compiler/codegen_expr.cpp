@@ -259,11 +259,8 @@ void CodeGen::compile_bin_op(const BinOp& b) {
     const bool marks_sides = b.op == BinOpKind::pow;
     for (const Expr* side : {b.left.get(), b.right.get()}) {
         compile_expr(*side);
-        if (m_deferred && marks_sides) {
-            if (!is_leaf(*side))
-                resolve_deferred(side->pos.line);
+        if (marks_sides && deferred_after_child(!is_leaf(*side), side->pos.line))
             return;
-        }
     }
     em().binary_op(binary_op_of(b.op));
 }
@@ -365,11 +362,8 @@ void CodeGen::compile_sequence(const Sequence& s) {
     for (const ExprPtr& elt : s.elts) {
         BlockLine item(m_block_line, marks_items && !is_leaf(*elt) ? elt->pos.line : m_block_line);
         compile_expr(*elt);
-        if (m_deferred && marks_items) { // the rest is not compiled (the stack stays deeper: harmless)
-            if (!is_leaf(*elt))
-                resolve_deferred(elt->pos.line);
-            return;
-        }
+        if (marks_items && deferred_after_child(!is_leaf(*elt), elt->pos.line))
+            return; // the rest is not compiled (the stack stays deeper: harmless)
     }
     const auto n = std::uint32_t(s.elts.size());
     if (s.kind == ExprKind::tuple)

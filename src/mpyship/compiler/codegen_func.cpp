@@ -59,10 +59,10 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
                 m_next_def_viper = false; // the last emitter decorator wins, as in mpy-cross
                 continue;
             }
-            if ((attr == "native" || attr == "viper") && m_options.march_given)
-                error("mpyship: native code generation (@micropython." + attr + ") is not implemented yet", name.pos,
-                      true);
             if (attr == "native" || attr == "viper") {
+                if (m_options.march_given)
+                    error("mpyship: native code generation (@micropython." + attr + ") is not implemented yet",
+                          name.pos, true);
                 defer_error("invalid arch", name.pos, true);
                 continue;
             }

@@ -80,11 +80,9 @@ void CodeGen::compile_statements(const StmtList& body) {
         BlockLine block(m_block_line, marks_line ? first_token_pos(*s).line : m_block_line);
         compile_stmt(*s);
         note_viper_unit_end(*s);
-        if (m_deferred && marks_line) { // this statement completes with an error: see defer_error
-            if (s->kind != StmtKind::const_def) // removed from the reference's tree: marks no line
-                resolve_deferred(first_token_pos(*s).line);
+        // a const() statement is removed from the reference's tree: it marks no line
+        if (marks_line && deferred_after_child(s->kind != StmtKind::const_def, first_token_pos(*s).line))
             return;
-        }
     }
 }
 
