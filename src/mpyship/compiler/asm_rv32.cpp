@@ -7,11 +7,14 @@
 #include "mpyship/compiler/asm_rv32.h"
 
 #include "mpyship/compiler/asm_operands.h"
+#include "mpyship/compiler/rv32_encoding.h"
 
 #include <array>
 
 namespace mpyship::compiler::inline_asm {
 namespace {
+
+using namespace rv32; // the instruction formats
 
 constexpr std::array<std::string_view, 32> k_abi_names = {
     "zero", "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0",  "a1",  "a2", "a3", "a4", "a5",
@@ -106,16 +109,6 @@ std::size_t operand_count(Form form) {
     default:
         return 2;
     }
-}
-
-bool fits_signed(std::int32_t v, unsigned bits) {
-    const std::int32_t half = std::int32_t(1) << (bits - 1);
-    return v >= -half && v < half;
-}
-
-// Bits [hi:lo] of v, placed at `at`.
-std::uint32_t field(std::uint32_t v, unsigned hi, unsigned lo, unsigned at) {
-    return (v >> lo & ((1u << (hi - lo + 1)) - 1)) << at;
 }
 
 // Operand readers: `n` is the argument's number in messages (1-based).
@@ -260,46 +253,6 @@ const Op* find_op(std::string_view name, bool zba) {
     return nullptr;
 }
 
-std::uint32_t i_type(std::uint32_t bits, std::uint32_t rd, std::uint32_t rs1, std::int32_t imm) {
-    return bits | std::uint32_t(imm) << 20 | rs1 << 15 | rd << 7;
-}
-
-std::uint32_t s_type(std::uint32_t bits, std::uint32_t rs2, std::uint32_t rs1, std::int32_t imm) {
-    const auto u = std::uint32_t(imm);
-    return bits | field(u, 11, 5, 25) | rs2 << 20 | rs1 << 15 | field(u, 4, 0, 7);
-}
-
-std::uint32_t b_type(std::uint32_t bits, std::uint32_t rs1, std::uint32_t rs2, std::int32_t off) {
-    const auto u = std::uint32_t(off);
-    return bits | field(u, 12, 12, 31) | field(u, 10, 5, 25) | rs2 << 20 | rs1 << 15 | field(u, 4, 1, 8) |
-           field(u, 11, 11, 7);
-}
-
-std::uint32_t j_type(std::uint32_t bits, std::uint32_t rd, std::int32_t off) {
-    const auto u = std::uint32_t(off);
-    return bits | field(u, 20, 20, 31) | field(u, 10, 1, 21) | field(u, 11, 11, 20) | field(u, 19, 12, 12) |
-           rd << 7;
-}
-
-// c.j / c.jal offset bits.
-std::uint32_t cj_offset(std::int32_t off) {
-    const auto u = std::uint32_t(off);
-    return field(u, 11, 11, 12) | field(u, 4, 4, 11) | field(u, 9, 8, 9) | field(u, 10, 10, 8) |
-           field(u, 6, 6, 7) | field(u, 7, 7, 6) | field(u, 3, 1, 3) | field(u, 5, 5, 2);
-}
-
-// c.beqz / c.bnez offset bits.
-std::uint32_t cb_offset(std::int32_t off) {
-    const auto u = std::uint32_t(off);
-    return field(u, 8, 8, 12) | field(u, 4, 3, 10) | field(u, 7, 6, 5) | field(u, 2, 1, 3) | field(u, 5, 5, 2);
-}
-
-// CI-format immediate: bit 5 at 12, bits 4..0 at 6..2.
-std::uint32_t ci_imm(std::int32_t imm) {
-    const auto u = std::uint32_t(imm);
-    return field(u, 5, 5, 12) | field(u, 4, 0, 2);
-}
-
 class Rv32Backend final : public AsmBackend {
   public:
     explicit Rv32Backend(std::uint32_t flags) : m_zba(flags & k_rv32_flag_zba) {}
@@ -387,10 +340,9 @@ class Rv32Backend final : public AsmBackend {
         case Form::la: {
             const std::uint32_t rd = a.reg(1);
             const std::int32_t off = a.label_offset(2, cx);
-            const std::int32_t upper = std::int32_t(std::uint32_t(off) + 0x800) >> 12;
-            const std::int32_t lower = std::int32_t(std::uint32_t(off) - (std::uint32_t(upper) << 12));
-            out.u32(0x17 | (std::uint32_t(upper) & 0xfffff) << 12 | rd << 7); // auipc
-            return out.u32(i_type(0x13, rd, rd, lower));                     // addi
+            const auto [upper, lower] = split_hi_lo(off);
+            out.u32(u_type(k_auipc, rd, upper));
+            return out.u32(i_type(k_addi, rd, rd, lower));
         }
         case Form::mv: {
             const std::uint32_t rd = a.reg(1), rs = a.reg(2);
@@ -405,17 +357,16 @@ class Rv32Backend final : public AsmBackend {
     // part is not zero; c.lui only for upper parts within [-16, 15], as mpy-cross chooses.
     static void load_immediate(CodeBuffer& out, std::uint32_t rd, std::int32_t v) {
         if (fits_signed(v, 6))
-            return out.u16(0x4001 | rd << 7 | ci_imm(v));
+            return out.u16(c_li(rd, v));
         if (fits_signed(v, 12))
-            return out.u32(i_type(0x13, rd, 0, v));
-        const std::int32_t upper = std::int32_t(std::uint32_t(v) + 0x800) >> 12;
-        const std::int32_t lower = std::int32_t(std::uint32_t(v) - (std::uint32_t(upper) << 12));
+            return out.u32(i_type(k_addi, rd, 0, v));
+        const auto [upper, lower] = split_hi_lo(v);
         if (fits_signed(upper, 5))
-            out.u16(0x6001 | rd << 7 | ci_imm(upper));
+            out.u16(c_lui(rd, upper));
         else
-            out.u32(0x37 | (std::uint32_t(upper) & 0xfffff) << 12 | rd << 7);
+            out.u32(u_type(k_lui, rd, upper));
         if (lower != 0)
-            out.u32(i_type(0x13, rd, rd, lower));
+            out.u32(i_type(k_addi, rd, rd, lower));
     }
 
     static void compressed(const Op& op, const Operands& a, AsmContext& cx) {

@@ -14,5 +14,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   x64_encoder.cpp
   native_thumb.cpp
   thumb_encoder.cpp
+  native_rv32.cpp
+  rv32_encoder.cpp
   small_int.cpp
 )

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "mpyship/compiler/emitter.h"
+#include "mpyship/compiler/native_target.h"
 #include "mpyship/compiler/native_viper.h"
 #include "mpyship/compiler/module_tables.h"
 #include "mpyship/compiler/options.h"
@@ -69,6 +70,7 @@ class ModuleBuilder {
     bool m_has_native = false;
     QstrTable m_qstrs;
     ConstantTable m_constants;
+    NativeModuleState m_native_state; // carried from one native function to the next, in scope order
 };
 
 // Scope flags that the target's prelude can carry (CircuitPython also keeps its async flag, 0x10).

@@ -1,6 +1,7 @@
 #include "mpyship/compiler/native_emitter.h"
 
 #include "mpyship/compiler/compile_error.h"
+#include "mpyship/compiler/native_rv32.h"
 #include "mpyship/compiler/native_stack.h"
 #include "mpyship/compiler/native_thumb.h"
 #include "mpyship/compiler/native_x64.h"
@@ -272,8 +273,8 @@ void Translator::return_through_blocks(const CodeItem& it) {
     }
     innermost->unwound = true;
     m_t.set_unwind(m_exit);
-    m_t.mov_reg_imm(m_abi.temp0, 0);
-    m_t.store_exc_value(m_abi.temp0);
+    m_t.mov_reg_imm(m_abi.ret, 0);
+    m_t.store_exc_value(m_abi.ret);
     m_t.jump(innermost->label);
 }
 
@@ -296,8 +297,8 @@ void Translator::unwind_jump(const CodeItem& it) {
     if (finally_block != nullptr) {
         finally_block->unwound = true;
         m_t.set_unwind(Label(it.value));
-        m_t.mov_reg_imm(m_abi.temp0, 0);
-        m_t.store_exc_value(m_abi.temp0);
+        m_t.mov_reg_imm(m_abi.ret, 0);
+        m_t.store_exc_value(m_abi.ret);
         m_t.jump(finally_block->label);
         return;
     }
@@ -461,15 +462,14 @@ void Translator::load_local(std::uint32_t local) {
     m_stack.push_reg(m_abi.temp0);
 }
 
+// The cell is pushed as a local is loaded, then its contents replace it in the return register (which
+// is temp0 on x64 and Thumb, not on rv32).
 void Translator::load_deref(std::uint32_t local) {
-    m_stack.free_reg(m_abi.temp0);
-    NativeReg cell = m_abi.temp0;
-    if (reg_local(local))
-        cell = m_abi.local_regs[local];
-    else
-        m_t.load_state(m_abi.temp0, state_of_local(local));
-    m_t.load_cell_contents(m_abi.temp0, cell);
-    m_stack.push_reg(m_abi.temp0);
+    m_stack.free_reg(m_abi.ret);
+    load_local(local);
+    const NativeReg cell = m_stack.pop_flexible(m_abi.ret);
+    m_t.load_cell_contents(m_abi.ret, cell);
+    m_stack.push_reg(m_abi.ret);
 }
 
 // temp0 (for the cell, even when the cell lives in a register) and temp1 (for the value) are freed
@@ -850,9 +850,11 @@ bool Translator::iter_op(const CodeItem& it) {
     }
 }
 
-std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch) {
+std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch, NativeModuleState& module) {
     if (arch == mpy::NativeArch::x64)
         return make_x64_target();
+    if (arch == mpy::NativeArch::rv32imc)
+        return make_rv32_target(module);
     if (is_thumb_native_arch(arch))
         return make_thumb_target(arch != mpy::NativeArch::armv6m);
     return nullptr;
@@ -883,11 +885,13 @@ mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
 } // namespace
 
 bool has_native_emitter(mpy::NativeArch arch) {
-    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch);
+    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch) || arch == mpy::NativeArch::rv32imc;
 }
 
 mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs, ConstantTable& constants) {
-    auto target = target_for(scope.arch);
+    NativeModuleState own_state;
+    NativeModuleState& module_state = scope.module_state != nullptr ? *scope.module_state : own_state;
+    auto target = target_for(scope.arch, module_state);
     mpy::Constant fun_table;
     fun_table.kind = mpy::ObjKind::fun_table;
     const std::uint32_t fun_table_const = constants.use(fun_table);
@@ -900,7 +904,7 @@ mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs,
     // bytecode's count can exceed: `del x[i]` pushes no NULL here): a first pass measures it.
     Translator sizing(scope, *target, qstrs, constants, fun_table_const, scope.emitter.max_stack());
     sizing.run();
-    auto emit_target = target_for(scope.arch);
+    auto emit_target = target_for(scope.arch, module_state);
     Translator translator(scope, *emit_target, qstrs, constants, fun_table_const, sizing.max_stack());
     mpy::NativeCode code;
     code.code = translator.run();

@@ -14,6 +14,7 @@
 
 #include "mpyship/compiler/emitter.h"
 #include "mpyship/compiler/module_tables.h"
+#include "mpyship/compiler/native_target.h"
 #include "mpyship/compiler/token.h"
 #include "mpyship/mpy/model.h"
 
@@ -25,6 +26,7 @@ struct NativeScope {
     std::string name;    // for errors
     SourcePos def_pos;   // the def, for errors without a better line
     bool refs_globals = false; // the scope declares or uses a name as global
+    NativeModuleState* module_state = nullptr; // shared by the module's native functions (null: this one only)
 };
 
 bool has_native_emitter(mpy::NativeArch arch);

@@ -78,6 +78,12 @@ struct NativeFrame {
     bool has_handlers = false; // try/with: an nlr frame dispatches exceptions to the handler slot's address
 };
 
+// What a target carries from one native function of a module to the next (the reference compiles them
+// in its scope order with one emitter).
+struct NativeModuleState {
+    bool rv32_saves_s0 = false; // rv32imc: a function-table call has gone through s0
+};
+
 class NativeTarget {
   public:
     virtual ~NativeTarget() = default;
