@@ -1,6 +1,7 @@
-// `mpyship build` with [build] arch = "x64": a module whose @micropython.native functions the native
-// emitter covers is compiled to .mpy (native code for x64 in it); a module with a native function it
-// does not cover yet (a generator) is shipped as source with a note, as before the emitter existed.
+// `mpyship build` with [build] arch = "x64" or "rv32imc": a module whose @micropython.native functions the
+// native emitter covers is compiled to .mpy (native code for the arch in it); a module with a native
+// function it does not cover yet (a generator) is shipped as source with a note, as before the emitter
+// existed.
 #include "../support/test_support.h"
 #include "mpyship/mpy/reader.h"
 
@@ -11,11 +12,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-TEST(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
+struct ArchCase {
+    const char* name;
+    mpy::NativeArch arch;
+};
+
+class NativeBuild : public ::testing::TestWithParam<ArchCase> {};
+
+TEST_P(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
+    const ArchCase arch = GetParam();
     test::TempDir dir;
     const fs::path root = dir.path();
-    test::write_text_file(root / "mpyship.toml",
-                          "[project]\nversion = \"1.0\"\ntarget = \"micropython\"\n\n[build]\narch = \"x64\"\n");
+    test::write_text_file(root / "mpyship.toml", "[project]\nversion = \"1.0\"\ntarget = \"micropython\"\n\n[build]\narch = \"" +
+                                                     std::string(arch.name) + "\"\n");
     test::write_text_file(root / "src" / "main.py", "import fast\n");
     test::write_text_file(root / "src" / "fast.py",
                           "import micropython\n\n@micropython.native\ndef f(x):\n    return x + 1\n");
@@ -34,7 +43,7 @@ TEST(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
     EXPECT_FALSE(fs::exists(out / "fast.py"));
     auto m = mpy::read_module(test::read_bytes(out / "fast.mpy"));
     ASSERT_TRUE(m.has_value());
-    EXPECT_EQ(m->header.arch, mpy::NativeArch::x64);
+    EXPECT_EQ(m->header.arch, arch.arch);
     ASSERT_EQ(m->root.children.size(), 1u);
     EXPECT_EQ(m->root.children[0].kind, mpy::CodeKind::native_py);
 
@@ -42,6 +51,11 @@ TEST(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
     const auto shipped = test::read_bytes(out / "slow.py");
     EXPECT_EQ(std::string(shipped.begin(), shipped.end()), slow);
 }
+
+INSTANTIATE_TEST_SUITE_P(Archs, NativeBuild,
+                         ::testing::Values(ArchCase{"x64", mpy::NativeArch::x64},
+                                           ArchCase{"rv32imc", mpy::NativeArch::rv32imc}),
+                         [](const auto& p) { return std::string(p.param.name); });
 
 } // namespace
 } // namespace mpyship

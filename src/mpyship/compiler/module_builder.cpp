@@ -53,7 +53,9 @@ void ModuleBuilder::emit_native_py(ScopeId scope) {
         return;
     }
     s.native = emit_native_function(
-        NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals, &m_native_state}, m_qstrs,
+        NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals, &m_native_state,
+                    m_options.arch_flags},
+        m_qstrs,
         m_constants);
 }
 

@@ -1,5 +1,6 @@
 #include "mpyship/compiler/native_emitter.h"
 
+#include "mpyship/compiler/asm_rv32.h"
 #include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/native_rv32.h"
 #include "mpyship/compiler/native_stack.h"
@@ -889,6 +890,11 @@ bool has_native_emitter(mpy::NativeArch arch) {
 }
 
 mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs, ConstantTable& constants) {
+    // With Zcmp, mpy-cross saves the registers with cm.push/cm.popret in a frame of another layout.
+    if (scope.arch == mpy::NativeArch::rv32imc && (scope.arch_flags & inline_asm::k_rv32_flag_zcmp) != 0)
+        throw CompileError{"NotImplementedError",
+                           "mpyship: native code for -march=rv32imc with -march-flags=zcmp is not implemented yet",
+                           scope.def_pos, scope.name, true, true};
     NativeModuleState own_state;
     NativeModuleState& module_state = scope.module_state != nullptr ? *scope.module_state : own_state;
     auto target = target_for(scope.arch, module_state);

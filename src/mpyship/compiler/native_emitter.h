@@ -27,6 +27,7 @@ struct NativeScope {
     SourcePos def_pos;   // the def, for errors without a better line
     bool refs_globals = false; // the scope declares or uses a name as global
     NativeModuleState* module_state = nullptr; // shared by the module's native functions (null: this one only)
+    std::uint32_t arch_flags = 0;              // -march-flags
 };
 
 bool has_native_emitter(mpy::NativeArch arch);

@@ -34,10 +34,7 @@ class Rv32Target final : public NativeTarget {
   public:
     explicit Rv32Target(NativeModuleState& module) : m_module(module) {}
     const NativeAbi& abi() const override { return k_abi; }
-    void set_suppressed(bool on) override {
-        m_suppressed = on;
-        m_asm.set_suppressed(on);
-    }
+    void set_suppressed(bool on) override { m_asm.set_suppressed(on); }
     void mov_reg_reg(NativeReg dst, NativeReg src) override {
         if (dst != src)
             m_asm.mov_reg_reg(Reg(dst), Reg(src));
@@ -117,19 +114,18 @@ class Rv32Target final : public NativeTarget {
     NativeModuleState& m_module;
     Encoder m_asm;
     NativeFrame m_frame;
-    bool m_suppressed = false;
     bool m_saves_s0 = false;
     std::int32_t m_nlr = 0;        // offset of the nlr area from sp (after the saved registers)
     std::int32_t m_code_state = 0; // offset of the code state from sp
     std::int32_t m_frame_bytes = 0;
 };
 
-// Once a call has gone through s0, every later function of the module saves it too (the reference
-// keeps the choice from one function to the next).
+// Once a call has gone through s0, this function (from its emitting pass on) and every later one of
+// the module save it too (the reference keeps the choice from one function to the next).
 void Rv32Target::call(RtFun fun) {
     const std::int32_t offset = k_word * std::int32_t(fun);
     const Reg via = offset < k_s0_call_limit ? s0 : t3;
-    if (via == s0 && !m_suppressed)
+    if (via == s0) // even in unreachable code, which writes nothing
         m_module.rv32_saves_s0 = true;
     m_asm.load(via, k_fun_table, offset);
     m_asm.jalr(via);

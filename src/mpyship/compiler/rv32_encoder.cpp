@@ -13,8 +13,9 @@ constexpr std::int64_t k_long_jump_size = 8;
 bool fits_c_j(std::int64_t off) {
     return off >= -2048 && off <= 2046;
 }
+// The reference takes c.bnez only within 8 bits (the encoding reaches 9).
 bool fits_c_branch(std::int64_t off) {
-    return off >= -256 && off <= 254;
+    return fits_signed(off, 8);
 }
 bool word_offset_within(std::int32_t off, std::int32_t max) {
     return off >= 0 && off <= max && off % 4 == 0;
@@ -66,7 +67,7 @@ void Encoder::mov_reg_imm(Reg dst, std::int32_t imm) {
         op32(u_type(k_lui, dst, upper));
     if (lower == 0)
         return;
-    if (fits_signed(lower, 6))
+    if (lower > 0 && lower < 32) // mpy-cross writes a negative low part with addi
         op16(c_addi(dst, lower));
     else
         op32(i_type(k_addi, dst, dst, lower));

@@ -24,6 +24,8 @@ archs_of() {
     native_x64) echo "x64" ;;
     viper_x64) echo "x64" ;;
     native_thumb) echo "armv6m armv7m armv7em armv7emsp armv7emdp" ;;
+    native_rv32) echo "rv32imc" ;;
+    native_xtensa) echo "xtensa xtensawin" ;;
   esac
 }
 
@@ -38,10 +40,10 @@ compile() {
 }
 
 # MPYSHIP_GOLDEN_SETS (e.g. "native_thumb") limits the run to some of the sets.
-for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb viper_x64}; do
+for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa viper_x64}; do
   cases="$here/${isa}_cases.txt"
   [ -f "$cases" ] || continue
-  if [ "$isa" = native_thumb ]; then # the ARM goldens cover the x64 cases as well as the Thumb-only ones
+  if [ "$isa" = native_thumb ] || [ "$isa" = native_rv32 ] || [ "$isa" = native_xtensa ]; then # they cover the x64 cases too
     cases="$here/native_x64_cases.txt $cases"
   fi
   rm -f "$work"/*.case
