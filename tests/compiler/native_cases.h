@@ -1,5 +1,5 @@
-// The native emitter's golden cases, shared by the per-architecture tests (native_thumb_test.cpp,
-// native_rv32_test.cpp): reading tests/data/native/*_cases.txt ("### name [unsupported]" headers, lines
+// The native emitter's golden cases, shared by the per-architecture tests (native_emitter_test.cpp for
+// x64, native_thumb_test.cpp, native_rv32_test.cpp): reading tests/data/native/*_cases.txt ("### name [unsupported]" headers, lines
 // before a file's first case describe it, "#! not on TAG: NAME..." lists x64 cases an architecture does
 // not cover yet) and *_goldens.tsv (case, arch, "mpy" + hex or "err" + mpy-cross's stderr), and checking
 // every case against its golden: byte for byte, the same last error line, or for an unsupported case
@@ -25,6 +25,7 @@ struct Case {
     std::string name;
     bool unsupported = false;
     std::string source;
+    std::vector<std::string> runs; // expressions after "#> " (run on the unix port by the x64 test)
 };
 
 inline std::string read_text(const std::filesystem::path& p) {
@@ -46,6 +47,8 @@ inline void read_cases_from(const std::string& file, std::vector<Case>& cases) {
             cases.push_back(std::move(c));
         } else if (cases.size() > first) {
             cases.back().source += line + "\n";
+            if (line.starts_with("#> "))
+                cases.back().runs.push_back(line.substr(3));
         }
     }
 }
@@ -68,9 +71,14 @@ inline void mark_not_on(const std::string& file, const std::string& tag, std::ve
 }
 
 // The x64 cases (the source is the same for every arch) followed by the architecture's own file.
-inline std::vector<Case> read_cases(const std::string& own_file, const std::string& tag) {
+inline std::vector<Case> read_x64_cases() {
     std::vector<Case> cases;
     read_cases_from("native_x64_cases.txt", cases);
+    return cases;
+}
+
+inline std::vector<Case> read_cases(const std::string& own_file, const std::string& tag) {
+    std::vector<Case> cases = read_x64_cases();
     read_cases_from(own_file, cases);
     mark_not_on(own_file, tag, cases);
     return cases;

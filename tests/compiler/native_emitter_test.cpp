@@ -7,139 +7,24 @@
 //
 // With MPYSHIP_MICROPYTHON_SRC set, each supported case's "#> EXPR" lines are also run on that tree's
 // unix port: importing our .mpy must print what importing the source prints.
-#include "../support/test_support.h"
-#include "mpyship/compiler/compiler.h"
-#include "mpyship/mpy/disassembler.h"
-#include "mpyship/mpy/reader.h"
-#include "mpyship/mpy/writer.h"
+#include "native_cases.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdlib>
-#include <iostream>
-#include <sstream>
 
 namespace mpyship::compiler {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct Case {
-    std::string name;
-    bool unsupported = false;
-    std::string source;
-    std::vector<std::string> runs; // expressions after "#> "
-};
-
-std::string read_text(const fs::path& p) {
-    const auto bytes = test::read_bytes(p);
-    return {bytes.begin(), bytes.end()};
-}
-
-std::vector<Case> read_cases() {
-    std::vector<Case> cases;
-    std::istringstream in(read_text(test::data_dir() / "native" / "native_x64_cases.txt"));
-    std::string line;
-    while (std::getline(in, line)) {
-        if (line.starts_with("### ")) {
-            std::istringstream header(line.substr(4));
-            Case c;
-            std::string flag;
-            header >> c.name >> flag;
-            c.unsupported = flag == "unsupported";
-            cases.push_back(std::move(c));
-            continue;
-        }
-        if (cases.empty())
-            continue;
-        cases.back().source += line + "\n";
-        if (line.starts_with("#> "))
-            cases.back().runs.push_back(line.substr(3));
-    }
-    return cases;
-}
-
-// name -> hex of the golden .mpy ("" when mpy-cross failed)
-std::map<std::string, std::string> read_goldens() {
-    std::map<std::string, std::string> goldens;
-    std::istringstream in(read_text(test::data_dir() / "native" / "native_x64_goldens.tsv"));
-    std::string line;
-    while (std::getline(in, line)) {
-        const std::vector<std::string> f = test::tab_fields(line);
-        if (f.size() == 4)
-            goldens[f[0]] = f[2] == "mpy" ? f[3] : "";
-    }
-    return goldens;
-}
-
-mpy::Bytes from_hex(const std::string& hex) {
-    mpy::Bytes out;
-    for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
-        out.push_back(std::uint8_t(std::stoi(hex.substr(i, 2), nullptr, 16)));
-    return out;
-}
+using namespace native_cases;
 
 std::expected<mpy::Module, CompileError> compile_x64(const std::string& source) {
-    Options o;
-    o.arch = mpy::NativeArch::x64;
-    o.march_given = true;
-    o.source_name = "t.py";
-    return compile_module(source, o);
-}
-
-std::string disassembly(const mpy::Bytes& bytes) {
-    auto m = mpy::read_module(bytes);
-    return m ? mpy::disassemble(*m) : std::string("(unreadable .mpy)");
-}
-
-// The first lines where the two disassemblies differ, with a little context.
-std::string disassembly_diff(const mpy::Bytes& golden, const mpy::Bytes& ours) {
-    std::istringstream a(disassembly(golden)), b(disassembly(ours));
-    std::string la, lb, out;
-    int shown = 0;
-    while (shown < 6 && (std::getline(a, la) || std::getline(b, lb))) {
-        if (!b.eof() && lb.empty())
-            std::getline(b, lb);
-        if (la != lb) {
-            out += "  golden: " + la + "\n  ours:   " + lb + "\n";
-            ++shown;
-        }
-        la.clear();
-        lb.clear();
-    }
-    return out;
+    return compile_for(source, mpy::NativeArch::x64);
 }
 
 TEST(NativeX64, EveryCaseMatchesMpyCross) {
-    const auto cases = read_cases();
-    const auto goldens = read_goldens();
-    ASSERT_GT(cases.size(), 40u);
-    ASSERT_EQ(goldens.size(), cases.size()) << "native_x64_goldens.tsv is out of date: run make_goldens.sh";
-    int identical = 0, unsupported = 0, failures = 0;
-    for (const Case& c : cases) {
-        SCOPED_TRACE(c.name);
-        auto m = compile_x64(c.source);
-        if (c.unsupported) {
-            ++unsupported;
-            ASSERT_FALSE(m.has_value()) << c.name << " compiles now: drop 'unsupported' from its header";
-            EXPECT_TRUE(m.error().needs_native_arch);
-            EXPECT_NE(m.error().message.find("is not implemented yet"), std::string::npos) << m.error().message;
-            continue;
-        }
-        ASSERT_TRUE(m.has_value()) << c.name << ": " << m.error().message;
-        const mpy::Bytes ours = mpy::write_module(*m);
-        const mpy::Bytes golden = from_hex(goldens.at(c.name));
-        if (ours == golden) {
-            ++identical;
-        } else if (++failures <= 10) {
-            ADD_FAILURE() << c.name << " differs from mpy-cross -march=x64\n" << c.source
-                          << disassembly_diff(golden, ours);
-        }
-    }
-    std::cout << "[ native x64 ] " << identical << "/" << (cases.size() - std::size_t(unsupported))
-              << " supported cases identical; " << unsupported << " of " << cases.size()
-              << " cases listed as not supported yet\n";
-    EXPECT_EQ(failures, 0);
+    check_all(read_x64_cases(), read_goldens("native_x64_goldens.tsv"), mpy::NativeArch::x64, "x64", 1);
 }
 
 TEST(NativeX64, UnsupportedConstructNamesItselfAndTheLine) {
@@ -181,7 +66,7 @@ TEST(NativeX64, ImportedMpyBehavesAsTheSourceOnTheUnixPort) {
     if (!fs::exists(micropython))
         GTEST_SKIP() << micropython << " is not built";
     int ran = 0;
-    for (const Case& c : read_cases()) {
+    for (const Case& c : read_x64_cases()) {
         if (c.unsupported || c.runs.empty())
             continue;
         SCOPED_TRACE(c.name);
