@@ -16,5 +16,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   thumb_encoder.cpp
   native_rv32.cpp
   rv32_encoder.cpp
+  native_xtensa.cpp
+  xtensa_encoder.cpp
   small_int.cpp
 )

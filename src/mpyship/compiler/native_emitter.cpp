@@ -6,6 +6,7 @@
 #include "mpyship/compiler/native_stack.h"
 #include "mpyship/compiler/native_thumb.h"
 #include "mpyship/compiler/native_x64.h"
+#include "mpyship/compiler/native_xtensa.h"
 #include "mpyship/mpy/opcodes.h"
 #include "mpyship/mpy/writer.h"
 
@@ -563,7 +564,7 @@ bool Translator::flow_op(const CodeItem& it) {
     const Label target = Label(it.value);
     switch (it.opcode) {
     case op::RETURN_VALUE:
-        m_stack.pop_into({m_abi.ret});
+        m_stack.pop_into({m_t.return_reg()});
         m_t.store_return_value();
         return_through_blocks(it);
         return true;
@@ -851,13 +852,15 @@ bool Translator::iter_op(const CodeItem& it) {
     }
 }
 
-std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch, NativeModuleState& module) {
+std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch, NativeModuleState& module, std::uint32_t flags) {
     if (arch == mpy::NativeArch::x64)
         return make_x64_target();
     if (arch == mpy::NativeArch::rv32imc)
-        return make_rv32_target(module);
+        return make_rv32_target(module, (flags & inline_asm::k_rv32_flag_zcmp) != 0);
     if (is_thumb_native_arch(arch))
         return make_thumb_target(arch != mpy::NativeArch::armv6m);
+    if (is_xtensa_native_arch(arch))
+        return make_xtensa_target(arch == mpy::NativeArch::xtensawin);
     return nullptr;
 }
 
@@ -886,18 +889,14 @@ mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
 } // namespace
 
 bool has_native_emitter(mpy::NativeArch arch) {
-    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch) || arch == mpy::NativeArch::rv32imc;
+    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch) || arch == mpy::NativeArch::rv32imc ||
+           is_xtensa_native_arch(arch);
 }
 
 mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs, ConstantTable& constants) {
-    // With Zcmp, mpy-cross saves the registers with cm.push/cm.popret in a frame of another layout.
-    if (scope.arch == mpy::NativeArch::rv32imc && (scope.arch_flags & inline_asm::k_rv32_flag_zcmp) != 0)
-        throw CompileError{"NotImplementedError",
-                           "mpyship: native code for -march=rv32imc with -march-flags=zcmp is not implemented yet",
-                           scope.def_pos, scope.name, true, true};
     NativeModuleState own_state;
     NativeModuleState& module_state = scope.module_state != nullptr ? *scope.module_state : own_state;
-    auto target = target_for(scope.arch, module_state);
+    auto target = target_for(scope.arch, module_state, scope.arch_flags);
     mpy::Constant fun_table;
     fun_table.kind = mpy::ObjKind::fun_table;
     const std::uint32_t fun_table_const = constants.use(fun_table);
@@ -910,7 +909,7 @@ mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs,
     // bytecode's count can exceed: `del x[i]` pushes no NULL here): a first pass measures it.
     Translator sizing(scope, *target, qstrs, constants, fun_table_const, scope.emitter.max_stack());
     sizing.run();
-    auto emit_target = target_for(scope.arch, module_state);
+    auto emit_target = target_for(scope.arch, module_state, scope.arch_flags);
     Translator translator(scope, *emit_target, qstrs, constants, fun_table_const, sizing.max_stack());
     mpy::NativeCode code;
     code.code = translator.run();

@@ -88,6 +88,8 @@ class NativeTarget {
   public:
     virtual ~NativeTarget() = default;
     virtual const NativeAbi& abi() const = 0;
+    // Where the function's own return value goes (xtensawin: a2, while calls return in a10).
+    virtual NativeReg return_reg() const { return abi().ret; }
 
     virtual void set_suppressed(bool on) = 0; // unreachable code writes nothing
     virtual void mov_reg_reg(NativeReg dst, NativeReg src) = 0;
