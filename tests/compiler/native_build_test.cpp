@@ -1,7 +1,7 @@
-// `mpyship build` with [build] arch = "x64" or "rv32imc": a module whose @micropython.native functions the
-// native emitter covers is compiled to .mpy (native code for the arch in it); a module with a native
-// function it does not cover yet (a generator) is shipped as source with a note, as before the emitter
-// existed.
+// `mpyship build` with [build] arch = "x64", "rv32imc" or "xtensawin": a module whose @micropython.native
+// functions the native emitter covers is compiled to .mpy (native code for the arch in it); a module with a
+// native function it does not cover yet (a generator) is shipped as source with a note, as before the
+// emitter existed.
 #include "../support/test_support.h"
 #include "mpyship/mpy/reader.h"
 
@@ -54,7 +54,8 @@ TEST_P(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
 
 INSTANTIATE_TEST_SUITE_P(Archs, NativeBuild,
                          ::testing::Values(ArchCase{"x64", mpy::NativeArch::x64},
-                                           ArchCase{"rv32imc", mpy::NativeArch::rv32imc}),
+                                           ArchCase{"rv32imc", mpy::NativeArch::rv32imc},
+                                           ArchCase{"xtensawin", mpy::NativeArch::xtensawin}),
                          [](const auto& p) { return std::string(p.param.name); });
 
 } // namespace

@@ -16,11 +16,14 @@
 
 #include "mpyship/compiler/asm_operands.h"
 #include "mpyship/compiler/compile_error.h"
+#include "mpyship/compiler/xtensa_encoding.h"
 
 #include <cstdio>
 
 namespace mpyship::compiler::inline_asm {
 namespace {
+
+using namespace xtensa;
 
 enum class Form : std::uint8_t {
     none,       // nop, ret
@@ -57,31 +60,31 @@ struct Op {
 };
 
 constexpr Op k_ops[] = {
-    {"nop", Form::none, 0x0020f0},     {"nop_n", Form::none, 0xf03d},     {"ret", Form::none, 0xf00d},
-    {"ret_n", Form::none, 0xf00d},
-    {"add", Form::rrr, 0x800000},      {"addx2", Form::rrr, 0x900000},    {"addx4", Form::rrr, 0xa00000},
-    {"addx8", Form::rrr, 0xb00000},    {"sub", Form::rrr, 0xc00000},      {"subx2", Form::rrr, 0xd00000},
+    {"nop", Form::none, 0x0020f0},     {"nop_n", Form::none, 0xf03d},     {"ret", Form::none, k_ret_n},
+    {"ret_n", Form::none, k_ret_n},
+    {"add", Form::rrr, k_add},      {"addx2", Form::rrr, 0x900000},    {"addx4", Form::rrr, 0xa00000},
+    {"addx8", Form::rrr, 0xb00000},    {"sub", Form::rrr, k_sub},      {"subx2", Form::rrr, 0xd00000},
     {"subx4", Form::rrr, 0xe00000},    {"subx8", Form::rrr, 0xf00000},    {"and_", Form::rrr, 0x100000},
     {"or_", Form::rrr, 0x200000},      {"xor", Form::rrr, 0x300000},      {"mull", Form::rrr, 0x820000},
     {"src", Form::rrr, 0x810000},
     {"abs_", Form::rr_st, 0x600100},   {"neg", Form::rr_st, 0x600000},    {"sra", Form::rr_st, 0xb10000},
     {"srl", Form::rr_st, 0x910000},    {"sll", Form::rr_rs, 0xa10000},
     {"nsa", Form::rr_ts, 0x40e000},    {"nsau", Form::rr_ts, 0x40f000},
-    {"mov", Form::narrow_mov, 0x000d}, {"mov_n", Form::narrow_mov, 0x000d},
+    {"mov", Form::narrow_mov, k_mov_n}, {"mov_n", Form::narrow_mov, k_mov_n},
     {"ssr", Form::s, 0x400000},        {"ssl", Form::s, 0x401000},        {"ssa8l", Form::s, 0x402000},
-    {"ssa8b", Form::s, 0x403000},      {"jx", Form::s, 0x0000a0},         {"callx0", Form::s, 0x0000c0},
+    {"ssa8b", Form::s, 0x403000},      {"jx", Form::s, k_jx},         {"callx0", Form::s, k_callx0},
     {"ssai", Form::ssai, 0x404000},
-    {"add_n", Form::add_n, 0x000a},    {"addi", Form::addi, 0x00c002},    {"addmi", Form::addmi, 0x00d002},
+    {"add_n", Form::add_n, k_add_n},    {"addi", Form::addi, k_addi},    {"addmi", Form::addmi, 0x00d002},
     {"addi_n", Form::addi_n, 0x000b},  {"slli", Form::slli, 0x010000},
     {"srai", Form::shift_imm, 0x210000}, {"srli", Form::shift_imm, 0x410000},
-    {"l8ui", Form::load_store, 0x000002, 0},  {"l16ui", Form::load_store, 0x001002, 1},
-    {"l16si", Form::load_store, 0x009002, 1}, {"l32i", Form::load_store, 0x002002, 2},
+    {"l8ui", Form::load_store, k_l8ui, 0},  {"l16ui", Form::load_store, k_l16ui, 1},
+    {"l16si", Form::load_store, 0x009002, 1}, {"l32i", Form::load_store, k_l32i, 2},
     {"s8i", Form::load_store, 0x004002, 0},   {"s16i", Form::load_store, 0x005002, 1},
-    {"s32i", Form::load_store, 0x006002, 2},
-    {"l32i_n", Form::narrow_ls, 0x0008, 2},   {"s32i_n", Form::narrow_ls, 0x0009, 2},
-    {"movi", Form::movi, 0x000001},    {"movi_n", Form::movi_n, 0x000c},
-    {"beqz", Form::bri12, 0x000016},   {"beqz_n", Form::bri12, 0x000016}, {"bnez", Form::bri12, 0x000056},
-    {"bnez_n", Form::bri12, 0x000056}, {"bltz", Form::bri12, 0x000096},   {"bgez", Form::bri12, 0x0000d6},
+    {"s32i", Form::load_store, k_s32i, 2},
+    {"l32i_n", Form::narrow_ls, k_l32i_n, 2},   {"s32i_n", Form::narrow_ls, k_s32i_n, 2},
+    {"movi", Form::movi, 0x000001},    {"movi_n", Form::movi_n, k_movi_n},
+    {"beqz", Form::bri12, k_beqz},   {"beqz_n", Form::bri12, k_beqz}, {"bnez", Form::bri12, k_bnez},
+    {"bnez_n", Form::bri12, k_bnez}, {"bltz", Form::bri12, 0x000096},   {"bgez", Form::bri12, 0x0000d6},
     {"bnone", Form::rri8_b, 0x000007}, {"beq", Form::rri8_b, 0x001007},   {"blt", Form::rri8_b, 0x002007},
     {"bltu", Form::rri8_b, 0x003007},  {"ball", Form::rri8_b, 0x004007},  {"bbc", Form::rri8_b, 0x005007},
     {"bany", Form::rri8_b, 0x008007},  {"bne", Form::rri8_b, 0x009007},   {"bge", Form::rri8_b, 0x00a007},
@@ -182,10 +185,6 @@ void u24(CodeBuffer& out, std::uint32_t v) {
     out.little_endian(v, 3);
 }
 
-std::uint32_t j_insn(std::int64_t offset) {
-    return 0x000006 | (std::uint32_t(offset) & 0x3ffff) << 6;
-}
-
 class XtensaBackend final : public AsmBackend {
   public:
     explicit XtensaBackend(bool windowed) : m_windowed(windowed) {}
@@ -206,25 +205,25 @@ class XtensaBackend final : public AsmBackend {
     void prologue(CodeBuffer& out, std::span<const Instruction> body) const override {
         literal_pool(out, body);
         if (m_windowed) {
-            u24(out, 0x006136); // entry a1, 48
-            out.u16(0x0109);    // s32i.n a0, a1, 0
+            u24(out, entry(1, 48));
+            out.u16(narrow_load_store(k_s32i_n, 0, 1, 0));
             return;
         }
-        u24(out, 0xe0c112); // addi a1, a1, -32
+        u24(out, rri8(k_addi, 1, 1, std::uint32_t(-32))); // addi a1, a1, -32
         for (std::uint32_t r : {0u, 12u, 13u, 14u, 15u})
-            out.u16(0x0109 | r << 4 | (r == 0 ? 0 : r - 11) << 12); // s32i.n ar, a1, 4 * slot
+            out.u16(narrow_load_store(k_s32i_n, r, 1, 4 * (r == 0 ? 0 : r - 11)));
     }
 
     void epilogue(CodeBuffer& out) const override {
         if (m_windowed) {
-            out.u16(0x0108); // l32i.n a0, a1, 0
-            out.u16(0xf01d); // retw.n
+            out.u16(narrow_load_store(k_l32i_n, 0, 1, 0));
+            out.u16(k_retw_n);
             return;
         }
         for (std::uint32_t r : {15u, 14u, 13u, 12u, 0u})
-            out.u16(0x0108 | r << 4 | (r == 0 ? 0 : r - 11) << 12);
-        u24(out, 0x20c112); // addi a1, a1, 32
-        out.u16(0xf00d);    // ret.n
+            out.u16(narrow_load_store(k_l32i_n, r, 1, 4 * (r == 0 ? 0 : r - 11)));
+        u24(out, rri8(k_addi, 1, 1, 32));
+        out.u16(k_ret_n);
     }
 
     bool encode(const Instruction& ins, const Site& site, AsmContext& cx) const override {
@@ -250,7 +249,7 @@ class XtensaBackend final : public AsmBackend {
                 literals.push_back(int_operand(ins.args[1]).value_or(0));
         if (literals.empty())
             return;
-        u24(out, j_insn(std::int64_t(4 * literals.size())));
+        u24(out, j(std::int64_t(4 * literals.size())));
         out.u8(0);
         for (std::uint32_t v : literals)
             out.u32(v);
@@ -272,11 +271,11 @@ class XtensaBackend final : public AsmBackend {
         switch (op.form) {
         case Form::narrow_mov: {
             const std::uint32_t t = a.reg(0), s = a.reg(1);
-            return op.bits | s << 8 | t << 4;
+            return mov_n(t, s);
         }
         case Form::add_n: {
             const std::uint32_t r = a.reg(0), s = a.reg(1), t = a.reg(2);
-            return op.bits | r << 12 | s << 8 | t << 4;
+            return rrr(op.bits, r, s, t);
         }
         case Form::addi_n: {
             // mpy-cross writes 0 as -1 and lets -1's sign bits cover the register fields (both come
@@ -287,12 +286,11 @@ class XtensaBackend final : public AsmBackend {
         }
         case Form::narrow_ls: {
             const std::uint32_t t = a.reg(0), s = a.reg(1);
-            return op.bits | std::uint32_t(a.ranged(2, 0, 60, 4) >> 2) << 12 | s << 8 | t << 4;
+            return narrow_load_store(op.bits, t, s, std::uint32_t(a.ranged(2, 0, 60, 4)));
         }
         default: { // movi_n
             const std::uint32_t s = a.reg(0);
-            const auto v = std::uint32_t(a.ranged(1, -32, 95));
-            return op.bits | (v & 15) << 12 | s << 8 | (v >> 4 & 7) << 4;
+            return movi_n(s, a.ranged(1, -32, 95));
         }
         }
     }
@@ -301,22 +299,22 @@ class XtensaBackend final : public AsmBackend {
         switch (op.form) {
         case Form::rrr: {
             const std::uint32_t r = a.reg(0), s = a.reg(1), t = a.reg(2);
-            return op.bits | r << 12 | s << 8 | t << 4;
+            return rrr(op.bits, r, s, t);
         }
         case Form::rr_st: {
             const std::uint32_t r = a.reg(0), t = a.reg(1);
-            return op.bits | r << 12 | t << 4;
+            return rrr(op.bits, r, 0, t);
         }
         case Form::rr_rs: {
             const std::uint32_t r = a.reg(0), s = a.reg(1);
-            return op.bits | r << 12 | s << 8;
+            return rrr(op.bits, r, s, 0);
         }
         case Form::rr_ts: {
             const std::uint32_t t = a.reg(0), s = a.reg(1);
-            return op.bits | s << 8 | t << 4;
+            return rrr(op.bits, 0, s, t);
         }
         case Form::s:
-            return op.bits | a.reg(0) << 8;
+            return rrr(op.bits, 0, a.reg(0), 0);
         case Form::ssai: {
             const auto sa = std::uint32_t(a.ranged(0, 0, 31));
             return op.bits | (sa & 15) << 8 | (sa >> 4) << 4;
@@ -330,10 +328,10 @@ class XtensaBackend final : public AsmBackend {
         const std::uint32_t first = a.reg(0), second = a.reg(1);
         switch (op.form) {
         case Form::addi:
-            return op.bits | (std::uint32_t(a.ranged(2, -128, 127)) & 0xff) << 16 | second << 8 | first << 4;
+            return rri8(op.bits, first, second, std::uint32_t(a.ranged(2, -128, 127)));
         case Form::addmi: {
             const std::int32_t v = a.ranged(2, -32768, 32512, 256);
-            return op.bits | (std::uint32_t(v >> 8) & 0xff) << 16 | second << 8 | first << 4;
+            return rri8(op.bits, first, second, std::uint32_t(v >> 8));
         }
         case Form::slli: {
             const std::uint32_t sa = 32 - std::uint32_t(a.ranged(2, 1, 31));
@@ -346,8 +344,7 @@ class XtensaBackend final : public AsmBackend {
         }
         default: { // load_store
             const std::int32_t hi = 255 << op.scale;
-            const auto off = std::uint32_t(a.ranged(2, 0, hi)) >> op.scale;
-            return op.bits | off << 16 | second << 8 | first << 4;
+            return rri8(op.bits, first, second, std::uint32_t(a.ranged(2, 0, hi)) >> op.scale);
         }
         }
     }
@@ -359,7 +356,7 @@ class XtensaBackend final : public AsmBackend {
         const std::size_t literal = 4 + 4 * std::size_t(cx.next_literal());
         const std::int64_t base = std::int64_t((cx.offset() + 3) & ~std::size_t(3));
         const std::int64_t words = (std::int64_t(literal) - base) >> 2;
-        u24(cx.out(), 0x000001 | t << 4 | (std::uint32_t(words) & 0xffff) << 8);
+        u24(cx.out(), xtensa::l32r(t, words));
     }
 
     static void control(const Op& op, const Operands& a, const Site& site, AsmContext& cx) {
@@ -371,12 +368,12 @@ class XtensaBackend final : public AsmBackend {
             return bit_branch(op, a, site, cx);
         case Form::jump: {
             const Target to = target_of(a.label(0), site, cx);
-            return u24(cx.out(), j_insn(to.from(cx.offset()) - 4));
+            return u24(cx.out(), j(to.from(cx.offset()) - 4));
         }
         case Form::call0:
-            return call0(op, Target{cx.find_label(a.label(0))}, cx);
+            return call0(Target{cx.find_label(a.label(0))}, cx);
         default:
-            return l32r(op, a, cx);
+            return l32r(a, cx);
         }
     }
 
@@ -390,12 +387,12 @@ class XtensaBackend final : public AsmBackend {
         const std::int64_t off = to.from(pc) - 4;
         const bool backward = to.dest && *to.dest <= pc;
         if (bri12 && backward && fits(off, -2048, 2047))
-            return u24(cx.out(), op.bits | regs | (std::uint32_t(off) & 0xfff) << 12);
+            return u24(cx.out(), xtensa::bri12(op.bits, s, off));
         if (!bri12 && backward && fits(off, -128, 127))
             return u24(cx.out(), op.bits | regs | (std::uint32_t(off) & 0xff) << 16);
-        const std::uint32_t inverted = bri12 ? op.bits ^ 0x40 : op.bits ^ 0x8000;
+        const std::uint32_t inverted = bri12 ? invert_bri12(op.bits) : op.bits ^ 0x8000;
         u24(cx.out(), inverted | regs | (bri12 ? 2u << 12 : 2u << 16));
-        u24(cx.out(), j_insn(to.from(pc + 3) - 4));
+        u24(cx.out(), j(to.from(pc + 3) - 4));
     }
 
     static void bit_branch(const Op& op, const Operands& a, const Site& site, AsmContext& cx) {
@@ -408,7 +405,7 @@ class XtensaBackend final : public AsmBackend {
         u24(cx.out(), op.bits | (bit >> 4) << 12 | s << 8 | (bit & 15) << 4 | (std::uint32_t(off) & 0xff) << 16);
     }
 
-    static void call0(const Op& op, const Target& to, AsmContext& cx) {
+    static void call0(const Target& to, AsmContext& cx) {
         const std::size_t pc = cx.offset();
         const std::int64_t field = to.from(pc) - 3;
         if (cx.pass() == Pass::emit) {
@@ -419,10 +416,10 @@ class XtensaBackend final : public AsmBackend {
             if (!fits(field, -131072, 131071))
                 runtime_error("xtensa call0 out of range");
         }
-        u24(cx.out(), op.bits | (std::uint32_t(field) & 0x3ffff) << 6);
+        u24(cx.out(), xtensa::call0(field));
     }
 
-    static void l32r(const Op& op, const Operands& a, AsmContext& cx) {
+    static void l32r(const Operands& a, AsmContext& cx) {
         const std::uint32_t t = a.reg(0);
         const Target to{cx.find_label(a.label(1))};
         const std::size_t pc = cx.offset();
@@ -435,7 +432,7 @@ class XtensaBackend final : public AsmBackend {
             if (!fits(words, -32768, -1))
                 runtime_error("xtensa l32r out of range");
         }
-        u24(cx.out(), op.bits | t << 4 | (std::uint32_t(words) & 0xffff) << 8);
+        u24(cx.out(), xtensa::l32r(t, words));
     }
 };
 
