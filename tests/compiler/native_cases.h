@@ -149,15 +149,17 @@ inline std::string disassembly_diff(const mpy::Bytes& golden, const mpy::Bytes& 
 }
 
 // Checks every case for one arch against its golden (up to 10 differences reported) and prints the
-// counts; `goldens_per_case` is the number of archs the goldens file holds for each case.
+// counts; `goldens_per_case` is the number of archs the goldens file holds for each case. `arch_name`
+// is the goldens' arch column ("rv32imc:zcmp": compiled with -march-flags=zcmp, given as arch_flags).
 inline void check_all(const std::vector<Case>& cases, const std::map<std::pair<std::string, std::string>, Golden>& goldens,
-                      mpy::NativeArch arch, const std::string& arch_name, std::size_t goldens_per_case) {
+                      mpy::NativeArch arch, const std::string& arch_name, std::size_t goldens_per_case,
+                      std::uint32_t arch_flags = 0) {
     ASSERT_GT(cases.size(), 40u);
     ASSERT_EQ(goldens.size(), cases.size() * goldens_per_case) << "the goldens are out of date: run make_goldens.sh";
     int identical = 0, unsupported = 0, failures = 0;
     for (const Case& c : cases) {
         SCOPED_TRACE(c.name);
-        auto m = compile_for(c.source, arch);
+        auto m = compile_for(c.source, arch, arch_flags);
         if (c.unsupported) {
             ++unsupported;
             if (m.has_value()) {

@@ -2,6 +2,7 @@
 
 #include "mpyship/compiler/rv32_encoder.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace mpyship::compiler {
@@ -27,12 +28,13 @@ constexpr std::int32_t k_s0_call_limit = 64;
 constexpr Reg k_fun_table = s1;
 constexpr Reg k_qstr_table = s4;
 constexpr Reg k_handler_reg = s3; // the dispatcher's jump address (the first local's register)
+constexpr std::int32_t k_cm_push_max = 80; // {ra, s0-s4} on RV32: 32 bytes + up to 3 * 16
 
 const NativeAbi k_abi{a0, {a0, a1, a2, a3}, t1, t2, t3, t2, {s3, s2}};
 
 class Rv32Target final : public NativeTarget {
   public:
-    explicit Rv32Target(NativeModuleState& module) : m_module(module) {}
+    Rv32Target(NativeModuleState& module, bool zcmp) : m_module(module), m_zcmp(zcmp) {}
     const NativeAbi& abi() const override { return k_abi; }
     void set_suppressed(bool on) override { m_asm.set_suppressed(on); }
     void mov_reg_reg(NativeReg dst, NativeReg src) override {
@@ -108,10 +110,14 @@ class Rv32Target final : public NativeTarget {
         return m_code_state + (k_code_state_words + std::int32_t(slot)) * k_word;
     }
     std::vector<Reg> saved_regs() const;
+    void push_classic();
+    void push_zcmp();
     void guard_globals();
     void dispatch_exceptions();
 
     NativeModuleState& m_module;
+    bool m_zcmp; // -march-flags=zcmp: the registers are saved and restored with cm.push / cm.popret
+    std::int32_t m_push_bytes = 0; // the part of the frame cm.push allocates
     Encoder m_asm;
     NativeFrame m_frame;
     bool m_saves_s0 = false;
@@ -148,16 +154,17 @@ std::vector<Reg> Rv32Target::saved_regs() const {
 
 void Rv32Target::prologue(const NativeFrame& frame) {
     m_frame = frame;
-    m_saves_s0 = m_module.rv32_saves_s0;
-    const std::vector<Reg> saved = saved_regs();
+    m_saves_s0 = m_zcmp || m_module.rv32_saves_s0;
+    const auto saved_bytes = std::int32_t(saved_regs().size()) * k_word;
     const std::int32_t nlr_words = frame.has_handlers ? k_handler_nlr_words : frame.guards_globals ? k_nlr_words : 0;
-    m_nlr = std::int32_t(saved.size()) * k_word;
+    m_nlr = m_zcmp ? 0 : saved_bytes; // cm.push puts the registers above the frame
     m_code_state = m_nlr + nlr_words * k_word;
-    m_frame_bytes = state_offset(frame.n_state);
+    m_frame_bytes = state_offset(frame.n_state) + (m_zcmp ? saved_bytes : 0);
     m_asm.word(frame.n_children); // a word before the entry point: the number of nested functions
-    m_asm.add_sp(-m_frame_bytes);
-    for (std::size_t i = 0; i < saved.size(); ++i)
-        m_asm.store(sp, k_word * std::int32_t(i), saved[i]);
+    if (m_zcmp)
+        push_zcmp();
+    else
+        push_classic();
     m_asm.load(k_fun_table, a0, 1 * k_word);           // fun->context
     m_asm.load(k_qstr_table, k_fun_table, 2 * k_word); // ->constants.qstr_table
     m_asm.load(k_fun_table, k_fun_table, 3 * k_word);  // ->constants.obj_table
@@ -247,18 +254,41 @@ mpy::Bytes Rv32Target::epilogue_and_finish(std::uint32_t exit_label) {
         m_asm.bind(done);
         m_asm.load(a0, sp, m_nlr + k_return_value_offset);
     }
+    if (m_zcmp) {
+        if (m_frame_bytes != m_push_bytes)
+            m_asm.add_sp(m_frame_bytes - m_push_bytes);
+        m_asm.op16(cm_push_pop(k_cm_popret, m_push_bytes));
+    } else {
+        const std::vector<Reg> saved = saved_regs();
+        for (std::size_t i = 0; i < saved.size(); ++i)
+            m_asm.load(saved[i], sp, k_word * std::int32_t(i));
+        m_asm.add_sp(m_frame_bytes);
+        m_asm.jr(ra);
+    }
+    return m_asm.finish();
+}
+
+// The frame below the registers saved at its bottom.
+void Rv32Target::push_classic() {
+    m_asm.add_sp(-m_frame_bytes);
     const std::vector<Reg> saved = saved_regs();
     for (std::size_t i = 0; i < saved.size(); ++i)
-        m_asm.load(saved[i], sp, k_word * std::int32_t(i));
-    m_asm.add_sp(m_frame_bytes);
-    m_asm.jr(ra);
-    return m_asm.finish();
+        m_asm.store(sp, k_word * std::int32_t(i), saved[i]);
+}
+
+// Zcmp: cm.push {ra, s0-s4} with as much of the frame as it can take (a multiple of 16, 80 at most),
+// the rest with an addi; the frame proper starts at sp.
+void Rv32Target::push_zcmp() {
+    m_push_bytes = std::min(k_cm_push_max, m_frame_bytes & ~15);
+    m_asm.op16(cm_push_pop(k_cm_push, m_push_bytes));
+    if (m_frame_bytes != m_push_bytes)
+        m_asm.add_sp(m_push_bytes - m_frame_bytes);
 }
 
 } // namespace
 
-std::unique_ptr<NativeTarget> make_rv32_target(NativeModuleState& module) {
-    return std::make_unique<Rv32Target>(module);
+std::unique_ptr<NativeTarget> make_rv32_target(NativeModuleState& module, bool zcmp) {
+    return std::make_unique<Rv32Target>(module, zcmp);
 }
 
 } // namespace mpyship::compiler

@@ -119,6 +119,8 @@ void Encoder::lea_sp(Reg dst, std::int32_t offset) {
 }
 
 void Encoder::add_sp(std::int32_t delta) {
+    if (fits_signed(delta, 6))
+        return op16(c_addi(sp, delta));
     if (fits_signed(delta, 12))
         return op32(i_type(k_addi, sp, sp, delta));
     mov_reg_imm(k_frame_temp, delta);

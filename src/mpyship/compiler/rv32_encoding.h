@@ -122,4 +122,10 @@ constexpr std::uint16_t c_addi4spn(std::uint32_t rd, std::uint32_t off) {
                          (rd - 8) << 2);
 }
 
+// Zcmp's cm.push / cm.popret of {ra, s0-s4} (rlist 9) with a stack adjustment of 32 + 16 * spimm bytes.
+inline constexpr std::uint16_t k_cm_push = 0xb802, k_cm_popret = 0xbe02;
+constexpr std::uint16_t cm_push_pop(std::uint16_t bits, std::int32_t bytes) {
+    return std::uint16_t(bits | 9u << 4 | std::uint32_t((bytes - 32) / 16) << 2);
+}
+
 } // namespace mpyship::compiler::rv32

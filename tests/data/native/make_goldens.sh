@@ -24,15 +24,17 @@ archs_of() {
     native_x64) echo "x64" ;;
     viper_x64) echo "x64" ;;
     native_thumb) echo "armv6m armv7m armv7em armv7emsp armv7emdp" ;;
-    native_rv32) echo "rv32imc" ;;
+    native_rv32) echo "rv32imc rv32imc:zcmp" ;;
     native_xtensa) echo "xtensa xtensawin" ;;
   esac
 }
 
-# compile FILE ARCH -> one "kind<TAB>golden" field pair on stdout
+# compile FILE ARCH[:FLAGS] -> one "kind<TAB>golden" field pair on stdout (FLAGS: -march-flags)
 compile() {
   rm -f "$work/out.mpy"
-  if (cd "$work" && "$mpy_cross" "-march=$2" -o out.mpy "$1" 2> err.txt); then
+  local march=("-march=${2%%:*}")
+  [ "${2#*:}" != "$2" ] && march+=("-march-flags=${2#*:}")
+  if (cd "$work" && "$mpy_cross" "${march[@]}" -o out.mpy "$1" 2> err.txt); then
     printf 'mpy\t%s' "$(od -An -v -tx1 "$work/out.mpy" | tr -d ' \n')"
   else
     printf 'err\t%s' "$(awk '{printf "%s\\n", $0}' "$work/err.txt")"
