@@ -9,6 +9,7 @@ list(APPEND MPYSHIP_COMPILER_TESTS
   compiler/native_thumb_test.cpp
   compiler/native_rv32_test.cpp
   compiler/native_xtensa_test.cpp
+  compiler/native_x86_test.cpp
   compiler/native_build_test.cpp
   compiler/float_parse_test.cpp
   compiler/float_repr_test.cpp

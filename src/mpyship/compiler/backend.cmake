@@ -12,6 +12,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   native_viper_x64.cpp
   viper_types.cpp
   x64_encoder.cpp
+  native_x86.cpp
   native_thumb.cpp
   thumb_encoder.cpp
   native_rv32.cpp

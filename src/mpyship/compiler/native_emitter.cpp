@@ -6,6 +6,7 @@
 #include "mpyship/compiler/native_stack.h"
 #include "mpyship/compiler/native_thumb.h"
 #include "mpyship/compiler/native_x64.h"
+#include "mpyship/compiler/native_x86.h"
 #include "mpyship/compiler/native_xtensa.h"
 #include "mpyship/mpy/opcodes.h"
 #include "mpyship/mpy/writer.h"
@@ -855,6 +856,8 @@ bool Translator::iter_op(const CodeItem& it) {
 std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch, NativeModuleState& module, std::uint32_t flags) {
     if (arch == mpy::NativeArch::x64)
         return make_x64_target();
+    if (arch == mpy::NativeArch::x86)
+        return make_x86_target();
     if (arch == mpy::NativeArch::rv32imc)
         return make_rv32_target(module, (flags & inline_asm::k_rv32_flag_zcmp) != 0);
     if (is_thumb_native_arch(arch))
@@ -889,8 +892,8 @@ mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
 } // namespace
 
 bool has_native_emitter(mpy::NativeArch arch) {
-    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch) || arch == mpy::NativeArch::rv32imc ||
-           is_xtensa_native_arch(arch);
+    return arch == mpy::NativeArch::x64 || arch == mpy::NativeArch::x86 || is_thumb_native_arch(arch) ||
+           arch == mpy::NativeArch::rv32imc || is_xtensa_native_arch(arch);
 }
 
 mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs, ConstantTable& constants) {

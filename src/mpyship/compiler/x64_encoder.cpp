@@ -26,8 +26,13 @@ void Encoder::u32(std::uint32_t v) {
         u8(std::uint8_t(v >> (8 * i)));
 }
 
-// REX is written only when it says something: a 64-bit operand or an extended register.
+// REX is written only when it says something: a 64-bit operand or an extended register (x86: never;
+// its operands are 32-bit and it has no extended registers).
 void Encoder::rex(bool w, Reg reg, Reg rm) {
+    if (m_mode == Mode::x86) {
+        assert(!extended(reg) && !extended(rm));
+        return;
+    }
     const std::uint8_t v = std::uint8_t(0x40 | (w ? 8 : 0) | (extended(reg) ? 4 : 0) | (extended(rm) ? 1 : 0));
     if (v != 0x40)
         u8(v);
@@ -115,6 +120,13 @@ void Encoder::sub_rsp(std::int32_t imm) {
         u32(std::uint32_t(imm));
 }
 
+void Encoder::add_rsp_i8(std::int8_t imm) {
+    rex(true, rax, rsp);
+    u8(0x83);
+    u8(0xc4);
+    u8(std::uint8_t(imm));
+}
+
 void Encoder::call_reg(Reg r) {
     rex(false, rax, r);
     u8(0xff);
@@ -130,14 +142,34 @@ void Encoder::jump_reg(Reg r) {
 void Encoder::lea_label(Reg dst, std::uint32_t label) {
     if (m_suppressed)
         return;
+    if (m_mode == Mode::x86) {
+        label_address_x86(dst, label);
+        return;
+    }
     rex(true, dst, rax);
     u8(0x8d);
     u8(std::uint8_t(0x05 | low3(dst) << 3));
+    rel32_to(label, std::int64_t(m_bytes.size() + 4));
+}
+
+// call $+5 pushes the address of the pop; add dst, imm32 (always the 32-bit form, as mpy-cross writes
+// it) moves it on to the label.
+void Encoder::label_address_x86(Reg dst, std::uint32_t label) {
+    u8(0xe8);
+    u32(0);
+    const auto base = std::int64_t(m_bytes.size());
+    pop(dst);
+    u8(0x81);
+    u8(std::uint8_t(0xc0 | low3(dst)));
+    rel32_to(label, base);
+}
+
+void Encoder::rel32_to(std::uint32_t label, std::int64_t base) {
     const std::size_t at = m_bytes.size();
     const auto bound = m_labels.find(label);
-    u32(bound == m_labels.end() ? 0 : std::uint32_t(bound->second - std::int64_t(at + 4)));
+    u32(bound == m_labels.end() ? 0 : std::uint32_t(bound->second - base));
     if (bound == m_labels.end())
-        m_fixups.push_back({at, label});
+        m_fixups.push_back({at, label, base});
 }
 
 void Encoder::test_r8(Reg r) {
@@ -173,7 +205,7 @@ void Encoder::branch(std::uint8_t short_op, std::uint8_t long_op0, int long_op1,
     const std::size_t at = m_bytes.size();
     u32(target >= 0 ? std::uint32_t(target - std::int64_t(at + 4)) : 0);
     if (target < 0)
-        m_fixups.push_back({at, label});
+        m_fixups.push_back({at, label, std::int64_t(at + 4)});
 }
 
 void Encoder::jump(std::uint32_t label) {
@@ -187,7 +219,7 @@ void Encoder::jump_if(Cond cond, std::uint32_t label) {
 mpy::Bytes Encoder::finish() {
     for (const Fixup& f : m_fixups) {
         assert(m_labels.contains(f.label));
-        const auto rel = std::uint32_t(m_labels.at(f.label) - std::int64_t(f.at + 4));
+        const auto rel = std::uint32_t(m_labels.at(f.label) - f.base);
         for (int i = 0; i < 4; ++i)
             m_bytes[f.at + std::size_t(i)] = std::uint8_t(rel >> (8 * i));
     }

@@ -23,9 +23,11 @@ archs_of() {
     xtensa) echo "xtensa xtensawin" ;;
     native_x64) echo "x64" ;;
     viper_x64) echo "x64" ;;
+    viper_thumb) echo "armv6m armv7m armv7em armv7emsp armv7emdp" ;;
     native_thumb) echo "armv6m armv7m armv7em armv7emsp armv7emdp" ;;
     native_rv32) echo "rv32imc rv32imc:zcmp" ;;
     native_xtensa) echo "xtensa xtensawin" ;;
+    native_x86) echo "x86" ;;
   esac
 }
 
@@ -42,11 +44,15 @@ compile() {
 }
 
 # MPYSHIP_GOLDEN_SETS (e.g. "native_thumb") limits the run to some of the sets.
-for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa viper_x64}; do
+for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa native_x86 viper_x64 viper_thumb}; do
   cases="$here/${isa}_cases.txt"
   [ -f "$cases" ] || continue
-  if [ "$isa" = native_thumb ] || [ "$isa" = native_rv32 ] || [ "$isa" = native_xtensa ]; then # they cover the x64 cases too
+  if [ "$isa" = native_thumb ] || [ "$isa" = native_rv32 ] || [ "$isa" = native_xtensa ] ||
+    [ "$isa" = native_x86 ]; then # they cover the x64 cases too
     cases="$here/native_x64_cases.txt $cases"
+  fi
+  if [ "$isa" = viper_thumb ]; then # it covers the x64 viper cases too
+    cases="$here/viper_x64_cases.txt $cases"
   fi
   rm -f "$work"/*.case
   # shellcheck disable=SC2086 # (lines before a file's first case are its description)

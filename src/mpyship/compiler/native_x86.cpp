@@ -1,0 +1,336 @@
+#include "mpyship/compiler/native_x86.h"
+
+#include "mpyship/compiler/x64_encoder.h"
+
+namespace mpyship::compiler {
+
+namespace {
+
+using x64::Cond;
+using x64::Encoder;
+using x64::Reg;
+
+// The i386 registers: the x86-64 encoder's first eight, written without REX prefixes.
+constexpr Reg eax = x64::rax, ecx = x64::rcx, edx = x64::rdx, ebx = x64::rbx, esp = x64::rsp, ebp = x64::rbp,
+              esi = x64::rsi, edi = x64::rdi;
+
+constexpr std::int32_t k_word = 4;
+constexpr std::int32_t k_nlr_words = 10;         // nlr buffer (9 words) and the kept return value
+constexpr std::int32_t k_handler_nlr_words = 11; // with exception handlers, one more word (zeroed)
+constexpr std::int32_t k_exc_value_offset = 1 * k_word; // nlr_buf.ret_val: the exception
+constexpr std::int32_t k_handler_offset = 5 * k_word;   // where an exception jumps to (0: none)
+constexpr std::int32_t k_return_value_offset = 9 * k_word;
+constexpr std::int32_t k_code_state_words = 5; // fun_bc, ip, sp, n_state, exc_sp_idx: then state[]
+constexpr std::int32_t k_n_state_offset = 3 * k_word;
+constexpr std::int32_t k_old_globals_offset = 1 * k_word; // code_state->ip holds the caller's globals
+constexpr std::uint32_t k_private_label = 1u << 30;        // labels of the prologue and the epilogue
+constexpr std::int32_t k_saved_words = 5;                  // the return address and ebp, ebx, esi, edi
+constexpr std::int32_t k_call_area = 16;                   // calls keep esp 16-byte aligned
+constexpr int k_max_call_args = 4;
+
+constexpr Reg k_fun_table = ebp;
+constexpr Reg k_qstr_table = edi;
+constexpr Reg k_handler_reg = ebx; // the dispatcher's jump address (the first local's register)
+
+const NativeAbi k_abi{eax, {eax, ecx, edx, ebx}, eax, ecx, edx, ecx, {ebx, esi}};
+
+// How many arguments each function-table entry the emitter calls takes (they are pushed); every entry is
+// listed, so a new one cannot be called with a guessed count.
+int n_args(RtFun fun) {
+    switch (fun) {
+    case RtFun::load_build_class:
+    case RtFun::nlr_pop:
+        return 0;
+    case RtFun::swap_globals:
+    case RtFun::load_name:
+    case RtFun::load_global:
+    case RtFun::obj_is_true:
+    case RtFun::build_map:
+    case RtFun::iternext:
+    case RtFun::nlr_push:
+    case RtFun::raise:
+    case RtFun::delete_name:
+    case RtFun::delete_global:
+        return 1;
+    case RtFun::load_attr:
+    case RtFun::load_super_method:
+    case RtFun::store_name:
+    case RtFun::store_global:
+    case RtFun::unary_op:
+    case RtFun::build_tuple:
+    case RtFun::build_list:
+    case RtFun::build_set:
+    case RtFun::set_store:
+    case RtFun::list_append:
+    case RtFun::getiter:
+    case RtFun::import_from:
+        return 2;
+    case RtFun::load_method:
+    case RtFun::store_attr:
+    case RtFun::obj_subscr:
+    case RtFun::binary_op:
+    case RtFun::store_map:
+    case RtFun::make_function_from_proto:
+    case RtFun::call_function_n_kw:
+    case RtFun::call_method_n_kw:
+    case RtFun::call_method_n_kw_var:
+    case RtFun::import_name:
+    case RtFun::new_slice:
+    case RtFun::unpack_sequence:
+    case RtFun::unpack_ex:
+    case RtFun::make_closure:
+        return 3;
+    case RtFun::setup_code_state:
+        return 4;
+    case RtFun::const_none: // objects, loaded and never called
+    case RtFun::const_false:
+    case RtFun::const_true:
+        break;
+    }
+    return 0;
+}
+
+class X86Target final : public NativeTarget {
+  public:
+    const NativeAbi& abi() const override { return k_abi; }
+    void set_suppressed(bool on) override { m_asm.set_suppressed(on); }
+    void mov_reg_reg(NativeReg dst, NativeReg src) override {
+        if (dst != src) // (the return value is already the first argument)
+            m_asm.mov_reg_reg(Reg(dst), Reg(src));
+    }
+    // Small-int objects are 32-bit words here: a negative one is its low 32 bits.
+    void mov_reg_imm(NativeReg dst, std::uint64_t imm) override { m_asm.mov_reg_imm(Reg(dst), imm & 0xffffffffu); }
+    void zero_reg(NativeReg dst) override { m_asm.zero(Reg(dst)); }
+    void mov_reg_fun_entry(NativeReg dst, RtFun entry) override {
+        m_asm.load(Reg(dst), k_fun_table, k_word * std::int32_t(entry));
+    }
+    void mov_reg_const_obj(NativeReg dst, std::uint32_t index) override;
+    void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) override {
+        m_asm.load_u16(Reg(dst), k_qstr_table, std::int32_t(2 * qstr));
+    }
+    void load_cell_contents(NativeReg dst, NativeReg cell) override { m_asm.load(Reg(dst), Reg(cell), k_word); }
+    void store_cell_contents(NativeReg cell, NativeReg src) override { m_asm.store(Reg(cell), k_word, Reg(src)); }
+    void mov_reg_context(NativeReg dst) override {
+        m_asm.load(Reg(dst), esp, m_code_state);
+        m_asm.load(Reg(dst), Reg(dst), 1 * k_word); // fun->context
+    }
+    void mov_reg_child(NativeReg dst, std::uint32_t child) override {
+        m_asm.load(eax, esp, m_code_state);
+        m_asm.load(eax, eax, 2 * k_word); // fun->child_table
+        m_asm.load(Reg(dst), eax, k_word * std::int32_t(child));
+    }
+    void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(esp, state_offset(slot), Reg(src)); }
+    void load_state(NativeReg dst, std::uint32_t slot) override { m_asm.load(Reg(dst), esp, state_offset(slot)); }
+    void lea_state(NativeReg dst, std::uint32_t slot) override { lea_esp(Reg(dst), state_offset(slot)); }
+    void call(RtFun fun) override;
+    void prologue(const NativeFrame& frame) override;
+    void store_return_value() override {
+        if (m_frame.has_handlers || m_frame.guards_globals)
+            m_asm.store(esp, k_return_value_offset, eax);
+    }
+    void jump(std::uint32_t label) override { m_asm.jump(label); }
+    void jump_if_bool(bool value, std::uint32_t label) override {
+        m_asm.test_r8(eax);
+        m_asm.jump_if(value ? Cond::nonzero : Cond::zero, label);
+    }
+    void jump_if_ret_null(std::uint32_t label) override { jump_if_zero(eax, label); }
+    void bind(std::uint32_t label) override { m_asm.bind(label); }
+    bool supports_handlers() const override { return true; }
+    void set_handler(std::uint32_t label) override {
+        m_asm.lea_label(eax, label);
+        m_asm.store(esp, k_handler_offset, eax);
+    }
+    void clear_handler() override {
+        m_asm.zero(eax);
+        m_asm.store(esp, k_handler_offset, eax);
+    }
+    void load_exc_value(NativeReg dst) override { m_asm.load(Reg(dst), esp, k_exc_value_offset); }
+    void store_exc_value(NativeReg src) override { m_asm.store(esp, k_exc_value_offset, Reg(src)); }
+    void clear_exc_value() override {
+        m_asm.zero(eax);
+        m_asm.store(esp, k_exc_value_offset, eax);
+    }
+    void jump_if_zero(NativeReg reg, std::uint32_t label) override {
+        m_asm.test_r64(Reg(reg));
+        m_asm.jump_if(Cond::zero, label);
+    }
+    void set_unwind(std::uint32_t label) override {
+        m_asm.lea_label(eax, label);
+        m_asm.store(esp, m_code_state - k_word, eax);
+    }
+    void jump_to_unwind(std::uint32_t after) override {
+        m_asm.load(eax, esp, m_code_state - k_word);
+        m_asm.test_r64(eax);
+        m_asm.jump_if(Cond::zero, after);
+        m_asm.jump_reg(eax);
+        m_asm.bind(after);
+    }
+    void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
+    void raise_exc_value() override {
+        m_asm.load(eax, esp, k_exc_value_offset);
+        call(RtFun::raise);
+    }
+    mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
+
+  private:
+    std::int32_t state_offset(std::uint32_t slot) const { return m_state + std::int32_t(slot) * k_word; }
+    void lea_esp(Reg dst, std::int32_t offset) {
+        if (offset == 0)
+            m_asm.mov_reg_reg(dst, esp);
+        else
+            m_asm.lea(dst, esp, offset);
+    }
+    void guard_globals(std::uint32_t body_label);
+    void dispatch_exceptions();
+    void load_module_globals(Reg dst);
+
+    Encoder m_asm{x64::Mode::x86};
+    NativeFrame m_frame;
+    std::int32_t m_code_state = 0; // offset of the code state from esp
+    std::int32_t m_state = 0;      // offset of state slot 0 from esp
+    std::int32_t m_frame_bytes = 0;
+};
+
+// The arguments go on the stack, last first, below padding that keeps the 16-byte alignment; the
+// entry is loaded through eax (the first argument's register, already pushed).
+void X86Target::call(RtFun fun) {
+    const int n = n_args(fun);
+    if (n > 0 && n < k_max_call_args)
+        m_asm.sub_rsp(k_call_area - n * k_word);
+    for (int i = n - 1; i >= 0; --i)
+        m_asm.push(Reg(k_abi.arg[i]));
+    m_asm.load(eax, k_fun_table, k_word * std::int32_t(fun));
+    m_asm.call_reg(eax);
+    if (n > 0)
+        m_asm.add_rsp_i8(std::int8_t(k_call_area));
+}
+
+// The constant table hangs off the function object, which the code state's first word points to.
+void X86Target::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
+    const Reg r = Reg(dst);
+    m_asm.load(r, esp, m_code_state);
+    m_asm.load(r, r, 1 * k_word); // ->context
+    m_asm.load(r, r, 3 * k_word); // ->constants.obj_table
+    m_asm.load(r, r, k_word * std::int32_t(index));
+}
+
+void X86Target::prologue(const NativeFrame& frame) {
+    m_frame = frame;
+    const std::int32_t nlr_words = frame.has_handlers ? k_handler_nlr_words : frame.guards_globals ? k_nlr_words : 0;
+    m_code_state = nlr_words * k_word;
+    m_state = m_code_state + k_code_state_words * k_word;
+    const std::int32_t words = nlr_words + k_code_state_words + std::int32_t(frame.n_state);
+    // with the return address and the 4 pushes, esp stays 16-byte aligned
+    m_frame_bytes = ((words + k_saved_words + 3) / 4 * 4 - k_saved_words) * k_word;
+    for (int i = 0; i < 4; ++i) // a word before the entry point: the number of nested functions
+        m_asm.raw8(std::uint8_t(frame.n_children >> (8 * i)));
+    for (Reg r : {ebp, ebx, esi, edi})
+        m_asm.push(r);
+    m_asm.sub_rsp(m_frame_bytes);
+    // the caller's arguments (fun, n_args, n_kw, args) into the registers setup_code_state takes
+    for (int i = 0; i < k_max_call_args; ++i)
+        m_asm.load(Reg(k_abi.arg[i]), esp, m_frame_bytes + k_saved_words * k_word + i * k_word);
+    m_asm.load(k_fun_table, eax, 1 * k_word);            // fun->context
+    m_asm.load(k_qstr_table, k_fun_table, 2 * k_word);   // ->constants.qstr_table
+    m_asm.load(k_fun_table, k_fun_table, 3 * k_word);    // ->constants.obj_table
+    m_asm.load(k_fun_table, k_fun_table, k_word * std::int32_t(frame.fun_table_const)); // the function table
+    m_asm.store(esp, m_code_state, eax);
+    m_asm.mov_reg_imm(eax, frame.n_state);
+    m_asm.store(esp, m_code_state + k_n_state_offset, eax);
+    lea_esp(eax, m_code_state);
+    call(RtFun::setup_code_state);
+    if (frame.has_handlers) {
+        dispatch_exceptions();
+        return; // the locals stay in memory: ebx holds the handler address
+    }
+    if (frame.guards_globals)
+        guard_globals(k_private_label);
+    for (std::uint32_t k = 0; k < 2 && k < frame.n_locals; ++k)
+        load_state(k_abi.local_regs[k], frame.n_state - 1 - k);
+}
+
+void X86Target::load_module_globals(Reg dst) {
+    m_asm.load(dst, esp, m_code_state);
+    m_asm.load(dst, dst, 1 * k_word); // ->context
+    m_asm.load(dst, dst, 1 * k_word); // ->module.globals
+}
+
+// Switches to the module's globals; when they were different, an nlr frame restores the caller's on an
+// exception and re-raises it.
+void X86Target::guard_globals(std::uint32_t body) {
+    load_module_globals(eax);
+    call(RtFun::swap_globals);
+    m_asm.store(esp, m_code_state + k_old_globals_offset, eax);
+    m_asm.test_r64(eax);
+    m_asm.jump_if(Cond::zero, body);
+    m_asm.mov_reg_reg(eax, esp);
+    call(RtFun::nlr_push);
+    m_asm.test_r8(eax);
+    m_asm.jump_if(Cond::zero, body);
+    m_asm.load(eax, esp, m_code_state + k_old_globals_offset);
+    call(RtFun::swap_globals);
+    raise_exc_value();
+    m_asm.bind(body);
+}
+
+// With handlers, the globals are always switched and an nlr frame is always pushed. An exception comes
+// back from nlr_push with the handler slot's address: the frame is pushed again and the code jumps
+// there; with none, the caller's globals are restored and the exception raised on.
+void X86Target::dispatch_exceptions() {
+    const std::uint32_t body = k_private_label, push = k_private_label + 2, caught = k_private_label + 3;
+    load_module_globals(eax);
+    call(RtFun::swap_globals);
+    m_asm.store(esp, m_code_state + k_old_globals_offset, eax);
+    m_asm.zero(eax);
+    m_asm.store(esp, m_code_state - k_word, eax);
+    m_asm.store(esp, k_exc_value_offset, eax);
+    m_asm.lea_label(k_handler_reg, body);
+    m_asm.bind(push);
+    m_asm.mov_reg_reg(eax, esp);
+    call(RtFun::nlr_push);
+    m_asm.test_r8(eax);
+    m_asm.jump_if(Cond::nonzero, caught);
+    clear_handler();
+    m_asm.jump_reg(k_handler_reg);
+    m_asm.bind(caught);
+    m_asm.load(k_handler_reg, esp, k_handler_offset);
+    m_asm.test_r64(k_handler_reg);
+    m_asm.jump_if(Cond::nonzero, push);
+    m_asm.load(eax, esp, m_code_state + k_old_globals_offset);
+    call(RtFun::swap_globals);
+    raise_exc_value();
+    m_asm.bind(body);
+}
+
+mpy::Bytes X86Target::epilogue_and_finish(std::uint32_t exit_label) {
+    m_asm.set_suppressed(false);
+    m_asm.bind(exit_label);
+    if (m_frame.has_handlers) {
+        m_asm.load(eax, esp, m_code_state + k_old_globals_offset);
+        call(RtFun::swap_globals);
+        call(RtFun::nlr_pop);
+        m_asm.load(eax, esp, k_return_value_offset);
+    } else if (m_frame.guards_globals) {
+        const std::uint32_t done = k_private_label + 1;
+        m_asm.load(eax, esp, m_code_state + k_old_globals_offset);
+        m_asm.test_r64(eax);
+        m_asm.jump_if(Cond::zero, done);
+        call(RtFun::swap_globals);
+        call(RtFun::nlr_pop);
+        m_asm.bind(done);
+        m_asm.load(eax, esp, k_return_value_offset);
+    }
+    m_asm.sub_rsp(-m_frame_bytes);
+    for (Reg r : {edi, esi, ebx, ebp})
+        m_asm.pop(r);
+    m_asm.ret();
+    return m_asm.finish();
+}
+
+} // namespace
+
+std::unique_ptr<NativeTarget> make_x86_target() {
+    return std::make_unique<X86Target>();
+}
+
+} // namespace mpyship::compiler
