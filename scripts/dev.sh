@@ -143,6 +143,8 @@ run_fuzzers() {
 }
 
 run_tests() {
+  # A CI machine once had a regular file with contents at /dev/null; say so up front if it happens again.
+  [ -c /dev/null ] || echo "warning: /dev/null is not a character device on this machine" >&2
   install_missing "${build_packages[@]}" "${test_packages[@]}"
   install_node
   install_node_packages

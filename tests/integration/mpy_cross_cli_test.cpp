@@ -70,7 +70,7 @@ TEST(MpyCrossMode, ErrorsNameTheInputOrTheSourceName) {
 }
 
 // The ports pass -march=ARCH for every frozen module: bytecode-only code compiles to the same bytes as
-// without it (as mpy-cross v1.28.0 does), and a native decorator for an architecture without a native
+// without it (as mpy-cross v1.28.0 does), and a viper decorator for an architecture without a viper
 // emitter yet (xtensawin) says what is missing.
 TEST(MpyCrossMode, MarchKeepsBytecodeAndRefusesNativeCode) {
     MpyCross m;
@@ -80,11 +80,11 @@ TEST(MpyCrossMode, MarchKeepsBytecodeAndRefusesNativeCode) {
     ASSERT_EQ(plain.exit_code, 0) << plain.err;
     ASSERT_EQ(arm.exit_code, 0) << arm.err;
     EXPECT_EQ(arm.out, plain.out);
-    auto native = m.run({"-march=xtensawin", "-s", "n.py", "-"}, "@micropython.native\ndef f():\n    pass\n");
-    EXPECT_EQ(native.exit_code, 1);
-    EXPECT_EQ(native.err,
+    auto viper = m.run({"-march=xtensawin", "-s", "n.py", "-"}, "@micropython.viper\ndef f():\n    pass\n");
+    EXPECT_EQ(viper.exit_code, 1);
+    EXPECT_EQ(viper.err,
               "Traceback (most recent call last):\n  File \"n.py\", line 1, in <module>\n"
-              "SyntaxError: mpyship: native code generation (@micropython.native) is not implemented yet\n");
+              "SyntaxError: mpyship: native code generation (@micropython.viper) is not implemented yet\n");
 }
 
 } // namespace

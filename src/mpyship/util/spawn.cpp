@@ -79,9 +79,9 @@ Result<void> make_pipe(Pipe& p, const std::string& program) {
     return {};
 }
 
-void close_all(Pipe& in, Pipe& out, Pipe& err, Pipe& report, int& devnull) {
+void close_all(Pipe& in, Pipe& out, Pipe& err, Pipe& report) {
     for (int* fd : {&in.read, &in.write, &out.read, &out.write, &err.read, &err.write, &report.read,
-                    &report.write, &devnull})
+                    &report.write})
         close_fd(*fd);
 }
 
@@ -92,7 +92,6 @@ Result<Child> spawn(const SpawnSpec& spec) {
         return fail("no program to run");
     const std::string& program = spec.argv[0];
     Pipe in, out, err, report;
-    int devnull = -1;
     auto pipes = [&]() -> Result<void> {
         for (Pipe* p : {&out, &report})
             if (auto ok = make_pipe(*p, program); !ok)
@@ -100,21 +99,23 @@ Result<Child> spawn(const SpawnSpec& spec) {
         if (!spec.merge_stderr)
             if (auto ok = make_pipe(err, program); !ok)
                 return ok;
-        if (spec.stdin_pipe)
-            return make_pipe(in, program);
-        devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-        return devnull < 0 ? fail(std::string("cannot open /dev/null: ") + std::strerror(errno), program)
-                           : Result<void>{};
+        auto ok = make_pipe(in, program);
+        // Without a stdin pipe the child reads an empty one: its write end is closed before the fork, so
+        // the first read gives end of file. Not /dev/null, which a broken container may have replaced by
+        // a regular file with contents (seen on a CI machine).
+        if (ok && !spec.stdin_pipe)
+            close_fd(in.write);
+        return ok;
     }();
     if (!pipes) {
-        close_all(in, out, err, report, devnull);
+        close_all(in, out, err, report);
         return std::unexpected(pipes.error());
     }
     ChildPlan plan{spec.argv,
                    merged_environment(spec.env),
                    {},
                    {},
-                   spec.stdin_pipe ? in.read : devnull,
+                   in.read,
                    out.write,
                    spec.merge_stderr ? out.write : err.write,
                    spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
@@ -124,12 +125,12 @@ Result<Child> spawn(const SpawnSpec& spec) {
     pid_t pid = ::fork();
     if (pid < 0) {
         int e = errno;
-        close_all(in, out, err, report, devnull);
+        close_all(in, out, err, report);
         return fail(std::string("cannot start: ") + std::strerror(e), program);
     }
     if (pid == 0)
         exec_child(plan);
-    for (int* fd : {&in.read, &out.write, &err.write, &report.write, &devnull})
+    for (int* fd : {&in.read, &out.write, &err.write, &report.write})
         close_fd(*fd);
     int exec_errno = 0;
     ssize_t got;
@@ -139,7 +140,7 @@ Result<Child> spawn(const SpawnSpec& spec) {
     close_fd(report.read);
     if (got == sizeof exec_errno) {
         wait_exit_code(pid);
-        close_all(in, out, err, report, devnull);
+        close_all(in, out, err, report);
         return fail(std::string("cannot run: ") + std::strerror(exec_errno), program);
     }
     return Child{pid, in.write, out.read, err.read};

@@ -1,5 +1,5 @@
 // Starting a child process: the one place mpyship forks. Everything the child needs (argv, envp, the
-// /dev/null descriptor) is built before fork, so the child only calls dup2/chdir/exec, which are safe
+// empty stdin pipe) is built before fork, so the child only calls dup2/chdir/exec, which are safe
 // after fork in a threaded program. A failed exec is reported back through a close-on-exec pipe.
 #pragma once
 
@@ -17,7 +17,7 @@ struct SpawnSpec {
     std::vector<std::string> argv;          // argv[0] is looked up on PATH when it has no '/'
     std::map<std::string, std::string> env; // added to (or replacing those of) the inherited environment
     std::filesystem::path cwd;              // empty: ours
-    bool stdin_pipe = false;                // false: the child reads /dev/null
+    bool stdin_pipe = false;                // false: the child's stdin is empty (end of file at once)
     bool merge_stderr = false;              // true: stderr goes to the stdout pipe
 };
 
