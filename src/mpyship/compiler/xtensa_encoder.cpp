@@ -54,9 +54,9 @@ void Encoder::mov_reg_imm(Reg dst, std::int32_t imm) {
         return op16(movi_n(dst, imm));
     if (fits(imm, -2048, 2047))
         return op24(movi(dst, imm));
-    if (m_suppressed)
-        return;
-    m_fixups.push_back({m_bytes.size(), Form::literal, std::uint32_t(m_literals.size())});
+    // Unreachable code writes no load, but its literal still takes a word of the pool, as in mpy-cross.
+    if (!m_suppressed)
+        m_fixups.push_back({m_bytes.size(), Form::literal, std::uint32_t(m_literals.size())});
     m_literals.push_back(std::uint32_t(imm));
     op24(l32r(dst, 0));
 }

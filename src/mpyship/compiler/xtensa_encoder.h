@@ -1,7 +1,8 @@
 // The Xtensa instructions the native emitter writes, encoded the way mpy-cross -march=xtensa and
 // -march=xtensawin encode them (found by probing it):
 // - immediates: movi.n for -32..95, movi for -2048..2047, else l32r from a literal pool at the start of
-//   the code (jumped over, one pad byte, one word per load in program order, no sharing);
+//   the code (jumped over, one pad byte, one word per load in program order, no sharing, unreachable
+//   code's loads included);
 // - loads off a register: l32i.n/l32i while the offset fits, else movi + add.n + l32i.n (l16ui for
 //   halfwords); the frame (a1) is always reached with the 3-byte l32i/s32i;
 // - a forward jump is `j`; a conditional one is the inverted beqz/bnez over a `j`, also backward when
@@ -26,7 +27,7 @@ enum Reg : std::uint8_t { a0 = 0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, 
 
 class Encoder {
   public:
-    // While suppressed (unreachable code) nothing is written and no jump or literal is recorded.
+    // While suppressed (unreachable code) nothing is written and no jump is recorded (literals are).
     void set_suppressed(bool on) { m_suppressed = on; }
 
     void op16(std::uint32_t v);
