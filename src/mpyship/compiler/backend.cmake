@@ -10,6 +10,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   native_x64.cpp
   native_viper.cpp
   native_viper_x64.cpp
+  native_viper_thumb.cpp
   viper_types.cpp
   x64_encoder.cpp
   native_x86.cpp

@@ -2,6 +2,8 @@
 
 #include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/native_stack.h"
+#include "mpyship/compiler/native_thumb.h"
+#include "mpyship/compiler/native_viper_thumb.h"
 #include "mpyship/compiler/native_viper_x64.h"
 #include "mpyship/mpy/opcodes.h"
 
@@ -41,7 +43,8 @@ class ViperTranslator {
   public:
     ViperTranslator(const NativeScope& scope, const ViperInfo& info, ViperTarget& target, QstrTable& qstrs,
                     ConstantTable& constants, std::vector<VType> local_types, bool first_pass)
-        : m_scope(scope), m_info(info), m_em(scope.emitter), m_t(target), m_abi(target.abi()), m_stack(target),
+        : m_scope(scope), m_info(info), m_em(scope.emitter), m_t(target.native()), m_v(target),
+          m_abi(m_t.abi()), m_stack(m_t),
           m_qstrs(qstrs), m_constants(constants), m_exit(std::uint32_t(scope.emitter.label_count())), m_line(scope.def_pos.line),
           m_types(std::move(local_types)), m_first_pass(first_pass) {}
 
@@ -94,7 +97,8 @@ class ViperTranslator {
     const NativeScope& m_scope;
     const ViperInfo& m_info;
     Emitter& m_em;
-    ViperTarget& m_t;
+    NativeTarget& m_t;
+    ViperTarget& m_v;
     const NativeAbi& m_abi;
     NativeStack m_stack;
     QstrTable& m_qstrs;
@@ -130,7 +134,7 @@ std::size_t items_to_translate(const std::vector<CodeItem>& items) {
 mpy::Bytes ViperTranslator::run(ViperFrame frame, VType return_type) {
     m_n_state = frame.n_state;
     m_return_type = return_type;
-    m_t.viper_prologue(frame);
+    m_v.viper_prologue(frame);
     const auto& items = m_em.items();
     const std::size_t n = items_to_translate(items);
     std::size_t next_unit = 0;
@@ -413,7 +417,7 @@ bool ViperTranslator::flow_op(const CodeItem& it) {
         } else {
             m_stack.peek_into(m_abi.ret);
             m_stack.settle();
-            m_t.jump_if_ret(if_true, Label(it.value));
+            m_v.jump_if_ret(if_true, Label(it.value));
         }
         m_stack.drop(1);
         return true;
@@ -432,7 +436,7 @@ void ViperTranslator::pop_jump(const CodeItem& it) {
     if (type == VType::bool_ || type == VType::int_ || type == VType::uint) {
         m_stack.pop_into({m_abi.ret});
         m_stack.settle();
-        m_t.jump_if_ret(if_true, Label(it.value));
+        m_v.jump_if_ret(if_true, Label(it.value));
         return;
     }
     if (type != VType::object) {
@@ -462,7 +466,7 @@ void ViperTranslator::return_value() {
     if (type == VType::none) { // None returned as a machine value is 0
         m_stack.pop_into({m_abi.arg[0]});
         m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(m_return_type));
-        m_t.call_viper(ViperFun::convert_native_to_obj);
+        m_v.call_viper(ViperFun::convert_native_to_obj);
         m_t.store_return_value();
         m_t.jump(m_exit);
         return;
@@ -479,7 +483,7 @@ void ViperTranslator::return_value() {
     } else {
         m_stack.pop_into({m_abi.arg[0]});
         m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(type));
-        m_t.call_viper(ViperFun::convert_native_to_obj);
+        m_v.call_viper(ViperFun::convert_native_to_obj);
     }
     m_t.store_return_value();
     m_t.jump(m_exit);
@@ -550,7 +554,7 @@ bool ViperTranslator::binary_op(const CodeItem& it) {
     } else if (o == k_floor_divide || o == k_modulo) { // the runtime's small-int helpers
         m_stack.pop_into({m_abi.arg[1], m_abi.arg[0]});
         m_stack.spill_regs();
-        m_t.call_viper(o == k_floor_divide ? ViperFun::small_int_floor_divide : ViperFun::small_int_modulo);
+        m_v.call_viper(o == k_floor_divide ? ViperFun::small_int_floor_divide : ViperFun::small_int_modulo);
         m_stack.push_reg(m_abi.ret, raw(lhs));
     } else {
         int_binary(o, lhs);
@@ -560,16 +564,18 @@ bool ViperTranslator::binary_op(const CodeItem& it) {
 
 void ViperTranslator::int_binary(int o, VType type) {
     const NativeReg* a = m_abi.arg;
-    if (o == k_lshift || o == k_rshift) {
-        const NativeReg count = m_t.shift_count_reg();
-        m_stack.pop_into({count, m_abi.ret});
-        m_t.shift_by_cl(o == k_lshift ? ViperShift::shl : type == VType::uint ? ViperShift::shr : ViperShift::sar,
-                        m_abi.ret);
+    const bool shift = o == k_lshift || o == k_rshift;
+    const ViperArith shift_op = o == k_lshift ? ViperArith::shl : type == VType::uint ? ViperArith::shr : ViperArith::sar;
+    if (const auto count = m_v.shift_count_reg(); shift && count) {
+        m_stack.pop_into({*count, m_abi.ret});
+        m_v.shift_by_count(shift_op, m_abi.ret);
         m_stack.push_reg(m_abi.ret, raw(type));
         return;
     }
-    ViperArith arith{};
+    ViperArith arith = shift_op;
     switch (o) {
+    case k_lshift:
+    case k_rshift: break;
     case k_add: arith = ViperArith::add; break;
     case k_subtract: arith = ViperArith::sub; break;
     case k_multiply: arith = ViperArith::mul; break;
@@ -580,7 +586,7 @@ void ViperTranslator::int_binary(int o, VType type) {
     }
     const NativeReg rhs = pop_flexible({m_abi.ret, a[1]}, a[2]);
     m_stack.pop_into({a[1]});
-    m_t.arith(arith, a[1], rhs);
+    m_v.arith(arith, a[1], rhs);
     m_stack.push_reg(a[1], raw(type));
 }
 
@@ -591,7 +597,7 @@ void ViperTranslator::compare(int o, VType type) {
     const NativeReg rhs = pop_flexible({m_abi.ret, a[1]}, a[2]);
     m_stack.pop_into({a[1]});
     m_stack.free_reg(m_abi.ret);
-    m_t.compare_to_ret(k_cmp[o], type == VType::uint, a[1], rhs);
+    m_v.compare_to_ret(k_cmp[o], type == VType::uint, a[1], rhs);
     m_stack.push_reg(m_abi.ret, raw(VType::bool_));
 }
 
@@ -630,7 +636,7 @@ bool ViperTranslator::unary_op(const CodeItem& it) {
     if (e.kind != NativeStack::Kind::reg)
         unsupported("negating a value not in a register");
     m_stack.free_reg(e.reg, 1);
-    m_t.negate(e.reg, o == k_invert);
+    m_v.negate(e.reg, o == k_invert);
     return true;
 }
 
@@ -698,7 +704,7 @@ bool ViperTranslator::object_op(const CodeItem& it) {
             m_stack.pop_into({a[0]});
             m_stack.spill_regs();
             m_t.mov_reg_imm(a[1], std::uint64_t(type));
-            m_t.call_viper(ViperFun::convert_native_to_obj);
+            m_v.call_viper(ViperFun::convert_native_to_obj);
             m_t.mov_reg_reg(a[1], m_abi.ret);
         }
         m_stack.spill_regs();
@@ -773,10 +779,12 @@ void ViperTranslator::store_attr(const CodeItem& it) {
     } else {
         if (vt(value) != VType::int_ && vt(value) != VType::uint && vt(value) != VType::bool_ && !is_ptr(vt(value)))
             unsupported("storing a '" + std::string(vtype_name(vt(value))) + "' to an attribute");
+        if (value.kind != NativeStack::Kind::reg || value.reg != a[0])
+            m_stack.free_reg(a[0]); // the object, when it is there (Thumb's r0 is also the return register)
         m_stack.copy_into(1, a[0]);
         m_stack.spill_regs();
         m_t.mov_reg_imm(a[1], std::uint64_t(vt(value)));
-        m_t.call_viper(ViperFun::convert_native_to_obj);
+        m_v.call_viper(ViperFun::convert_native_to_obj);
         m_t.mov_reg_reg(a[2], m_abi.ret);
         m_stack.pop_into({a[0]});
         m_stack.drop(1);
@@ -798,7 +806,7 @@ void ViperTranslator::object_load_subscr() {
         m_stack.pop_into({a[0]});
         m_stack.spill_regs();
         m_t.mov_reg_imm(a[1], std::uint64_t(vt(index)));
-        m_t.call_viper(ViperFun::convert_native_to_obj);
+        m_v.call_viper(ViperFun::convert_native_to_obj);
         m_t.mov_reg_reg(a[1], m_abi.ret);
         m_stack.pop_into({a[0]});
     }
@@ -848,18 +856,16 @@ void ViperTranslator::load_subscr() {
     const int size = ptr_element_size(base);
     if (index.kind == NativeStack::Kind::imm && vt(index) == VType::int_) {
         m_stack.drop(1);
-        const NativeReg b = pop_flexible({}, m_abi.arg[0]);
+        const NativeReg b = pop_flexible({m_abi.arg[1]}, m_abi.arg[0]);
         m_stack.free_reg(m_abi.ret);
-        m_t.load_mem(size, m_abi.ret, b, std::int32_t(std::int64_t(index.imm) * size));
+        m_v.load_mem(size, m_abi.ret, b, std::int32_t(std::int64_t(index.imm) * size));
     } else {
         if (vt(index) != VType::int_ && vt(index) != VType::uint)
             unsupported("a pointer index of type '" + std::string(vtype_name(vt(index))) + "'");
         const NativeReg i = pop_flexible({m_abi.arg[0]}, m_abi.arg[1]);
         m_stack.pop_into({m_abi.arg[0]});
         m_stack.free_reg(m_abi.ret); // the element is loaded into it
-        for (int k = 0; k < size; ++k)
-            m_t.arith(ViperArith::add, m_abi.arg[0], i);
-        m_t.load_mem(size, m_abi.ret, m_abi.arg[0], 0);
+        m_v.load_indexed(size, m_abi.ret, m_abi.arg[0], i);
     }
     m_stack.push_reg(m_abi.ret, raw(VType::int_));
 }
@@ -889,20 +895,27 @@ void ViperTranslator::store_subscr() {
     }
     const int size = ptr_element_size(base);
     const NativeReg v = m_abi.arg[2];
+    // the value is popped last: into v on x64, else where it is unless that is a register in use
+    auto pop_value = [&](NativeReg b, NativeReg i) {
+        if (m_v.store_value_fixed()) {
+            m_stack.pop_into({v});
+            return v;
+        }
+        return pop_flexible({b, i}, v);
+    };
     if (index.kind == NativeStack::Kind::imm && vt(index) == VType::int_) {
         m_stack.drop(1);
-        const NativeReg b = pop_flexible({v}, m_abi.arg[0]);
-        m_stack.pop_into({v});
-        m_t.store_mem(size, b, std::int32_t(std::int64_t(index.imm) * size), v);
+        const NativeReg b = pop_flexible({v, m_abi.arg[1]}, m_abi.arg[0]);
+        const NativeReg src = pop_value(b, m_abi.arg[1]);
+        m_v.store_mem(size, b, std::int32_t(std::int64_t(index.imm) * size), src);
         return;
     }
     if (vt(index) != VType::int_ && vt(index) != VType::uint)
         unsupported("a pointer index of type '" + std::string(vtype_name(vt(index))) + "'");
     const NativeReg i = pop_flexible({m_abi.arg[0], v}, m_abi.arg[1]);
-    m_stack.pop_into({m_abi.arg[0], v});
-    for (int k = 0; k < size; ++k)
-        m_t.arith(ViperArith::add, m_abi.arg[0], i);
-    m_t.store_mem(size, m_abi.arg[0], 0, v);
+    m_stack.pop_into({m_abi.arg[0]});
+    const NativeReg src = pop_value(m_abi.arg[0], i);
+    m_v.store_indexed(size, m_abi.arg[0], i, src);
 }
 
 // A global load is a runtime call unless the name is a cast (which loads nothing). A call passes its
@@ -992,7 +1005,7 @@ void ViperTranslator::box_top(NativeReg dest, std::size_t n) {
                 unsupported("passing a '" + std::string(vtype_name(vt(e))) + "' as an object");
             m_t.load_state(m_abi.arg[0], slot);
             m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(vt(e)));
-            m_t.call_viper(ViperFun::convert_native_to_obj);
+            m_v.call_viper(ViperFun::convert_native_to_obj);
             m_t.store_state(slot, m_abi.ret);
         }
     }
@@ -1011,7 +1024,7 @@ bool ViperTranslator::cast_call(const CodeItem& it) {
         m_stack.drop(1);
         m_stack.spill_regs();
         m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(target));
-        m_t.call_viper(ViperFun::convert_obj_to_native);
+        m_v.call_viper(ViperFun::convert_obj_to_native);
         m_stack.push_reg(m_abi.ret, raw(target));
         return true;
     }
@@ -1031,6 +1044,8 @@ bool ViperTranslator::cast_call(const CodeItem& it) {
 std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch) {
     if (arch == mpy::NativeArch::x64)
         return make_viper_x64_target();
+    if (is_thumb_native_arch(arch))
+        return make_viper_thumb_target(arch != mpy::NativeArch::armv6m);
     return nullptr;
 }
 
@@ -1042,23 +1057,20 @@ VType annotation_type(const std::string& name, const NativeScope& scope) {
     throw CompileError{"ViperTypeError", "unknown type '" + name + "'", scope.def_pos, scope.name, true, false};
 }
 
-// The frame: the nlr buffer and a two-word code state (the function object, the caller's globals) when
-// globals are switched, else one word for the function object when it is needed, then the state slots except those of the locals kept in registers (the
-// second local keeps its slot when three or more arguments arrive: it waits there while r12 still points
-// at them); odd in words to keep calls aligned.
-std::uint32_t frame_words(const ViperFrame& frame, std::uint32_t n_locals) {
-    constexpr std::uint32_t k_guarded_words = 16, k_fun_words = 1;
+// The state slots the frame holds: all but those of the locals kept in registers (the second local keeps
+// its slot when three or more arguments arrive: it waits there while the argument pointer is still in its
+// register). The target adds its nlr buffer, code state and alignment.
+std::uint32_t state_words(const ViperFrame& frame, std::uint32_t n_locals) {
     std::uint32_t in_regs = std::min<std::uint32_t>(n_locals, 2);
     if (frame.arg_types.size() >= 3)
         in_regs -= 1;
-    const std::uint32_t extra = frame.guards_globals ? k_guarded_words : frame.needs_fun ? k_fun_words : 0;
-    return (extra + frame.n_state - in_regs) | 1;
+    return frame.n_state - in_regs;
 }
 
 } // namespace
 
 bool has_viper_emitter(mpy::NativeArch arch) {
-    return arch == mpy::NativeArch::x64;
+    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch);
 }
 
 mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& info, QstrTable& qstrs,
@@ -1095,13 +1107,13 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
     // First pass: the locals' types and the stack depth.
     auto sizing_target = viper_target_for(scope.arch);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + scope.emitter.max_stack());
-    frame.frame_words = frame_words(frame, sig.n_locals);
+    frame.state_words = state_words(frame, sig.n_locals);
     ViperTranslator sizing(scope, info, *sizing_target, qstrs, constants, types, true);
     sizing.run(frame, return_type);
     auto target = viper_target_for(scope.arch);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + sizing.max_stack());
     frame.needs_fun = sizing.uses_constants();
-    frame.frame_words = frame_words(frame, sig.n_locals);
+    frame.state_words = state_words(frame, sig.n_locals);
     ViperTranslator translator(scope, info, *target, qstrs, constants, sizing.local_types(), false);
     mpy::NativeCode code;
     code.code = translator.run(frame, return_type);

@@ -88,31 +88,88 @@ void Encoder::mov_imm_v6m(Reg dst, std::uint32_t imm) {
     word(imm);
 }
 
-// Offsets beyond the short form (armv6m) or the 12-bit one (Thumb-2): the excess is added to the base in dst, as an 8-bit immediate
-// when it fits, else from a register (dst itself, or a saved temporary when dst is the base).
-void Encoder::load_far(Reg dst, Reg base, std::uint32_t offset, std::uint32_t max_narrow, bool half) {
-    const std::uint32_t excess = offset - max_narrow;
+namespace {
+
+// Element sizes 1, 2 and 4: the 16-bit forms (5-bit index) and the Thumb-2 forms (12-bit offset).
+constexpr std::uint32_t k_load_narrow[] = {0, 0x7800, 0x8800, 0, 0x6800};  // ldrb, ldrh, ldr
+constexpr std::uint32_t k_store_narrow[] = {0, 0x7000, 0x8000, 0, 0x6000}; // strb, strh, str
+constexpr std::uint32_t k_load_wide[] = {0, 0xf890, 0xf8b0, 0, 0xf8d0};
+constexpr std::uint32_t k_store_wide[] = {0, 0xf880, 0xf8a0, 0, 0xf8c0};
+
+std::uint32_t max_narrow(int size) {
+    return 31u * std::uint32_t(size);
+}
+
+} // namespace
+
+// An offset beyond the direct forms goes into a register: an 8-bit halfword index doubled (armv6m, when
+// it fits), else any immediate.
+void Encoder::mov_excess(Reg r, std::uint32_t excess, bool half) {
+    const unsigned d = r;
+    if (half && !m_thumb2 && (excess >> 1) <= 0xff) {
+        op16(0x2000 | d << 8 | excess >> 1);
+        op16(1u << 6 | d << 3 | d); // lsls r, r, #1
+    } else {
+        mov_reg_imm(r, excess);
+    }
+}
+
+// Offsets beyond the short form (armv6m) or the 12-bit one (Thumb-2): the excess is added to the base in
+// dst, as an 8-bit immediate when it fits, else from a register (dst itself, or a saved temporary when
+// dst is the base).
+void Encoder::load_far(int size, Reg dst, Reg base, std::uint32_t offset) {
+    const std::uint32_t excess = offset - max_narrow(size);
     const unsigned d = dst;
     if (excess <= 0xff) {
         mov_reg_reg(dst, base);
         op16(0x3000 | d << 8 | excess); // adds dst, #excess
     } else if (dst != base) {
-        if (half && !m_thumb2 && (excess >> 1) <= 0xff) { // armv6m: an 8-bit halfword index, doubled
-            op16(0x2000 | d << 8 | excess >> 1);
-            op16(1u << 6 | d << 3 | d); // lsls dst, dst, #1
-        } else {
-            mov_reg_imm(dst, excess);
-        }
+        mov_excess(dst, excess, size == 2);
         op16(0x1800 | unsigned(base) << 6 | d << 3 | d); // adds dst, dst, base
     } else {
         const Reg temp = dst == r0 ? r7 : r0;
-        op16(0xb400 | 1u << temp); // push {temp}
+        push(temp);
         mov_reg_imm(temp, excess);
         op16(0x1800 | unsigned(temp) << 6 | d << 3 | d);
-        op16(0xbc00 | 1u << temp); // pop {temp}
+        pop(temp);
     }
-    const std::uint32_t imm = half ? max_narrow >> 1 : max_narrow >> 2;
-    op16((half ? 0x8800 : 0x6800) | imm << 6 | d << 3 | d);
+    op16(k_load_narrow[size] | 31u << 6 | d << 3 | d);
+}
+
+// A store moves the base itself (saved around it); a wide excess comes from a temporary, saved too.
+void Encoder::store_far(int size, Reg base, std::uint32_t offset, Reg src) {
+    const std::uint32_t excess = offset - max_narrow(size);
+    const unsigned b = base;
+    push(base);
+    if (excess <= 0xff) {
+        op16(0x3000 | b << 8 | excess); // adds base, #excess
+    } else {
+        const Reg temp = Reg(7 - b);
+        push(temp);
+        mov_excess(temp, excess, size == 2);
+        op16(0x1800 | unsigned(temp) << 6 | b << 3 | b); // adds base, base, temp
+        pop(temp);
+    }
+    op16(k_store_narrow[size] | 31u << 6 | b << 3 | unsigned(src));
+    pop(base);
+}
+
+void Encoder::load_sized(int size, Reg dst, Reg base, std::uint32_t offset) {
+    if (offset <= max_narrow(size))
+        op16(k_load_narrow[size] | (offset / std::uint32_t(size)) << 6 | unsigned(base) << 3 | unsigned(dst));
+    else if (m_thumb2 && offset < 4096)
+        op32(halfwords(k_load_wide[size] | unsigned(base), unsigned(dst) << 12 | offset));
+    else
+        load_far(size, dst, base, offset);
+}
+
+void Encoder::store_sized(int size, Reg base, std::uint32_t offset, Reg src) {
+    if (offset <= max_narrow(size))
+        op16(k_store_narrow[size] | (offset / std::uint32_t(size)) << 6 | unsigned(base) << 3 | unsigned(src));
+    else if (m_thumb2 && offset < 4096)
+        op32(halfwords(k_store_wide[size] | unsigned(base), unsigned(src) << 12 | offset));
+    else
+        store_far(size, base, offset, src);
 }
 
 void Encoder::load(Reg dst, Reg base, std::uint32_t offset) {
@@ -120,21 +177,13 @@ void Encoder::load(Reg dst, Reg base, std::uint32_t offset) {
     if (base == sp) {
         assert(offset <= 1020);
         op16(0x9800 | unsigned(dst) << 8 | offset >> 2);
-    } else if (offset <= 124)
-        op16(0x6800 | (offset >> 2) << 6 | unsigned(base) << 3 | unsigned(dst));
-    else if (m_thumb2 && offset < 4096)
-        op32(halfwords(0xf8d0 | unsigned(base), unsigned(dst) << 12 | offset));
-    else
-        load_far(dst, base, offset, 124, false);
+    } else {
+        load_sized(4, dst, base, offset);
+    }
 }
 
 void Encoder::load_u16(Reg dst, Reg base, std::uint32_t offset) {
-    if (offset <= 62)
-        op16(0x8800 | (offset >> 1) << 6 | unsigned(base) << 3 | unsigned(dst));
-    else if (m_thumb2 && offset < 4096)
-        op32(halfwords(0xf8b0 | unsigned(base), unsigned(dst) << 12 | offset));
-    else
-        load_far(dst, base, offset, 62, true);
+    load_sized(2, dst, base, offset);
 }
 
 void Encoder::store(Reg base, std::uint32_t offset, Reg src) {
@@ -142,7 +191,15 @@ void Encoder::store(Reg base, std::uint32_t offset, Reg src) {
     if (base == sp)
         op16(0x9000 | unsigned(src) << 8 | offset >> 2);
     else
-        op16(0x6000 | (offset >> 2) << 6 | unsigned(base) << 3 | unsigned(src));
+        store_sized(4, base, offset, src);
+}
+
+void Encoder::push(Reg r) {
+    op16(0xb400 | 1u << r);
+}
+
+void Encoder::pop(Reg r) {
+    op16(0xbc00 | 1u << r);
 }
 
 void Encoder::lea_sp(Reg dst, std::uint32_t offset) {
@@ -154,6 +211,8 @@ void Encoder::lea_sp(Reg dst, std::uint32_t offset) {
 void Encoder::adjust_sp(bool grow, std::uint32_t bytes) {
     constexpr std::uint32_t k_narrow_max = 508;
     assert(bytes % 4 == 0 && bytes < 4096);
+    if (bytes == 0)
+        return;
     if (bytes > k_narrow_max && m_thumb2) {
         op32(halfwords((grow ? 0xf2ad : 0xf20d) | (bytes >> 11 & 1) << 10, (bytes >> 8 & 7) << 12 | 0xd00 | (bytes & 0xff)));
         return;

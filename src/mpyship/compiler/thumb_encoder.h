@@ -32,6 +32,11 @@ class Encoder {
     void load(Reg dst, Reg base, std::uint32_t offset);     // ldr dst, [base, #offset]
     void load_u16(Reg dst, Reg base, std::uint32_t offset); // ldrh
     void store(Reg base, std::uint32_t offset, Reg src);     // str src, [base, #offset]
+    // Loads zero-extend an element of 1, 2 or 4 bytes; stores write one. Any offset (two's complement).
+    void load_sized(int size, Reg dst, Reg base, std::uint32_t offset);
+    void store_sized(int size, Reg base, std::uint32_t offset, Reg src);
+    void push(Reg r);
+    void pop(Reg r);
     void lea_sp(Reg dst, std::uint32_t offset);             // add dst, sp, #offset
     void adjust_sp(bool grow, std::uint32_t bytes);        // sub sp / add sp
     void blx(Reg r);
@@ -57,7 +62,9 @@ class Encoder {
     };
     void mov_imm_v6m(Reg dst, std::uint32_t imm);
     bool mov_small_v6m(Reg dst, std::uint32_t v);
-    void load_far(Reg dst, Reg base, std::uint32_t offset, std::uint32_t max_narrow, bool half);
+    void mov_excess(Reg r, std::uint32_t excess, bool half);
+    void load_far(int size, Reg dst, Reg base, std::uint32_t offset);
+    void store_far(int size, Reg base, std::uint32_t offset, Reg src);
     bool backward(std::uint32_t label, std::int64_t& off) const;
     void long_jump_slot(std::uint32_t label);
     void patch16(std::size_t at, std::uint32_t v);

@@ -96,4 +96,16 @@ if [ -n "${2:-}" ]; then
   done
   mv "$out" "$here/mp_viper_goldens.tsv"
   echo "wrote $(wc -l < "$here/mp_viper_goldens.tsv") rows of MicroPython's viper tests"
+  # the same tests for the ARM Thumb viper target
+  out="$here/mp_viper_thumb_goldens.tsv.tmp"
+  : > "$out"
+  for file in "$2"/tests/micropython/viper_*.py; do
+    sum=$(sha256sum "$file" | cut -d' ' -f1)
+    cp "$file" "$work/t.py"
+    for arch in $(archs_of viper_thumb); do
+      printf '%s\t%s\t%s\t%s\n' "$(basename "$file")" "$arch" "$sum" "$(compile t.py "$arch")" >> "$out"
+    done
+  done
+  mv "$out" "$here/mp_viper_thumb_goldens.tsv"
+  echo "wrote $(wc -l < "$here/mp_viper_thumb_goldens.tsv") rows of MicroPython's viper tests for Thumb"
 fi

@@ -1,0 +1,123 @@
+// The native emitter's x86-64 target as a class (native_x64.h makes it): the viper target
+// (native_viper_x64.cpp) derives from it and shares its registers, calls, state slots, globals guard and
+// epilogue, with a prologue of its own. The frame constants are the layout both use.
+#pragma once
+
+#include "mpyship/compiler/native_target.h"
+#include "mpyship/compiler/x64_encoder.h"
+
+namespace mpyship::compiler::x64 {
+
+inline constexpr std::int32_t k_word = 8;
+inline constexpr std::int32_t k_nlr_words = 14;       // nlr buffer (13 words) and the kept return value
+inline constexpr std::int32_t k_handler_nlr_words = 15; // with exception handlers, one more word (zeroed)
+inline constexpr std::int32_t k_exc_value_offset = 1 * k_word; // nlr_buf.ret_val: the exception
+inline constexpr std::int32_t k_handler_offset = 5 * k_word;   // where an exception jumps to (0: none)
+inline constexpr std::int32_t k_return_value_offset = 13 * k_word;
+inline constexpr std::int32_t k_code_state_words = 5; // fun_bc, ip, sp, n_state, exc_sp_idx: then state[]
+inline constexpr std::int32_t k_n_state_offset = 3 * k_word;
+inline constexpr std::int32_t k_old_globals_offset = 1 * k_word; // code_state->ip holds the caller's globals
+inline constexpr std::uint32_t k_private_label = 1u << 30;        // labels of the prologue and the epilogue
+
+inline const NativeAbi k_abi{rax, {rdi, rsi, rdx, rcx}, rax, rdi, rsi, rdi, {rbx, r12}};
+
+class X64Target : public NativeTarget {
+  public:
+    const NativeAbi& abi() const override { return k_abi; }
+    void set_suppressed(bool on) override { m_asm.set_suppressed(on); }
+    void mov_reg_reg(NativeReg dst, NativeReg src) override { m_asm.mov_reg_reg(Reg(dst), Reg(src)); }
+    void mov_reg_imm(NativeReg dst, std::uint64_t imm) override { m_asm.mov_reg_imm(Reg(dst), imm); }
+    void zero_reg(NativeReg dst) override { m_asm.zero(Reg(dst)); }
+    void mov_reg_fun_entry(NativeReg dst, RtFun entry) override {
+        m_asm.load(Reg(dst), rbp, k_word * std::int32_t(entry));
+    }
+    void mov_reg_const_obj(NativeReg dst, std::uint32_t index) override;
+    void mov_reg_qstr(NativeReg dst, std::uint32_t qstr) override {
+        m_asm.load_u16(Reg(dst), r13, std::int32_t(2 * qstr));
+    }
+    void load_cell_contents(NativeReg dst, NativeReg cell) override { m_asm.load(Reg(dst), Reg(cell), k_word); }
+    void store_cell_contents(NativeReg cell, NativeReg src) override { m_asm.store(Reg(cell), k_word, Reg(src)); }
+    void mov_reg_context(NativeReg dst) override {
+        m_asm.load(Reg(dst), rsp, m_code_state);
+        m_asm.load(Reg(dst), Reg(dst), 1 * k_word); // fun->context
+    }
+    void mov_reg_child(NativeReg dst, std::uint32_t child) override {
+        m_asm.load(rax, rsp, m_code_state);
+        m_asm.load(rax, rax, 2 * k_word); // fun->child_table
+        m_asm.load(Reg(dst), rax, k_word * std::int32_t(child));
+    }
+    void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(rsp, state_offset(slot), Reg(src)); }
+    void load_state(NativeReg dst, std::uint32_t slot) override { m_asm.load(Reg(dst), rsp, state_offset(slot)); }
+    // (a frame without a code state, viper's, moves rsp itself for its first slot)
+    void lea_state(NativeReg dst, std::uint32_t slot) override {
+        if (state_offset(slot) == 0)
+            m_asm.mov_reg_reg(Reg(dst), rsp);
+        else
+            m_asm.lea(Reg(dst), rsp, state_offset(slot));
+    }
+    void call(RtFun fun) override {
+        m_asm.load(rax, rbp, k_word * std::int32_t(fun));
+        m_asm.call_reg(rax);
+    }
+    void prologue(const NativeFrame& frame) override;
+    void store_return_value() override;
+    void jump(std::uint32_t label) override { m_asm.jump(label); }
+    void jump_if_bool(bool value, std::uint32_t label) override {
+        m_asm.test_r8(rax);
+        m_asm.jump_if(value ? Cond::nonzero : Cond::zero, label);
+    }
+    void jump_if_ret_null(std::uint32_t label) override {
+        m_asm.test_r64(rax);
+        m_asm.jump_if(Cond::zero, label);
+    }
+    void bind(std::uint32_t label) override { m_asm.bind(label); }
+    bool supports_handlers() const override { return true; }
+    void set_handler(std::uint32_t label) override {
+        m_asm.lea_label(rax, label);
+        m_asm.store(rsp, k_handler_offset, rax);
+    }
+    void clear_handler() override {
+        m_asm.zero(rax);
+        m_asm.store(rsp, k_handler_offset, rax);
+    }
+    void load_exc_value(NativeReg dst) override { m_asm.load(Reg(dst), rsp, k_exc_value_offset); }
+    void store_exc_value(NativeReg src) override { m_asm.store(rsp, k_exc_value_offset, Reg(src)); }
+    void clear_exc_value() override {
+        m_asm.zero(rax);
+        m_asm.store(rsp, k_exc_value_offset, rax);
+    }
+    void jump_if_zero(NativeReg reg, std::uint32_t label) override {
+        m_asm.test_r64(Reg(reg));
+        m_asm.jump_if(Cond::zero, label);
+    }
+    void set_unwind(std::uint32_t label) override {
+        m_asm.lea_label(rax, label);
+        m_asm.store(rsp, m_code_state - k_word, rax);
+    }
+    void jump_to_unwind(std::uint32_t after) override {
+        m_asm.load(rax, rsp, m_code_state - k_word);
+        m_asm.test_r64(rax);
+        m_asm.jump_if(Cond::zero, after);
+        m_asm.jump_reg(rax);
+        m_asm.bind(after);
+    }
+    void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
+    void raise_exc_value() override {
+        m_asm.load(rdi, rsp, k_exc_value_offset);
+        call(RtFun::raise);
+    }
+    mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
+
+  protected:
+    std::int32_t state_offset(std::uint32_t slot) const { return m_state + std::int32_t(slot) * k_word; }
+    void guard_globals(std::uint32_t body_label);
+    void dispatch_exceptions();
+
+    Encoder m_asm;
+    NativeFrame m_frame;
+    std::int32_t m_code_state = 0; // offset of the code state from rsp
+    std::int32_t m_state = 0;      // offset of state slot 0 from rsp
+    std::int32_t m_frame_bytes = 0;
+};
+
+} // namespace mpyship::compiler::x64
