@@ -88,6 +88,7 @@ class Translator {
     void call_with_imm(RtFun fun, std::uint64_t imm, NativeReg reg);
     void call_with_qstr(RtFun fun, std::uint32_t q, NativeReg reg);
     void label(Label l);
+    static bool ends_flow(std::uint8_t opcode);
 
     const NativeScope& m_scope;
     Emitter& m_em;
@@ -111,6 +112,10 @@ class Translator {
     };
     std::vector<Block> m_blocks;
     bool m_prev_dead = false; // the last op was unreachable
+    // After END_FINALLY of a block a return/break/continue went through, the code is reachable for the
+    // reference (the label after its jump to the unwind address) even where the bytecode's is not, until
+    // the flow ends again.
+    bool m_revived = false;
     std::uint32_t m_next_label = 0; // labels of the native code's own (after the exit label)
 };
 
@@ -146,17 +151,28 @@ void Translator::item(const CodeItem& it) {
     case ItemKind::stack:
         stack_item(it);
         break;
-    case ItemKind::op:
+    case ItemKind::op: {
+        const bool dead = it.dead && !m_revived;
         // WITH_CLEANUP's first part belongs to the flow before its label (the None pushed there)
-        m_t.set_suppressed(it.opcode == op::WITH_CLEANUP ? m_prev_dead : it.dead);
+        m_t.set_suppressed(it.opcode == op::WITH_CLEANUP ? m_prev_dead : dead);
         op_item(it);
-        m_prev_dead = it.dead;
+        m_prev_dead = dead && !m_revived;
+        if (ends_flow(it.opcode))
+            m_revived = false;
         break;
     }
+    }
+}
+
+bool Translator::ends_flow(std::uint8_t opcode) {
+    return opcode == op::JUMP || opcode == op::UNWIND_JUMP || opcode == op::POP_EXCEPT_JUMP ||
+           opcode == op::RETURN_VALUE || opcode == op::RAISE_LAST || opcode == op::RAISE_OBJ ||
+           opcode == op::RAISE_FROM;
 }
 
 // Every path into a label has its values in their slots.
 void Translator::label(Label l) {
+    m_revived = false;
     for (std::size_t i = 0; i < m_blocks.size(); ++i)
         if (m_blocks[i].label == l)
             return m_blocks[i].is_with ? void() : handler_label(i);
@@ -234,8 +250,11 @@ bool Translator::handler_op(const CodeItem& it) {
         m_blocks.pop_back();
         m_stack.settle();
         m_t.raise_exc_value();
-        if (unwound)
+        if (unwound) { // the label after the jump to the unwind address makes what follows reachable
             m_t.jump_to_unwind(m_next_label++);
+            m_t.set_suppressed(false);
+            m_revived = true;
+        }
         m_stack.drop(1);
         return true;
     }
