@@ -147,6 +147,8 @@ void Encoder::long_jump(std::uint32_t label, std::int64_t target) {
     op32(i_type(k_jalr, zero, k_jump_temp, lower));
 }
 
+// A label at the current position is not behind: a jump to it takes the forward forms, as in the
+// reference (`while 1: pass` at -O3 jumps to itself).
 void Encoder::jump(std::uint32_t label) {
     if (m_suppressed)
         return;
@@ -154,6 +156,8 @@ void Encoder::jump(std::uint32_t label) {
     if (it == m_labels.end())
         return long_jump(label, -1);
     const std::int64_t off = it->second - std::int64_t(m_bytes.size());
+    if (off == 0)
+        return long_jump(label, it->second);
     if (fits_c_j(off))
         return op16(k_c_j | cj_offset(std::int32_t(off)));
     long_jump(label, it->second);
@@ -163,9 +167,10 @@ void Encoder::jump_if(Cond cond, Reg r, std::uint32_t label) {
     if (m_suppressed)
         return;
     const auto it = m_labels.find(label);
-    if (it == m_labels.end()) { // forward: a 32-bit inverted branch over the long jump
+    const bool here = it != m_labels.end() && it->second == std::int64_t(m_bytes.size());
+    if (it == m_labels.end() || here) { // forward: a 32-bit inverted branch over the long jump
         op32(b_type(branch_bits(inverted(cond)), r, zero, 4 + k_long_jump_size));
-        return long_jump(label, -1);
+        return long_jump(label, here ? it->second : -1);
     }
     const std::int64_t off = it->second - std::int64_t(m_bytes.size());
     if (cond == Cond::ne && is_compressed_reg(r) && fits_c_branch(off))

@@ -194,7 +194,9 @@ void Encoder::branch(std::uint8_t short_op, std::uint8_t long_op0, int long_op1,
     const std::int64_t here = std::int64_t(m_bytes.size());
     const auto bound = m_labels.find(label);
     const std::int64_t target = bound == m_labels.end() ? -1 : bound->second;
-    if (target >= 0 && fits_i8(target - (here + 2))) {
+    // Only a label behind gets the short form: a jump to the current position is written like a forward
+    // one (32-bit), as the reference does (`while 1: pass` at -O3 jumps to itself).
+    if (target >= 0 && target < here && fits_i8(target - (here + 2))) {
         u8(short_op);
         u8(std::uint8_t(target - (here + 2)));
         return;
