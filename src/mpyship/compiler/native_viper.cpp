@@ -853,6 +853,11 @@ void ViperTranslator::load_subscr() {
         }
         unsupported("a subscript of '" + std::string(vtype_name(base)) + "'");
     }
+    if (vt(index) != VType::int_ && vt(index) != VType::uint) {
+        defer_error("can't load with '" + std::string(vtype_name(vt(index))) + "' index");
+        replace_top(2, VType::int_);
+        return;
+    }
     const int size = ptr_element_size(base);
     if (index.kind == NativeStack::Kind::imm && vt(index) == VType::int_) {
         m_stack.drop(1);
@@ -860,8 +865,6 @@ void ViperTranslator::load_subscr() {
         m_stack.free_reg(m_abi.ret);
         m_v.load_mem(size, m_abi.ret, b, std::int32_t(std::int64_t(index.imm) * size));
     } else {
-        if (vt(index) != VType::int_ && vt(index) != VType::uint)
-            unsupported("a pointer index of type '" + std::string(vtype_name(vt(index))) + "'");
         const NativeReg i = pop_flexible({m_abi.arg[0]}, m_abi.arg[1]);
         m_stack.pop_into({m_abi.arg[0]});
         m_stack.free_reg(m_abi.ret); // the element is loaded into it
@@ -885,13 +888,17 @@ void ViperTranslator::store_subscr() {
         }
         unsupported("a subscript of '" + std::string(vtype_name(base)) + "'");
     }
-    if (value != VType::int_ && value != VType::uint) {
-        if (value == VType::none) {
-            defer_error("can't store 'None'");
-            replace_top(3, VType::unbound);
-            return;
-        }
-        unsupported("storing a '" + std::string(vtype_name(value)) + "' through a pointer");
+    // mpy-cross checks the value's type first (a bool is stored as its 0 or 1), then the index's; both
+    // are type errors (as measured).
+    if (value != VType::int_ && value != VType::uint && value != VType::bool_) {
+        defer_error("can't store '" + std::string(vtype_name(value)) + "'");
+        replace_top(3, VType::unbound);
+        return;
+    }
+    if (vt(index) != VType::int_ && vt(index) != VType::uint) {
+        defer_error("can't store with '" + std::string(vtype_name(vt(index))) + "' index");
+        replace_top(3, VType::unbound);
+        return;
     }
     const int size = ptr_element_size(base);
     const NativeReg v = m_abi.arg[2];
@@ -910,8 +917,6 @@ void ViperTranslator::store_subscr() {
         m_v.store_mem(size, b, std::int32_t(std::int64_t(index.imm) * size), src);
         return;
     }
-    if (vt(index) != VType::int_ && vt(index) != VType::uint)
-        unsupported("a pointer index of type '" + std::string(vtype_name(vt(index))) + "'");
     const NativeReg i = pop_flexible({m_abi.arg[0], v}, m_abi.arg[1]);
     m_stack.pop_into({m_abi.arg[0]});
     const NativeReg src = pop_value(m_abi.arg[0], i);

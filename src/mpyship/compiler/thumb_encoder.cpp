@@ -74,8 +74,10 @@ bool Encoder::mov_small_v6m(Reg dst, std::uint32_t v) {
     return true;
 }
 
+// A negative value is only tried negated (as the reference: -2^30 is movs #1, lsls #30, negs, not movs #3,
+// lsls #30).
 void Encoder::mov_imm_v6m(Reg dst, std::uint32_t imm) {
-    if (mov_small_v6m(dst, imm))
+    if (std::int32_t(imm) >= 0 && mov_small_v6m(dst, imm))
         return;
     if (mov_small_v6m(dst, 0u - imm)) {
         op16(0x4240 | unsigned(dst) << 3 | unsigned(dst)); // negs
