@@ -11,6 +11,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   native_viper.cpp
   native_viper_x64.cpp
   native_viper_thumb.cpp
+  native_viper_rv32.cpp
   viper_types.cpp
   x64_encoder.cpp
   native_x86.cpp

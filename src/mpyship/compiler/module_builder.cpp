@@ -47,7 +47,8 @@ void ModuleBuilder::set_viper(ScopeId scope, ViperInfo info) {
 void ModuleBuilder::emit_native_py(ScopeId scope) {
     Scope& s = m_scopes[scope];
     if (s.viper) {
-        s.native = emit_viper_function(NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals},
+        s.native = emit_viper_function(NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals,
+                                                   &m_native_state, m_options.arch_flags},
                                        *s.viper, m_qstrs, m_constants);
         s.kind = mpy::CodeKind::native_viper;
         return;

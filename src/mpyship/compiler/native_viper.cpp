@@ -1,8 +1,10 @@
 #include "mpyship/compiler/native_viper.h"
 
+#include "mpyship/compiler/asm_rv32.h"
 #include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/native_stack.h"
 #include "mpyship/compiler/native_thumb.h"
+#include "mpyship/compiler/native_viper_rv32.h"
 #include "mpyship/compiler/native_viper_thumb.h"
 #include "mpyship/compiler/native_viper_x64.h"
 #include "mpyship/mpy/opcodes.h"
@@ -989,6 +991,8 @@ void ViperTranslator::box_top(NativeReg dest, std::size_t n) {
         throw NativeStack::Underflow{};
     m_stack.spill_regs();
     const std::size_t base = m_stack.size() - n;
+    // Constants are written first, then machine values converted, each pass from the top (as measured:
+    // a constant below an int that is converted is stored before the conversion's call).
     for (std::size_t depth = 0; depth < n; ++depth) {
         const NativeStack::Entry e = m_stack.peek(depth);
         const auto slot = std::uint32_t(base + n - 1 - depth);
@@ -1005,7 +1009,14 @@ void ViperTranslator::box_top(NativeReg dest, std::size_t n) {
         } else if (e.kind == NativeStack::Kind::fun_entry) {
             m_t.mov_reg_fun_entry(dest, e.entry);
             m_t.store_state(slot, dest);
-        } else if (vt(e) != VType::object) {
+        }
+    }
+    for (std::size_t depth = 0; depth < n; ++depth) {
+        const NativeStack::Entry e = m_stack.peek(depth);
+        const auto slot = std::uint32_t(base + n - 1 - depth);
+        if (e.kind == NativeStack::Kind::imm || e.kind == NativeStack::Kind::fun_entry)
+            continue;
+        if (vt(e) != VType::object) {
             if (vt(e) == VType::none || vt(e) == VType::cast || vt(e) == VType::unbound)
                 unsupported("passing a '" + std::string(vtype_name(vt(e))) + "' as an object");
             m_t.load_state(m_abi.arg[0], slot);
@@ -1046,7 +1057,10 @@ bool ViperTranslator::cast_call(const CodeItem& it) {
     return true;
 }
 
-std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch) {
+// `module` carries rv32imc's choice of saving s0 from one function of the module to the next.
+std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch, NativeModuleState& module, std::uint32_t flags) {
+    if (arch == mpy::NativeArch::rv32imc)
+        return make_viper_rv32_target(module, (flags & inline_asm::k_rv32_flag_zcmp) != 0);
     if (arch == mpy::NativeArch::x64)
         return make_viper_x64_target();
     if (is_thumb_native_arch(arch))
@@ -1075,7 +1089,7 @@ std::uint32_t state_words(const ViperFrame& frame, std::uint32_t n_locals) {
 } // namespace
 
 bool has_viper_emitter(mpy::NativeArch arch) {
-    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch);
+    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch) || arch == mpy::NativeArch::rv32imc;
 }
 
 mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& info, QstrTable& qstrs,
@@ -1110,12 +1124,14 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
                        : VType::object;
     const VType return_type = annotation_type(info.return_annotation, scope);
     // First pass: the locals' types and the stack depth.
-    auto sizing_target = viper_target_for(scope.arch);
+    NativeModuleState own_state;
+    NativeModuleState& module_state = scope.module_state != nullptr ? *scope.module_state : own_state;
+    auto sizing_target = viper_target_for(scope.arch, module_state, scope.arch_flags);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + scope.emitter.max_stack());
     frame.state_words = state_words(frame, sig.n_locals);
     ViperTranslator sizing(scope, info, *sizing_target, qstrs, constants, types, true);
     sizing.run(frame, return_type);
-    auto target = viper_target_for(scope.arch);
+    auto target = viper_target_for(scope.arch, module_state, scope.arch_flags);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + sizing.max_stack());
     frame.needs_fun = sizing.uses_constants();
     frame.state_words = state_words(frame, sig.n_locals);

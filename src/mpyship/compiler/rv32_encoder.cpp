@@ -85,11 +85,19 @@ void Encoder::store(Reg base, std::int32_t offset, Reg src) {
     mem(k_sw, src, base, offset, true);
 }
 
+void Encoder::load_sized(int size, Reg dst, Reg base, std::int32_t offset) {
+    mem(size == 1 ? k_lbu : size == 2 ? k_lhu : k_lw, dst, base, offset, false);
+}
+
+void Encoder::store_sized(int size, Reg base, std::int32_t offset, Reg src) {
+    mem(size == 1 ? k_sb : size == 2 ? k_sh : k_sw, src, base, offset, true);
+}
+
 // Words take the compressed forms (sp-relative, or both registers x8..x15) when the offset fits them;
 // beyond 12 bits the address is built first: in the loaded register itself (even when it is the base,
 // as the reference does), or in t3 for a store.
 void Encoder::mem(std::uint32_t bits, Reg r, Reg base, std::int32_t offset, bool store) {
-    if (bits != k_lhu) {
+    if (bits == k_lw || bits == k_sw) {
         if (base == sp && word_offset_within(offset, 252) && (store || r != zero))
             return op16(store ? c_swsp(r, std::uint32_t(offset)) : c_lwsp(r, std::uint32_t(offset)));
         // c.lw/c.sw reach 124, but the reference takes them only below 64 (measured: a constant-table
@@ -182,6 +190,14 @@ void Encoder::jump_if(Cond cond, Reg r, std::uint32_t label) {
     else
         op32(b_type(branch_bits(inverted(cond)), r, zero, 4 + k_long_jump_size));
     long_jump(label, it->second);
+}
+
+void Encoder::jump_forward_if_equal(Reg a, Reg b, std::uint32_t label) {
+    if (m_suppressed)
+        return;
+    assert(!m_labels.contains(label));
+    op32(b_type(k_bne, a, b, 4 + k_long_jump_size));
+    long_jump(label, -1);
 }
 
 void Encoder::bind(std::uint32_t label) {

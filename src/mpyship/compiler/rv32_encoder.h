@@ -30,6 +30,9 @@ class Encoder {
     void load(Reg dst, Reg base, std::int32_t offset);     // lw dst, offset(base)
     void load_u16(Reg dst, Reg base, std::int32_t offset); // lhu
     void store(Reg base, std::int32_t offset, Reg src);     // sw src, offset(base)
+    // lbu / lhu / lw and sb / sh / sw by element size (1, 2 or 4), with the word forms' compression
+    void load_sized(int size, Reg dst, Reg base, std::int32_t offset);
+    void store_sized(int size, Reg base, std::int32_t offset, Reg src);
     void lea_sp(Reg dst, std::int32_t offset);             // dst = sp + offset
     void add_sp(std::int32_t delta);                       // sp += delta
     void jalr(Reg r) { op16(c_rr(k_c_jalr, r)); }
@@ -39,6 +42,8 @@ class Encoder {
     void jump(std::uint32_t label);
     // A near backward branch if not zero takes c.bnez when it can; one if zero is always a beq.
     void jump_if(Cond cond, Reg r, std::uint32_t label);
+    // A forward jump if a == b: a 32-bit bne over the long jump.
+    void jump_forward_if_equal(Reg a, Reg b, std::uint32_t label);
     void bind(std::uint32_t label);
     // Resolves forward jumps; every label jumped to must be bound.
     mpy::Bytes finish();

@@ -33,6 +33,11 @@ constexpr std::uint32_t i_type(std::uint32_t bits, std::uint32_t rd, std::uint32
     return bits | std::uint32_t(imm) << 20 | rs1 << 15 | rd << 7;
 }
 
+// R-type (register-register): bits carry opcode, funct3 and funct7.
+constexpr std::uint32_t r_type(std::uint32_t bits, std::uint32_t rd, std::uint32_t rs1, std::uint32_t rs2) {
+    return bits | rs2 << 20 | rs1 << 15 | rd << 7;
+}
+
 constexpr std::uint32_t s_type(std::uint32_t bits, std::uint32_t rs2, std::uint32_t rs1, std::int32_t imm) {
     const auto u = std::uint32_t(imm);
     return bits | field(u, 11, 5, 25) | rs2 << 20 | rs1 << 15 | field(u, 4, 0, 7);
@@ -86,6 +91,12 @@ constexpr HiLo split_hi_lo(std::int32_t v) {
 inline constexpr std::uint32_t k_addi = 0x00000013, k_lui = 0x00000037, k_auipc = 0x00000017, k_jalr = 0x00000067,
                                k_lw = 0x00002003, k_lhu = 0x00005003, k_sw = 0x00002023, k_beq = 0x00000063,
                                k_bne = 0x00001063;
+// The loads, stores and register operations viper code adds.
+inline constexpr std::uint32_t k_lbu = 0x00004003, k_sb = 0x00000023, k_sh = 0x00001023, k_add = 0x00000033,
+                               k_sub = 0x40000033, k_mul = 0x02000033, k_and = 0x00007033, k_or = 0x00006033,
+                               k_xor = 0x00004033, k_sll = 0x00001033, k_sra = 0x40005033, k_srl = 0x00005033,
+                               k_slt = 0x00002033, k_sltu = 0x00003033, k_sltiu = 0x00003013, k_xori = 0x00004013,
+                               k_slli = 0x00001013;
 inline constexpr std::uint16_t k_c_li = 0x4001, k_c_lui = 0x6001, k_c_addi = 0x0001, k_c_mv = 0x8002,
                                k_c_add = 0x9002, k_c_jr = 0x8002, k_c_jalr = 0x9002, k_c_j = 0xa001,
                                k_c_beqz = 0xc001, k_c_bnez = 0xe001, k_c_lw = 0x4000, k_c_sw = 0xc000,

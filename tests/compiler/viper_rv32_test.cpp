@@ -1,0 +1,160 @@
+// The viper emitter's RISC-V target against mpy-cross v1.28.0 for -march=rv32imc, without -march-flags
+// and with -march-flags=zcmp: every case of tests/data/native/viper_x64_cases.txt (the source is the
+// same for every arch) and of viper_rv32_cases.txt (rv32-only: immediates at the c.li / addi / lui
+// boundaries, pointer offsets around the compressed and 12-bit forms, shifts, comparisons, long
+// branches, frame sizes, s0 kept saved from one function to the next) compiled as `t.py` must give the
+// golden of viper_rv32_goldens.tsv (made by make_goldens.sh): the .mpy byte for byte, or mpy-cross's last
+// error line. A case whose header says "unsupported", or that a "#! not on rv32:" line of
+// viper_rv32_cases.txt names, must fail with mpyship's "not implemented yet" error (the module then ships
+// as source), and fails the test once it compiles, so the list stays true.
+//
+// MicroPython's own tests/micropython/viper_*.py: mp_viper_rv32_goldens.tsv keeps their goldens for both
+// and their sources' sha256 (not their code); with MPYSHIP_MICROPYTHON_SRC set they are compiled from
+// that v1.28.0 tree and each must be identical or refused as not implemented, never different.
+#include "native_cases.h"
+#include "mpyship/compiler/asm_rv32.h"
+#include "mpyship/util/sha256.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace mpyship::compiler {
+namespace {
+
+using namespace native_cases;
+
+std::vector<Case> read_viper_rv32_cases() {
+    std::vector<Case> cases;
+    read_cases_from("viper_x64_cases.txt", cases);
+    read_cases_from("viper_rv32_cases.txt", cases);
+    mark_not_on("viper_rv32_cases.txt", "rv32", cases);
+    return cases;
+}
+
+struct Variant {
+    std::uint32_t flags;
+    const char* name; // the goldens' arch column
+};
+constexpr Variant k_variants[] = {{0, "rv32imc"}, {inline_asm::k_rv32_flag_zcmp, "rv32imc:zcmp"}};
+
+class ViperRv32 : public ::testing::TestWithParam<Variant> {};
+
+TEST_P(ViperRv32, EveryCaseMatchesMpyCross) {
+    const Variant v = GetParam();
+    check_all(read_viper_rv32_cases(), read_goldens("viper_rv32_goldens.tsv"), mpy::NativeArch::rv32imc, v.name,
+              std::size(k_variants), v.flags);
+}
+
+INSTANTIATE_TEST_SUITE_P(Flags, ViperRv32, ::testing::ValuesIn(k_variants), [](const auto& p) {
+    return std::string(p.param.flags == 0 ? "plain" : "zcmp");
+});
+
+struct MpGolden {
+    std::string sha256;
+    Golden golden;
+};
+
+// (file name, arch column) -> the source's sha256 and the golden, from rows: name, arch, sha256, kind, data.
+std::map<std::pair<std::string, std::string>, MpGolden> read_mp_goldens() {
+    std::map<std::pair<std::string, std::string>, MpGolden> goldens;
+    std::istringstream in(read_text(test::data_dir() / "native" / "mp_viper_rv32_goldens.tsv"));
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::vector<std::string> f = test::tab_fields(line);
+        if (f.size() == 5)
+            goldens[{f[0], f[1]}] = MpGolden{f[2], Golden{f[3] == "mpy", f[4]}};
+    }
+    return goldens;
+}
+
+bool not_implemented(const std::expected<mpy::Module, CompileError>& m) {
+    return !m && m.error().needs_native_arch && m.error().message.find("is not implemented yet") != std::string::npos;
+}
+
+// "" when the compilation gives the golden (the bytes, or mpy-cross's last error line).
+std::string mismatch(const std::expected<mpy::Module, CompileError>& m, const Golden& golden) {
+    if (!golden.ok) {
+        if (m)
+            return "compiles, mpy-cross fails with " + last_error_line(golden.text);
+        const std::string ours = m.error().kind + ": " + m.error().message;
+        return ours == last_error_line(golden.text) ? "" : "error " + ours;
+    }
+    if (!m)
+        return "fails: " + m.error().kind + ": " + m.error().message;
+    const mpy::Bytes ours = mpy::write_module(*m), want = from_hex(golden.text);
+    return ours == want ? "" : "differs\n" + disassembly_diff(want, ours);
+}
+
+TEST(ViperRv32MicroPython, ViperTestsAreIdenticalOrRefused) {
+    const char* src = std::getenv("MPYSHIP_MICROPYTHON_SRC");
+    if (!src || !*src)
+        GTEST_SKIP() << "MPYSHIP_MICROPYTHON_SRC is not set: MicroPython's tests/micropython/viper_*.py are read "
+                        "from a v1.28.0 tree only when it is";
+    const auto goldens = read_mp_goldens();
+    ASSERT_GT(goldens.size(), 30u * std::size(k_variants));
+    int identical = 0, refused = 0, missing = 0;
+    for (const auto& [key, g] : goldens) {
+        const auto& [name, arch_name] = key;
+        SCOPED_TRACE(name + " " + arch_name);
+        const auto v = std::find_if(std::begin(k_variants), std::end(k_variants),
+                                    [&](const Variant& x) { return x.name == arch_name; });
+        ASSERT_NE(v, std::end(k_variants));
+        const std::filesystem::path file = std::filesystem::path(src) / "tests/micropython" / name;
+        if (!std::filesystem::exists(file)) {
+            ++missing;
+            continue;
+        }
+        const std::string source = read_text(file);
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(source.data());
+        ASSERT_EQ(sha256_hex({bytes, source.size()}), g.sha256) << file << " is not the v1.28.0 file the golden is of";
+        const auto m = compile_for(source, mpy::NativeArch::rv32imc, v->flags);
+        if (not_implemented(m)) {
+            ++refused;
+            continue;
+        }
+        const std::string why = mismatch(m, g.golden);
+        if (why.empty())
+            ++identical;
+        else
+            ADD_FAILURE() << name << " -march=" << arch_name << ": " << why;
+    }
+    std::cout << "[ viper rv32 ] MicroPython's viper tests: " << identical << "/" << goldens.size()
+              << " identical, " << refused << " refused as not implemented, " << missing << " missing\n";
+}
+
+TEST(ViperRv32Output, ReadsBackAsViperCodeForTheArch) {
+    auto m = compile_for("@micropython.viper\ndef f(a: int) -> int:\n    return a + 1\n", mpy::NativeArch::rv32imc);
+    ASSERT_TRUE(m.has_value()) << m.error().message;
+    auto back = mpy::read_module(mpy::write_module(*m));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->header.arch, mpy::NativeArch::rv32imc);
+    ASSERT_EQ(back->root.children.size(), 1u);
+    EXPECT_EQ(back->root.children[0].kind, mpy::CodeKind::native_viper);
+}
+
+// `mpyship build` with [build] arch = "rv32imc": a covered viper module becomes .mpy with RISC-V code, one
+// using a construct the emitter refuses ships as source.
+TEST(ViperRv32Build, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
+    test::TempDir dir;
+    const std::filesystem::path root = dir.path();
+    test::write_text_file(root / "mpyship.toml",
+                          "[project]\nversion = \"1.0\"\ntarget = \"micropython\"\n\n[build]\narch = \"rv32imc\"\n");
+    test::write_text_file(root / "src" / "main.py", "import fast\n");
+    test::write_text_file(root / "src" / "fast.py",
+                          "import micropython\n\n@micropython.viper\ndef f(x: int) -> int:\n    return x + 1000\n");
+    test::write_text_file(root / "src" / "slow.py",
+                          "import micropython\n\n@micropython.viper\ndef f(x):\n    with x:\n        pass\n");
+    auto r = test::run_mpyship({"build", root.string()});
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("src/slow.py: kept as source"), std::string::npos) << r.out;
+    auto m = mpy::read_module(test::read_bytes(root / "build" / "mpy" / "fast.mpy"));
+    ASSERT_TRUE(m.has_value());
+    EXPECT_EQ(m->header.arch, mpy::NativeArch::rv32imc);
+    ASSERT_EQ(m->root.children.size(), 1u);
+    EXPECT_EQ(m->root.children[0].kind, mpy::CodeKind::native_viper);
+    EXPECT_TRUE(std::filesystem::exists(root / "build" / "mpy" / "slow.py"));
+}
+
+} // namespace
+} // namespace mpyship::compiler
