@@ -1,8 +1,10 @@
 #include "mpyship/compiler/native_viper.h"
 
+#include "mpyship/compiler/asm_rv32.h"
 #include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/native_stack.h"
 #include "mpyship/compiler/native_thumb.h"
+#include "mpyship/compiler/native_viper_rv32.h"
 #include "mpyship/compiler/native_viper_thumb.h"
 #include "mpyship/compiler/native_viper_x64.h"
 #include "mpyship/mpy/opcodes.h"
@@ -1055,7 +1057,10 @@ bool ViperTranslator::cast_call(const CodeItem& it) {
     return true;
 }
 
-std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch) {
+// `module` carries rv32imc's choice of saving s0 from one function of the module to the next.
+std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch, NativeModuleState& module, std::uint32_t flags) {
+    if (arch == mpy::NativeArch::rv32imc)
+        return make_viper_rv32_target(module, (flags & inline_asm::k_rv32_flag_zcmp) != 0);
     if (arch == mpy::NativeArch::x64)
         return make_viper_x64_target();
     if (is_thumb_native_arch(arch))
@@ -1084,7 +1089,7 @@ std::uint32_t state_words(const ViperFrame& frame, std::uint32_t n_locals) {
 } // namespace
 
 bool has_viper_emitter(mpy::NativeArch arch) {
-    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch);
+    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch) || arch == mpy::NativeArch::rv32imc;
 }
 
 mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& info, QstrTable& qstrs,
@@ -1119,12 +1124,14 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
                        : VType::object;
     const VType return_type = annotation_type(info.return_annotation, scope);
     // First pass: the locals' types and the stack depth.
-    auto sizing_target = viper_target_for(scope.arch);
+    NativeModuleState own_state;
+    NativeModuleState& module_state = scope.module_state != nullptr ? *scope.module_state : own_state;
+    auto sizing_target = viper_target_for(scope.arch, module_state, scope.arch_flags);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + scope.emitter.max_stack());
     frame.state_words = state_words(frame, sig.n_locals);
     ViperTranslator sizing(scope, info, *sizing_target, qstrs, constants, types, true);
     sizing.run(frame, return_type);
-    auto target = viper_target_for(scope.arch);
+    auto target = viper_target_for(scope.arch, module_state, scope.arch_flags);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + sizing.max_stack());
     frame.needs_fun = sizing.uses_constants();
     frame.state_words = state_words(frame, sig.n_locals);
