@@ -28,17 +28,17 @@ const Expr& decorator_name(const Expr& d) {
 }
 
 // CircuitPython 10.2.1's mpy-cross has no Xtensa inline assembler for xtensawin ("invalid arch"), and its
-// native emitters differ from MicroPython 1.28's on the ARM, Xtensa and RISC-V targets (eors for a zero on
-// Thumb, another register set on rv32imc, other frames on xtensawin: measured). Only x64 and x86 native
-// code are the same, so only those are compiled for it; elsewhere its native code is not implemented yet.
+// native emitters differ from MicroPython 1.28's on every architecture (eors for a zero on Thumb, another
+// register set on rv32imc, other frames on xtensawin, another exception frame on x64 and x86: measured),
+// so its native and viper code is not implemented yet (refused, never written like MicroPython's).
 bool inline_asm_for(Target target, mpy::NativeArch arch) {
     if (target == Target::circuitpython && arch == mpy::NativeArch::xtensawin)
         return false;
     return inline_asm::has_inline_assembler(arch);
 }
 
-bool native_code_for(Target target, mpy::NativeArch arch) {
-    return target != Target::circuitpython || arch == mpy::NativeArch::x64 || arch == mpy::NativeArch::x86;
+bool native_code_for(Target target) {
+    return target != Target::circuitpython;
 }
 
 } // namespace
@@ -64,7 +64,7 @@ bool CodeGen::compile_decorators(const ExprList& decorators, std::size_t& n_buil
                 m_next_def_inline_asm = true;
                 continue;
             }
-            const bool native_ok = native_code_for(m_options.target, m_options.arch);
+            const bool native_ok = native_code_for(m_options.target);
             if (attr == "viper" && m_options.march_given && native_ok && has_viper_emitter(m_options.arch)) {
                 m_next_def_native = m_next_def_viper = true;
                 continue;
