@@ -71,8 +71,13 @@ void CodeGen::check_viper_annotations(const FunctionDef& def) {
     for (const Param& p : def.params)
         check(p.annotation.get());
     check(def.returns.get());
-    if (last)
-        throw *last;
+    // Found without a line of its own: like a leaf's error, the first statement of the body that marks a
+    // line and completes gives it one, else the def's line (measured: `def v(a:f):` then two statements
+    // reports the first statement's line).
+    if (last && !m_deferred) {
+        m_deferred = std::move(last);
+        m_deferred_fallback = m_block_line;
+    }
 }
 
 // A statement that marks a line (its own, not its block's) completes: see ViperUnitEnd.

@@ -297,7 +297,9 @@ void ViperTranslator::load_local(std::uint32_t local) {
     VType type = m_types.at(local);
     if (type == VType::unbound) {
         defer_error("local '" + local_name(local) + "' used before type known");
-        type = VType::object;
+        // The value stays unbound, which the reference names 'None' when a later error in the statement
+        // replaces this one ("can't do binary op between 'None' and 'int'", "return expected 'int' but
+        // got 'None'"); passed on as an argument or stored it raises nothing more.
     }
     if (local < 2) {
         m_stack.push_reg(m_abi.local_regs[local], raw(type));

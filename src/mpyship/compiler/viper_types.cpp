@@ -24,6 +24,7 @@ std::string_view vtype_name(VType t) {
             return name;
     switch (t) {
     case VType::none:
+    case VType::unbound: // as the reference names a value whose type is not known yet
         return "None";
     case VType::cast:
         return "builtin";
