@@ -113,13 +113,14 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
     }
 }
 
-// A scope with a name declared or used as global: native code switches to the module's globals.
+// A scope with a name declared or used as global: native code switches to the module's globals. A class
+// body uses its module's globals through its names anyway, but a `global` declaration in it makes the
+// reference switch too (measured: `class C: global g` inside a native function).
 bool CodeGen::refs_globals(const ScopeInfo& scope) {
-    if (scope.kind == ScopeKind::class_) // a class body runs in its module's globals already
-        return false;
+    const bool is_class = scope.kind == ScopeKind::class_;
     for (const IdInfo& id : scope.ids)
-        if (id.kind == IdKind::global_implicit || id.kind == IdKind::global_implicit_assigned ||
-            id.kind == IdKind::global_explicit)
+        if (id.kind == IdKind::global_explicit ||
+            (!is_class && (id.kind == IdKind::global_implicit || id.kind == IdKind::global_implicit_assigned)))
             return true;
     return false;
 }
