@@ -110,6 +110,7 @@ class CodeGen {
     // --- statements (codegen_stmt.cpp)
     void compile_block(const StmtList& body);
     void compile_statements(const StmtList& body);
+    static std::size_t source_rows(const StmtList& body);
     void compile_stmt(const Stmt& s);
     void compile_expr_stmt(const ExprStmt& s);
     void compile_assign(const Assign& s);

@@ -75,15 +75,31 @@ void CodeGen::compile_block(const StmtList& body) {
 }
 
 void CodeGen::compile_statements(const StmtList& body) {
+    const bool several_rows = source_rows(body) >= 2;
     for (const StmtPtr& s : body) {
         const bool marks_line = body.size() >= 2 || s->in_semicolon_line;
         BlockLine block(m_block_line, marks_line ? first_token_pos(*s).line : m_block_line);
         compile_stmt(*s);
         note_viper_unit_end(*s);
-        // a const() statement is removed from the reference's tree: it marks no line
-        if (marks_line && deferred_after_child(s->kind != StmtKind::const_def, first_token_pos(*s).line))
+        // A const() statement is removed from the reference's tree: it marks no line, unless it is on a line
+        // with a `;` in a block of several lines, whose node stays (measured on both targets).
+        const bool has_line = s->kind != StmtKind::const_def || (s->in_semicolon_line && several_rows);
+        if (marks_line && deferred_after_child(has_line, first_token_pos(*s).line))
             return;
     }
+}
+
+// The lines of a block as the reference's tree has them: the statements of one line with a `;` are one.
+std::size_t CodeGen::source_rows(const StmtList& body) {
+    std::size_t rows = 0;
+    std::uint32_t semicolon_line = 0;
+    for (const StmtPtr& s : body) {
+        const std::uint32_t line = first_token_pos(*s).line;
+        if (!s->in_semicolon_line || line != semicolon_line)
+            ++rows;
+        semicolon_line = s->in_semicolon_line ? line : 0;
+    }
+    return rows;
 }
 
 void CodeGen::compile_stmt(const Stmt& s) {

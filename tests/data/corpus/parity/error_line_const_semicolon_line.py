@@ -1,0 +1,6 @@
+try:
+    @micropython
+    def g():[]
+except:
+    _=const(5);
+    x = 1
