@@ -4,6 +4,7 @@
 
 #include "mpyship/release/archive.h"
 #include "mpyship/release/verify.h"
+#include "mpyship/util/file_io.h"
 #include "mpyship/util/sha256.h"
 
 #include <gtest/gtest.h>
@@ -108,6 +109,21 @@ TEST(Verify, ArchiveWithoutManifestIsAnError) {
     auto r = verify_archive(path);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().message, "archive has no manifest.json");
+}
+
+// Found by archive_reader_fuzz: 17 bytes of a truncated gzip stream, for which libarchive has no error
+// text, crashed verify (a null char* into a std::string). Now a clear error naming the file.
+TEST(Verify, TruncatedGzipWithoutLibarchiveTextIsAClearError) {
+    test::TempDir dir;
+    auto path = dir.path() / "t.tar.gz";
+    const std::vector<std::uint8_t> bytes = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0xff, 0x86,
+                                             0xed, 0x03, 0x00, 0xfa, 0x00, 0x02, 0x00, 0xf7};
+    ASSERT_TRUE(write_file_atomic(path, bytes));
+    auto r = verify_archive(path);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().path, path.string());
+    EXPECT_NE(r.error().message.find("not a tar.gz or zip archive, or a damaged one"), std::string::npos)
+        << r.error().message;
 }
 
 } // namespace

@@ -14,6 +14,15 @@
 namespace mpyship::release {
 namespace {
 
+// libarchive's message for its last error, or `fallback`: it has none for some damaged input (a truncated
+// gzip member), and a null char* must never reach a std::string.
+constexpr const char* k_not_an_archive = "not a tar.gz or zip archive, or a damaged one";
+
+std::string libarchive_error(struct archive* a, const std::string& fallback) {
+    const char* text = archive_error_string(a);
+    return text != nullptr ? text : fallback;
+}
+
 // libarchive converts names through the current locale; in the C locale a non-ASCII name cannot be
 // converted ("Can't translate pathname", or worse). For the calling thread only, while it lives, the
 // character set is UTF-8, whatever the user's locale says: archives always carry UTF-8 names.
@@ -122,7 +131,7 @@ Result<void> write_archive(const std::filesystem::path& path, ArchiveFormat form
     struct archive* a = archive_write_new();
     bool ok = configure_writer(a, format) && archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK &&
               archive_write_open2(a, &buffer, nullptr, append_to_buffer, nullptr, nullptr) == ARCHIVE_OK;
-    std::string error = ok ? "" : archive_error_string(a) ? archive_error_string(a) : "cannot start archive";
+    std::string error = ok ? "" : libarchive_error(a, "cannot start archive");
     // Directories and files in one sorted sequence.
     std::vector<std::pair<std::string, const std::vector<std::uint8_t>*>> items;
     for (auto& d : parent_dirs(entries))
@@ -133,11 +142,11 @@ Result<void> write_archive(const std::filesystem::path& path, ArchiveFormat form
     for (std::size_t i = 0; ok && i < items.size(); ++i) {
         ok = write_entry(a, items[i].first, items[i].second, mtime);
         if (!ok)
-            error = archive_error_string(a) ? archive_error_string(a) : "cannot add " + items[i].first;
+            error = libarchive_error(a, "cannot add " + items[i].first);
     }
     if (ok && archive_write_close(a) != ARCHIVE_OK) {
         ok = false;
-        error = archive_error_string(a) ? archive_error_string(a) : "cannot finish archive";
+        error = libarchive_error(a, "cannot finish archive");
     }
     archive_write_free(a);
     if (!ok)
@@ -149,8 +158,7 @@ namespace {
 
 // libarchive's words for damaged compressed data ("ZIP decompression failed (-5)") say nothing to a user.
 std::string damage_text(struct archive* a) {
-    std::string text = archive_error_string(a) ? archive_error_string(a) : "unreadable data";
-    return "its compressed data is damaged or truncated (" + text + ")";
+    return "its compressed data is damaged or truncated (" + libarchive_error(a, "unreadable data") + ")";
 }
 
 class LibarchiveData final : public MemberData {
@@ -207,14 +215,14 @@ Result<void> read_archive(const std::filesystem::path& path, const MemberVisitor
         return r;
     };
     if (archive_read_open_filename(a, path.c_str(), 65536) != ARCHIVE_OK)
-        return finish(fail(std::string("cannot open archive: ") + archive_error_string(a)));
+        return finish(fail("cannot open archive: " + libarchive_error(a, k_not_an_archive)));
     std::set<std::string> seen;
     for (struct archive_entry* e = nullptr;;) {
         int r = archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF)
             return finish({});
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
-            return finish(fail(std::string("corrupt archive: ") + archive_error_string(a)));
+            return finish(fail("corrupt archive: " + libarchive_error(a, k_not_an_archive)));
         ArchiveMember m{member_name(e), archive_entry_filetype(e) == AE_IFDIR};
         if (m.is_directory && (m.name.empty() || m.name == "."))
             continue; // the "./" entry of `tar -C dir .`
