@@ -2,8 +2,11 @@
 // present, else tests/data/corpus): MB/s of source and peak memory. Prints numbers; asserts nothing.
 // CircuitPython rejects some programs early (t-strings), which inflates its whole-corpus number, so a
 // second line per target times only the programs both targets accept.
-// Usage: mpyship_compile_bench [DIR [ROUNDS]]
+// Usage: mpyship_compile_bench [DIR [ROUNDS [ARCH]]]
+// With ARCH (x64, armv7m, rv32imc, xtensawin, ...) every program is compiled with -march=ARCH, so native,
+// viper and inline assembler functions become machine code (the compile speed with native code).
 #include "mpyship/compiler/compiler.h"
+#include "mpyship/mpy/format.h"
 
 #include <algorithm>
 #include <chrono>
@@ -39,9 +42,13 @@ std::vector<Source> load_sources(const fs::path& dir) {
     return sources;
 }
 
+mpyship::mpy::NativeArch g_arch = mpyship::mpy::NativeArch::none; // from the ARCH argument
+
 bool compiles(const Source& s, Target target) {
     mpyship::compiler::Options options;
     options.target = target;
+    options.arch = g_arch;
+    options.march_given = g_arch != mpyship::mpy::NativeArch::none;
     options.source_name = s.name;
     return mpyship::compiler::compile_module(s.text, options).has_value();
 }
@@ -73,6 +80,15 @@ int main(int argc, char** argv) {
     const std::vector<Source> sources = load_sources(dir);
     // Optional second argument: rounds per target (1 under callgrind; 0 skips the accepted-only lines).
     const int rounds = argc > 2 ? std::max(0, std::atoi(argv[2])) : 3;
+    if (argc > 3) {
+        const auto arch = mpyship::mpy::native_arch_from_name(argv[3]);
+        if (!arch) {
+            std::fprintf(stderr, "mpyship_compile_bench: unknown architecture '%s'\n", argv[3]);
+            return 2;
+        }
+        g_arch = *arch;
+        std::printf("-march=%s\n", argv[3]);
+    }
     std::vector<const Source*> all, accepted;
     for (const Source& s : sources)
         all.push_back(&s);
