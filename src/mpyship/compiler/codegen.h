@@ -178,6 +178,18 @@ class CodeGen {
     std::vector<bool> m_viper;        // per scope: @micropython.viper (native scopes the viper emitter types)
     bool m_next_def_viper = false;
     std::vector<ViperUnitEnd> m_viper_unit_ends; // of the viper scope being compiled (codegen_viper.cpp)
+    // While a block's statements are compiled: at its end, its unit ends get their block_end.
+    class ViperBlock {
+      public:
+        explicit ViperBlock(CodeGen& gen);
+        ~ViperBlock();
+        ViperBlock(const ViperBlock&) = delete;
+        ViperBlock& operator=(const ViperBlock&) = delete;
+
+      private:
+        CodeGen& m_gen;
+        std::size_t m_first;
+    };
     Pass m_pass = Pass::scope;
     ScopeId m_scope_id = 0;
     ScopeInfo* m_scope = nullptr;

@@ -75,6 +75,7 @@ void CodeGen::compile_block(const StmtList& body) {
 }
 
 void CodeGen::compile_statements(const StmtList& body) {
+    ViperBlock viper_block(*this);
     const bool several_rows = source_rows(body) >= 2;
     for (const StmtPtr& s : body) {
         const bool marks_line = body.size() >= 2 || s->in_semicolon_line;

@@ -80,6 +80,19 @@ void CodeGen::check_viper_annotations(const FunctionDef& def) {
     }
 }
 
+// The statements of a block noted as unit ends learn where the block ends (see ViperUnitEnd); those of
+// nested blocks already know theirs.
+CodeGen::ViperBlock::ViperBlock(CodeGen& gen) : m_gen(gen), m_first(gen.m_viper_unit_ends.size()) {}
+
+CodeGen::ViperBlock::~ViperBlock() {
+    auto& units = m_gen.m_viper_unit_ends;
+    if (m_gen.m_pass != Pass::code || m_gen.m_scope_id >= m_gen.m_viper.size() || !m_gen.m_viper[m_gen.m_scope_id])
+        return;
+    for (std::size_t i = m_first; i < units.size(); ++i)
+        if (units[i].block_end == static_cast<std::size_t>(-1))
+            units[i].block_end = m_gen.em().item_count();
+}
+
 // A statement that marks a line (its own, not its block's) completes: see ViperUnitEnd.
 void CodeGen::note_viper_unit_end(const Stmt& s) {
     if (m_pass != Pass::code || m_scope_id >= m_viper.size() || !m_viper[m_scope_id])

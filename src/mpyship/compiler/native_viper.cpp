@@ -79,7 +79,8 @@ class ViperTranslator {
     std::optional<std::uint64_t> object_of_imm(const NativeStack::Entry& e) const;
     [[noreturn]] void unsupported(const std::string& what) const;
     void defer_error(const std::string& message);
-    void unit_end(std::uint32_t line);
+    std::size_t unit_end(const ViperUnitEnd& unit);
+    [[noreturn]] void report_error(std::uint32_t line);
     void replace_top(std::size_t n_pop, VType result);
 
     std::uint32_t state_of_local(std::uint32_t local) const { return m_n_state - 1 - local; }
@@ -111,7 +112,8 @@ class ViperTranslator {
     VType m_return_type = VType::object;
     std::vector<VType> m_types; // per local
     bool m_first_pass;
-    std::optional<CompileError> m_error; // the first deferred type error
+    std::optional<CompileError> m_error; // the last deferred type error (a later one replaces the text)
+    std::uint32_t m_error_line = 0;      // its line, once a statement that marks one completed after it
     bool m_uses_constants = false;       // loads constant objects: the function object is kept
     std::vector<std::uint8_t> m_last_vtype; // per stack depth: the type its entry last had
 };
@@ -141,25 +143,36 @@ mpy::Bytes ViperTranslator::run(ViperFrame frame, VType return_type) {
     const std::size_t n = items_to_translate(items);
     std::size_t next_unit = 0;
     const auto& units = m_info.unit_ends;
-    for (std::size_t i = 0; i < n; ++i) {
-        for (; next_unit < units.size() && units[next_unit].items <= i; ++next_unit)
-            unit_end(units[next_unit].line);
-        const CodeItem& it = items[i];
+    auto next_line = [&] { return next_unit < units.size() ? units[next_unit].line : m_scope.def_pos.line; };
+    for (std::size_t i = 0; i < n;) {
+        bool skipped = false;
+        while (next_unit < units.size() && units[next_unit].items <= i) {
+            const std::size_t resume = unit_end(units[next_unit]);
+            ++next_unit;
+            if (resume > i) { // the rest of the block is not compiled, nor the unit ends inside it
+                i = resume;
+                skipped = true;
+                while (next_unit < units.size() && units[next_unit].items < resume)
+                    ++next_unit;
+            }
+        }
+        if (skipped)
+            continue;
+        const CodeItem& it = items[i++];
         try {
             item(it);
         } catch (const NativeStack::Underflow&) {
             if (m_error) // what follows a type error is not translated: its statement gives the line
-                unit_end(next_unit < units.size() ? units[next_unit].line : m_scope.def_pos.line);
+                report_error(next_line());
             unsupported("this stack effect");
         } catch (const CompileError& e) {
             if (m_error && e.kind == "NotImplementedError")
-                unit_end(next_unit < units.size() ? units[next_unit].line : m_scope.def_pos.line);
+                report_error(next_line());
             throw;
         }
     }
-    for (; next_unit < units.size(); ++next_unit)
-        unit_end(units[next_unit].line);
-    unit_end(m_scope.def_pos.line);
+    if (m_error)
+        report_error(next_line());
     return m_t.epilogue_and_finish(m_exit);
 }
 
@@ -228,10 +241,18 @@ void ViperTranslator::defer_error(const std::string& message) {
     m_error = CompileError{"ViperTypeError", message, SourcePos{m_line, 1}, m_scope.name, true, false};
 }
 
-void ViperTranslator::unit_end(std::uint32_t line) {
+// A statement that marks a line completed: a pending error takes its line (the first such line only), and
+// translation resumes where the statement's block ends (returned; 0 without an error).
+std::size_t ViperTranslator::unit_end(const ViperUnitEnd& unit) {
     if (!m_error)
-        return;
-    m_error->pos = SourcePos{line, 1};
+        return 0;
+    if (m_error_line == 0)
+        m_error_line = unit.line;
+    return unit.block_end == static_cast<std::size_t>(-1) ? unit.items : unit.block_end;
+}
+
+[[noreturn]] void ViperTranslator::report_error(std::uint32_t line) {
+    m_error->pos = SourcePos{m_error_line != 0 ? m_error_line : line, 1};
     throw *m_error;
 }
 
@@ -550,7 +571,10 @@ bool ViperTranslator::binary_op(const CodeItem& it) {
     }
     if (!error.empty()) {
         defer_error(error);
-        replace_top(2, failed);
+        // The result goes on even when its type is unbound (an operand loaded before its type was known),
+        // so that a later error of the function can still replace this one, as in mpy-cross.
+        m_stack.drop(2);
+        m_stack.push_imm(0, raw(failed));
         return true;
     }
     if (o <= k_not_equal) {

@@ -16,11 +16,14 @@
 namespace mpyship::compiler {
 
 // mpy-cross gives a viper type error the line of the first statement that marks a line (one of a block
-// of two or more) and completes after it; until then a later error replaces it. The code generator notes
-// where each such statement ends: after `items` of the scope's items.
+// of two or more) and completes after it; the rest of that statement's block is then not compiled, but the
+// statements around the block go on (a loop's own test, for one), and an error there still replaces the
+// text (not the line). The code generator notes where each such statement ends (after `items` of the
+// scope's items) and where its block ends.
 struct ViperUnitEnd {
     std::size_t items = 0;
     std::uint32_t line = 0;
+    std::size_t block_end = static_cast<std::size_t>(-1); // the item count at the end of its block
 };
 
 // What the code generator knows about a viper function beyond its items.
