@@ -11,10 +11,12 @@
 #include "mpyship/mpy/disassembler.h"
 #include "mpyship/mpy/reader.h"
 #include "mpyship/mpy/writer.h"
+#include "mpyship/util/sha256.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -190,6 +192,90 @@ inline void check_all(const std::vector<Case>& cases, const std::map<std::pair<s
               << " supported cases identical; " << unsupported << " of " << cases.size()
               << " cases listed as not supported yet\n";
     EXPECT_EQ(failures, 0);
+}
+
+// One architecture column of a goldens file of MicroPython's own tests: the arch compiled for, its flags.
+struct ArchColumn {
+    std::string name; // the goldens' arch column ("rv32imc:zcmp" for rv32imc with -march-flags=zcmp)
+    mpy::NativeArch arch;
+    std::uint32_t flags = 0;
+};
+
+struct MpGolden {
+    std::string sha256;
+    Golden golden;
+};
+
+// (file name, arch column) -> the source's sha256 and the golden, from rows: name, arch, sha256, kind, data.
+inline std::map<std::pair<std::string, std::string>, MpGolden> read_mp_goldens(const std::string& file) {
+    std::map<std::pair<std::string, std::string>, MpGolden> goldens;
+    std::istringstream in(read_text(test::data_dir() / "native" / file));
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::vector<std::string> f = test::tab_fields(line);
+        if (f.size() == 5)
+            goldens[{f[0], f[1]}] = MpGolden{f[2], Golden{f[3] == "mpy", f[4]}};
+    }
+    return goldens;
+}
+
+inline bool refused_as_not_implemented(const std::expected<mpy::Module, CompileError>& m) {
+    return !m && m.error().needs_native_arch && m.error().message.find("is not implemented yet") != std::string::npos;
+}
+
+// "" when the compilation gives the golden (the bytes, or mpy-cross's last error line).
+inline std::string mismatch(const std::expected<mpy::Module, CompileError>& m, const Golden& golden) {
+    if (!golden.ok) {
+        if (m)
+            return "compiles, mpy-cross fails with " + last_error_line(golden.text);
+        const std::string ours = m.error().kind + ": " + m.error().message;
+        return ours == last_error_line(golden.text) ? "" : "error " + ours;
+    }
+    if (!m)
+        return "fails: " + m.error().kind + ": " + m.error().message;
+    const mpy::Bytes ours = mpy::write_module(*m), want = from_hex(golden.text);
+    return ours == want ? "" : "differs\n" + disassembly_diff(want, ours);
+}
+
+// MicroPython's own tests/<dir>/*.py, read from the v1.28.0 tree MPYSHIP_MICROPYTHON_SRC names (skipped
+// without it), against `goldens_file`: each must be identical or refused as not implemented, never
+// different; a source whose sha256 is not the golden's is an error. Prints the counts under `label`.
+inline void check_micropython_tests(const std::string& goldens_file, const std::string& dir,
+                                    const std::vector<ArchColumn>& columns, const std::string& label) {
+    const char* src = std::getenv("MPYSHIP_MICROPYTHON_SRC");
+    if (!src || !*src)
+        GTEST_SKIP() << "MPYSHIP_MICROPYTHON_SRC is not set: MicroPython's tests/" << dir
+                     << " are read from a v1.28.0 tree only when it is";
+    const auto goldens = read_mp_goldens(goldens_file);
+    ASSERT_GT(goldens.size(), 30u * columns.size());
+    int identical = 0, refused = 0, missing = 0;
+    for (const auto& [key, g] : goldens) {
+        const auto& [name, arch_name] = key;
+        SCOPED_TRACE(name + " " + arch_name);
+        const auto column = std::find_if(columns.begin(), columns.end(),
+                                         [&](const ArchColumn& c) { return c.name == arch_name; });
+        ASSERT_NE(column, columns.end());
+        const std::filesystem::path file = std::filesystem::path(src) / "tests" / dir / name;
+        if (!std::filesystem::exists(file)) {
+            ++missing;
+            continue;
+        }
+        const std::string source = read_text(file);
+        const auto* bytes = reinterpret_cast<const std::uint8_t*>(source.data());
+        ASSERT_EQ(sha256_hex({bytes, source.size()}), g.sha256) << file << " is not the v1.28.0 file the golden is of";
+        const auto m = compile_for(source, column->arch, column->flags);
+        if (refused_as_not_implemented(m)) {
+            ++refused;
+            continue;
+        }
+        const std::string why = mismatch(m, g.golden);
+        if (why.empty())
+            ++identical;
+        else
+            ADD_FAILURE() << name << " -march=" << arch_name << ": " << why;
+    }
+    std::cout << "[ " << label << " ] MicroPython's tests: " << identical << "/" << goldens.size() << " identical, "
+              << refused << " refused as not implemented, " << missing << " missing\n";
 }
 
 // A small native function written out and read back: a native_py raw code under the arch's header.

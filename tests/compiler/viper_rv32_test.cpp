@@ -13,11 +13,8 @@
 // that v1.28.0 tree and each must be identical or refused as not implemented, never different.
 #include "native_cases.h"
 #include "mpyship/compiler/asm_rv32.h"
-#include "mpyship/util/sha256.h"
 
 #include <gtest/gtest.h>
-
-#include <cstdlib>
 
 namespace mpyship::compiler {
 namespace {
@@ -50,77 +47,11 @@ INSTANTIATE_TEST_SUITE_P(Flags, ViperRv32, ::testing::ValuesIn(k_variants), [](c
     return std::string(p.param.flags == 0 ? "plain" : "zcmp");
 });
 
-struct MpGolden {
-    std::string sha256;
-    Golden golden;
-};
-
-// (file name, arch column) -> the source's sha256 and the golden, from rows: name, arch, sha256, kind, data.
-std::map<std::pair<std::string, std::string>, MpGolden> read_mp_goldens() {
-    std::map<std::pair<std::string, std::string>, MpGolden> goldens;
-    std::istringstream in(read_text(test::data_dir() / "native" / "mp_viper_rv32_goldens.tsv"));
-    std::string line;
-    while (std::getline(in, line)) {
-        const std::vector<std::string> f = test::tab_fields(line);
-        if (f.size() == 5)
-            goldens[{f[0], f[1]}] = MpGolden{f[2], Golden{f[3] == "mpy", f[4]}};
-    }
-    return goldens;
-}
-
-bool not_implemented(const std::expected<mpy::Module, CompileError>& m) {
-    return !m && m.error().needs_native_arch && m.error().message.find("is not implemented yet") != std::string::npos;
-}
-
-// "" when the compilation gives the golden (the bytes, or mpy-cross's last error line).
-std::string mismatch(const std::expected<mpy::Module, CompileError>& m, const Golden& golden) {
-    if (!golden.ok) {
-        if (m)
-            return "compiles, mpy-cross fails with " + last_error_line(golden.text);
-        const std::string ours = m.error().kind + ": " + m.error().message;
-        return ours == last_error_line(golden.text) ? "" : "error " + ours;
-    }
-    if (!m)
-        return "fails: " + m.error().kind + ": " + m.error().message;
-    const mpy::Bytes ours = mpy::write_module(*m), want = from_hex(golden.text);
-    return ours == want ? "" : "differs\n" + disassembly_diff(want, ours);
-}
-
 TEST(ViperRv32MicroPython, ViperTestsAreIdenticalOrRefused) {
-    const char* src = std::getenv("MPYSHIP_MICROPYTHON_SRC");
-    if (!src || !*src)
-        GTEST_SKIP() << "MPYSHIP_MICROPYTHON_SRC is not set: MicroPython's tests/micropython/viper_*.py are read "
-                        "from a v1.28.0 tree only when it is";
-    const auto goldens = read_mp_goldens();
-    ASSERT_GT(goldens.size(), 30u * std::size(k_variants));
-    int identical = 0, refused = 0, missing = 0;
-    for (const auto& [key, g] : goldens) {
-        const auto& [name, arch_name] = key;
-        SCOPED_TRACE(name + " " + arch_name);
-        const auto v = std::find_if(std::begin(k_variants), std::end(k_variants),
-                                    [&](const Variant& x) { return x.name == arch_name; });
-        ASSERT_NE(v, std::end(k_variants));
-        const std::filesystem::path file = std::filesystem::path(src) / "tests/micropython" / name;
-        if (!std::filesystem::exists(file)) {
-            ++missing;
-            continue;
-        }
-        const std::string source = read_text(file);
-        const auto* bytes = reinterpret_cast<const std::uint8_t*>(source.data());
-        ASSERT_EQ(sha256_hex({bytes, source.size()}), g.sha256) << file << " is not the v1.28.0 file the golden is of";
-        const auto m = compile_for(source, mpy::NativeArch::rv32imc, v->flags);
-        if (not_implemented(m)) {
-            ++refused;
-            continue;
-        }
-        const std::string why = mismatch(m, g.golden);
-        if (why.empty())
-            ++identical;
-        else
-            ADD_FAILURE() << name << " -march=" << arch_name << ": " << why;
-    }
-    std::cout << "[ viper rv32 ] MicroPython's viper tests: " << identical << "/" << goldens.size()
-              << " identical, " << refused << " refused as not implemented, " << missing << " missing\n";
+    std::vector<ArchColumn> columns;
+    for (const Variant& v : k_variants)
+        columns.push_back({v.name, mpy::NativeArch::rv32imc, v.flags});
+    check_micropython_tests("mp_viper_rv32_goldens.tsv", "micropython", columns, "viper rv32");
 }
 
 TEST(ViperRv32Output, ReadsBackAsViperCodeForTheArch) {
