@@ -554,7 +554,7 @@ bool ViperTranslator::binary_op(const CodeItem& it) {
     const bool ints = (lhs == VType::int_ || lhs == VType::uint) && (rhs == VType::int_ || rhs == VType::uint);
     const bool implemented = o <= k_not_equal || (o >= k_or && o <= k_multiply) || o == k_floor_divide ||
                              o == k_modulo;
-    if (lhs == rhs && !ints) // bools and pointers of one type: not probed yet
+    if (lhs == rhs && !ints && lhs != VType::unbound) // bools and pointers of one type: not probed yet
         unsupported("a binary op between two '" + std::string(vtype_name(lhs)) + "'");
     VType failed = lhs;
     std::string error;
@@ -568,6 +568,7 @@ bool ViperTranslator::binary_op(const CodeItem& it) {
         error = "binary op  not implemented"; // (sic) mpy-cross names no operator here
     } else if ((o == k_floor_divide || o == k_modulo) && lhs == VType::uint) {
         error = "div/mod not implemented for uint";
+        failed = VType::int_; // the reference goes on to its small-int helper, whose result is an int
     }
     if (!error.empty()) {
         defer_error(error);
