@@ -10,6 +10,8 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   native_x64.cpp
   native_viper.cpp
   native_viper_x64.cpp
+  native_viper_x64_ops.cpp
+  native_viper_x86.cpp
   native_viper_thumb.cpp
   native_viper_rv32.cpp
   viper_types.cpp

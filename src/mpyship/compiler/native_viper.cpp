@@ -7,6 +7,7 @@
 #include "mpyship/compiler/native_viper_rv32.h"
 #include "mpyship/compiler/native_viper_thumb.h"
 #include "mpyship/compiler/native_viper_x64.h"
+#include "mpyship/compiler/native_viper_x86.h"
 #include "mpyship/mpy/opcodes.h"
 
 #include <algorithm>
@@ -1090,6 +1091,8 @@ std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch, NativeModule
         return make_viper_rv32_target(module, (flags & inline_asm::k_rv32_flag_zcmp) != 0);
     if (arch == mpy::NativeArch::x64)
         return make_viper_x64_target();
+    if (arch == mpy::NativeArch::x86)
+        return make_viper_x86_target();
     if (is_thumb_native_arch(arch))
         return make_viper_thumb_target(arch != mpy::NativeArch::armv6m);
     return nullptr;
@@ -1116,7 +1119,8 @@ std::uint32_t state_words(const ViperFrame& frame, std::uint32_t n_locals) {
 } // namespace
 
 bool has_viper_emitter(mpy::NativeArch arch) {
-    return arch == mpy::NativeArch::x64 || is_thumb_native_arch(arch) || arch == mpy::NativeArch::rv32imc;
+    return arch == mpy::NativeArch::x64 || arch == mpy::NativeArch::x86 || is_thumb_native_arch(arch) ||
+           arch == mpy::NativeArch::rv32imc;
 }
 
 mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& info, QstrTable& qstrs,
