@@ -8,6 +8,7 @@ list(APPEND MPYSHIP_COMPILER_TESTS
   compiler/viper_emitter_test.cpp
   compiler/viper_thumb_test.cpp
   compiler/viper_rv32_test.cpp
+  compiler/viper_xtensa_test.cpp
   compiler/viper_x86_test.cpp
   compiler/native_thumb_test.cpp
   compiler/native_rv32_test.cpp

@@ -21,6 +21,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   thumb_encoder.cpp
   native_rv32.cpp
   rv32_encoder.cpp
+  native_viper_xtensa.cpp
   native_xtensa.cpp
   xtensa_encoder.cpp
   small_int.cpp

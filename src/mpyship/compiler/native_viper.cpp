@@ -7,6 +7,8 @@
 #include "mpyship/compiler/native_viper_rv32.h"
 #include "mpyship/compiler/native_viper_thumb.h"
 #include "mpyship/compiler/native_viper_x64.h"
+#include "mpyship/compiler/native_viper_xtensa.h"
+#include "mpyship/compiler/native_xtensa.h"
 #include "mpyship/compiler/native_viper_x86.h"
 #include "mpyship/mpy/opcodes.h"
 
@@ -93,6 +95,11 @@ class ViperTranslator {
     void compare(int o, VType type);
     void pop_jump(const CodeItem& it);
     void return_value();
+    // A converted value goes from the call's return register to the function's (xtensawin: a10 to a2).
+    void move_to_return_reg() {
+        if (m_t.return_reg() != m_abi.ret)
+            m_t.mov_reg_reg(m_t.return_reg(), m_abi.ret);
+    }
     void load_subscr();
     void store_subscr();
     void label(Label l);
@@ -484,7 +491,7 @@ void ViperTranslator::return_value() {
     const VType type = vt(m_stack.peek());
     if (type == VType::none && m_return_type == VType::object) {
         m_stack.drop(1);
-        m_t.mov_reg_fun_entry(m_abi.ret, RtFun::const_none);
+        m_t.mov_reg_fun_entry(m_t.return_reg(), RtFun::const_none);
         m_t.store_return_value();
         m_t.jump(m_exit);
         return;
@@ -493,6 +500,7 @@ void ViperTranslator::return_value() {
         m_stack.pop_into({m_abi.arg[0]});
         m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(m_return_type));
         m_v.call_viper(ViperFun::convert_native_to_obj);
+        move_to_return_reg();
         m_t.store_return_value();
         m_t.jump(m_exit);
         return;
@@ -505,11 +513,12 @@ void ViperTranslator::return_value() {
         return;
     }
     if (type == VType::object) {
-        m_stack.pop_into({m_abi.ret});
+        m_stack.pop_into({m_t.return_reg()});
     } else {
         m_stack.pop_into({m_abi.arg[0]});
         m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(type));
         m_v.call_viper(ViperFun::convert_native_to_obj);
+        move_to_return_reg();
     }
     m_t.store_return_value();
     m_t.jump(m_exit);
@@ -846,9 +855,18 @@ void ViperTranslator::object_load_subscr() {
     m_stack.push_reg(m_abi.ret, raw(VType::object));
 }
 
-// Value, object and index are made objects in their slots, then loaded from there.
+// Value, object and index are made objects in their slots, then loaded from there; when all three are
+// objects already they are loaded from where they are (the index may still be in a register), as the
+// reference does.
 void ViperTranslator::object_store_subscr() {
     const NativeReg* a = m_abi.arg;
+    if (vt(m_stack.peek(0)) == VType::object && vt(m_stack.peek(1)) == VType::object &&
+        vt(m_stack.peek(2)) == VType::object) {
+        m_stack.pop_into({a[1], a[0], a[2]});
+        m_stack.spill_regs();
+        m_t.call(RtFun::obj_subscr);
+        return;
+    }
     box_top(a[0], 3);
     m_t.lea_state(a[0], std::uint32_t(m_stack.size() - 3));
     m_stack.pop_into({a[1], a[0], a[2]});
@@ -1095,6 +1113,8 @@ std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch, NativeModule
         return make_viper_x86_target();
     if (is_thumb_native_arch(arch))
         return make_viper_thumb_target(arch != mpy::NativeArch::armv6m);
+    if (is_xtensa_native_arch(arch))
+        return make_viper_xtensa_target(arch == mpy::NativeArch::xtensawin);
     return nullptr;
 }
 
@@ -1120,7 +1140,7 @@ std::uint32_t state_words(const ViperFrame& frame, std::uint32_t n_locals) {
 
 bool has_viper_emitter(mpy::NativeArch arch) {
     return arch == mpy::NativeArch::x64 || arch == mpy::NativeArch::x86 || is_thumb_native_arch(arch) ||
-           arch == mpy::NativeArch::rv32imc;
+           arch == mpy::NativeArch::rv32imc || is_xtensa_native_arch(arch);
 }
 
 mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& info, QstrTable& qstrs,

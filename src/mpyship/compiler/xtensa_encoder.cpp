@@ -182,7 +182,7 @@ void Encoder::resolve(const Fixup& f, std::size_t pool_bytes) {
     patch24(f.at, movi(m_bytes[f.at] >> 4 & 15, std::int32_t(distance)));
 }
 
-mpy::Bytes Encoder::finish(std::uint32_t n_children) {
+mpy::Bytes Encoder::finish(std::optional<std::uint32_t> n_children) {
     const std::size_t pool_bytes = m_literals.empty() ? 0 : k_pool_jump_bytes + 4 * m_literals.size();
     for (const Fixup& f : m_fixups)
         resolve(f, pool_bytes);
@@ -191,7 +191,8 @@ mpy::Bytes Encoder::finish(std::uint32_t n_children) {
         for (int i = 0; i < n; ++i)
             out.push_back(std::uint8_t(v >> (8 * i)));
     };
-    put(n_children, 4);
+    if (n_children)
+        put(*n_children, 4);
     if (!m_literals.empty()) {
         put(j(std::int64_t(4 * m_literals.size())), 3);
         put(0, 1);

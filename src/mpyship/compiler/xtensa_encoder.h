@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <vector>
 
 namespace mpyship::compiler::xtensa {
@@ -47,9 +48,9 @@ class Encoder {
     void jump(std::uint32_t label);
     void jump_if_zero(bool zero, Reg r, std::uint32_t label); // beqz (zero) or bnez
     void bind(std::uint32_t label);
-    // The code state's first word (the number of nested functions), the literal pool and the code, with
-    // every forward jump, label address and literal load resolved.
-    mpy::Bytes finish(std::uint32_t n_children);
+    // The code state's first word (the number of nested functions; none for viper code), the literal
+    // pool and the code, with every forward jump, label address and literal load resolved.
+    mpy::Bytes finish(std::optional<std::uint32_t> n_children);
 
   private:
     enum class Form : std::uint8_t { jump, lea, literal };

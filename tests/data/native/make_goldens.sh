@@ -25,6 +25,7 @@ archs_of() {
     viper_x64) echo "x64" ;;
     viper_thumb) echo "armv6m armv7m armv7em armv7emsp armv7emdp" ;;
     viper_rv32) echo "rv32imc rv32imc:zcmp" ;;
+    viper_xtensa) echo "xtensa xtensawin" ;;
     viper_x86) echo "x86" ;;
     native_thumb) echo "armv6m armv7m armv7em armv7emsp armv7emdp" ;;
     native_rv32) echo "rv32imc rv32imc:zcmp" ;;
@@ -46,14 +47,14 @@ compile() {
 }
 
 # MPYSHIP_GOLDEN_SETS (e.g. "native_thumb") limits the run to some of the sets.
-for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa native_x86 viper_x64 viper_thumb viper_rv32 viper_x86}; do
+for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa native_x86 viper_x64 viper_thumb viper_rv32 viper_xtensa viper_x86}; do
   cases="$here/${isa}_cases.txt"
   [ -f "$cases" ] || continue
   if [ "$isa" = native_thumb ] || [ "$isa" = native_rv32 ] || [ "$isa" = native_xtensa ] ||
     [ "$isa" = native_x86 ]; then # they cover the x64 cases too
     cases="$here/native_x64_cases.txt $cases"
   fi
-  if [ "$isa" = viper_thumb ] || [ "$isa" = viper_rv32 ] || [ "$isa" = viper_x86 ]; then # they cover the x64 viper cases too
+  if [ "$isa" = viper_thumb ] || [ "$isa" = viper_rv32 ] || [ "$isa" = viper_xtensa ] || [ "$isa" = viper_x86 ]; then # they cover the x64 viper cases too
     cases="$here/viper_x64_cases.txt $cases"
   fi
   rm -f "$work"/*.case
@@ -98,8 +99,8 @@ if [ -n "${2:-}" ]; then
   done
   mv "$out" "$here/mp_viper_goldens.tsv"
   echo "wrote $(wc -l < "$here/mp_viper_goldens.tsv") rows of MicroPython's viper tests"
-  # the same tests for the ARM Thumb, RISC-V and i386 viper targets
-  for isa in thumb rv32 x86; do
+  # the same tests for the ARM Thumb, RISC-V, Xtensa and i386 viper targets
+  for isa in thumb rv32 xtensa x86; do
     out="$here/mp_viper_${isa}_goldens.tsv.tmp"
     : > "$out"
     for file in "$2"/tests/micropython/viper_*.py; do
