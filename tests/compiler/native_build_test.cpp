@@ -1,7 +1,7 @@
 // `mpyship build` with [build] arch = "x64", "rv32imc" or "xtensawin": a module whose @micropython.native
 // functions the native emitter covers is compiled to .mpy (native code for the arch in it); a module with a
 // native function it does not cover yet (a generator) is shipped as source with a note, as before the
-// emitter existed.
+// emitter existed. The same for @micropython.viper on armv6m, rv32imc, x86 and xtensawin.
 #include "../support/test_support.h"
 #include "mpyship/mpy/reader.h"
 
@@ -17,19 +17,15 @@ struct ArchCase {
     mpy::NativeArch arch;
 };
 
-class NativeBuild : public ::testing::TestWithParam<ArchCase> {};
-
-TEST_P(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
-    const ArchCase arch = GetParam();
+// Builds a project of `fast` (covered) and `slow` (refused) for the arch: fast becomes .mpy with code of
+// `kind` for the arch, slow ships as source with a note.
+void check_build(const ArchCase& arch, const std::string& fast, const std::string& slow, mpy::CodeKind kind) {
     test::TempDir dir;
     const fs::path root = dir.path();
     test::write_text_file(root / "mpyship.toml", "[project]\nversion = \"1.0\"\ntarget = \"micropython\"\n\n[build]\narch = \"" +
                                                      std::string(arch.name) + "\"\n");
     test::write_text_file(root / "src" / "main.py", "import fast\n");
-    test::write_text_file(root / "src" / "fast.py",
-                          "import micropython\n\n@micropython.native\ndef f(x):\n    return x + 1\n");
-    const std::string slow =
-        "import micropython\n\n@micropython.native\ndef f(x):\n    yield 1 / x\n";
+    test::write_text_file(root / "src" / "fast.py", fast);
     test::write_text_file(root / "src" / "slow.py", slow);
 
     auto r = test::run_mpyship({"build", root.string()});
@@ -45,12 +41,35 @@ TEST_P(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
     ASSERT_TRUE(m.has_value());
     EXPECT_EQ(m->header.arch, arch.arch);
     ASSERT_EQ(m->root.children.size(), 1u);
-    EXPECT_EQ(m->root.children[0].kind, mpy::CodeKind::native_py);
+    EXPECT_EQ(m->root.children[0].kind, kind);
 
     EXPECT_FALSE(fs::exists(out / "slow.mpy"));
     const auto shipped = test::read_bytes(out / "slow.py");
     EXPECT_EQ(std::string(shipped.begin(), shipped.end()), slow);
 }
+
+class NativeBuild : public ::testing::TestWithParam<ArchCase> {};
+
+TEST_P(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
+    check_build(GetParam(), "import micropython\n\n@micropython.native\ndef f(x):\n    return x + 1\n",
+                "import micropython\n\n@micropython.native\ndef f(x):\n    yield 1 / x\n", mpy::CodeKind::native_py);
+}
+
+class ViperBuild : public ::testing::TestWithParam<ArchCase> {};
+
+// Viper alike: a function using `with` is refused on every arch, so its module ships as source.
+TEST_P(ViperBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
+    check_build(GetParam(), "import micropython\n\n@micropython.viper\ndef f(x: int) -> int:\n    return x + 1000\n",
+                "import micropython\n\n@micropython.viper\ndef f(x):\n    with x:\n        pass\n",
+                mpy::CodeKind::native_viper);
+}
+
+INSTANTIATE_TEST_SUITE_P(Archs, ViperBuild,
+                         ::testing::Values(ArchCase{"armv6m", mpy::NativeArch::armv6m},
+                                           ArchCase{"rv32imc", mpy::NativeArch::rv32imc},
+                                           ArchCase{"x86", mpy::NativeArch::x86},
+                                           ArchCase{"xtensawin", mpy::NativeArch::xtensawin}),
+                         [](const auto& p) { return std::string(p.param.name); });
 
 INSTANTIATE_TEST_SUITE_P(Archs, NativeBuild,
                          ::testing::Values(ArchCase{"x64", mpy::NativeArch::x64},

@@ -289,4 +289,15 @@ inline void expect_reads_back_as_native_code(mpy::NativeArch arch) {
     EXPECT_EQ(back->root.children[0].kind, mpy::CodeKind::native_py);
 }
 
+// The same for a small viper function: a native_viper raw code.
+inline void expect_reads_back_as_viper_code(mpy::NativeArch arch) {
+    auto m = compile_for("@micropython.viper\ndef f(a: int) -> int:\n    return a + 1\n", arch);
+    ASSERT_TRUE(m.has_value()) << m.error().message;
+    auto back = mpy::read_module(mpy::write_module(*m));
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->header.arch, arch);
+    ASSERT_EQ(back->root.children.size(), 1u);
+    EXPECT_EQ(back->root.children[0].kind, mpy::CodeKind::native_viper);
+}
+
 } // namespace mpyship::compiler::native_cases

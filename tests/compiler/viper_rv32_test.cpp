@@ -55,36 +55,7 @@ TEST(ViperRv32MicroPython, ViperTestsAreIdenticalOrRefused) {
 }
 
 TEST(ViperRv32Output, ReadsBackAsViperCodeForTheArch) {
-    auto m = compile_for("@micropython.viper\ndef f(a: int) -> int:\n    return a + 1\n", mpy::NativeArch::rv32imc);
-    ASSERT_TRUE(m.has_value()) << m.error().message;
-    auto back = mpy::read_module(mpy::write_module(*m));
-    ASSERT_TRUE(back.has_value());
-    EXPECT_EQ(back->header.arch, mpy::NativeArch::rv32imc);
-    ASSERT_EQ(back->root.children.size(), 1u);
-    EXPECT_EQ(back->root.children[0].kind, mpy::CodeKind::native_viper);
-}
-
-// `mpyship build` with [build] arch = "rv32imc": a covered viper module becomes .mpy with RISC-V code, one
-// using a construct the emitter refuses ships as source.
-TEST(ViperRv32Build, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
-    test::TempDir dir;
-    const std::filesystem::path root = dir.path();
-    test::write_text_file(root / "mpyship.toml",
-                          "[project]\nversion = \"1.0\"\ntarget = \"micropython\"\n\n[build]\narch = \"rv32imc\"\n");
-    test::write_text_file(root / "src" / "main.py", "import fast\n");
-    test::write_text_file(root / "src" / "fast.py",
-                          "import micropython\n\n@micropython.viper\ndef f(x: int) -> int:\n    return x + 1000\n");
-    test::write_text_file(root / "src" / "slow.py",
-                          "import micropython\n\n@micropython.viper\ndef f(x):\n    with x:\n        pass\n");
-    auto r = test::run_mpyship({"build", root.string()});
-    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
-    EXPECT_NE(r.out.find("src/slow.py: kept as source"), std::string::npos) << r.out;
-    auto m = mpy::read_module(test::read_bytes(root / "build" / "mpy" / "fast.mpy"));
-    ASSERT_TRUE(m.has_value());
-    EXPECT_EQ(m->header.arch, mpy::NativeArch::rv32imc);
-    ASSERT_EQ(m->root.children.size(), 1u);
-    EXPECT_EQ(m->root.children[0].kind, mpy::CodeKind::native_viper);
-    EXPECT_TRUE(std::filesystem::exists(root / "build" / "mpy" / "slow.py"));
+    expect_reads_back_as_viper_code(mpy::NativeArch::rv32imc);
 }
 
 } // namespace

@@ -37,13 +37,7 @@ TEST(ViperX86MicroPython, ViperTestsAreIdenticalOrRefused) {
 }
 
 TEST(ViperX86Output, ReadsBackAsViperCodeForTheArch) {
-    auto m = compile_for("@micropython.viper\ndef f(a: int) -> int:\n    return a + 1\n", mpy::NativeArch::x86);
-    ASSERT_TRUE(m.has_value()) << m.error().message;
-    auto back = mpy::read_module(mpy::write_module(*m));
-    ASSERT_TRUE(back.has_value());
-    EXPECT_EQ(back->header.arch, mpy::NativeArch::x86);
-    ASSERT_EQ(back->root.children.size(), 1u);
-    EXPECT_EQ(back->root.children[0].kind, mpy::CodeKind::native_viper);
+    expect_reads_back_as_viper_code(mpy::NativeArch::x86);
 }
 
 } // namespace

@@ -44,13 +44,7 @@ TEST_P(ViperXtensa, EveryCaseMatchesMpyCross) {
 }
 
 TEST_P(ViperXtensa, ReadsBackAsViperCodeForTheArch) {
-    auto m = compile_for("@micropython.viper\ndef f(a: int) -> int:\n    return a + 1\n", GetParam().arch);
-    ASSERT_TRUE(m.has_value()) << m.error().message;
-    auto back = mpy::read_module(mpy::write_module(*m));
-    ASSERT_TRUE(back.has_value());
-    EXPECT_EQ(back->header.arch, GetParam().arch);
-    ASSERT_EQ(back->root.children.size(), 1u);
-    EXPECT_EQ(back->root.children[0].kind, mpy::CodeKind::native_viper);
+    expect_reads_back_as_viper_code(GetParam().arch);
 }
 
 INSTANTIATE_TEST_SUITE_P(Archs, ViperXtensa, ::testing::ValuesIn(k_archs),
