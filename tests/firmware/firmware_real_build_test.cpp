@@ -212,9 +212,10 @@ def run():
 run()
 )";
 
-// A module of @micropython.native functions frozen into the qemu image (armv7m Thumb code from mpyship's
-// native emitter): each result is checked on the board against what the same code gives as bytecode
-// (the values were taken from MicroPython's unix port running the undecorated source).
+// A module of @micropython.native and @micropython.viper functions frozen into the qemu image (armv7m Thumb
+// code from mpyship's native and viper emitters): each result is checked on the board against what the same
+// code gives as bytecode (the values were taken from MicroPython's unix port running the undecorated source;
+// the viper ones are what their typed semantics give).
 constexpr const char* k_native_check = R"(import micropython
 
 
@@ -299,6 +300,41 @@ def n_globals_attr(a):
     import math
     return (int(math.sqrt(a)), abs(-a), str(a), a.bit_length() if hasattr(a, 'bit_length') else 0)
 
+@micropython.viper
+def v_sum(buf, n: int) -> int:
+    p = ptr8(buf)
+    s = 0
+    for i in range(n):
+        s += p[i]
+    return s
+
+@micropython.viper
+def v_fill(buf, n: int, v: int):
+    p = ptr16(buf)
+    for i in range(n):
+        p[i] = v + i
+
+@micropython.viper
+def v_bits(a: int, b: uint) -> int:
+    return (a << 3) + (a >> 1) + int(b & 0xff)
+
+@micropython.viper
+def v_less(a: int, b: int) -> bool:
+    return a < b
+
+
+def run_viper():
+    b2 = bytearray(8)
+    v_fill(b2, 4, 1000)
+    cases = [
+        (v_sum(bytearray(range(10)), 10), 45),
+        (list(b2), [232, 3, 233, 3, 234, 3, 235, 3]),
+        (v_bits(5, 0x1ff), 297),
+        ((v_less(3, 4), v_less(4, 3)), (True, False)),
+    ]
+    bad = [i for i, (got, want) in enumerate(cases) if got != want]
+    print("viper", len(cases) - len(bad), "of", len(cases), "agree", bad)
+
 
 def run():
     cases = [
@@ -317,6 +353,7 @@ def run():
 
 
 run()
+run_viper()
 )";
 
 // Boots the image in qemu-system-arm as the port's `make repl` does, types at its REPL, and lets
@@ -387,7 +424,8 @@ TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
     std::cout << "[ qemu     ] import asm_check:\n" << qemu_out[1];
     EXPECT_EQ(qemu_out[1], "asm_thumb 13 of 13 agree []\n");
     std::cout << "[ qemu     ] import native_check:\n" << qemu_out[2];
-    EXPECT_EQ(qemu_out[2], "native 9 of 9 agree []\n");
+    EXPECT_EQ(qemu_out[2], "native 9 of 9 agree []\nviper 4 of 4 agree []\n");
+    EXPECT_EQ(qemu_build.out.find("native_check.py: kept as source"), std::string::npos) << qemu_build.out;
 
     auto again = qemu_port.build(jobs);
     EXPECT_EQ(again.exit_code, 0) << again.err;
