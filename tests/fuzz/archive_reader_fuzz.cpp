@@ -15,8 +15,16 @@
 
 namespace {
 
-std::string input_path() {
-    return "/tmp/mpyship_archive_fuzz_" + std::to_string(::getpid()) + ".bin";
+std::string g_path; // this process's input file, removed at exit
+
+void remove_input() {
+    std::remove(g_path.c_str());
+}
+
+const std::string& input_path() {
+    g_path = "/tmp/mpyship_archive_fuzz_" + std::to_string(::getpid()) + ".bin";
+    std::atexit(remove_input);
+    return g_path;
 }
 
 } // namespace
