@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace mpyship {
 namespace {
@@ -40,6 +42,34 @@ TEST(FileIo, AtomicWriteIntoMissingDirectoryFailsCleanly) {
     auto r = write_file_atomic(dir.path() / "no" / "such.bin", data);
     ASSERT_FALSE(r);
     EXPECT_NE(r.error().message.find("temporary"), std::string::npos);
+}
+
+// `mpy-cross -o /dev/null` run as root once replaced /dev/null with a regular file (the rename of the
+// temporary file). A FIFO stands for any device here: it must still be a FIFO afterwards and hold the
+// bytes, from both writers. The test keeps the FIFO open for reading and writing itself (non-blocking),
+// so nothing waits whatever the writer does.
+TEST(FileIo, WritesIntoAFifoInsteadOfRenamingOverIt) {
+    test::TempDir dir;
+    const auto fifo = dir.path() / "out.fifo";
+    ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+    const int fd = ::open(fifo.c_str(), O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    ASSERT_GE(fd, 0);
+    for (bool durable : {true, false}) {
+        const std::vector<std::uint8_t> data{'M', 6, 0, std::uint8_t(durable ? 31 : 32)};
+        auto w = durable ? write_file_atomic(fifo, data) : write_file_replace(fifo, data);
+        ASSERT_TRUE(w) << w.error().to_string();
+        std::uint8_t buf[16];
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        EXPECT_EQ(std::vector<std::uint8_t>(buf, buf + std::max<ssize_t>(n, 0)), data);
+        struct stat st {};
+        ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+        EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "the FIFO was replaced";
+    }
+    ::close(fd);
+    int entries = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path()))
+        ++entries;
+    EXPECT_EQ(entries, 1); // no temporary file left
 }
 
 } // namespace

@@ -107,15 +107,40 @@ Result<void> write_via_temporary(const std::filesystem::path& path, std::span<co
     return {};
 }
 
+// An existing device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`, a pipe) is written into, never
+// renamed over: a rename would put a regular file in its place (as root, /dev/null itself).
+Result<void> write_into_special(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        return fail("cannot open: " + std::string(std::strerror(e)), path.string(), e);
+    }
+    auto written = write_all(fd, data, path.string());
+    ::close(fd);
+    return written;
+}
+
+bool is_special_file(const std::filesystem::path& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
+Result<void> write_file(const std::filesystem::path& path, std::span<const std::uint8_t> data, unsigned mode,
+                        bool durable) {
+    if (is_special_file(path))
+        return write_into_special(path, data);
+    return write_via_temporary(path, data, mode, durable);
+}
+
 } // namespace
 
 Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                                unsigned mode) {
-    return write_via_temporary(path, data, mode, true);
+    return write_file(path, data, mode, true);
 }
 
 Result<void> write_file_replace(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
-    return write_via_temporary(path, data, 0644, false);
+    return write_file(path, data, 0644, false);
 }
 
 } // namespace mpyship

@@ -1,7 +1,8 @@
 // Whole-file reads and atomic writes. Every output file mpyship produces goes through a temporary file in
 // the same directory, then a rename, so a crash or a full disk never leaves a half-written file behind;
 // write_file_atomic also fsyncs it first (releases, deploys, manifests, keys), write_file_replace does not
-// (regenerable build outputs).
+// (regenerable build outputs). An existing device, FIFO or socket (/dev/null, /dev/stdout) is written into
+// instead: renaming over it would replace it with a regular file.
 #pragma once
 
 #include "mpyship/util/error.h"
