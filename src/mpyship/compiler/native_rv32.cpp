@@ -48,14 +48,7 @@ void Rv32Target::prologue(const NativeFrame& frame) {
     m_state = m_code_state + k_code_state_words * k_word;
     m_frame_bytes = state_offset(frame.n_state) + (m_zcmp ? saved_bytes : 0);
     m_asm.word(frame.n_children); // a word before the entry point: the number of nested functions
-    if (m_zcmp)
-        push_zcmp();
-    else
-        push_classic();
-    m_asm.load(k_fun_table, a0, 1 * k_word);           // fun->context
-    m_asm.load(k_qstr_table, k_fun_table, 2 * k_word); // ->constants.qstr_table
-    m_asm.load(k_fun_table, k_fun_table, 3 * k_word);  // ->constants.obj_table
-    m_asm.load(k_fun_table, k_fun_table, k_word * std::int32_t(frame.fun_table_const)); // the function table
+    save_registers_and_load_tables(frame.fun_table_const);
     m_asm.store(sp, m_code_state, a0);
     m_asm.mov_reg_imm(a0, std::int32_t(frame.n_state));
     m_asm.store(sp, m_code_state + k_n_state_offset, a0);
@@ -166,6 +159,17 @@ void Rv32Target::push_classic() {
 // Zcmp: cm.push {ra, s0-s4} with as much of the frame as it can take (a multiple of 16, 80 at most),
 // the rest with an addi; the frame proper starts at sp. A smaller frame (a viper function's can be)
 // still gets cm.push's least, 32 bytes, and no addi (measured).
+void Rv32Target::save_registers_and_load_tables(std::uint32_t fun_table_const) {
+    if (m_zcmp)
+        push_zcmp();
+    else
+        push_classic();
+    m_asm.load(k_fun_table, a0, 1 * k_word);           // fun->context
+    m_asm.load(k_qstr_table, k_fun_table, 2 * k_word); // ->constants.qstr_table
+    m_asm.load(k_fun_table, k_fun_table, 3 * k_word);  // ->constants.obj_table
+    m_asm.load(k_fun_table, k_fun_table, k_word * std::int32_t(fun_table_const)); // the function table
+}
+
 void Rv32Target::push_zcmp() {
     m_push_bytes = std::clamp(m_frame_bytes & ~15, k_cm_push_min, k_cm_push_max);
     m_asm.op16(cm_push_pop(k_cm_push, m_push_bytes));

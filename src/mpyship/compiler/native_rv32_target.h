@@ -112,6 +112,9 @@ class Rv32Target : public NativeTarget {
     std::vector<Reg> saved_regs() const;
     void push_classic();
     void push_zcmp();
+    // The registers saved (cm.push or the classic way), then the qstr table and the function table loaded
+    // from the function object in a0: the start of every native and viper prologue.
+    void save_registers_and_load_tables(std::uint32_t fun_table_const);
     void guard_globals();
     void dispatch_exceptions();
 

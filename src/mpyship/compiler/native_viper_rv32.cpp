@@ -70,14 +70,7 @@ void ViperRv32Target::viper_prologue(const ViperFrame& frame) {
     m_code_state = m_nlr + (frame.guards_globals ? k_nlr_words * k_word : 0);
     m_state = m_code_state + (frame.guards_globals ? k_viper_code_state_words * k_word : frame.needs_fun ? k_word : 0);
     m_frame_bytes = m_state + std::int32_t(frame.state_words) * k_word + (m_zcmp ? saved_bytes : 0);
-    if (m_zcmp)
-        push_zcmp();
-    else
-        push_classic();
-    m_asm.load(k_fun_table, a0, 1 * k_word);           // fun->context
-    m_asm.load(k_qstr_table, k_fun_table, 2 * k_word); // ->constants.qstr_table
-    m_asm.load(k_fun_table, k_fun_table, 3 * k_word);  // ->constants.obj_table
-    m_asm.load(k_fun_table, k_fun_table, k_word * std::int32_t(frame.fun_table_const));
+    save_registers_and_load_tables(frame.fun_table_const);
     if (frame.guards_globals || frame.needs_fun)
         m_asm.store(sp, m_code_state, a0);
     m_asm.mov_reg_reg(a0, a1); // n_args
