@@ -51,7 +51,7 @@ class ViperTranslator {
         : m_scope(scope), m_info(info), m_em(scope.emitter), m_t(target.native()), m_v(target),
           m_abi(m_t.abi()), m_stack(m_t),
           m_qstrs(qstrs), m_constants(constants), m_exit(std::uint32_t(scope.emitter.label_count())), m_line(scope.def_pos.line),
-          m_types(std::move(local_types)), m_first_pass(first_pass) {}
+          m_types(std::move(local_types)), m_first_pass(first_pass), m_next_label(m_exit + 1) {}
 
     mpy::Bytes run(ViperFrame frame, VType return_type);
     std::uint32_t max_stack() const { return std::uint32_t(m_stack.max_size()); }
@@ -104,6 +104,16 @@ class ViperTranslator {
     void store_subscr();
     void label(Label l);
     void adjust(int delta);
+    void stack_item(const CodeItem& it);
+    // try/except/finally and with, as the native emitter translates them (native_emitter.cpp)
+    bool handler_op(const CodeItem& it);
+    void handler_label(std::size_t entry);
+    void write_innermost_handler(bool clear_when_none);
+    void jump_out(std::uint32_t target, std::size_t depth);
+    void setup_with(Label handler);
+    void with_cleanup();
+    static bool ends_flow(std::uint8_t opcode);
+    bool reg_local(std::uint32_t local) const { return local < 2 && !m_has_handlers; }
 
     const NativeScope& m_scope;
     const ViperInfo& m_info;
@@ -124,6 +134,22 @@ class ViperTranslator {
     std::uint32_t m_error_line = 0;      // its line, once a statement that marks one completed after it
     bool m_uses_constants = false;       // loads constant objects: the function object is kept
     std::vector<std::uint8_t> m_last_vtype; // per stack depth: the type its entry last had
+    bool m_has_handlers = false;            // try/with: locals live in their slots
+    // The try/with blocks around the current code, innermost last: a block is active until its body
+    // ends, then its handler runs until END_FINALLY.
+    struct Block {
+        Label label;
+        bool is_finally;
+        bool active;
+        bool is_with = false; // its label is placed by WITH_CLEANUP
+        bool unwound = false; // a return or break jumps into it: END_FINALLY goes on to the unwind address
+    };
+    std::vector<Block> m_blocks;
+    bool m_prev_dead = false; // the last op was unreachable
+    // After END_FINALLY of a block a return/break went through, the code is reachable for the reference
+    // (the label after its jump to the unwind address) even where the bytecode's is not.
+    bool m_revived = false;
+    std::uint32_t m_next_label = 0; // labels of the machine code's own (after the exit label)
 };
 
 // mpy-cross adds the closing `return None` only when the body's last operation is not a return; the
@@ -146,6 +172,7 @@ std::size_t items_to_translate(const std::vector<CodeItem>& items) {
 mpy::Bytes ViperTranslator::run(ViperFrame frame, VType return_type) {
     m_n_state = frame.n_state;
     m_return_type = return_type;
+    m_has_handlers = frame.has_handlers;
     m_v.viper_prologue(frame);
     const auto& items = m_em.items();
     const std::size_t n = items_to_translate(items);
@@ -193,17 +220,23 @@ void ViperTranslator::item(const CodeItem& it) {
         label(Label(it.value));
         break;
     case ItemKind::stack:
-        adjust(int(it.value));
+        stack_item(it);
         break;
-    case ItemKind::op:
-        m_t.set_suppressed(it.dead);
+    case ItemKind::op: {
+        const bool dead = it.dead && !m_revived;
+        // WITH_CLEANUP's first part belongs to the flow before its label (the None pushed there)
+        m_t.set_suppressed(it.opcode == op::WITH_CLEANUP ? m_prev_dead : dead);
         op_item(it);
+        m_prev_dead = dead && !m_revived;
+        if (ends_flow(it.opcode))
+            m_revived = false;
         for (std::size_t i = 0; i < m_stack.size(); ++i) {
             if (m_last_vtype.size() <= i)
                 m_last_vtype.resize(i + 1, raw(VType::object));
             m_last_vtype[i] = m_stack.peek(m_stack.size() - 1 - i).vtype;
         }
         break;
+    }
     }
 }
 
@@ -221,15 +254,234 @@ void ViperTranslator::adjust(int delta) {
 }
 
 void ViperTranslator::label(Label l) {
+    m_revived = false;
+    for (std::size_t i = 0; i < m_blocks.size(); ++i)
+        if (m_blocks[i].label == l)
+            return m_blocks[i].is_with ? void() : handler_label(i);
     m_stack.settle();
     m_t.set_suppressed(false);
     m_t.bind(l);
     m_stack.all_in_slots();
 }
 
+bool ViperTranslator::ends_flow(std::uint8_t opcode) {
+    return opcode == op::JUMP || opcode == op::UNWIND_JUMP || opcode == op::POP_EXCEPT_JUMP ||
+           opcode == op::RETURN_VALUE || opcode == op::RAISE_LAST || opcode == op::RAISE_OBJ ||
+           opcode == op::RAISE_FROM;
+}
+
+// An except handler starts with the exception (an object) on the stack; bytecode also reserves slots
+// for an UNWIND_JUMP, which machine code does not use.
+void ViperTranslator::stack_item(const CodeItem& it) {
+    if (it.payload != k_payload_except_handler) {
+        adjust(int(it.value));
+        return;
+    }
+    if (it.value > 0) {
+        m_stack.free_reg(m_abi.temp0);
+        m_t.load_exc_value(m_abi.temp0);
+        m_stack.push_reg(m_abi.temp0, raw(VType::object));
+    }
+}
+
+// A handler's label: a finally block keeps the value on top (None, which viper code holds as 0, or what
+// it re-raises) in the exception slot; exceptions then go to the next active block out.
+void ViperTranslator::handler_label(std::size_t entry) {
+    Block& b = m_blocks[entry];
+    if (b.is_finally) {
+        m_stack.peek_into(m_abi.temp0);
+        m_t.store_exc_value(m_abi.temp0);
+    }
+    m_stack.settle();
+    m_t.set_suppressed(false);
+    m_t.bind(b.label);
+    m_stack.all_in_slots();
+    b.active = false;
+    write_innermost_handler(b.is_finally); // a finally block is also entered without the dispatcher
+}
+
+// The handler slot gets the innermost active block's label; with none it is cleared, or left as the
+// dispatcher cleared it before jumping to a handler.
+void ViperTranslator::write_innermost_handler(bool clear_when_none) {
+    for (auto b = m_blocks.rbegin(); b != m_blocks.rend(); ++b) {
+        if (b->active) {
+            m_t.set_handler(b->label);
+            return;
+        }
+    }
+    if (clear_when_none)
+        m_t.clear_handler();
+}
+
+bool ViperTranslator::handler_op(const CodeItem& it) {
+    switch (it.opcode) {
+    case op::SETUP_EXCEPT:
+    case op::SETUP_FINALLY:
+        m_stack.settle();
+        m_blocks.push_back({Label(it.value), it.opcode == op::SETUP_FINALLY, true});
+        m_t.set_handler(Label(it.value));
+        return true;
+    case op::POP_EXCEPT_JUMP: // ends a try body (its block stops catching) or an except clause
+        m_stack.settle();
+        if (!m_blocks.empty() && m_blocks.back().active) {
+            m_blocks.back().active = false;
+            write_innermost_handler(true);
+        } else {
+            m_t.clear_exc_value();
+        }
+        m_t.jump(Label(it.value));
+        return true;
+    case op::END_FINALLY: { // re-raises what the handler did not handle (nothing when None/NULL)
+        if (m_blocks.empty())
+            return false;
+        const bool unwound = m_blocks.back().unwound;
+        m_blocks.pop_back();
+        m_stack.settle();
+        m_t.raise_exc_value();
+        if (unwound) { // the label after the jump to the unwind address makes what follows reachable
+            m_t.jump_to_unwind(m_next_label++);
+            m_t.set_suppressed(false);
+            m_revived = true;
+        }
+        m_stack.drop(1);
+        return true;
+    }
+    case op::SETUP_WITH:
+        setup_with(Label(it.value));
+        return true;
+    case op::UNWIND_JUMP: {
+        m_stack.settle();
+        const auto depth = std::size_t(it.trailing_byte & 0x7f);
+        if (depth == 0 || depth > m_blocks.size())
+            unsupported("this break or continue");
+        jump_out(std::uint32_t(it.value), depth);
+        return true;
+    }
+    case op::WITH_CLEANUP:
+        with_cleanup();
+        return true;
+    default:
+        return false;
+    }
+}
+
+// A return (out of every block) or a break/continue out of `depth` blocks. Through a finally or with
+// block it runs that block first: the unwind slot gets the target's address, the exception slot NULL, and
+// END_FINALLY goes on to the target. Out of try/except blocks only, the handler slot gets the next active
+// block further out (or is cleared).
+void ViperTranslator::jump_out(std::uint32_t target, std::size_t depth) {
+    if (m_blocks.empty()) {
+        m_t.jump(target);
+        return;
+    }
+    Block* finally_block = nullptr;
+    for (std::size_t i = m_blocks.size() - depth; i < m_blocks.size(); ++i) {
+        if (m_blocks[i].active && m_blocks[i].is_finally) {
+            if (finally_block != nullptr)
+                unsupported("a return, break or continue through nested finally blocks");
+            finally_block = &m_blocks[i];
+        }
+    }
+    if (finally_block != nullptr) {
+        finally_block->unwound = true;
+        m_t.set_unwind(target);
+        m_t.mov_reg_imm(m_abi.ret, 0);
+        m_t.store_exc_value(m_abi.ret);
+        m_t.jump(finally_block->label);
+        return;
+    }
+    const auto active = std::find_if(m_blocks.rbegin() + std::ptrdiff_t(depth), m_blocks.rend(),
+                                     [](const Block& b) { return b.active; });
+    if (active != m_blocks.rend())
+        m_t.set_handler(active->label);
+    else
+        m_t.clear_handler();
+    m_t.jump(target);
+}
+
+// The manager's __exit__ and the manager stay below the value __enter__ returned; the value is then
+// on the stack twice (the reference pops it and pushes its register twice).
+void ViperTranslator::setup_with(Label handler) {
+    const NativeReg* a = m_abi.arg;
+    if (m_stack.size() == 0)
+        throw NativeStack::Underflow{};
+    if (vt(m_stack.peek()) != VType::object)
+        unsupported("a with statement over a '" + std::string(vtype_name(vt(m_stack.peek()))) + "'");
+    m_stack.peek_into(a[0]);
+    m_stack.spill_regs();
+    m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+    m_t.mov_reg_qstr(a[1], m_qstrs.use("__exit__"));
+    m_t.call(RtFun::load_method);
+    m_stack.push_slots(2);
+    m_stack.pop_into({a[2], a[1], a[0]});
+    m_stack.push_reg(a[1]);
+    m_stack.push_reg(a[2]);
+    m_stack.spill_regs();
+    m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+    m_t.mov_reg_qstr(a[1], m_qstrs.use("__enter__"));
+    m_t.call(RtFun::load_method);
+    m_stack.push_slots(2);
+    m_stack.pointer_for_pop(a[2], 2);
+    m_stack.spill_regs();
+    m_t.mov_reg_imm(a[0], 0);
+    m_t.mov_reg_imm(a[1], 0);
+    m_t.call(RtFun::call_method_n_kw);
+    m_stack.push_reg(m_abi.ret);
+    m_stack.settle();
+    m_blocks.push_back({handler, true, true, true});
+    m_t.set_handler(handler);
+    m_stack.pop_into({m_abi.temp0});
+    m_stack.push_reg(m_abi.temp0);
+    m_stack.push_reg(m_abi.temp0);
+}
+
+// Leaving the block normally calls __exit__(None, None, None); an exception calls
+// __exit__(type, exception, None) and is swallowed when that returns true. END_FINALLY follows.
+void ViperTranslator::with_cleanup() {
+    const NativeReg* a = m_abi.arg;
+    if (m_blocks.empty() || !m_blocks.back().is_with)
+        unsupported("WITH_CLEANUP outside a with block");
+    Block& b = m_blocks.back();
+    const std::uint32_t normal = m_next_label++, swallow = m_next_label++, reraise = m_next_label++;
+    b.active = false;
+    write_innermost_handler(true);
+    m_stack.drop(2); // the second copy of the value and the None before the label
+    m_t.set_suppressed(false);
+    m_t.bind(normal);
+    const std::size_t base = m_stack.size(); // __exit__ and the manager below
+    for (int i = 0; i < 3; ++i)
+        m_stack.push_fun_entry(RtFun::const_none);
+    m_stack.pointer_for_pop(a[2], 5);
+    m_t.mov_reg_imm(a[0], 3);
+    m_t.mov_reg_imm(a[1], 0);
+    m_t.call(RtFun::call_method_n_kw);
+    m_t.jump(swallow);
+    m_t.set_suppressed(false);
+    m_t.bind(b.label);
+    write_innermost_handler(false);
+    m_t.load_exc_value(a[0]);
+    m_t.jump_if_zero(a[0], normal);
+    m_t.load_type_of(a[1], a[0]);
+    m_t.store_state(std::uint32_t(base), a[1]);
+    m_t.store_state(std::uint32_t(base + 1), a[0]);
+    m_t.mov_reg_fun_entry(a[2], RtFun::const_none);
+    m_t.store_state(std::uint32_t(base + 2), a[2]);
+    m_t.lea_state(a[2], std::uint32_t(base - 2));
+    m_t.mov_reg_imm(a[0], 3);
+    m_t.mov_reg_imm(a[1], 0);
+    m_t.call(RtFun::call_method_n_kw);
+    m_t.mov_reg_reg(a[0], m_abi.ret);
+    m_t.call(RtFun::obj_is_true);
+    m_t.jump_if_bool(false, reraise);
+    m_t.bind(swallow);
+    m_t.clear_exc_value();
+    m_t.bind(reraise);
+    m_stack.push_slots(5); // as the bytecode counts them: the adjustment and END_FINALLY take them
+}
+
 void ViperTranslator::op_item(const CodeItem& it) {
     if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || binary_op(it) || unary_op(it) ||
-        subscr_op(it) || call_op(it) || object_op(it))
+        subscr_op(it) || call_op(it) || object_op(it) || handler_op(it))
         return;
     std::string name = "opcode " + std::to_string(it.opcode);
     if (auto info = mpy::opcode_info(it.opcode))
@@ -330,7 +582,7 @@ void ViperTranslator::load_local(std::uint32_t local) {
         // replaces this one ("can't do binary op between 'None' and 'int'", "return expected 'int' but
         // got 'None'"); passed on as an argument or stored it raises nothing more.
     }
-    if (local < 2) {
+    if (reg_local(local)) {
         m_stack.push_reg(m_abi.local_regs[local], raw(type));
         return;
     }
@@ -352,7 +604,7 @@ void ViperTranslator::store_local(std::uint32_t local) {
     if (type != src)
         defer_error("local '" + local_name(local) + "' has type '" + std::string(vtype_name(type)) +
                     "' but source is '" + std::string(vtype_name(src)) + "'");
-    if (local < 2) {
+    if (reg_local(local)) {
         m_stack.pop_into({m_abi.local_regs[local]});
         return;
     }
@@ -493,7 +745,7 @@ void ViperTranslator::return_value() {
         m_stack.drop(1);
         m_t.mov_reg_fun_entry(m_t.return_reg(), RtFun::const_none);
         m_t.store_return_value();
-        m_t.jump(m_exit);
+        jump_out(m_exit, m_blocks.size());
         return;
     }
     if (type == VType::none) { // None returned as a machine value is 0
@@ -502,7 +754,7 @@ void ViperTranslator::return_value() {
         m_v.call_viper(ViperFun::convert_native_to_obj);
         move_to_return_reg();
         m_t.store_return_value();
-        m_t.jump(m_exit);
+        jump_out(m_exit, m_blocks.size());
         return;
     }
     if (type != m_return_type) {
@@ -521,7 +773,7 @@ void ViperTranslator::return_value() {
         move_to_return_reg();
     }
     m_t.store_return_value();
-    m_t.jump(m_exit);
+    jump_out(m_exit, m_blocks.size());
 }
 
 // The top value stays in the register it is in (the register is freed of other values) unless that is
@@ -1130,6 +1382,8 @@ VType annotation_type(const std::string& name, const NativeScope& scope) {
 // its slot when three or more arguments arrive: it waits there while the argument pointer is still in its
 // register). The target adds its nlr buffer, code state and alignment.
 std::uint32_t state_words(const ViperFrame& frame, std::uint32_t n_locals) {
+    if (frame.has_handlers) // no local is kept in a register
+        return frame.n_state;
     std::uint32_t in_regs = std::min<std::uint32_t>(n_locals, 2);
     if (frame.arg_types.size() >= 3)
         in_regs -= 1;
@@ -1159,6 +1413,7 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
     ViperFrame frame;
     frame.fun_table_const = constants.use(fun_table);
     frame.guards_globals = scope.refs_globals;
+    frame.has_handlers = scope.emitter.max_except_level() > 0;
     std::vector<VType> types(sig.n_locals, VType::unbound);
     for (std::uint32_t i = 0; i < sig.n_pos_args; ++i) {
         const std::string& a = i < info.arg_annotations.size() ? info.arg_annotations[i] : std::string();

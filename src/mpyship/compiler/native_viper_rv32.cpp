@@ -64,21 +64,25 @@ class ViperRv32Target final : public Rv32Target, public ViperTarget {
 void ViperRv32Target::viper_prologue(const ViperFrame& frame) {
     m_frame = NativeFrame{};
     m_frame.guards_globals = frame.guards_globals;
+    m_frame.has_handlers = frame.has_handlers;
+    const bool nlr = frame.guards_globals || frame.has_handlers;
     m_saves_s0 = m_zcmp || m_module.rv32_saves_s0;
     const auto saved_bytes = std::int32_t(saved_regs().size()) * k_word;
     m_nlr = m_zcmp ? 0 : saved_bytes;
-    m_code_state = m_nlr + (frame.guards_globals ? k_nlr_words * k_word : 0);
-    m_state = m_code_state + (frame.guards_globals ? k_viper_code_state_words * k_word : frame.needs_fun ? k_word : 0);
+    m_code_state = m_nlr + (frame.has_handlers ? k_handler_nlr_words * k_word : nlr ? k_nlr_words * k_word : 0);
+    m_state = m_code_state + (nlr ? k_viper_code_state_words * k_word : frame.needs_fun ? k_word : 0);
     m_frame_bytes = m_state + std::int32_t(frame.state_words) * k_word + (m_zcmp ? saved_bytes : 0);
     save_registers_and_load_tables(frame.fun_table_const);
-    if (frame.guards_globals || frame.needs_fun)
+    if (nlr || frame.needs_fun)
         m_asm.store(sp, m_code_state, a0);
     m_asm.mov_reg_reg(a0, a1); // n_args
     m_asm.mov_reg_reg(a1, a2); // n_kw
     m_asm.mov_reg_reg(s2, a3); // args
     check_args(std::uint32_t(frame.arg_types.size()));
     load_args(frame);
-    if (frame.guards_globals)
+    if (frame.has_handlers)
+        dispatch_exceptions();
+    else if (frame.guards_globals)
         guard_globals();
 }
 
@@ -103,14 +107,16 @@ void ViperRv32Target::load_args(const ViperFrame& frame) {
             m_asm.mov_reg_imm(a1, std::int32_t(frame.arg_types[i]));
             call_viper(ViperFun::convert_obj_to_native);
         }
-        if (i == 0)
+        if (frame.has_handlers) // every local lives in its slot
+            store_state(frame.n_state - 1 - i, a0);
+        else if (i == 0)
             m_asm.mov_reg_reg(s3, a0);
         else if (i == 1 && n_args <= 2)
             m_asm.mov_reg_reg(s2, a0);
         else
             store_state(frame.n_state - 1 - i, a0);
     }
-    if (n_args >= 3)
+    if (n_args >= 3 && !frame.has_handlers)
         load_state(s2, frame.n_state - 2);
 }
 

@@ -27,6 +27,9 @@ struct ViperFrame {
     std::vector<VType> arg_types; // per positional argument
     bool guards_globals = false;  // switches to the module's globals (nlr-protected), as native code does
     bool needs_fun = false;       // keeps the function object (for constants): a two-word code state
+    // try/with: the native emitter's exception dispatcher (NativeFrame::has_handlers); the globals are
+    // switched and every local, arguments too, lives in its state slot
+    bool has_handlers = false;
 };
 
 // Shifts are arithmetic too on targets whose shifts take the count from any register.

@@ -73,8 +73,10 @@ class ViperThumbTarget final : public ThumbTarget, public ViperTarget {
 void ViperThumbTarget::viper_prologue(const ViperFrame& frame) {
     m_frame = NativeFrame{};
     m_frame.guards_globals = frame.guards_globals;
-    m_code_state = frame.guards_globals ? k_nlr_words * k_word : 0;
-    m_state = frame.guards_globals ? m_code_state + k_code_state_words * k_word : frame.needs_fun ? k_word : 0;
+    m_frame.has_handlers = frame.has_handlers;
+    const bool nlr = frame.guards_globals || frame.has_handlers;
+    m_code_state = frame.has_handlers ? k_handler_nlr_words * k_word : nlr ? k_nlr_words * k_word : 0;
+    m_state = nlr ? m_code_state + k_code_state_words * k_word : frame.needs_fun ? k_word : 0;
     if (state_offset(frame.n_state - 1) > k_max_sp_offset)
         throw CompileError{"NotImplementedError", "too many locals for native method", SourcePos{0, 0}, "", false,
                            true};
@@ -88,14 +90,16 @@ void ViperThumbTarget::viper_prologue(const ViperFrame& frame) {
     m_asm.load(k_qstr_table, k_fun_table, 2 * k_word); // ->constants.qstr_table
     m_asm.load(k_fun_table, k_fun_table, 3 * k_word);  // ->constants.obj_table
     m_asm.load(k_fun_table, k_fun_table, k_word * frame.fun_table_const);
-    if (frame.guards_globals || frame.needs_fun)
+    if (nlr || frame.needs_fun)
         m_asm.store(sp, m_code_state, r0);
     m_asm.mov_reg_reg(r0, r1); // n_args
     m_asm.mov_reg_reg(r1, r2); // n_kw
     m_asm.mov_reg_reg(r5, r3); // args
     check_args(std::uint32_t(frame.arg_types.size()));
     load_args(frame);
-    if (frame.guards_globals)
+    if (frame.has_handlers)
+        dispatch_exceptions();
+    else if (frame.guards_globals)
         guard_globals(k_private_label);
 }
 
@@ -122,14 +126,16 @@ void ViperThumbTarget::load_args(const ViperFrame& frame) {
             m_asm.mov_reg_imm(r1, std::uint32_t(frame.arg_types[i]));
             call_viper(ViperFun::convert_obj_to_native);
         }
-        if (i == 0)
+        if (frame.has_handlers) // every local lives in its slot
+            store_state(frame.n_state - 1 - i, r0);
+        else if (i == 0)
             m_asm.mov_reg_reg(r4, r0);
         else if (i == 1 && n_args <= 2)
             m_asm.mov_reg_reg(r5, r0);
         else
             store_state(frame.n_state - 1 - i, r0);
     }
-    if (n_args >= 3)
+    if (n_args >= 3 && !frame.has_handlers)
         load_state(r5, frame.n_state - 2);
 }
 

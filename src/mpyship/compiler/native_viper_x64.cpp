@@ -34,8 +34,10 @@ class ViperX64Target final : public X64Target, public x64::X64FamilyViper {
 void ViperX64Target::viper_prologue(const ViperFrame& frame) {
     m_frame = NativeFrame{};
     m_frame.guards_globals = frame.guards_globals;
-    m_code_state = frame.guards_globals ? k_nlr_words * k_word : 0;
-    m_state = frame.guards_globals ? m_code_state + k_viper_code_state_words * k_word : frame.needs_fun ? k_word : 0;
+    m_frame.has_handlers = frame.has_handlers;
+    const bool nlr = frame.guards_globals || frame.has_handlers;
+    m_code_state = frame.has_handlers ? k_handler_nlr_words * k_word : nlr ? k_nlr_words * k_word : 0;
+    m_state = nlr ? m_code_state + k_viper_code_state_words * k_word : frame.needs_fun ? k_word : 0;
     m_frame_bytes = ((m_state / k_word + std::int32_t(frame.state_words)) | 1) * k_word;
     for (Reg r : {rbp, rbx, r12, r13})
         m_asm.push(r);
@@ -44,14 +46,16 @@ void ViperX64Target::viper_prologue(const ViperFrame& frame) {
     m_asm.load(r13, rbp, 2 * k_word); // ->constants.qstr_table
     m_asm.load(rbp, rbp, 3 * k_word); // ->constants.obj_table
     m_asm.load(rbp, rbp, k_word * std::int32_t(frame.fun_table_const));
-    if (frame.guards_globals || frame.needs_fun)
+    if (nlr || frame.needs_fun)
         m_asm.store(rsp, m_code_state, rdi);
     m_asm.mov_reg_reg(rdi, rsi); // n_args
     m_asm.mov_reg_reg(rsi, rdx); // n_kw
     m_asm.mov_reg_reg(r12, rcx); // args
     check_args(std::uint32_t(frame.arg_types.size()));
     load_args(frame);
-    if (frame.guards_globals)
+    if (frame.has_handlers)
+        dispatch_exceptions();
+    else if (frame.guards_globals)
         guard_globals(k_private_label);
 }
 
@@ -82,14 +86,16 @@ void ViperX64Target::load_args(const ViperFrame& frame) {
             call_viper(ViperFun::convert_obj_to_native);
             src = rax;
         }
-        if (i == 0)
+        if (frame.has_handlers) // every local lives in its slot
+            store_state(frame.n_state - 1 - i, src);
+        else if (i == 0)
             m_asm.mov_reg_reg(rbx, src);
         else if (i == 1 && n_args <= 2)
             m_asm.mov_reg_reg(r12, src);
         else
             store_state(frame.n_state - 1 - i, src);
     }
-    if (n_args >= 3)
+    if (n_args >= 3 && !frame.has_handlers)
         load_state(r12, frame.n_state - 2);
 }
 

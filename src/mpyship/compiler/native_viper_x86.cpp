@@ -36,8 +36,10 @@ class ViperX86Target final : public X86Target, public x64::X64FamilyViper {
 void ViperX86Target::viper_prologue(const ViperFrame& frame) {
     m_frame = NativeFrame{};
     m_frame.guards_globals = frame.guards_globals;
-    m_code_state = frame.guards_globals ? k_nlr_words * k_word : 0;
-    m_state = frame.guards_globals ? m_code_state + k_viper_code_state_words * k_word : frame.needs_fun ? k_word : 0;
+    m_frame.has_handlers = frame.has_handlers;
+    const bool nlr = frame.guards_globals || frame.has_handlers;
+    m_code_state = frame.has_handlers ? k_handler_nlr_words * k_word : nlr ? k_nlr_words * k_word : 0;
+    m_state = nlr ? m_code_state + k_viper_code_state_words * k_word : frame.needs_fun ? k_word : 0;
     const std::int32_t words = m_state / k_word + std::int32_t(frame.state_words);
     m_frame_bytes = ((words + k_saved_words + 3) / 4 * 4 - k_saved_words) * k_word;
     for (Reg r : {ebp, ebx, esi, edi})
@@ -49,14 +51,16 @@ void ViperX86Target::viper_prologue(const ViperFrame& frame) {
     m_asm.load(k_qstr_table, k_fun_table, 2 * k_word); // ->constants.qstr_table
     m_asm.load(k_fun_table, k_fun_table, 3 * k_word);  // ->constants.obj_table
     m_asm.load(k_fun_table, k_fun_table, k_word * std::int32_t(frame.fun_table_const));
-    if (frame.guards_globals || frame.needs_fun)
+    if (nlr || frame.needs_fun)
         m_asm.store(esp, m_code_state, eax);
     m_asm.load(eax, esp, args + 1 * k_word); // n_args
     m_asm.load(ecx, esp, args + 2 * k_word); // n_kw
     m_asm.load(esi, esp, args + 3 * k_word); // args
     check_args(std::uint32_t(frame.arg_types.size()));
     load_args(frame);
-    if (frame.guards_globals)
+    if (frame.has_handlers)
+        dispatch_exceptions();
+    else if (frame.guards_globals)
         guard_globals(k_private_label);
 }
 
@@ -84,14 +88,16 @@ void ViperX86Target::load_args(const ViperFrame& frame) {
             m_asm.mov_reg_imm(ecx, std::uint64_t(frame.arg_types[i]));
             call_viper(ViperFun::convert_obj_to_native);
         }
-        if (i == 0)
+        if (frame.has_handlers) // every local lives in its slot
+            store_state(frame.n_state - 1 - i, eax);
+        else if (i == 0)
             m_asm.mov_reg_reg(ebx, eax);
         else if (i == 1 && n_args <= 2)
             m_asm.mov_reg_reg(esi, eax);
         else
             store_state(frame.n_state - 1 - i, eax);
     }
-    if (n_args >= 3)
+    if (n_args >= 3 && !frame.has_handlers)
         load_state(esi, frame.n_state - 2);
 }
 

@@ -76,8 +76,12 @@ class ViperXtensaTarget final : public XtensaTarget, public ViperTarget {
 void ViperXtensaTarget::viper_prologue(const ViperFrame& frame) {
     m_frame = NativeFrame{};
     m_frame.guards_globals = frame.guards_globals;
-    m_code_state = m_abi.nlr + (frame.guards_globals ? m_abi.nlr_words * k_word : 0);
-    m_state = m_code_state + (frame.guards_globals ? k_viper_code_state_words * k_word
+    m_frame.has_handlers = frame.has_handlers;
+    const bool nlr = frame.guards_globals || frame.has_handlers;
+    m_code_state = m_abi.nlr + (frame.has_handlers ? m_abi.handler_nlr_words * k_word
+                                : nlr              ? m_abi.nlr_words * k_word
+                                                   : 0);
+    m_state = m_code_state + (nlr ? k_viper_code_state_words * k_word
                               : frame.needs_fun    ? k_word
                                                    : 0);
     if (frame.n_state > 0 && state_offset(frame.n_state - 1) > k_max_frame_offset)
@@ -86,7 +90,7 @@ void ViperXtensaTarget::viper_prologue(const ViperFrame& frame) {
     m_frame_bytes = ((held + 15) & ~15u) + (m_abi.windowed ? 32 : 0);
     enter(m_frame_bytes);
     load_tables(frame.fun_table_const);
-    if (frame.guards_globals || frame.needs_fun)
+    if (nlr || frame.needs_fun)
         m_asm.store_frame(m_code_state, a2);
     const NativeReg* arg = m_abi.regs.arg;
     m_asm.op16(mov_n(arg[0], a3));                   // n_args
@@ -94,7 +98,9 @@ void ViperXtensaTarget::viper_prologue(const ViperFrame& frame) {
     m_asm.op16(mov_n(m_abi.regs.local_regs[1], a5)); // args (written even when it is already there)
     check_args(std::uint32_t(frame.arg_types.size()));
     load_args(frame);
-    if (frame.guards_globals)
+    if (frame.has_handlers)
+        dispatch_exceptions();
+    else if (frame.guards_globals)
         guard_globals();
 }
 
@@ -122,14 +128,16 @@ void ViperXtensaTarget::load_args(const ViperFrame& frame) {
             m_asm.mov_reg_imm(Reg(m_abi.regs.arg[1]), std::int32_t(frame.arg_types[i]));
             call_viper(ViperFun::convert_obj_to_native);
         }
-        if (i == 0)
+        if (frame.has_handlers) // every local lives in its slot
+            store_state(frame.n_state - 1 - i, m_ret);
+        else if (i == 0)
             mov_reg_reg(m_abi.regs.local_regs[0], m_ret);
         else if (i == 1 && n_args <= 2)
             mov_reg_reg(args, m_ret);
         else
             store_state(frame.n_state - 1 - i, m_ret);
     }
-    if (n_args >= 3)
+    if (n_args >= 3 && !frame.has_handlers)
         load_state(args, frame.n_state - 2);
 }
 
