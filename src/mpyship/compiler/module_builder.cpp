@@ -129,7 +129,8 @@ mpy::RawCode ModuleBuilder::build_raw_code(ScopeId scope) {
         mpy::RawCode rc;
         rc.kind = m_scopes[scope].kind;
         rc.native = std::move(m_scopes[scope].native);
-        if (rc.kind == mpy::CodeKind::native_py) // nested functions of native code are native too
+        // nested functions of native and viper code (each compiled with its own emitter)
+        if (rc.kind == mpy::CodeKind::native_py || rc.kind == mpy::CodeKind::native_viper)
             for (ScopeId child : m_scopes[scope].emitter->children())
                 rc.children.push_back(build_raw_code(child));
         return rc;
