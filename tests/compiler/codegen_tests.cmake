@@ -14,6 +14,7 @@ list(APPEND MPYSHIP_COMPILER_TESTS
   compiler/native_rv32_test.cpp
   compiler/native_xtensa_test.cpp
   compiler/native_x86_test.cpp
+  compiler/emit_native_test.cpp
   compiler/native_build_test.cpp
   compiler/float_parse_test.cpp
   compiler/float_repr_test.cpp

@@ -5,6 +5,7 @@
 
 #include "mpyship/compiler/compile_error.h"
 #include "mpyship/compiler/inline_asm.h"
+#include "mpyship/compiler/native_emitter.h"
 #include "mpyship/mpy/format.h"
 
 namespace mpyship::compiler {
@@ -34,6 +35,14 @@ std::uint32_t scope_line(const ScopeInfo& scope) {
 CodeGen::CodeGen(ModuleBuilder& builder, const Options& options) : m_builder(builder), m_options(options) {}
 
 void CodeGen::generate(const Module& module) {
+    // -X emit=native where only @micropython.native would be refused too (CircuitPython's native code
+    // differs from MicroPython's; an architecture without a native target of ours)
+    if (m_options.emit_native &&
+        (m_options.target == Target::circuitpython || !has_native_emitter(m_options.arch)))
+        throw CompileError{"NotImplementedError",
+                           "mpyship: native code generation (-X emit=native) for this target and architecture "
+                           "is not implemented yet",
+                           SourcePos{1, 1}, "<module>", true, true};
     auto root = std::make_unique<ScopeInfo>();
     root->kind = ScopeKind::module;
     root->simple_name = "<module>";
@@ -42,7 +51,7 @@ void CodeGen::generate(const Module& module) {
     m_async.push_back(false);
     m_generator_seen.push_back(false);
     m_inline_asm.push_back(false);
-    m_native.push_back(false);
+    m_native.push_back(m_options.emit_native);
     m_order.push_back(ModuleBuilder::k_module_scope);
     for (std::size_t i = 0; i < m_order.size(); ++i) {
         run_pass(m_order[i], Pass::scope);

@@ -53,11 +53,10 @@ void ModuleBuilder::emit_native_py(ScopeId scope) {
         s.kind = mpy::CodeKind::native_viper;
         return;
     }
-    s.native = emit_native_function(
-        NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals, &m_native_state,
-                    m_options.arch_flags},
-        m_qstrs,
-        m_constants);
+    s.native = emit_native_function(NativeScope{*s.emitter, m_options.arch, s.name, s.def_pos, s.refs_globals,
+                                                &m_native_state, m_options.arch_flags, scope == k_module_scope},
+                                    m_qstrs,
+                                    m_constants);
 }
 
 // The reference appends a scope to its list when the parent's scope pass meets it, and runs that pass

@@ -122,7 +122,8 @@ class Translator {
 mpy::Bytes Translator::run() {
     const ScopeSignature& sig = m_em.signature();
     m_frame.n_locals = sig.n_locals;
-    m_frame.guards_globals = m_scope.refs_globals || uses_globals(m_em.items());
+    // the module's names are not globals declared or used as such; making a function still switches
+    m_frame.guards_globals = (m_scope.refs_globals && !m_scope.is_module) || uses_globals(m_em.items());
     m_frame.n_children = std::uint32_t(m_em.children().size());
     m_frame.has_handlers = m_em.max_except_level() > 0;
     if (m_frame.has_handlers && !m_t.supports_handlers())
@@ -669,6 +670,11 @@ bool Translator::object_op(const CodeItem& it) {
     } else if (o == op::IMPORT_FROM) { // the module stays below the imported name
         m_stack.peek_into(a[0]);
         call_with_qstr(RtFun::import_from, qstr(it), a[1]);
+    } else if (o == op::IMPORT_STAR) { // `from m import *`, module level only (-X emit=native)
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
+        m_t.call(RtFun::import_all);
+        return true;
     } else if (o == op::RAISE_OBJ) {
         m_stack.pop_into({a[0]});
         m_stack.spill_regs();

@@ -28,6 +28,7 @@ struct NativeScope {
     bool refs_globals = false; // the scope declares or uses a name as global
     NativeModuleState* module_state = nullptr; // shared by the module's native functions (null: this one only)
     std::uint32_t arch_flags = 0;              // -march-flags
+    bool is_module = false; // the module's own code (-X emit=native)
 };
 
 bool has_native_emitter(mpy::NativeArch arch);

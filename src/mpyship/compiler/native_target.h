@@ -59,6 +59,7 @@ enum class RtFun : std::uint8_t {
     raise = 34, // also re-raises in the globals guard
     import_name = 35,
     import_from = 36,
+    import_all = 37,
     new_slice = 38,
     unpack_sequence = 39,
     unpack_ex = 40,

@@ -23,6 +23,7 @@ int n_args(RtFun fun) {
     case RtFun::raise:
     case RtFun::delete_name:
     case RtFun::delete_global:
+    case RtFun::import_all:
         return 1;
     case RtFun::load_attr:
     case RtFun::load_super_method:

@@ -19,11 +19,14 @@ struct Options {
     std::string source_name;          // embedded file name (mpy-cross -s), qstr 0 of the module
     // -march: the architecture native code is for (bytecode is the same for all). march_given without an
     // architecture is -march=debug. Inline assembler functions are assembled for `arch`; the native and
-    // viper emitters are not implemented yet.
+    // viper emitters compile the functions that ask for them.
     mpy::NativeArch arch = mpy::NativeArch::none;
     bool march_given = false;
     // -march-flags, parsed for `arch` (compiler/arch_flags.h); not zero: named in the .mpy header.
     std::uint32_t arch_flags = 0;
+    // -X emit=native: every scope without @micropython.bytecode is native code, the module's included
+    // (needs -march; the CLI checks that).
+    bool emit_native = false;
 };
 
 } // namespace mpyship::compiler

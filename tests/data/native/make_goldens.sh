@@ -31,14 +31,16 @@ archs_of() {
     native_rv32) echo "rv32imc rv32imc:zcmp" ;;
     native_xtensa) echo "xtensa xtensawin" ;;
     native_x86) echo "x86" ;;
+    emit_native) echo "x64 x86 armv6m armv7m armv7emdp rv32imc xtensa xtensawin" ;;
   esac
 }
 
-# compile FILE ARCH[:FLAGS] -> one "kind<TAB>golden" field pair on stdout (FLAGS: -march-flags)
+# compile FILE ARCH[:FLAGS] [OPTION...] -> one "kind<TAB>golden" field pair on stdout (FLAGS: -march-flags)
 compile() {
   rm -f "$work/out.mpy"
   local march=("-march=${2%%:*}")
   [ "${2#*:}" != "$2" ] && march+=("-march-flags=${2#*:}")
+  march+=("${@:3}")
   if (cd "$work" && "$mpy_cross" "${march[@]}" -o out.mpy "$1" 2> err.txt); then
     printf 'mpy\t%s' "$(od -An -v -tx1 "$work/out.mpy" | tr -d ' \n')"
   else
@@ -47,7 +49,7 @@ compile() {
 }
 
 # MPYSHIP_GOLDEN_SETS (e.g. "native_thumb") limits the run to some of the sets.
-for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa native_x86 viper_x64 viper_thumb viper_rv32 viper_xtensa viper_x86}; do
+for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa native_x86 viper_x64 viper_thumb viper_rv32 viper_xtensa viper_x86 emit_native}; do
   cases="$here/${isa}_cases.txt"
   [ -f "$cases" ] || continue
   if [ "$isa" = native_thumb ] || [ "$isa" = native_rv32 ] || [ "$isa" = native_xtensa ] ||
@@ -67,7 +69,9 @@ for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb nati
   for name in $cases_list; do
     cp "$work/$name.case" "$work/t.py"
     for arch in $(archs_of "$isa"); do
-      printf '%s\t%s\t%s\n' "$name" "$arch" "$(compile t.py "$arch")" >> "$out"
+      extra=()
+      [ "$isa" = emit_native ] && extra=(-X emit=native) # every scope native, the module's too
+      printf '%s\t%s\t%s\n' "$name" "$arch" "$(compile t.py "$arch" "${extra[@]}")" >> "$out"
     done
   done
   mv "$out" "$here/${isa}_goldens.tsv"

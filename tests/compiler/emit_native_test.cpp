@@ -1,0 +1,87 @@
+// -X emit=native (Options::emit_native): every scope is native code, the module's own included, unless
+// @micropython.bytecode says otherwise. Each case of tests/data/native/emit_native_cases.txt compiled as
+// `t.py` for each architecture of emit_native_goldens.tsv (made by make_goldens.sh with the official
+// mpy-cross v1.28.0 -X emit=native) must give the golden .mpy byte for byte.
+#include "native_cases.h"
+
+#include <gtest/gtest.h>
+
+namespace mpyship::compiler {
+namespace {
+
+using namespace native_cases;
+
+struct EmitArch {
+    const char* name;
+    mpy::NativeArch arch;
+};
+
+constexpr EmitArch k_archs[] = {
+    {"x64", mpy::NativeArch::x64},         {"x86", mpy::NativeArch::x86},
+    {"armv6m", mpy::NativeArch::armv6m},   {"armv7m", mpy::NativeArch::armv7m},
+    {"armv7emdp", mpy::NativeArch::armv7emdp}, {"rv32imc", mpy::NativeArch::rv32imc},
+    {"xtensa", mpy::NativeArch::xtensa},   {"xtensawin", mpy::NativeArch::xtensawin},
+};
+
+std::expected<mpy::Module, CompileError> compile_emit_native(const std::string& source, mpy::NativeArch arch) {
+    Options o;
+    o.arch = arch;
+    o.march_given = true;
+    o.emit_native = true;
+    o.source_name = "t.py";
+    return compile_module(source, o);
+}
+
+TEST(EmitNative, EveryCaseMatchesMpyCrossOnEveryArch) {
+    std::vector<Case> cases;
+    read_cases_from("emit_native_cases.txt", cases);
+    ASSERT_GT(cases.size(), 15u);
+    const auto goldens = read_goldens("emit_native_goldens.tsv");
+    ASSERT_EQ(goldens.size(), cases.size() * std::size(k_archs)) << "the goldens are out of date: run make_goldens.sh";
+    for (const EmitArch& a : k_archs) {
+        int identical = 0;
+        for (const Case& c : cases) {
+            SCOPED_TRACE(std::string(a.name) + " " + c.name);
+            const Golden& g = goldens.at({c.name, a.name});
+            ASSERT_TRUE(g.ok) << "every case compiles with mpy-cross";
+            auto m = compile_emit_native(c.source, a.arch);
+            ASSERT_TRUE(m.has_value()) << m.error().message;
+            const mpy::Bytes ours = mpy::write_module(*m);
+            const mpy::Bytes golden = from_hex(g.text);
+            if (ours == golden)
+                ++identical;
+            else
+                ADD_FAILURE() << c.name << " differs from mpy-cross -X emit=native -march=" << a.name << "\n"
+                              << c.source << disassembly_diff(golden, ours);
+        }
+        std::cout << "[ emit=native " << a.name << " ] " << identical << "/" << cases.size() << " identical\n";
+    }
+}
+
+// The module's code is native: its raw code says so, and the header names the architecture.
+TEST(EmitNative, TheModuleItselfIsNativeCode) {
+    auto m = compile_emit_native("x = 1\n", mpy::NativeArch::armv7m);
+    ASSERT_TRUE(m.has_value()) << m.error().message;
+    EXPECT_EQ(m->root.kind, mpy::CodeKind::native_py);
+    EXPECT_EQ(m->header.arch, mpy::NativeArch::armv7m);
+}
+
+// Where @micropython.native would be refused, so is the whole module: CircuitPython's native code differs
+// from MicroPython's, and armv6 has no native target of ours.
+TEST(EmitNative, RefusedWhereNativeCodeIsNotImplemented) {
+    Options o;
+    o.arch = mpy::NativeArch::x64;
+    o.march_given = true;
+    o.emit_native = true;
+    o.target = Target::circuitpython;
+    auto cp = compile_module("x = 1\n", o);
+    ASSERT_FALSE(cp.has_value());
+    EXPECT_TRUE(cp.error().needs_native_arch);
+    EXPECT_NE(cp.error().message.find("not implemented yet"), std::string::npos);
+    auto armv6 = compile_emit_native("x = 1\n", mpy::NativeArch::armv6);
+    ASSERT_FALSE(armv6.has_value());
+    EXPECT_NE(armv6.error().message.find("(-X emit=native)"), std::string::npos);
+}
+
+} // namespace
+} // namespace mpyship::compiler
