@@ -5,6 +5,8 @@
 #include "mpyship/cli/color.h"
 #include "mpyship/cli/help_model.h"
 #include "mpyship/compiler/inline_asm.h"
+#include "mpyship/compiler/native_emitter.h"
+#include "mpyship/compiler/native_viper.h"
 
 #include <cstdlib>
 #include <gtest/gtest.h>
@@ -41,7 +43,16 @@ TEST(Version, JsonNamesVersionCommitTargetsAndFeatures) {
     EXPECT_EQ(j["targets"][1]["runtime"], "CircuitPython");
     EXPECT_EQ(j["targets"][1]["version"], "10.2.1");
     EXPECT_EQ(j["targets"][1]["mpy_magic"], "C");
-    EXPECT_TRUE(j["features"]["native_archs"].is_array());
+    // The native and viper emitters: exactly the archs with both, in -march order.
+    std::vector<std::string> native_archs;
+    for (int a = 1; a <= int(mpy::NativeArch::rv64imc); ++a) {
+        const bool native = compiler::has_native_emitter(mpy::NativeArch(a));
+        EXPECT_EQ(native, compiler::has_viper_emitter(mpy::NativeArch(a))) << a;
+        if (native)
+            native_archs.push_back(mpy::native_arch_name(mpy::NativeArch(a)));
+    }
+    EXPECT_EQ(native_archs.size(), 10u);
+    EXPECT_EQ(j["features"]["native_archs"].get<std::vector<std::string>>(), native_archs);
     // The inline assemblers: exactly the archs the compiler assembles for, in -march order.
     std::vector<std::string> asm_archs;
     for (int a = 1; a <= int(mpy::NativeArch::rv64imc); ++a)

@@ -22,9 +22,13 @@ inline constexpr TargetInfo k_targets[] = {
     {"circuitpython", "CircuitPython", "10.2.1", static_cast<char>(mpy::k_magic_circuitpython)},
 };
 
-// `-march` names for which native / viper code is generated (mpy-cross spelling: "x64", "armv7m", ...).
-// Empty today: -march is accepted and bytecode is unchanged, native decorators are "not implemented".
-inline constexpr std::span<const std::string_view> k_native_archs{};
+// `-march` names for which @micropython.native and viper code is generated (mpy-cross spelling, in -march
+// order). Agrees with has_native_emitter and has_viper_emitter (tests/dist checks both ways). A few
+// constructs are still refused on them ("not implemented yet"; the README's *Native code* lists them).
+inline constexpr std::string_view k_native_arch_names[] = {"x86",       "x64",    "armv6m",    "armv7m",
+                                                           "armv7em",   "armv7emsp", "armv7emdp", "xtensa",
+                                                           "xtensawin", "rv32imc"};
+inline constexpr std::span<const std::string_view> k_native_archs{k_native_arch_names};
 
 // `-march` names with an inline assembler (@micropython.asm_thumb / asm_xtensa / asm_rv32; as in mpy-cross
 // the -march picks the instruction set, not the decorator). Agrees with inline_asm::has_inline_assembler
