@@ -1,6 +1,6 @@
-// libFuzzer target for the compiler with -march set: the first byte picks the architecture (every one
-// mpy-cross offers, so inline assembler functions meet each assembler and "invalid arch"), the rest is
-// the source. No crash, no hang; whatever compiles must be a .mpy that the reader accepts and the writer
+// libFuzzer target for the compiler with -march set: the first byte picks the architecture (its low 7
+// bits: every one mpy-cross offers, so inline assembler, native and viper functions meet each target and
+// "invalid arch") and, with its top bit, -X emit=native (every scope native); the rest is the source. No crash, no hang; whatever compiles must be a .mpy that the reader accepts and the writer
 // reproduces, with the architecture in its header when it holds native code.
 #include "mpyship/compiler/compiler.h"
 #include "mpyship/mpy/reader.h"
@@ -14,11 +14,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (size < 1 || size > 16384)
         return 0;
     using mpyship::mpy::NativeArch;
-    const auto arch = NativeArch(1 + data[0] % std::uint8_t(NativeArch::rv64imc));
+    const auto arch = NativeArch(1 + (data[0] & 0x7f) % std::uint8_t(NativeArch::rv64imc));
     std::string_view source(reinterpret_cast<const char*>(data + 1), size - 1);
     mpyship::compiler::Options options;
     options.arch = arch;
     options.march_given = true;
+    options.emit_native = (data[0] & 0x80) != 0;
     options.source_name = "fuzz.py";
     auto module = mpyship::compiler::compile_module(source, options);
     if (!module) {
