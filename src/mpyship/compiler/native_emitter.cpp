@@ -40,6 +40,10 @@ bool uses_globals(const std::vector<CodeItem>& items) {
     });
 }
 
+bool is_generator(const Emitter& em) {
+    return em.is_generator() || (em.signature().scope_flags & mpy::k_scope_generator) != 0;
+}
+
 class Translator {
   public:
     Translator(const NativeScope& scope, NativeTarget& target, QstrTable& qstrs, ConstantTable& constants,
@@ -75,7 +79,15 @@ class Translator {
     void stack_item(const CodeItem& it);
     void handler_label(std::size_t entry);
     void write_innermost_handler(bool clear_when_none);
-    bool reg_local(std::uint32_t local) const { return local < 2 && !m_frame.has_handlers; }
+    bool reg_local(std::uint32_t local) const {
+        return local < 2 && !m_frame.has_handlers && !m_frame.generator;
+    }
+    bool generator_op(const CodeItem& it);
+    void generator_return();
+    void yield_value();
+    void yield_from();
+    void leave_to_yield(Label resume);
+    void raise_throw_value();
     [[noreturn]] void unsupported(const CodeItem& it) const;
 
     std::uint32_t qstr(const CodeItem& it);
@@ -126,11 +138,18 @@ mpy::Bytes Translator::run() {
     m_frame.guards_globals = (m_scope.refs_globals && !m_scope.is_module) || uses_globals(m_em.items());
     m_frame.n_children = std::uint32_t(m_em.children().size());
     m_frame.has_handlers = m_em.max_except_level() > 0;
+    m_frame.generator = is_generator(m_em);
     if (m_frame.has_handlers && !m_t.supports_handlers())
         throw CompileError{"NotImplementedError",
                            "mpyship: native code for try/with on this architecture is not implemented yet",
                            m_scope.def_pos, m_scope.name, true, true};
+    if (m_frame.generator && !m_t.supports_generators())
+        throw CompileError{"NotImplementedError",
+                           "mpyship: native code for generators on this architecture is not implemented yet",
+                           m_scope.def_pos, m_scope.name, true, true};
     m_t.prologue(m_frame);
+    if (m_frame.generator)
+        raise_throw_value();
     for (const CodeItem& it : m_em.items()) {
         try {
             item(it);
@@ -407,8 +426,8 @@ void Translator::with_cleanup() {
 }
 
 void Translator::op_item(const CodeItem& it) {
-    if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || object_op(it) || call_op(it) ||
-        container_op(it) || iter_op(it) || handler_op(it))
+    if (generator_op(it) || constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || object_op(it) ||
+        call_op(it) || container_op(it) || iter_op(it) || handler_op(it))
         return;
     unsupported(it);
 }
@@ -585,8 +604,12 @@ bool Translator::flow_op(const CodeItem& it) {
     const Label target = Label(it.value);
     switch (it.opcode) {
     case op::RETURN_VALUE:
-        m_stack.pop_into({m_t.return_reg()});
-        m_t.store_return_value();
+        if (m_frame.generator) {
+            generator_return();
+        } else {
+            m_stack.pop_into({m_t.return_reg()});
+            m_t.store_return_value();
+        }
         return_through_blocks(it);
         return true;
     case op::JUMP:
@@ -878,6 +901,99 @@ bool Translator::iter_op(const CodeItem& it) {
     }
 }
 
+// A generator returns its value in the state slot where it was on the stack, with the code state's
+// stack pointer at it.
+void Translator::generator_return() {
+    const NativeReg value = m_stack.pop_flexible(m_abi.temp0);
+    const auto slot = std::uint32_t(m_stack.size());
+    m_t.store_state(slot, value);
+    m_t.store_gen_sp(slot);
+    m_t.store_return_kind(GenReturn::normal);
+}
+
+bool Translator::generator_op(const CodeItem& it) {
+    const NativeReg* a = m_abi.arg;
+    switch (it.opcode) {
+    case op::LOAD_GLOBAL: // the compiler's own BaseException test of `async with`: native code differs
+        if (it.qstr_phase == QstrPhase::scope_pass && m_em.qstr_of(it) == "BaseException")
+            throw CompileError{"NotImplementedError", "mpyship: native code for async with is not implemented yet",
+                               SourcePos{m_line, 1}, m_scope.name, true, true};
+        return false;
+    case op::GET_ITER: // yield from, await, a generator expression's argument: the iterator replaces the
+                       // object (the NULL for no iterator buffer is set before the registers are spilled)
+        m_stack.pop_into({a[0]});
+        m_t.mov_reg_imm(a[1], 0);
+        m_stack.spill_regs();
+        m_t.call(RtFun::getiter);
+        m_stack.push_reg(m_abi.ret);
+        return true;
+    case op::YIELD_VALUE:
+        yield_value();
+        return true;
+    case op::YIELD_FROM:
+        yield_from();
+        return true;
+    default:
+        return false;
+    }
+}
+
+// The code state's stack pointer at the top value, the yield return kind and the address to resume at,
+// then out through the exit. Resumed, the exception handler that was active is active again.
+void Translator::leave_to_yield(Label resume) {
+    m_t.store_gen_sp(std::uint32_t(m_stack.size() - 1));
+    m_t.store_return_kind(GenReturn::yield);
+    m_t.store_resume_address(resume);
+    m_t.jump(m_exit);
+    m_t.bind(resume);
+    write_innermost_handler(false);
+}
+
+// What gen.throw() passed in is raised where the code goes on (nothing when it is NULL); the slot is
+// cleared first.
+void Translator::raise_throw_value() {
+    const NativeReg* a = m_abi.arg;
+    m_t.load_throw_value(a[0]);
+    m_t.clear_throw_value(a[1]);
+    m_t.call(RtFun::raise);
+}
+
+// The yielded value is on top; the value sent in takes its slot.
+void Translator::yield_value() {
+    if (m_stack.size() == 0)
+        throw NativeStack::Underflow{};
+    m_stack.settle();
+    leave_to_yield(m_next_label++);
+    raise_throw_value();
+}
+
+// The iterator and the value to send are on the stack: the runtime sends it (or what gen.throw() passed
+// in) to the iterator, and while that yields, so does this code; the iterator's return value then
+// replaces both.
+void Translator::yield_from() {
+    const NativeReg* a = m_abi.arg;
+    if (m_stack.size() < 2)
+        throw NativeStack::Underflow{};
+    m_stack.settle();
+    const Label send = m_next_label++, yield = m_next_label++, resume = m_next_label++;
+    m_t.jump(send);
+    m_t.set_suppressed(false);
+    m_t.bind(yield);
+    leave_to_yield(resume);
+    m_t.bind(send);
+    const auto result = std::uint32_t(m_stack.size() - 1);
+    m_t.load_throw_value(a[2]);
+    m_t.mov_reg_imm(a[1], 0);
+    m_t.store_throw_value(a[1]);
+    m_stack.pop_into({a[1], a[0]});
+    m_t.store_state(result, a[2]);
+    m_t.lea_state(a[2], result);
+    m_t.call(RtFun::yield_from);
+    m_t.jump_if_bool(true, yield);
+    m_t.load_state(a[0], result);
+    m_stack.push_reg(a[0]);
+}
+
 std::unique_ptr<NativeTarget> target_for(mpy::NativeArch arch, NativeModuleState& module, std::uint32_t flags) {
     if (arch == mpy::NativeArch::x64)
         return make_x64_target();
@@ -898,7 +1014,7 @@ mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
     mpy::Prelude p;
     p.n_state = n_state;
     p.n_exc_stack = 0; // native code keeps its handlers in the nlr frame, not on an exception stack
-    p.scope_flags = sig.scope_flags & mpy::k_scope_sig_mask;
+    p.scope_flags = (sig.scope_flags | (is_generator(em) ? mpy::k_scope_generator : 0)) & mpy::k_scope_sig_mask;
     p.n_pos_args = sig.n_pos_args;
     p.n_kwonly_args = sig.n_kwonly_args;
     p.n_def_pos_args = sig.n_def_pos_args;
@@ -928,11 +1044,6 @@ mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs,
     mpy::Constant fun_table;
     fun_table.kind = mpy::ObjKind::fun_table;
     const std::uint32_t fun_table_const = constants.use(fun_table);
-    const ScopeSignature& sig = scope.emitter.signature();
-    if (scope.emitter.is_generator() || (sig.scope_flags & mpy::k_scope_generator) != 0)
-        throw CompileError{"NotImplementedError",
-                           "mpyship: native code for generators is not implemented yet",
-                           scope.def_pos, scope.name, true, true};
     // As the reference, the frame is sized by the stack depth the native code itself reaches (which the
     // bytecode's count can exceed: `del x[i]` pushes no NULL here): a first pass measures it.
     Translator sizing(scope, *target, qstrs, constants, fun_table_const, scope.emitter.max_stack());

@@ -26,7 +26,7 @@ void Rv32Target::call_entry(std::uint32_t index) {
 // The constant table hangs off the function object, which the code state's first word points to.
 void Rv32Target::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
     const Reg r = Reg(dst);
-    m_asm.load(r, sp, m_code_state);
+    load_fun(r);
     m_asm.load(r, r, 1 * k_word); // ->context
     m_asm.load(r, r, 3 * k_word); // ->constants.obj_table
     m_asm.load(r, r, k_word * std::int32_t(index));
@@ -41,6 +41,8 @@ std::vector<Reg> Rv32Target::saved_regs() const {
 void Rv32Target::prologue(const NativeFrame& frame) {
     m_frame = frame;
     m_saves_s0 = m_zcmp || m_module.rv32_saves_s0;
+    if (frame.generator)
+        return generator_prologue();
     const auto saved_bytes = std::int32_t(saved_regs().size()) * k_word;
     const std::int32_t nlr_words = frame.has_handlers ? k_handler_nlr_words : frame.guards_globals ? k_nlr_words : 0;
     m_nlr = m_zcmp ? 0 : saved_bytes; // cm.push puts the registers above the frame
@@ -112,6 +114,61 @@ void Rv32Target::dispatch_exceptions() {
     m_asm.bind(body);
 }
 
+// A generator's frame is the saved registers, the nlr area and the throw slot; its state is the
+// generator object's code state (s2), its entry word says where the code starts on the first resume.
+// Every resume pushes an nlr frame: an exception goes to the handler slot's address (with handlers) or,
+// uncaught, is returned in state[0] as the exception return kind; otherwise the code goes on at the code
+// state's address.
+void Rv32Target::generator_prologue() {
+    const std::uint32_t entry = k_private_label + 4, resume = k_private_label + 5;
+    const auto saved_bytes = std::int32_t(saved_regs().size()) * k_word;
+    m_nlr = m_zcmp ? 0 : saved_bytes;
+    m_code_state = m_nlr + k_handler_nlr_words * k_word; // here: the throw slot
+    m_frame_bytes = m_code_state + k_word + (m_zcmp ? saved_bytes : 0);
+    m_state_reg = k_gen_state;
+    m_state = k_code_state_words * k_word;
+    m_asm.word(m_frame.n_children); // the number of nested functions, then the entry's offset
+    m_asm.label_word(entry);
+    if (m_zcmp)
+        push_zcmp();
+    else
+        push_classic();
+    m_asm.mov_reg_reg(k_gen_state, a0);
+    store_throw_value(a1);
+    m_asm.load(t1, k_gen_state, 0);           // code_state->fun_bc
+    m_asm.load(t1, t1, 1 * k_word);           // ->context
+    m_asm.load(k_qstr_table, t1, 2 * k_word); // ->constants.qstr_table
+    m_asm.load(t1, t1, 3 * k_word);           // ->constants.obj_table
+    m_asm.load(k_fun_table, t1, k_word * std::int32_t(m_frame.fun_table_const)); // the function table
+    if (m_frame.has_handlers) {
+        const std::uint32_t push = k_private_label + 2, caught = k_private_label + 3;
+        m_asm.store(sp, m_code_state - k_word, zero);
+        m_asm.store(sp, m_nlr + k_exc_value_offset, zero);
+        m_asm.lea_label(k_handler_reg, resume);
+        m_asm.bind(push);
+        m_asm.lea_sp(a0, m_nlr);
+        call(RtFun::nlr_push);
+        m_asm.jump_if(Cond::ne, a0, caught);
+        m_asm.store(sp, m_nlr + k_handler_offset, zero);
+        m_asm.jr(k_handler_reg);
+        m_asm.bind(caught);
+        m_asm.load(k_handler_reg, sp, m_nlr + k_handler_offset);
+        m_asm.jump_if(Cond::ne, k_handler_reg, push);
+    } else {
+        m_asm.lea_sp(a0, m_nlr);
+        call(RtFun::nlr_push);
+        m_asm.jump_if(Cond::eq, a0, resume);
+    }
+    m_asm.load(t1, sp, m_nlr + k_exc_value_offset);
+    store_state(0, t1);
+    m_asm.mov_reg_imm(a0, std::int32_t(GenReturn::exception));
+    leave_frame();
+    m_asm.bind(resume);
+    m_asm.load(t1, k_gen_state, k_code_state_ip_offset);
+    m_asm.jr(t1);
+    m_asm.bind(entry);
+}
+
 void Rv32Target::store_return_value() {
     if (m_frame.has_handlers || m_frame.guards_globals)
         m_asm.store(sp, m_nlr + k_return_value_offset, a0);
@@ -120,7 +177,10 @@ void Rv32Target::store_return_value() {
 mpy::Bytes Rv32Target::epilogue_and_finish(std::uint32_t exit_label) {
     set_suppressed(false);
     m_asm.bind(exit_label);
-    if (m_frame.has_handlers) {
+    if (m_frame.generator) {
+        call(RtFun::nlr_pop);
+        m_asm.load(a0, sp, m_nlr + k_return_value_offset);
+    } else if (m_frame.has_handlers) {
         m_asm.load(a0, sp, m_code_state + k_old_globals_offset);
         call(RtFun::swap_globals);
         call(RtFun::nlr_pop);
@@ -134,6 +194,11 @@ mpy::Bytes Rv32Target::epilogue_and_finish(std::uint32_t exit_label) {
         m_asm.bind(done);
         m_asm.load(a0, sp, m_nlr + k_return_value_offset);
     }
+    leave_frame();
+    return m_asm.finish();
+}
+
+void Rv32Target::leave_frame() {
     if (m_zcmp) {
         if (m_frame_bytes > m_push_bytes)
             m_asm.add_sp(m_frame_bytes - m_push_bytes);
@@ -145,7 +210,6 @@ mpy::Bytes Rv32Target::epilogue_and_finish(std::uint32_t exit_label) {
         m_asm.add_sp(m_frame_bytes);
         m_asm.jr(ra);
     }
-    return m_asm.finish();
 }
 
 // The frame below the registers saved at its bottom.

@@ -29,6 +29,9 @@ inline constexpr std::int32_t k_s0_call_limit = 64;
 inline constexpr Reg k_fun_table = s1;
 inline constexpr Reg k_qstr_table = s4;
 inline constexpr Reg k_handler_reg = s3; // the dispatcher's jump address (the first local's register)
+inline constexpr Reg k_gen_state = s2;   // a generator's code state (in the object, passed in)
+inline constexpr std::int32_t k_code_state_ip_offset = 1 * k_word; // a generator's resume address
+inline constexpr std::int32_t k_code_state_sp_offset = 2 * k_word; // a generator's top of stack
 inline constexpr std::int32_t k_cm_push_min = 32, k_cm_push_max = 80; // {ra, s0-s4} on RV32: 32 + up to 3 * 16
 
 inline const NativeAbi k_abi{a0, {a0, a1, a2, a3}, t1, t2, t3, t2, {s3, s2}};
@@ -56,17 +59,26 @@ class Rv32Target : public NativeTarget {
     void load_cell_contents(NativeReg dst, NativeReg cell) override { m_asm.load(Reg(dst), Reg(cell), k_word); }
     void store_cell_contents(NativeReg cell, NativeReg src) override { m_asm.store(Reg(cell), k_word, Reg(src)); }
     void mov_reg_context(NativeReg dst) override {
-        m_asm.load(Reg(dst), sp, m_code_state);
+        load_fun(Reg(dst));
         m_asm.load(Reg(dst), Reg(dst), 1 * k_word); // fun->context
     }
     void mov_reg_child(NativeReg dst, std::uint32_t child) override {
-        m_asm.load(t1, sp, m_code_state);
+        load_fun(t1);
         m_asm.load(t1, t1, 2 * k_word); // fun->child_table
         m_asm.load(Reg(dst), t1, k_word * std::int32_t(child));
     }
-    void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(sp, state_offset(slot), Reg(src)); }
-    void load_state(NativeReg dst, std::uint32_t slot) override { m_asm.load(Reg(dst), sp, state_offset(slot)); }
-    void lea_state(NativeReg dst, std::uint32_t slot) override { m_asm.lea_sp(Reg(dst), state_offset(slot)); }
+    void store_state(std::uint32_t slot, NativeReg src) override {
+        m_asm.store(m_state_reg, state_offset(slot), Reg(src));
+    }
+    void load_state(NativeReg dst, std::uint32_t slot) override {
+        m_asm.load(Reg(dst), m_state_reg, state_offset(slot));
+    }
+    void lea_state(NativeReg dst, std::uint32_t slot) override {
+        if (!m_frame.generator)
+            return m_asm.lea_sp(Reg(dst), state_offset(slot));
+        m_asm.mov_reg_imm(Reg(dst), state_offset(slot));
+        m_asm.add(Reg(dst), k_gen_state);
+    }
     void call(RtFun fun) override;
     void prologue(const NativeFrame& frame) override;
     void store_return_value() override;
@@ -104,9 +116,34 @@ class Rv32Target : public NativeTarget {
         m_asm.load(a0, sp, m_nlr + k_exc_value_offset);
         call(RtFun::raise);
     }
+    bool supports_generators() const override { return true; }
+    void store_gen_sp(std::uint32_t slot) override {
+        lea_state(t1, slot);
+        m_asm.store(k_gen_state, k_code_state_sp_offset, t1);
+    }
+    void store_return_kind(GenReturn kind) override {
+        m_asm.mov_reg_imm(t1, std::int32_t(kind));
+        m_asm.store(sp, m_nlr + k_return_value_offset, t1);
+    }
+    void store_resume_address(std::uint32_t label) override {
+        m_asm.lea_label(t1, label);
+        m_asm.store(k_gen_state, k_code_state_ip_offset, t1);
+    }
+    void load_throw_value(NativeReg dst) override { m_asm.load(Reg(dst), sp, m_code_state); }
+    void store_throw_value(NativeReg src) override { m_asm.store(sp, m_code_state, Reg(src)); }
+    void clear_throw_value(NativeReg) override { m_asm.store(sp, m_code_state, zero); }
     mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
 
   protected:
+    // The function object: the code state's first word (in a generator, the generator's code state).
+    void load_fun(Reg dst) {
+        if (m_frame.generator)
+            m_asm.load(dst, k_gen_state, 0);
+        else
+            m_asm.load(dst, sp, m_code_state);
+    }
+    void generator_prologue();
+    void leave_frame(); // the epilogue's last part: saved registers, frame, return
     std::int32_t state_offset(std::uint32_t slot) const { return m_state + std::int32_t(slot) * k_word; }
     void call_entry(std::uint32_t index); // the function table's entry `index`
     std::vector<Reg> saved_regs() const;
@@ -126,7 +163,8 @@ class Rv32Target : public NativeTarget {
     bool m_saves_s0 = false;
     std::int32_t m_nlr = 0;        // offset of the nlr area from sp (after the saved registers)
     std::int32_t m_code_state = 0; // offset of the code state from sp
-    std::int32_t m_state = 0;      // offset of state slot 0 from sp
+    std::int32_t m_state = 0;      // offset of state slot 0 from sp (a generator: from k_gen_state)
+    Reg m_state_reg = sp;          // the state slots' base
     std::int32_t m_frame_bytes = 0;
 };
 

@@ -67,6 +67,7 @@ enum class RtFun : std::uint8_t {
     delete_global = 42,
     make_closure = 43,
     setup_code_state = 45,
+    yield_from = 48, // mp_native_yield_from: sends to (or throws into) the delegate, true while it yields
 };
 
 // The frame as the prologue lays it out; the target turns these into addresses.
@@ -77,7 +78,14 @@ struct NativeFrame {
     std::uint32_t fun_table_const = 0; // the function table's index in the module's constant table
     std::uint32_t n_children = 0;      // nested functions (the code's first word says how many)
     bool has_handlers = false; // try/with: an nlr frame dispatches exceptions to the handler slot's address
+    // A generator or coroutine: its state slots are in the generator object's code state (passed in),
+    // its frame keeps the nlr buffer and the value gen.throw() passes in, and it is resumed at the
+    // address stored in the code state.
+    bool generator = false;
 };
+
+// What a generator's code returns to the runtime (mp_vm_return_kind_t).
+enum class GenReturn : std::uint32_t { normal = 0, yield = 1, exception = 2 };
 
 // What a target carries from one native function of a module to the next (the reference compiles them
 // in its scope order with one emitter).
@@ -130,6 +138,20 @@ class NativeTarget {
     virtual void set_unwind(std::uint32_t /*label*/) {} // where END_FINALLY goes after a return's finally
     virtual void jump_to_unwind(std::uint32_t /*after*/) {} // to the unwind address if set, else `after`
     virtual void load_type_of(NativeReg /*dst*/, NativeReg /*obj*/) {} // an object's first word
+
+    // Generators (NativeFrame::generator). A target without them refuses such functions. A yield or a
+    // return stores the code state's stack pointer (at a state slot), the return kind and, for a yield,
+    // the address to resume at; the throw slot holds what gen.throw() passed in (or NULL).
+    virtual bool supports_generators() const { return false; }
+    virtual void store_gen_sp(std::uint32_t /*slot*/) {}
+    virtual void store_return_kind(GenReturn /*kind*/) {}
+    virtual void store_resume_address(std::uint32_t /*label*/) {}
+    virtual void load_throw_value(NativeReg /*dst*/) {}
+    virtual void store_throw_value(NativeReg /*src*/) {}
+    virtual void clear_throw_value(NativeReg via) { // after it was loaded to be raised
+        zero_reg(via);
+        store_throw_value(via);
+    }
     // The exit label's code and the whole function's machine code (without the prelude).
     virtual mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) = 0;
 };

@@ -29,6 +29,9 @@ inline constexpr Reg k_fun_table = r7;
 inline constexpr Reg k_qstr_table = r6;
 inline constexpr Reg k_call_temp = r3;     // holds the called function's address
 inline constexpr Reg k_prologue_temp = r4; // the same in the prologue
+inline constexpr Reg k_gen_state = r5;     // a generator's code state (in the object, passed in)
+inline constexpr std::uint32_t k_code_state_ip_offset = 1 * k_word; // a generator's resume address
+inline constexpr std::uint32_t k_code_state_sp_offset = 2 * k_word; // a generator's top of stack
 
 inline const NativeAbi k_abi{r0, {r0, r1, r2, r3}, r0, r1, r2, r1, {r4, r5}};
 
@@ -50,17 +53,26 @@ class ThumbTarget : public NativeTarget {
     void load_cell_contents(NativeReg dst, NativeReg cell) override { m_asm.load(Reg(dst), Reg(cell), k_word); }
     void store_cell_contents(NativeReg cell, NativeReg src) override { m_asm.store(Reg(cell), k_word, Reg(src)); }
     void mov_reg_context(NativeReg dst) override {
-        m_asm.load(Reg(dst), sp, m_code_state);
+        load_fun(Reg(dst));
         m_asm.load(Reg(dst), Reg(dst), 1 * k_word); // fun->context
     }
     void mov_reg_child(NativeReg dst, std::uint32_t child) override {
-        m_asm.load(r0, sp, m_code_state);
+        load_fun(r0);
         m_asm.load(r0, r0, 2 * k_word); // fun->child_table
         m_asm.load(Reg(dst), r0, k_word * child);
     }
-    void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(sp, state_offset(slot), Reg(src)); }
-    void load_state(NativeReg dst, std::uint32_t slot) override { m_asm.load(Reg(dst), sp, state_offset(slot)); }
-    void lea_state(NativeReg dst, std::uint32_t slot) override { m_asm.lea_sp(Reg(dst), state_offset(slot)); }
+    void store_state(std::uint32_t slot, NativeReg src) override {
+        m_asm.store(m_state_reg, state_offset(slot), Reg(src));
+    }
+    void load_state(NativeReg dst, std::uint32_t slot) override {
+        m_asm.load(Reg(dst), m_state_reg, state_offset(slot));
+    }
+    void lea_state(NativeReg dst, std::uint32_t slot) override {
+        if (!m_frame.generator)
+            return m_asm.lea_sp(Reg(dst), state_offset(slot));
+        m_asm.mov_reg_imm(Reg(dst), state_offset(slot));
+        m_asm.add_reg_reg(Reg(dst), Reg(dst), k_gen_state);
+    }
     void call(RtFun fun) override { call_via(fun, k_call_temp); }
     void prologue(const NativeFrame& frame) override;
     void store_return_value() override;
@@ -109,9 +121,36 @@ class ThumbTarget : public NativeTarget {
         m_asm.load(r0, sp, k_exc_value_offset);
         call(RtFun::raise);
     }
+    bool supports_generators() const override { return true; }
+    void store_gen_sp(std::uint32_t slot) override {
+        lea_state(r0, slot);
+        m_asm.store(k_gen_state, k_code_state_sp_offset, r0);
+    }
+    void store_return_kind(GenReturn kind) override {
+        m_asm.mov_reg_imm(r0, std::uint32_t(kind));
+        m_asm.store(sp, k_return_value_offset, r0);
+    }
+    void store_resume_address(std::uint32_t label) override {
+        m_asm.lea_label(r0, label);
+        m_asm.store(k_gen_state, k_code_state_ip_offset, r0);
+    }
+    void load_throw_value(NativeReg dst) override { m_asm.load(Reg(dst), sp, m_code_state); }
+    void store_throw_value(NativeReg src) override { m_asm.store(sp, m_code_state, Reg(src)); }
     mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
 
   protected:
+    // The function object: the code state's first word (in a generator, the generator's code state).
+    void load_fun(Reg dst) {
+        if (m_frame.generator)
+            m_asm.load(dst, k_gen_state, 0);
+        else
+            m_asm.load(dst, sp, m_code_state);
+    }
+    void generator_prologue();
+    void leave_frame() { // the epilogue's last part
+        m_asm.adjust_sp(false, m_frame_bytes);
+        m_asm.op16(k_pop | m_saved_regs);
+    }
     std::uint32_t state_offset(std::uint32_t slot) const { return m_state + slot * k_word; }
     void call_via(RtFun fun, Reg temp) {
         m_asm.load(temp, k_fun_table, k_word * std::uint32_t(fun));
@@ -123,7 +162,8 @@ class ThumbTarget : public NativeTarget {
     Encoder m_asm;
     NativeFrame m_frame;
     std::uint32_t m_code_state = 0; // offset of the code state from sp
-    std::uint32_t m_state = 0;      // offset of state slot 0 from sp
+    std::uint32_t m_state = 0;      // offset of state slot 0 from sp (a generator: from k_gen_state)
+    Reg m_state_reg = sp;           // the state slots' base
     std::uint32_t m_frame_bytes = 0;
     std::uint32_t m_saved_regs = k_r1_to_r7; // pushed with lr, popped with pc
 };

@@ -10,7 +10,7 @@ using namespace x64;
 // The constant table hangs off the function object, which the code state's first word points to.
 void X64Target::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
     const Reg r = Reg(dst);
-    m_asm.load(r, rsp, m_code_state);
+    load_fun(r);
     m_asm.load(r, r, 1 * k_word);                           // ->context
     m_asm.load(r, r, 3 * k_word);                           // ->constants.obj_table
     m_asm.load(r, r, k_word * std::int32_t(index));
@@ -18,6 +18,8 @@ void X64Target::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
 
 void X64Target::prologue(const NativeFrame& frame) {
     m_frame = frame;
+    if (frame.generator)
+        return generator_prologue();
     const std::int32_t nlr_words = frame.has_handlers ? k_handler_nlr_words : frame.guards_globals ? k_nlr_words : 0;
     m_code_state = nlr_words * k_word;
     m_state = m_code_state + k_code_state_words * k_word;
@@ -103,6 +105,62 @@ void X64Target::dispatch_exceptions() {
     m_asm.bind(body);
 }
 
+// A generator's frame is the nlr area and the throw slot; its state is the generator object's code
+// state (r12), its entry word says where the code starts on the first resume. Every resume pushes an nlr
+// frame: an exception goes to the handler slot's address (with handlers) or, uncaught, is returned in
+// state[0] as the exception return kind; otherwise the code goes on at the code state's address.
+void X64Target::generator_prologue() {
+    const std::uint32_t entry = k_private_label + 4, resume = k_private_label + 5;
+    m_code_state = k_handler_nlr_words * k_word; // here: the throw slot
+    m_frame_bytes = ((k_handler_nlr_words + 1) | 1) * k_word;
+    m_state_reg = k_gen_state;
+    m_state = k_code_state_words * k_word;
+    for (int i = 0; i < 8; ++i) // the number of nested functions, then the entry's offset
+        m_asm.raw8(std::uint8_t(std::uint64_t(m_frame.n_children) >> (8 * i)));
+    m_asm.label_word(entry);
+    for (Reg r : {rbp, rbx, r12, r13})
+        m_asm.push(r);
+    m_asm.sub_rsp(m_frame_bytes);
+    m_asm.mov_reg_reg(k_gen_state, rdi);
+    store_throw_value(rsi);
+    m_asm.load(rax, k_gen_state, 0);    // code_state->fun_bc
+    m_asm.load(rax, rax, 1 * k_word);   // ->context
+    m_asm.load(r13, rax, 2 * k_word);   // ->constants.qstr_table
+    m_asm.load(rax, rax, 3 * k_word);   // ->constants.obj_table
+    m_asm.load(rbp, rax, k_word * std::int32_t(m_frame.fun_table_const)); // the function table
+    if (m_frame.has_handlers) {
+        const std::uint32_t push = k_private_label + 2, caught = k_private_label + 3;
+        m_asm.zero(rax);
+        m_asm.store(rsp, m_code_state - k_word, rax);
+        m_asm.store(rsp, k_exc_value_offset, rax);
+        m_asm.lea_label(rbx, resume);
+        m_asm.bind(push);
+        m_asm.mov_reg_reg(rdi, rsp);
+        call(RtFun::nlr_push);
+        m_asm.test_r8(rax);
+        m_asm.jump_if(Cond::nonzero, caught);
+        clear_handler();
+        m_asm.jump_reg(rbx);
+        m_asm.bind(caught);
+        m_asm.load(rbx, rsp, k_handler_offset);
+        m_asm.test_r64(rbx);
+        m_asm.jump_if(Cond::nonzero, push);
+    } else {
+        m_asm.mov_reg_reg(rdi, rsp);
+        call(RtFun::nlr_push);
+        m_asm.test_r8(rax);
+        m_asm.jump_if(Cond::zero, resume);
+    }
+    m_asm.load(rax, rsp, k_exc_value_offset);
+    store_state(0, rax);
+    m_asm.mov_reg_imm(rax, std::uint64_t(GenReturn::exception));
+    leave_frame();
+    m_asm.bind(resume);
+    m_asm.load(rax, k_gen_state, k_code_state_ip_offset);
+    m_asm.jump_reg(rax);
+    m_asm.bind(entry);
+}
+
 void X64Target::store_return_value() {
     if (m_frame.has_handlers || m_frame.guards_globals)
         m_asm.store(rsp, k_return_value_offset, rax);
@@ -111,7 +169,10 @@ void X64Target::store_return_value() {
 mpy::Bytes X64Target::epilogue_and_finish(std::uint32_t exit_label) {
     m_asm.set_suppressed(false);
     m_asm.bind(exit_label);
-    if (m_frame.has_handlers) {
+    if (m_frame.generator) {
+        call(RtFun::nlr_pop);
+        m_asm.load(rax, rsp, k_return_value_offset);
+    } else if (m_frame.has_handlers) {
         m_asm.load(rdi, rsp, m_code_state + k_old_globals_offset);
         call(RtFun::swap_globals);
         call(RtFun::nlr_pop);
@@ -126,11 +187,15 @@ mpy::Bytes X64Target::epilogue_and_finish(std::uint32_t exit_label) {
         m_asm.bind(done);
         m_asm.load(rax, rsp, m_code_state - k_word);
     }
+    leave_frame();
+    return m_asm.finish();
+}
+
+void X64Target::leave_frame() {
     m_asm.sub_rsp(-m_frame_bytes);
     for (Reg r : {r13, r12, rbx, rbp})
         m_asm.pop(r);
     m_asm.ret();
-    return m_asm.finish();
 }
 
 std::unique_ptr<NativeTarget> make_x64_target() {

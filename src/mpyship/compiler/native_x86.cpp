@@ -49,6 +49,7 @@ int n_args(RtFun fun) {
     case RtFun::call_method_n_kw_var:
     case RtFun::import_name:
     case RtFun::new_slice:
+    case RtFun::yield_from:
     case RtFun::unpack_sequence:
     case RtFun::unpack_ex:
     case RtFun::make_closure:

@@ -204,6 +204,12 @@ void Encoder::bind(std::uint32_t label) {
     m_labels[label] = std::int64_t(m_bytes.size());
 }
 
+void Encoder::label_word(std::uint32_t label) {
+    if (!m_suppressed)
+        m_fixups.push_back({m_bytes.size(), Form::data, zero, label});
+    word(0);
+}
+
 void Encoder::patch32(std::size_t at, std::uint32_t v) {
     for (int i = 0; i < 4; ++i)
         m_bytes[at + std::size_t(i)] = std::uint8_t(v >> (8 * i));
@@ -212,6 +218,10 @@ void Encoder::patch32(std::size_t at, std::uint32_t v) {
 mpy::Bytes Encoder::finish() {
     for (const Fixup& f : m_fixups) {
         assert(m_labels.contains(f.label));
+        if (f.form == Form::data) {
+            patch32(f.at, std::uint32_t(m_labels.at(f.label)));
+            continue;
+        }
         const auto [upper, lower] = split_hi_lo(std::int32_t(m_labels.at(f.label) - std::int64_t(f.at)));
         patch32(f.at, u_type(k_auipc, f.reg, upper));
         patch32(f.at + 4, f.form == Form::jump ? i_type(k_jalr, zero, f.reg, lower)

@@ -23,6 +23,8 @@ class Encoder {
     void set_suppressed(bool on) { m_suppressed = on; }
 
     void word(std::uint32_t v); // raw data
+    void label_word(std::uint32_t label); // data: the label's offset from the start of the code
+    void add(Reg dst, Reg src) { op16(c_rr(k_c_add, dst, src)); } // c.add dst, src
     void op16(std::uint32_t v);
     void op32(std::uint32_t v);
     void mov_reg_reg(Reg dst, Reg src);
@@ -49,7 +51,7 @@ class Encoder {
     mpy::Bytes finish();
 
   private:
-    enum class Form : std::uint8_t { jump, lea };
+    enum class Form : std::uint8_t { jump, lea, data };
     struct Fixup {
         std::size_t at; // of the auipc
         Form form;

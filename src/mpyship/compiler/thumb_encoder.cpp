@@ -25,6 +25,16 @@ void Encoder::word(std::uint32_t v) {
     op16(v >> 16);
 }
 
+void Encoder::label_word(std::uint32_t label) {
+    if (!m_suppressed)
+        m_fixups.push_back({m_bytes.size(), 4, Form::data, Cond::eq, label});
+    word(0);
+}
+
+void Encoder::add_reg_reg(Reg dst, Reg a, Reg b) {
+    op16(0x1800 | unsigned(b) << 6 | unsigned(a) << 3 | unsigned(dst));
+}
+
 void Encoder::op16(std::uint32_t v) {
     if (m_suppressed)
         return;
@@ -368,6 +378,11 @@ mpy::Bytes Encoder::finish() {
         }
         if (f.form == Form::lea) {
             patch_lea(f, target);
+            continue;
+        }
+        if (f.form == Form::data) {
+            patch16(f.at, std::uint32_t(target) & 0xffff);
+            patch16(f.at + 2, std::uint32_t(target) >> 16);
             continue;
         }
         const std::uint32_t hw = f.form == Form::wide ? b_wide(off) : b_cond_wide(std::uint32_t(f.cond), off);

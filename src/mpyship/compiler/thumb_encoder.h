@@ -25,6 +25,8 @@ class Encoder {
     void set_suppressed(bool on) { m_suppressed = on; }
 
     void word(std::uint32_t v); // raw data
+    void label_word(std::uint32_t label); // data: the label's offset from the start of the code
+    void add_reg_reg(Reg dst, Reg a, Reg b); // adds dst, a, b
     void op16(std::uint32_t v);
     void op32(std::uint32_t halfwords);
     void mov_reg_reg(Reg dst, Reg src);
@@ -52,7 +54,7 @@ class Encoder {
     mpy::Bytes finish();
 
   private:
-    enum class Form : std::uint8_t { wide, wide_cond, slot, lea };
+    enum class Form : std::uint8_t { wide, wide_cond, slot, lea, data };
     struct Fixup {
         std::size_t at;
         std::size_t size; // of the slot (armv6m)

@@ -91,6 +91,12 @@ void Encoder::zero(Reg r) {
     u8(std::uint8_t(0xc0 | low3(r) << 3 | low3(r)));
 }
 
+void Encoder::add_reg_reg(Reg dst, Reg src) {
+    rex(true, src, dst);
+    u8(0x01);
+    u8(std::uint8_t(0xc0 | low3(src) << 3 | low3(dst)));
+}
+
 void Encoder::load(Reg dst, Reg base, std::int32_t disp) {
     op_mem(0x8b, dst, base, disp);
 }
@@ -170,6 +176,12 @@ void Encoder::rel32_to(std::uint32_t label, std::int64_t base) {
     u32(bound == m_labels.end() ? 0 : std::uint32_t(bound->second - base));
     if (bound == m_labels.end())
         m_fixups.push_back({at, label, base});
+}
+
+void Encoder::label_word(std::uint32_t label) {
+    rel32_to(label, 0);
+    if (m_mode == Mode::x64)
+        u32(0);
 }
 
 void Encoder::test_r8(Reg r) {

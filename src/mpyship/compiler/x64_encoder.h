@@ -36,6 +36,7 @@ class Encoder {
     void mov_reg_reg(Reg dst, Reg src);
     void mov_reg_imm(Reg dst, std::uint64_t imm);
     void zero(Reg r); // xor r, r
+    void add_reg_reg(Reg dst, Reg src); // add dst, src
     void load(Reg dst, Reg base, std::int32_t disp);  // mov dst, [base + disp]
     void store(Reg base, std::int32_t disp, Reg src); // mov [base + disp], src
     void lea(Reg dst, Reg base, std::int32_t disp);
@@ -47,6 +48,8 @@ class Encoder {
     void lea_label(Reg dst, std::uint32_t label); // lea dst, [rip + label] (x86: call/pop/add)
     void test_r8(Reg r);  // test r8l, r8l
     void test_r64(Reg r); // test r, r
+    // A data word (x64: 8 bytes, x86: 4) holding the label's offset from the start of the code.
+    void label_word(std::uint32_t label);
 
     // Jumps to labels numbered by the caller; bind() places a label here.
     void jump(std::uint32_t label);
