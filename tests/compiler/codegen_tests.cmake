@@ -15,6 +15,7 @@ list(APPEND MPYSHIP_COMPILER_TESTS
   compiler/native_xtensa_test.cpp
   compiler/native_x86_test.cpp
   compiler/emit_native_test.cpp
+  compiler/viper_rv32_zba_test.cpp
   compiler/native_build_test.cpp
   compiler/float_parse_test.cpp
   compiler/float_repr_test.cpp

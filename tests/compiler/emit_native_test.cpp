@@ -38,24 +38,9 @@ TEST(EmitNative, EveryCaseMatchesMpyCrossOnEveryArch) {
     ASSERT_GT(cases.size(), 15u);
     const auto goldens = read_goldens("emit_native_goldens.tsv");
     ASSERT_EQ(goldens.size(), cases.size() * std::size(k_archs)) << "the goldens are out of date: run make_goldens.sh";
-    for (const EmitArch& a : k_archs) {
-        int identical = 0;
-        for (const Case& c : cases) {
-            SCOPED_TRACE(std::string(a.name) + " " + c.name);
-            const Golden& g = goldens.at({c.name, a.name});
-            ASSERT_TRUE(g.ok) << "every case compiles with mpy-cross";
-            auto m = compile_emit_native(c.source, a.arch);
-            ASSERT_TRUE(m.has_value()) << m.error().message;
-            const mpy::Bytes ours = mpy::write_module(*m);
-            const mpy::Bytes golden = from_hex(g.text);
-            if (ours == golden)
-                ++identical;
-            else
-                ADD_FAILURE() << c.name << " differs from mpy-cross -X emit=native -march=" << a.name << "\n"
-                              << c.source << disassembly_diff(golden, ours);
-        }
-        std::cout << "[ emit=native " << a.name << " ] " << identical << "/" << cases.size() << " identical\n";
-    }
+    for (const EmitArch& a : k_archs)
+        expect_all_identical(cases, goldens, a.name,
+                             [&](const std::string& source) { return compile_emit_native(source, a.arch); });
 }
 
 // The module's code is native: its raw code says so, and the header names the architecture.

@@ -194,6 +194,34 @@ inline void check_all(const std::vector<Case>& cases, const std::map<std::pair<s
     EXPECT_EQ(failures, 0);
 }
 
+// Every case (none marked unsupported) compiled by `compile` must give its golden of the `column`
+// byte for byte; prints and returns the number identical.
+template <typename Compile>
+int expect_all_identical(const std::vector<Case>& cases,
+                         const std::map<std::pair<std::string, std::string>, Golden>& goldens,
+                         const std::string& column, Compile compile) {
+    int identical = 0;
+    for (const Case& c : cases) {
+        SCOPED_TRACE(column + " " + c.name);
+        const Golden& g = goldens.at({c.name, column});
+        EXPECT_TRUE(g.ok) << "every case compiles with mpy-cross";
+        auto m = compile(c.source);
+        if (!m.has_value()) {
+            ADD_FAILURE() << m.error().message;
+            continue;
+        }
+        const mpy::Bytes ours = mpy::write_module(*m);
+        const mpy::Bytes golden = from_hex(g.text);
+        if (ours == golden)
+            ++identical;
+        else
+            ADD_FAILURE() << c.name << " differs from mpy-cross (" << column << ")\n"
+                          << c.source << disassembly_diff(golden, ours);
+    }
+    std::cout << "[ " << column << " ] " << identical << "/" << cases.size() << " identical\n";
+    return identical;
+}
+
 // One architecture column of a goldens file of MicroPython's own tests: the arch compiled for, its flags.
 struct ArchColumn {
     std::string name; // the goldens' arch column ("rv32imc:zcmp" for rv32imc with -march-flags=zcmp)

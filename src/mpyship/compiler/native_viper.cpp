@@ -1358,7 +1358,8 @@ bool ViperTranslator::cast_call(const CodeItem& it) {
 // `module` carries rv32imc's choice of saving s0 from one function of the module to the next.
 std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch, NativeModuleState& module, std::uint32_t flags) {
     if (arch == mpy::NativeArch::rv32imc)
-        return make_viper_rv32_target(module, (flags & inline_asm::k_rv32_flag_zcmp) != 0);
+        return make_viper_rv32_target(module, (flags & inline_asm::k_rv32_flag_zcmp) != 0,
+                                      (flags & inline_asm::k_rv32_flag_zba) != 0);
     if (arch == mpy::NativeArch::x64)
         return make_viper_x64_target();
     if (arch == mpy::NativeArch::x86)

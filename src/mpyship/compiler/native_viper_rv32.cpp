@@ -20,7 +20,7 @@ std::uint32_t log2_size(int size) {
 
 class ViperRv32Target final : public Rv32Target, public ViperTarget {
   public:
-    ViperRv32Target(NativeModuleState& module, bool zcmp) : Rv32Target(module, zcmp) {}
+    ViperRv32Target(NativeModuleState& module, bool zcmp, bool zba) : Rv32Target(module, zcmp), m_zba(zba) {}
     NativeTarget& native() override { return *this; }
     void prologue(const NativeFrame&) override { __builtin_trap(); } // viper code has its own
 
@@ -56,6 +56,8 @@ class ViperRv32Target final : public Rv32Target, public ViperTarget {
     void check_args(std::uint32_t n_args);
     void load_args(const ViperFrame& frame);
     void element_address(int size, NativeReg base, NativeReg index);
+
+    bool m_zba; // -march-flags=zba: a scaled index is added in one sh1add/sh2add
 };
 
 // The saved registers at the bottom (with Zcmp: above the frame), then the nlr area and a two-word code
@@ -152,18 +154,20 @@ void ViperRv32Target::compare_to_ret(ViperCmp cmp, bool is_unsigned, NativeReg l
 }
 
 // t3 = base + index * size: a byte index is added with the 32-bit add, a scaled one shifted into t3
-// first and the base added with c.add.
+// first and the base added with c.add (with Zba: one sh1add/sh2add).
 void ViperRv32Target::element_address(int size, NativeReg base, NativeReg index) {
     if (size == 1)
         return m_asm.op32(r_type(k_add, t3, base, index));
+    if (m_zba)
+        return m_asm.op32(r_type(size == 2 ? k_sh1add : k_sh2add, t3, index, base));
     m_asm.op32(i_type(k_slli, t3, index, std::int32_t(log2_size(size))));
     m_asm.op16(c_rr(k_c_add, t3, base));
 }
 
 } // namespace
 
-std::unique_ptr<ViperTarget> make_viper_rv32_target(NativeModuleState& module, bool zcmp) {
-    return std::make_unique<ViperRv32Target>(module, zcmp);
+std::unique_ptr<ViperTarget> make_viper_rv32_target(NativeModuleState& module, bool zcmp, bool zba) {
+    return std::make_unique<ViperRv32Target>(module, zcmp, zba);
 }
 
 } // namespace mpyship::compiler

@@ -12,6 +12,6 @@ namespace mpyship::compiler {
 
 // `module` carries whether s0 is saved, from one native or viper function of the module to the next;
 // `zcmp` (-march-flags=zcmp) saves the registers with cm.push and returns with cm.popret.
-std::unique_ptr<ViperTarget> make_viper_rv32_target(NativeModuleState& module, bool zcmp);
+std::unique_ptr<ViperTarget> make_viper_rv32_target(NativeModuleState& module, bool zcmp, bool zba);
 
 } // namespace mpyship::compiler

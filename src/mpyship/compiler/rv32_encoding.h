@@ -97,6 +97,8 @@ inline constexpr std::uint32_t k_lbu = 0x00004003, k_sb = 0x00000023, k_sh = 0x0
                                k_xor = 0x00004033, k_sll = 0x00001033, k_sra = 0x40005033, k_srl = 0x00005033,
                                k_slt = 0x00002033, k_sltu = 0x00003033, k_sltiu = 0x00003013, k_xori = 0x00004013,
                                k_slli = 0x00001013;
+// Zba (-march-flags=zba): rd = (rs1 << n) + rs2, viper's scaled element addresses.
+inline constexpr std::uint32_t k_sh1add = 0x20002033, k_sh2add = 0x20004033;
 inline constexpr std::uint16_t k_c_li = 0x4001, k_c_lui = 0x6001, k_c_addi = 0x0001, k_c_mv = 0x8002,
                                k_c_add = 0x9002, k_c_jr = 0x8002, k_c_jalr = 0x9002, k_c_j = 0xa001,
                                k_c_beqz = 0xc001, k_c_bnez = 0xe001, k_c_lw = 0x4000, k_c_sw = 0xc000,
