@@ -557,6 +557,7 @@ bool Translator::local_op(const CodeItem& it) {
     else if (o == op::DELETE_FAST) { // the reference stores None
         m_stack.push_fun_entry(RtFun::const_none);
         store_local(std::uint32_t(it.value));
+    } else if (o == op::DELETE_DEREF) { // the reference writes no code for it (the cell keeps its value)
     }
     else
         return false;
