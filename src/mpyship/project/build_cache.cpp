@@ -2,6 +2,7 @@
 
 #include "mpyship/util/file_io.h"
 
+#include <array>
 #include <charconv>
 #include <string_view>
 #include <vector>
@@ -11,13 +12,18 @@ namespace {
 
 constexpr std::string_view k_magic = "mpyship-build-cache 2";
 
-std::vector<std::string_view> split_tabs(std::string_view line) {
-    std::vector<std::string_view> fields;
-    for (std::size_t start = 0;;) {
+constexpr std::size_t k_fields = 9;
+
+// The line's fields, or false when it does not have exactly k_fields.
+bool split_tabs(std::string_view line, std::array<std::string_view, k_fields>& fields) {
+    std::size_t n = 0;
+    for (std::size_t start = 0;; ++n) {
         std::size_t tab = line.find('\t', start);
-        fields.push_back(line.substr(start, tab == line.npos ? line.npos : tab - start));
+        if (n == k_fields)
+            return false;
+        fields[n] = line.substr(start, tab == line.npos ? line.npos : tab - start);
         if (tab == line.npos)
-            return fields;
+            return n + 1 == k_fields;
         start = tab + 1;
     }
 }
@@ -29,8 +35,8 @@ template <typename T> bool parse_number(std::string_view s, T& out) {
 
 // path, size, mtime_ns, inode, key, output, out_sha256, out_size, out_mtime_ns
 bool parse_entry(std::string_view line, BuildCache& cache) {
-    auto f = split_tabs(line);
-    if (f.size() != 9)
+    std::array<std::string_view, k_fields> f;
+    if (!split_tabs(line, f))
         return false;
     CacheEntry e;
     e.key = f[4];
@@ -40,7 +46,8 @@ bool parse_entry(std::string_view line, BuildCache& cache) {
         !parse_number(f[3], e.source_inode) || !parse_number(f[7], e.out_size) ||
         !parse_number(f[8], e.out_mtime_ns))
         return false;
-    cache.entries.emplace(std::string(f[0]), std::move(e));
+    // save_cache writes the entries in order: each goes in at the end.
+    cache.entries.emplace_hint(cache.entries.end(), std::string(f[0]), std::move(e));
     return true;
 }
 

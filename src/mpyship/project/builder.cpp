@@ -16,6 +16,7 @@
 #include "mpyship/util/version.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -83,7 +84,8 @@ std::string utf8_diagnostic(const std::string& shown, std::string_view text, std
 
 class Builder {
   public:
-    Builder(const ProjectConfig& c, const BuildOptions& o) : m_config(c), m_options(o) {}
+    Builder(const ProjectConfig& c, const BuildOptions& o)
+        : m_config(c), m_options(o), m_out_mpy(c.out_dir() / "mpy") {}
 
     Result<BuildReport> run() {
         auto sources = discover_sources(m_config);
@@ -97,11 +99,12 @@ class Builder {
         if (auto scanned = scan_outputs(); !scanned)
             return std::unexpected(scanned.error());
         m_settings = settings_fingerprint();
+        const std::vector<const CacheEntry*> old = old_entries();
         std::vector<JobResult> results(m_sources.size());
         std::size_t done = 0;
         std::mutex progress_mutex;
         parallel_for(m_sources.size(), m_options.jobs ? m_options.jobs : default_jobs(), [&](std::size_t i) {
-            results[i] = build_one(m_sources[i]);
+            results[i] = build_one(m_sources[i], old[i]);
             if (m_options.on_progress) {
                 std::lock_guard lock(progress_mutex);
                 m_options.on_progress(++done, m_sources.size());
@@ -136,29 +139,43 @@ class Builder {
             .hex_digest();
     }
 
-    fs::path output_path(const std::string& out_rel) const { return m_config.out_dir() / "mpy" / out_rel; }
+    fs::path output_path(const std::string& out_rel) const { return m_out_mpy / out_rel; }
 
-    const CacheEntry* old_entry(const SourceFile& f) const {
+    // The cache entry of each source (null: none usable), found in one walk over both lists: the sources and
+    // the cache's entries are both in order of their path.
+    std::vector<const CacheEntry*> old_entries() const {
+        std::vector<const CacheEntry*> old(m_sources.size(), nullptr);
         if (m_old.settings != m_settings)
-            return nullptr;
-        auto it = m_old.entries.find(f.rel);
-        // A module kept as source (native code) has the source's own name as its output.
-        bool same_output =
-            it != m_old.entries.end() && (it->second.out_rel == f.out_rel || it->second.out_rel == f.rel);
-        return same_output ? &it->second : nullptr;
+            return old;
+        auto it = m_old.entries.begin();
+        for (std::size_t i = 0; i < m_sources.size(); ++i) {
+            const SourceFile& f = m_sources[i];
+            while (it != m_old.entries.end() && it->first < f.rel)
+                ++it;
+            if (it == m_old.entries.end())
+                break;
+            // A module kept as source (native code) has the source's own name as its output.
+            if (it->first == f.rel && (it->second.out_rel == f.out_rel || it->second.out_rel == f.rel))
+                old[i] = &it->second;
+        }
+        return old;
     }
 
     // An output is intact when it is still there with the size and mtime it had when written: one stat, no
     // hashing. Anything that rewrote or truncated it (a damaged file, a hand edit) changes one of them.
     bool output_intact(const CacheEntry& e) const {
-        if (!m_existing.contains(e.out_rel))
+        if (!std::binary_search(m_existing.begin(), m_existing.end(), e.out_rel))
             return false;
         auto st = stat_file(output_path(e.out_rel));
         return st && st->size == e.out_size && st->mtime_ns == e.out_mtime_ns;
     }
 
     // Lists what build/mpy holds now (types come from the directory listing, no stat per file).
-    Result<void> scan_outputs() { return scan_output_dir(m_config.out_dir() / "mpy", ""); }
+    Result<void> scan_outputs() {
+        auto scanned = scan_output_dir(m_out_mpy, "");
+        std::sort(m_existing.begin(), m_existing.end());
+        return scanned;
+    }
 
     Result<void> scan_output_dir(const fs::path& dir, const std::string& rel) {
         std::error_code ec;
@@ -174,16 +191,15 @@ class Builder {
                 if (auto r = scan_output_dir(dir / e.name, child); !r)
                     return r;
             } else {
-                m_existing.insert(child);
+                m_existing.push_back(std::move(child));
             }
         }
         return {};
     }
 
-    JobResult build_one(const SourceFile& f) const {
+    JobResult build_one(const SourceFile& f, const CacheEntry* old) const {
         JobResult r;
         auto st = stat_file(f.abs);
-        const CacheEntry* old = old_entry(f);
         if (st && old && old->source_size == st->size && old->source_mtime_ns == st->mtime_ns &&
             old->source_inode == st->inode && output_intact(*old))
             return JobResult{Outcome::up_to_date, *old, {}, std::nullopt};
@@ -286,7 +302,7 @@ class Builder {
                 return std::unexpected(*r.io_error);
             count(report, r, m_sources[i]);
             if (r.outcome != Outcome::failed)
-                cache.entries[m_sources[i].rel] = r.entry;
+                cache.entries.emplace_hint(cache.entries.end(), m_sources[i].rel, std::move(r.entry));
         }
         for (const auto& rel : m_skipped_secrets)
             report.notes.push_back({(m_config.src / rel).generic_string(),
@@ -362,15 +378,17 @@ class Builder {
 
     // Deletes every file under build/mpy that this build did not produce; returns how many.
     Result<std::size_t> remove_stale(const BuildCache& cache) {
-        std::set<std::string> keep;
+        std::vector<std::string_view> keep;
+        keep.reserve(cache.entries.size());
         for (const auto& [rel, e] : cache.entries)
-            keep.insert(e.out_rel);
+            keep.push_back(e.out_rel);
+        std::sort(keep.begin(), keep.end());
         std::size_t removed = 0;
         std::error_code ec;
         for (const auto& rel : m_existing) {
-            if (keep.contains(rel))
+            if (std::binary_search(keep.begin(), keep.end(), std::string_view(rel)))
                 continue;
-            fs::path p = m_config.out_dir() / "mpy" / rel;
+            fs::path p = m_out_mpy / rel;
             if (!fs::remove(p, ec) || ec)
                 return fail("cannot remove stale output: " + ec.message(), p.string());
             ++removed;
@@ -392,25 +410,29 @@ class Builder {
         m.target = std::string(target_name(m_config.target));
         m.mpy_version = std::to_string(mpy::k_version) + "." + std::to_string(mpy::k_sub_version);
         m.generator = "mpyship " + std::string(mpyship_version());
+        // The files by output path; the manifest's entries are made from them only when it is written.
+        std::vector<const CacheEntry*> files;
+        files.reserve(cache.entries.size());
         for (const auto& [rel, e] : cache.entries)
-            m.files.push_back(
-                {e.out_rel, std::string(k_download_prefix) + e.out_rel, e.out_sha256, e.out_size});
-        std::sort(m.files.begin(), m.files.end(),
-                  [](const auto& a, const auto& b) { return a.path < b.path; });
-        report.manifest_files = m.files.size();
+            files.push_back(&e);
+        std::sort(files.begin(), files.end(), [](const auto* a, const auto* b) { return a->out_rel < b->out_rel; });
+        report.manifest_files = files.size();
         auto epoch = build_epoch();
         if (!epoch)
             return std::unexpected(epoch.error());
         if (std::getenv("SOURCE_DATE_EPOCH"))
             m.build_timestamp = iso8601_utc(*epoch);
         fs::path path = m_config.out_dir() / k_manifest_file;
-        std::string fingerprint = manifest_fingerprint(m);
+        std::string fingerprint = manifest_fingerprint(m, files);
         // The manifest is rewritten when its content would change or the file changed since it was written.
         if (auto st = stat_file(path); st && m_old.manifest == stamped(fingerprint, *st)) {
             cache.manifest = m_old.manifest;
             return {};
         }
         m.build_timestamp = iso8601_utc(*epoch);
+        m.files.reserve(files.size());
+        for (const CacheEntry* e : files)
+            m.files.push_back({e->out_rel, std::string(k_download_prefix) + e->out_rel, e->out_sha256, e->out_size});
         std::string text = manifest_to_json(m);
         report.manifest_written = true;
         std::error_code ec; // a build in which every module failed has written nothing into out/ yet
@@ -426,19 +448,22 @@ class Builder {
         return fingerprint + " " + std::to_string(st.size) + " " + std::to_string(st.mtime_ns);
     }
 
-    // Hash of everything the manifest says except a timestamp that is not pinned by SOURCE_DATE_EPOCH.
-    static std::string manifest_fingerprint(const Manifest& m) {
-        Sha256 h;
-        h.update(m.version + "\n" + m.build_timestamp + "\n" + m.target + "\n" + m.mpy_version + "\n" +
-                 m.generator + "\n");
-        for (const auto& f : m.files)
-            h.update(f.path)
-                .update("\t")
-                .update(f.sha256)
-                .update("\t")
-                .update(std::to_string(f.size))
-                .update("\n");
-        return h.hex_digest();
+    // Hash of everything the manifest says except a timestamp that is not pinned by SOURCE_DATE_EPOCH: the
+    // fields of `m` but its files, then `files` (the manifest's entries, in its order). One buffer, one update.
+    static std::string manifest_fingerprint(const Manifest& m, const std::vector<const CacheEntry*>& files) {
+        std::string text = m.version + "\n" + m.build_timestamp + "\n" + m.target + "\n" + m.mpy_version + "\n" +
+                           m.generator + "\n";
+        text.reserve(text.size() + files.size() * 128);
+        char size[24];
+        for (const CacheEntry* f : files) {
+            text += f->out_rel;
+            text += '\t';
+            text += f->out_sha256;
+            text += '\t';
+            text.append(size, std::to_chars(size, size + sizeof size, f->out_size).ptr);
+            text += '\n';
+        }
+        return Sha256().update(text).hex_digest();
     }
 
     const ProjectConfig& m_config;
@@ -446,7 +471,8 @@ class Builder {
     std::vector<SourceFile> m_sources;
     BuildCache m_old;
     std::vector<std::string> m_skipped_secrets;
-    std::set<std::string> m_existing;      // files in build/mpy before this build, relative paths
+    fs::path m_out_mpy;                    // build/mpy
+    std::vector<std::string> m_existing;   // files in build/mpy before this build, relative paths, sorted
     std::vector<fs::path> m_existing_dirs; // folders in build/mpy before this build
     std::string m_settings;
 };

@@ -5,8 +5,11 @@
 #include "mpyship/util/text_checks.h"
 
 #include <algorithm>
+#include <array>
+#include <cstdint>
 #include <map>
 #include <set>
+#include <string_view>
 #include <tuple>
 
 namespace mpyship::project {
@@ -18,6 +21,64 @@ bool is_under(const fs::path& path, const fs::path& dir) {
     auto rel = path.lexically_relative(dir);
     return !rel.empty() && *rel.begin() != "..";
 }
+
+// What the built-in name patterns (k_secret_patterns, k_always_excluded) say about the components of a
+// path. Those patterns have no '/', so each matches any one component: a folder's verdicts carry down to
+// everything below it, and each entry matches the patterns against its own name only (a no-op build of
+// thousands of files matched every pattern against every component of every path).
+// The built-in patterns are all a literal name, "prefix*" or "*suffix" (checked at compile time), matched
+// here without the general glob matcher.
+struct NamePattern {
+    enum class Kind : std::uint8_t { exact, prefix, suffix, other } kind;
+    std::string_view text;
+
+    static constexpr NamePattern of(std::string_view g) {
+        const std::size_t special = g.find_first_of("*?[/");
+        if (special == std::string_view::npos)
+            return {Kind::exact, g};
+        if (g.find_first_of("*?[/", special + 1) == std::string_view::npos && g[special] == '*') {
+            if (special == 0)
+                return {Kind::suffix, g.substr(1)};
+            if (special == g.size() - 1)
+                return {Kind::prefix, g.substr(0, special)};
+        }
+        return {Kind::other, g};
+    }
+    bool matches(std::string_view name) const {
+        return kind == Kind::exact ? name == text : kind == Kind::prefix ? name.starts_with(text) : name.ends_with(text);
+    }
+};
+
+template <std::size_t N> constexpr std::array<NamePattern, N> name_patterns(const std::string_view (&globs)[N]) {
+    std::array<NamePattern, N> out{};
+    for (std::size_t i = 0; i < N; ++i)
+        out[i] = NamePattern::of(globs[i]);
+    return out;
+}
+constexpr auto k_secret_names = name_patterns(k_secret_patterns);
+constexpr auto k_always_excluded_names = name_patterns(k_always_excluded);
+
+template <std::size_t N> constexpr bool all_simple(const std::array<NamePattern, N>& patterns) {
+    for (const auto& p : patterns)
+        if (p.kind == NamePattern::Kind::other)
+            return false;
+    return true;
+}
+static_assert(all_simple(k_secret_names) && all_simple(k_always_excluded_names));
+
+struct NameVerdicts {
+    bool secret = false;
+    bool always_excluded = false;
+
+    NameVerdicts with(std::string_view name) const {
+        NameVerdicts v = *this;
+        for (const auto& p : k_secret_names)
+            v.secret = v.secret || p.matches(name);
+        for (const auto& p : k_always_excluded_names)
+            v.always_excluded = v.always_excluded || p.matches(name);
+        return v;
+    }
+};
 
 class Walker {
   public:
@@ -33,7 +94,7 @@ class Walker {
             return fail("cannot read folder: " + ec.message(), src.string());
         m_root_canonical = fs::canonical(m_config.root, ec);
         m_out_canonical = fs::weakly_canonical(m_config.out_dir(), ec);
-        if (auto r = walk(src, "", m_src_canonical); !r)
+        if (auto r = walk(src, "", m_src_canonical, NameVerdicts{}); !r)
             return std::unexpected(r.error());
         if (m_files.empty())
             return fail("source folder has no files to build", src.string());
@@ -47,35 +108,39 @@ class Walker {
   private:
     // `canonical` is the folder's resolved path, carried down the walk: a real folder's child is its
     // canonical path plus the name, so only symbolic links are resolved (no readlink per component per folder).
-    Result<void> walk(const fs::path& dir, const std::string& rel_dir, const fs::path& canonical) {
+    Result<void> walk(const fs::path& dir, const std::string& rel_dir, const fs::path& canonical,
+                      NameVerdicts above) {
         if (!m_active.insert(canonical.string()).second)
             return fail("symbolic link loop", dir.string());
         auto entries = list_directory(dir);
         if (!entries)
             return std::unexpected(entries.error());
         for (const auto& e : *entries)
-            if (auto r = visit(dir / e.name, e, rel_dir, canonical); !r)
+            if (auto r = visit(dir / e.name, e, rel_dir, canonical, above); !r)
                 return r;
         m_active.erase(canonical.string());
         return {};
     }
 
     Result<void> visit(const fs::path& path, const DirEntry& e, const std::string& rel_dir,
-                       const fs::path& parent_canonical) {
+                       const fs::path& parent_canonical, NameVerdicts above) {
         std::string rel = rel_dir.empty() ? e.name : rel_dir + "/" + e.name;
         if (excluded(rel))
             return {};
         bool is_dir = e.type == EntryType::directory;
+        const NameVerdicts verdicts = above.with(e.name); // = looks_like_secret(rel), always_excluded(rel)
         if (!named_in_include(rel, is_dir)) {
-            if (looks_like_secret(rel) && !is_dir) {
+            if (verdicts.secret && !is_dir) {
                 m_secrets.push_back(rel);
                 return {};
             }
-            if (always_excluded(rel))
+            if (verdicts.always_excluded)
                 return {};
         }
         EntryType type = e.type;
-        fs::path canonical = parent_canonical / e.name;
+        fs::path canonical; // folders and links only: a file's is never needed
+        if (type == EntryType::directory)
+            canonical = parent_canonical / e.name;
         if (type == EntryType::symlink) {
             auto target = follow_link(path);
             if (!target)
@@ -85,7 +150,7 @@ class Walker {
         if (type == EntryType::directory) {
             if (canonical == m_out_canonical)
                 return {}; // the build output inside src is never an input
-            return walk(path, rel, canonical);
+            return walk(path, rel, canonical, verdicts);
         }
         if (type != EntryType::file)
             return fail("not a regular file (devices, sockets and pipes cannot be built)", path.string());
@@ -121,13 +186,6 @@ class Walker {
 
     bool excluded(const std::string& rel) const {
         for (const auto& g : m_config.exclude)
-            if (glob_match(g, rel))
-                return true;
-        return false;
-    }
-
-    static bool always_excluded(const std::string& rel) {
-        for (auto g : k_always_excluded)
             if (glob_match(g, rel))
                 return true;
         return false;

@@ -1,11 +1,11 @@
 #include "mpyship/release/archive.h"
 
 #include "mpyship/project/manifest.h"
+#include "mpyship/release/libarchive_api.h"
 #include "mpyship/util/file_io.h"
 
 #include <algorithm>
-#include <archive.h>
-#include <archive_entry.h>
+#include <cassert>
 #include <clocale>
 #include <cstdlib>
 #include <ctime>
@@ -14,12 +14,19 @@
 namespace mpyship::release {
 namespace {
 
+// The libarchive functions, once write_archive or read_archive has loaded them (see libarchive_api.h).
+const LibArchive& la() {
+    auto api = load_libarchive();
+    assert(api);
+    return **api;
+}
+
 // libarchive's message for its last error, or `fallback`: it has none for some damaged input (a truncated
 // gzip member), and a null char* must never reach a std::string.
 constexpr const char* k_not_an_archive = "not a tar.gz or zip archive, or a damaged one";
 
 std::string libarchive_error(struct archive* a, const std::string& fallback) {
-    const char* text = archive_error_string(a);
+    const char* text = la().archive_error_string(a);
     return text != nullptr ? text : fallback;
 }
 
@@ -94,29 +101,29 @@ std::vector<std::string> parent_dirs(const std::vector<ArchiveEntry>& entries) {
 
 bool configure_writer(struct archive* a, ArchiveFormat format) {
     if (format == ArchiveFormat::tar_gz)
-        return archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
-               archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
-               archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) == ARCHIVE_OK;
-    return archive_write_set_format_zip(a) == ARCHIVE_OK &&
-           archive_write_set_format_option(a, "zip", "compression", "deflate") == ARCHIVE_OK &&
-           archive_write_set_format_option(a, "zip", "hdrcharset", "UTF-8") == ARCHIVE_OK;
+        return la().archive_write_set_format_pax_restricted(a) == ARCHIVE_OK &&
+               la().archive_write_add_filter_gzip(a) == ARCHIVE_OK &&
+               la().archive_write_set_filter_option(a, "gzip", "timestamp", nullptr) == ARCHIVE_OK;
+    return la().archive_write_set_format_zip(a) == ARCHIVE_OK &&
+           la().archive_write_set_format_option(a, "zip", "compression", "deflate") == ARCHIVE_OK &&
+           la().archive_write_set_format_option(a, "zip", "hdrcharset", "UTF-8") == ARCHIVE_OK;
 }
 
 bool write_entry(struct archive* a, const std::string& name, const std::vector<std::uint8_t>* data,
                  std::int64_t mtime) {
-    struct archive_entry* e = archive_entry_new();
-    archive_entry_set_pathname_utf8(e, name.c_str());
-    archive_entry_set_mode(e, data ? k_file_mode : k_dir_mode);
-    archive_entry_set_size(e, data ? la_int64_t(data->size()) : 0);
-    archive_entry_set_mtime(e, mtime, 0);
-    archive_entry_set_uid(e, 0);
-    archive_entry_set_gid(e, 0);
-    archive_entry_set_uname(e, "");
-    archive_entry_set_gname(e, "");
-    bool ok = archive_write_header(a, e) == ARCHIVE_OK;
+    struct archive_entry* e = la().archive_entry_new();
+    la().archive_entry_set_pathname_utf8(e, name.c_str());
+    la().archive_entry_set_mode(e, data ? k_file_mode : k_dir_mode);
+    la().archive_entry_set_size(e, data ? la_int64_t(data->size()) : 0);
+    la().archive_entry_set_mtime(e, mtime, 0);
+    la().archive_entry_set_uid(e, 0);
+    la().archive_entry_set_gid(e, 0);
+    la().archive_entry_set_uname(e, "");
+    la().archive_entry_set_gname(e, "");
+    bool ok = la().archive_write_header(a, e) == ARCHIVE_OK;
     if (ok && data && !data->empty())
-        ok = archive_write_data(a, data->data(), data->size()) == la_ssize_t(data->size());
-    archive_entry_free(e);
+        ok = la().archive_write_data(a, data->data(), data->size()) == la_ssize_t(data->size());
+    la().archive_entry_free(e);
     return ok;
 }
 
@@ -124,13 +131,15 @@ bool write_entry(struct archive* a, const std::string& name, const std::vector<s
 
 Result<void> write_archive(const std::filesystem::path& path, ArchiveFormat format,
                            std::vector<ArchiveEntry> entries, std::int64_t mtime) {
+    if (auto api = load_libarchive(); !api)
+        return fail(api.error().message, path.string());
     Utf8Names utf8;
     std::sort(entries.begin(), entries.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
     UtcZone utc;
     Buffer buffer;
-    struct archive* a = archive_write_new();
-    bool ok = configure_writer(a, format) && archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK &&
-              archive_write_open2(a, &buffer, nullptr, append_to_buffer, nullptr, nullptr) == ARCHIVE_OK;
+    struct archive* a = la().archive_write_new();
+    bool ok = configure_writer(a, format) && la().archive_write_set_bytes_in_last_block(a, 1) == ARCHIVE_OK &&
+              la().archive_write_open2(a, &buffer, nullptr, append_to_buffer, nullptr, nullptr) == ARCHIVE_OK;
     std::string error = ok ? "" : libarchive_error(a, "cannot start archive");
     // Directories and files in one sorted sequence.
     std::vector<std::pair<std::string, const std::vector<std::uint8_t>*>> items;
@@ -144,11 +153,11 @@ Result<void> write_archive(const std::filesystem::path& path, ArchiveFormat form
         if (!ok)
             error = libarchive_error(a, "cannot add " + items[i].first);
     }
-    if (ok && archive_write_close(a) != ARCHIVE_OK) {
+    if (ok && la().archive_write_close(a) != ARCHIVE_OK) {
         ok = false;
         error = libarchive_error(a, "cannot finish archive");
     }
-    archive_write_free(a);
+    la().archive_write_free(a);
     if (!ok)
         return fail("cannot write archive: " + error, path.string());
     return write_file_atomic(path, buffer.bytes);
@@ -165,7 +174,7 @@ class LibarchiveData final : public MemberData {
 public:
     LibarchiveData(struct archive* a, const std::string& name) : m_archive(a), m_name(name) {}
     Result<std::size_t> read(std::span<std::uint8_t> buffer) override {
-        la_ssize_t n = archive_read_data(m_archive, buffer.data(), buffer.size());
+        la_ssize_t n = la().archive_read_data(m_archive, buffer.data(), buffer.size());
         if (n < 0)
             return fail("corrupt archive member '" + m_name + "': " + damage_text(m_archive));
         return std::size_t(n);
@@ -178,8 +187,8 @@ private:
 
 // The member's name as UTF-8, with a leading "./" (what `tar -C dir .` writes) dropped.
 std::string member_name(struct archive_entry* e) {
-    const char* utf8 = archive_entry_pathname_utf8(e);
-    const char* raw = utf8 ? utf8 : archive_entry_pathname(e);
+    const char* utf8 = la().archive_entry_pathname_utf8(e);
+    const char* raw = utf8 ? utf8 : la().archive_entry_pathname(e);
     std::string name = raw ? raw : "";
     while (name.starts_with("./"))
         name.erase(0, 2);
@@ -187,13 +196,13 @@ std::string member_name(struct archive_entry* e) {
 }
 
 Result<void> check_member(struct archive_entry* e, const ArchiveMember& m, std::set<std::string>& seen) {
-    auto type = archive_entry_filetype(e);
+    auto type = la().archive_entry_filetype(e);
     std::string check = m.is_directory && m.name.ends_with('/') ? m.name.substr(0, m.name.size() - 1) : m.name;
     if (!project::is_safe_relative_path(check))
         return fail("archive member '" + m.name + "' has an unsafe path");
     if (!m.is_directory && type != AE_IFREG)
         return fail("archive member '" + m.name + "' is not a regular file (links are not allowed)");
-    if (archive_entry_hardlink(e))
+    if (la().archive_entry_hardlink(e))
         return fail("archive member '" + m.name + "' is a hard link");
     if (!seen.insert(check).second)
         return fail("archive member '" + m.name + "' appears more than once");
@@ -203,27 +212,29 @@ Result<void> check_member(struct archive_entry* e, const ArchiveMember& m, std::
 } // namespace
 
 Result<void> read_archive(const std::filesystem::path& path, const MemberVisitor& visit) {
+    if (auto api = load_libarchive(); !api)
+        return fail(api.error().message, path.string());
     Utf8Names utf8;
-    struct archive* a = archive_read_new();
-    archive_read_support_filter_gzip(a);
-    archive_read_support_format_tar(a);
-    archive_read_support_format_zip(a);
+    struct archive* a = la().archive_read_new();
+    la().archive_read_support_filter_gzip(a);
+    la().archive_read_support_format_tar(a);
+    la().archive_read_support_format_zip(a);
     auto finish = [&](Result<void> r) {
-        archive_read_free(a);
+        la().archive_read_free(a);
         if (!r && r.error().path.empty())
             r.error().path = path.string();
         return r;
     };
-    if (archive_read_open_filename(a, path.c_str(), 65536) != ARCHIVE_OK)
+    if (la().archive_read_open_filename(a, path.c_str(), 65536) != ARCHIVE_OK)
         return finish(fail("cannot open archive: " + libarchive_error(a, k_not_an_archive)));
     std::set<std::string> seen;
     for (struct archive_entry* e = nullptr;;) {
-        int r = archive_read_next_header(a, &e);
+        int r = la().archive_read_next_header(a, &e);
         if (r == ARCHIVE_EOF)
             return finish({});
         if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
             return finish(fail("corrupt archive: " + libarchive_error(a, k_not_an_archive)));
-        ArchiveMember m{member_name(e), archive_entry_filetype(e) == AE_IFDIR};
+        ArchiveMember m{member_name(e), la().archive_entry_filetype(e) == AE_IFDIR};
         if (m.is_directory && (m.name.empty() || m.name == "."))
             continue; // the "./" entry of `tar -C dir .`
         if (auto ok = check_member(e, m, seen); !ok)

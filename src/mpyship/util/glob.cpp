@@ -1,5 +1,6 @@
 #include "mpyship/util/glob.h"
 
+#include <optional>
 #include <string>
 
 namespace mpyship {
@@ -77,6 +78,23 @@ bool match_from(std::string_view p, std::size_t pi, std::string_view s, std::siz
     return si == s.size();
 }
 
+// Most patterns are a literal, "*suffix" or "prefix*" ("*.pem", ".env.*", "__pycache__"): matched against one
+// path component without the general matcher, which a no-op build would otherwise run for every pattern
+// against every file name. Returns nullopt for any other pattern.
+std::optional<bool> match_simple(std::string_view p, std::string_view s) {
+    constexpr std::string_view k_special = "*?[";
+    const std::size_t first = p.find_first_of(k_special);
+    if (first == std::string_view::npos)
+        return p == s;
+    if (p.find_first_of(k_special, first + 1) != std::string_view::npos)
+        return std::nullopt;
+    if (first == 0 && p[0] == '*') // "*" alone matches any component, as the general matcher does
+        return s.ends_with(p.substr(1));
+    if (first == p.size() - 1 && p[first] == '*')
+        return s.starts_with(p.substr(0, first));
+    return std::nullopt;
+}
+
 } // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
@@ -86,7 +104,8 @@ bool glob_match(std::string_view pattern, std::string_view path) {
             std::size_t end = path.find('/', start);
             std::string_view part =
                 path.substr(start, end == std::string_view::npos ? path.npos : end - start);
-            if (match_from(pattern, 0, part, 0))
+            const std::optional<bool> simple = match_simple(pattern, part);
+            if (simple ? *simple : match_from(pattern, 0, part, 0))
                 return true;
             if (end == std::string_view::npos)
                 break;
