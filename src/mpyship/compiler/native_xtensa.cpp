@@ -10,7 +10,7 @@ namespace xtensa {
 // The constant table hangs off the function object, which the code state's first word points to.
 void XtensaTarget::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
     const Reg r = Reg(dst);
-    m_asm.load_frame(r, m_code_state);
+    load_fun(r);
     m_asm.load(r, r, 1 * k_word); // ->context
     m_asm.load(r, r, 3 * k_word); // ->constants.obj_table
     m_asm.load(r, r, k_word * index);
@@ -63,6 +63,8 @@ void XtensaTarget::load_tables(std::uint32_t fun_table_const) {
 
 void XtensaTarget::prologue(const NativeFrame& frame) {
     m_frame = frame;
+    if (frame.generator)
+        return generator_prologue();
     const std::uint32_t nlr_words = frame.has_handlers    ? m_abi.handler_nlr_words
                                     : frame.guards_globals ? m_abi.nlr_words
                                                            : 0;
@@ -152,6 +154,61 @@ void XtensaTarget::dispatch_exceptions() {
     m_asm.bind(body);
 }
 
+// A generator's frame is the saved registers, the nlr area and the throw slot; its state is the
+// generator object's code state (the second local's register), its entry word says where the code
+// starts on the first resume. Every resume pushes an nlr frame: an exception goes to the handler slot's
+// address (with handlers) or, uncaught, is returned in state[0] as the exception return kind; otherwise
+// the code goes on at the code state's address.
+void XtensaTarget::generator_prologue() {
+    const std::uint32_t entry = k_private_label + 4, resume = k_private_label + 5;
+    const Reg temp = Reg(m_abi.regs.temp0), gen = m_abi.gen_state;
+    m_code_state = m_abi.nlr + m_abi.handler_nlr_words * k_word; // here: the throw slot
+    m_state = k_code_state_words * k_word;
+    if (state_offset(m_frame.n_state - 1) > k_max_frame_offset)
+        throw CompileError{"NotImplementedError",
+                           "mpyship: native code for a generator state beyond 1020 bytes on Xtensa is not "
+                           "implemented yet",
+                           SourcePos{0, 0}, "", false, true};
+    const std::uint32_t bytes = (m_code_state + k_word + 15) & ~15u;
+    m_frame_bytes = m_abi.windowed ? bytes + 32 : bytes;
+    m_asm.set_entry_word(entry);
+    enter(m_frame_bytes);
+    m_asm.mov_reg_reg(gen, a2);
+    store_throw_value(a3);
+    m_asm.load(temp, gen, 0);                        // code_state->fun_bc
+    m_asm.load(temp, temp, 1 * k_word);              // ->context
+    m_asm.load(m_abi.qstr_table, temp, 2 * k_word);  // ->constants.qstr_table
+    m_asm.load(temp, temp, 3 * k_word);              // ->constants.obj_table
+    m_asm.load(m_abi.fun_table, temp, k_word * m_frame.fun_table_const); // the function table
+    if (m_frame.has_handlers) {
+        const std::uint32_t push = k_private_label + 2, caught = k_private_label + 3;
+        const Reg handler = m_abi.handler_reg;
+        m_asm.mov_reg_imm(m_ret, 0);
+        m_asm.store_frame(m_code_state - k_word, m_ret);
+        store_exc_value(m_ret);
+        m_asm.lea_label(handler, resume);
+        m_asm.bind(push);
+        nlr_push();
+        m_asm.jump_if_zero(false, m_ret, caught);
+        clear_handler();
+        m_asm.jx(handler);
+        m_asm.bind(caught);
+        m_asm.load_frame(handler, m_abi.nlr + m_abi.handler_offset);
+        m_asm.jump_if_zero(false, handler, push);
+    } else {
+        nlr_push();
+        m_asm.jump_if_zero(true, m_ret, resume);
+    }
+    m_asm.load_frame(temp, m_abi.nlr + k_exc_value_offset);
+    store_state(0, temp);
+    m_asm.mov_reg_imm(m_abi.fun_ret, std::int32_t(GenReturn::exception));
+    leave();
+    m_asm.bind(resume);
+    m_asm.load(temp, gen, k_code_state_ip_offset);
+    m_asm.jx(temp);
+    m_asm.bind(entry);
+}
+
 void XtensaTarget::store_return_value() {
     if (m_frame.has_handlers || m_frame.guards_globals)
         m_asm.store_frame(m_abi.nlr + (m_abi.nlr_words - 1) * k_word, m_abi.fun_ret);
@@ -160,8 +217,11 @@ void XtensaTarget::store_return_value() {
 mpy::Bytes XtensaTarget::epilogue_and_finish(std::uint32_t exit_label) {
     m_asm.set_suppressed(false);
     m_asm.bind(exit_label);
-    const std::uint32_t return_value = m_abi.nlr + (m_abi.nlr_words - 1) * k_word;
-    if (m_frame.has_handlers) {
+    const std::uint32_t return_value = return_value_offset();
+    if (m_frame.generator) {
+        call(RtFun::nlr_pop);
+        m_asm.load_frame(m_abi.fun_ret, return_value);
+    } else if (m_frame.has_handlers) {
         m_asm.load_frame(m_ret, m_code_state + k_old_globals_offset);
         call(RtFun::swap_globals);
         call(RtFun::nlr_pop);

@@ -17,6 +17,8 @@ inline constexpr std::uint32_t k_old_globals_offset = 1 * k_word; // code_state-
 inline constexpr std::uint32_t k_max_frame_offset = 1020;         // of l32i/s32i off a1
 inline constexpr std::uint32_t k_private_label = 1u << 30;        // labels of the prologue and the epilogue
 inline constexpr std::uint32_t k_setjmp = 49;                     // the function table's setjmp (xtensawin)
+inline constexpr std::uint32_t k_code_state_ip_offset = 1 * k_word; // a generator's resume address
+inline constexpr std::uint32_t k_code_state_sp_offset = 2 * k_word; // a generator's top of stack
 
 // What differs between the two ABIs.
 struct XtensaAbi {
@@ -25,6 +27,7 @@ struct XtensaAbi {
     Reg fun_table, qstr_table;
     Reg call_temp;                   // holds the called function's address
     Reg handler_reg;                 // the dispatcher's jump address (the first local's register)
+    Reg gen_state;                   // a generator's code state (the second local's register)
     std::uint32_t nlr;               // the nlr area's offset in the frame (after the saved registers)
     std::uint32_t nlr_words;         // nlr buffer and the kept return value
     std::uint32_t handler_nlr_words; // with exception handlers, one more word (zeroed)
@@ -38,6 +41,7 @@ inline const XtensaAbi k_windowed{{a10, {a10, a11, a12, a13}, a10, a11, a12, a11
                                   a6,
                                   a8,
                                   a4,
+                                  a5,
                                   1 * k_word,
                                   21,
                                   22,
@@ -49,6 +53,7 @@ inline const XtensaAbi k_call0{{a2, {a2, a3, a4, a5}, a2, a3, a4, a3, {a12, a13}
                                a14,
                                a0,
                                a12,
+                               a13,
                                5 * k_word,
                                14,
                                15,
@@ -80,22 +85,30 @@ class XtensaTarget : public NativeTarget {
         m_asm.store(Reg(cell), k_word, Reg(src));
     }
     void mov_reg_context(NativeReg dst) override {
-        m_asm.load_frame(Reg(dst), m_code_state);
+        load_fun(Reg(dst));
         m_asm.load(Reg(dst), Reg(dst), 1 * k_word); // fun->context
     }
     void mov_reg_child(NativeReg dst, std::uint32_t child) override {
-        m_asm.load_frame(m_ret, m_code_state);
+        load_fun(m_ret);
         m_asm.load(m_ret, m_ret, 2 * k_word); // fun->child_table
         m_asm.load(Reg(dst), m_ret, k_word * child);
     }
+    // (a generator's slots are off its code state's register, with the short forms where they fit)
     void store_state(std::uint32_t slot, NativeReg src) override {
+        if (m_frame.generator)
+            return m_asm.store(m_abi.gen_state, state_offset(slot), Reg(src));
         m_asm.store_frame(state_offset(slot), Reg(src));
     }
     void load_state(NativeReg dst, std::uint32_t slot) override {
+        if (m_frame.generator)
+            return m_asm.load(Reg(dst), m_abi.gen_state, state_offset(slot));
         m_asm.load_frame(Reg(dst), state_offset(slot));
     }
     void lea_state(NativeReg dst, std::uint32_t slot) override {
-        m_asm.lea_frame(Reg(dst), state_offset(slot));
+        if (!m_frame.generator)
+            return m_asm.lea_frame(Reg(dst), state_offset(slot));
+        m_asm.mov_reg_imm(Reg(dst), std::int32_t(state_offset(slot)));
+        m_asm.add_n(Reg(dst), Reg(dst), m_abi.gen_state);
     }
     void call(RtFun fun) override { call_entry(std::uint32_t(fun)); }
     void prologue(const NativeFrame& frame) override;
@@ -141,9 +154,36 @@ class XtensaTarget : public NativeTarget {
         load_exc_value(m_ret);
         call(RtFun::raise);
     }
+    bool supports_generators() const override { return true; }
+    void store_gen_sp(std::uint32_t slot) override {
+        const Reg temp = Reg(m_abi.regs.temp0);
+        lea_state(temp, slot);
+        m_asm.store(m_abi.gen_state, k_code_state_sp_offset, temp);
+    }
+    void store_return_kind(GenReturn kind) override {
+        const Reg temp = Reg(m_abi.regs.temp0);
+        m_asm.mov_reg_imm(temp, std::int32_t(kind));
+        m_asm.store_frame(return_value_offset(), temp);
+    }
+    void store_resume_address(std::uint32_t label) override {
+        const Reg temp = Reg(m_abi.regs.temp0);
+        m_asm.lea_label(temp, label);
+        m_asm.store(m_abi.gen_state, k_code_state_ip_offset, temp);
+    }
+    void load_throw_value(NativeReg dst) override { m_asm.load_frame(Reg(dst), m_code_state); }
+    void store_throw_value(NativeReg src) override { m_asm.store_frame(m_code_state, Reg(src)); }
     mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
 
   protected:
+    std::uint32_t return_value_offset() const { return m_abi.nlr + (m_abi.nlr_words - 1) * k_word; }
+    // The function object: the code state's first word (in a generator, the generator's code state).
+    void load_fun(Reg dst) {
+        if (m_frame.generator)
+            m_asm.load(dst, m_abi.gen_state, 0);
+        else
+            m_asm.load_frame(dst, m_code_state);
+    }
+    void generator_prologue();
     std::uint32_t state_offset(std::uint32_t slot) const { return m_state + slot * k_word; }
     void call_entry(std::uint32_t index) {
         m_asm.load(m_abi.call_temp, m_abi.fun_table, k_word * index);

@@ -193,6 +193,10 @@ mpy::Bytes Encoder::finish(std::optional<std::uint32_t> n_children) {
     };
     if (n_children)
         put(*n_children, 4);
+    if (m_entry_label) {
+        assert(m_labels.contains(*m_entry_label));
+        put(std::uint32_t(out.size() + 4 + pool_bytes + std::size_t(m_labels.at(*m_entry_label))), 4);
+    }
     if (!m_literals.empty()) {
         put(j(std::int64_t(4 * m_literals.size())), 3);
         put(0, 1);

@@ -45,6 +45,10 @@ class Encoder {
     void jx(Reg r);
     void lea_label(Reg dst, std::uint32_t label);
 
+    // A generator's code starts with the offset of its entry (after the number of nested functions, before
+    // the literal pool): the label's offset from the start of the code.
+    void set_entry_word(std::uint32_t label) { m_entry_label = label; }
+
     void jump(std::uint32_t label);
     void jump_if_zero(bool zero, Reg r, std::uint32_t label); // beqz (zero) or bnez
     void bind(std::uint32_t label);
@@ -68,6 +72,7 @@ class Encoder {
     std::map<std::uint32_t, std::int64_t> m_labels;
     std::vector<Fixup> m_fixups;
     bool m_suppressed = false;
+    std::optional<std::uint32_t> m_entry_label;
 };
 
 } // namespace mpyship::compiler::xtensa
