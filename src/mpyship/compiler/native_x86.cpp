@@ -84,7 +84,7 @@ void X86Target::call_entry(std::int32_t entry, int n) {
 // The constant table hangs off the function object, which the code state's first word points to.
 void X86Target::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
     const Reg r = Reg(dst);
-    m_asm.load(r, esp, m_code_state);
+    load_fun(r);
     m_asm.load(r, r, 1 * k_word); // ->context
     m_asm.load(r, r, 3 * k_word); // ->constants.obj_table
     m_asm.load(r, r, k_word * std::int32_t(index));
@@ -92,6 +92,8 @@ void X86Target::mov_reg_const_obj(NativeReg dst, std::uint32_t index) {
 
 void X86Target::prologue(const NativeFrame& frame) {
     m_frame = frame;
+    if (frame.generator)
+        return generator_prologue();
     const std::int32_t nlr_words = frame.has_handlers ? k_handler_nlr_words : frame.guards_globals ? k_nlr_words : 0;
     m_code_state = nlr_words * k_word;
     m_state = m_code_state + k_code_state_words * k_word;
@@ -123,6 +125,66 @@ void X86Target::prologue(const NativeFrame& frame) {
         guard_globals(k_private_label);
     for (std::uint32_t k = 0; k < 2 && k < frame.n_locals; ++k)
         load_state(k_abi.local_regs[k], frame.n_state - 1 - k);
+}
+
+// A generator's frame is the nlr area and the throw slot (padded as any frame); its state is the
+// generator object's code state (esi, the caller's first argument), its entry word says where the code
+// starts on the first resume. Every resume pushes an nlr frame: an exception goes to the handler slot's
+// address (with handlers) or, uncaught, is returned in state[0] as the exception return kind; otherwise
+// the code goes on at the code state's address.
+void X86Target::generator_prologue() {
+    const std::uint32_t entry = k_private_label + 4, resume = k_private_label + 5;
+    m_code_state = k_handler_nlr_words * k_word; // here: the throw slot
+    const std::int32_t words = k_handler_nlr_words + 1;
+    m_frame_bytes = ((words + k_saved_words + 3) / 4 * 4 - k_saved_words) * k_word;
+    m_state_reg = k_gen_state;
+    m_state = k_code_state_words * k_word;
+    for (int i = 0; i < 4; ++i) // the number of nested functions, then the entry's offset
+        m_asm.raw8(std::uint8_t(m_frame.n_children >> (8 * i)));
+    m_asm.label_word(entry);
+    for (Reg r : {ebp, ebx, esi, edi})
+        m_asm.push(r);
+    m_asm.sub_rsp(m_frame_bytes);
+    const std::int32_t args = m_frame_bytes + k_saved_words * k_word; // the caller's: code state, throw value
+    m_asm.load(k_gen_state, esp, args);
+    m_asm.load(ecx, esp, args + k_word);
+    store_throw_value(ecx);
+    m_asm.load(eax, k_gen_state, 0);             // code_state->fun_bc
+    m_asm.load(eax, eax, 1 * k_word);            // ->context
+    m_asm.load(k_qstr_table, eax, 2 * k_word);   // ->constants.qstr_table
+    m_asm.load(eax, eax, 3 * k_word);            // ->constants.obj_table
+    m_asm.load(k_fun_table, eax, k_word * std::int32_t(m_frame.fun_table_const)); // the function table
+    if (m_frame.has_handlers) {
+        const std::uint32_t push = k_private_label + 2, caught = k_private_label + 3;
+        m_asm.zero(eax);
+        m_asm.store(esp, m_code_state - k_word, eax);
+        m_asm.store(esp, k_exc_value_offset, eax);
+        m_asm.lea_label(k_handler_reg, resume);
+        m_asm.bind(push);
+        m_asm.mov_reg_reg(eax, esp);
+        call(RtFun::nlr_push);
+        m_asm.test_r8(eax);
+        m_asm.jump_if(Cond::nonzero, caught);
+        clear_handler();
+        m_asm.jump_reg(k_handler_reg);
+        m_asm.bind(caught);
+        m_asm.load(k_handler_reg, esp, k_handler_offset);
+        m_asm.test_r64(k_handler_reg);
+        m_asm.jump_if(Cond::nonzero, push);
+    } else {
+        m_asm.mov_reg_reg(eax, esp);
+        call(RtFun::nlr_push);
+        m_asm.test_r8(eax);
+        m_asm.jump_if(Cond::zero, resume);
+    }
+    m_asm.load(eax, esp, k_exc_value_offset);
+    store_state(0, eax);
+    m_asm.mov_reg_imm(eax, std::uint64_t(GenReturn::exception));
+    leave_frame();
+    m_asm.bind(resume);
+    m_asm.load(eax, k_gen_state, k_code_state_ip_offset);
+    m_asm.jump_reg(eax);
+    m_asm.bind(entry);
 }
 
 void X86Target::load_module_globals(Reg dst) {
@@ -181,7 +243,10 @@ void X86Target::dispatch_exceptions() {
 mpy::Bytes X86Target::epilogue_and_finish(std::uint32_t exit_label) {
     m_asm.set_suppressed(false);
     m_asm.bind(exit_label);
-    if (m_frame.has_handlers) {
+    if (m_frame.generator) {
+        call(RtFun::nlr_pop);
+        m_asm.load(eax, esp, k_return_value_offset);
+    } else if (m_frame.has_handlers) {
         m_asm.load(eax, esp, m_code_state + k_old_globals_offset);
         call(RtFun::swap_globals);
         call(RtFun::nlr_pop);
@@ -196,11 +261,15 @@ mpy::Bytes X86Target::epilogue_and_finish(std::uint32_t exit_label) {
         m_asm.bind(done);
         m_asm.load(eax, esp, k_return_value_offset);
     }
+    leave_frame();
+    return m_asm.finish();
+}
+
+void X86Target::leave_frame() {
     m_asm.sub_rsp(-m_frame_bytes);
     for (Reg r : {edi, esi, ebx, ebp})
         m_asm.pop(r);
     m_asm.ret();
-    return m_asm.finish();
 }
 
 } // namespace x86

@@ -33,6 +33,9 @@ inline constexpr int k_max_call_args = 4;
 inline constexpr Reg k_fun_table = ebp;
 inline constexpr Reg k_qstr_table = edi;
 inline constexpr Reg k_handler_reg = ebx; // the dispatcher's jump address (the first local's register)
+inline constexpr Reg k_gen_state = esi;   // a generator's code state (the second local's register)
+inline constexpr std::int32_t k_code_state_ip_offset = 1 * k_word; // a generator's resume address
+inline constexpr std::int32_t k_code_state_sp_offset = 2 * k_word; // a generator's top of stack
 
 inline const NativeAbi k_abi{eax, {eax, ecx, edx, ebx}, eax, ecx, edx, ecx, {ebx, esi}};
 
@@ -60,17 +63,26 @@ class X86Target : public NativeTarget {
     void load_cell_contents(NativeReg dst, NativeReg cell) override { m_asm.load(Reg(dst), Reg(cell), k_word); }
     void store_cell_contents(NativeReg cell, NativeReg src) override { m_asm.store(Reg(cell), k_word, Reg(src)); }
     void mov_reg_context(NativeReg dst) override {
-        m_asm.load(Reg(dst), esp, m_code_state);
+        load_fun(Reg(dst));
         m_asm.load(Reg(dst), Reg(dst), 1 * k_word); // fun->context
     }
     void mov_reg_child(NativeReg dst, std::uint32_t child) override {
-        m_asm.load(eax, esp, m_code_state);
+        load_fun(eax);
         m_asm.load(eax, eax, 2 * k_word); // fun->child_table
         m_asm.load(Reg(dst), eax, k_word * std::int32_t(child));
     }
-    void store_state(std::uint32_t slot, NativeReg src) override { m_asm.store(esp, state_offset(slot), Reg(src)); }
-    void load_state(NativeReg dst, std::uint32_t slot) override { m_asm.load(Reg(dst), esp, state_offset(slot)); }
-    void lea_state(NativeReg dst, std::uint32_t slot) override { lea_esp(Reg(dst), state_offset(slot)); }
+    void store_state(std::uint32_t slot, NativeReg src) override {
+        m_asm.store(m_state_reg, state_offset(slot), Reg(src));
+    }
+    void load_state(NativeReg dst, std::uint32_t slot) override {
+        m_asm.load(Reg(dst), m_state_reg, state_offset(slot));
+    }
+    void lea_state(NativeReg dst, std::uint32_t slot) override {
+        if (!m_frame.generator)
+            return lea_esp(Reg(dst), state_offset(slot));
+        m_asm.mov_reg_imm(Reg(dst), std::uint64_t(state_offset(slot)));
+        m_asm.add_reg_reg(Reg(dst), k_gen_state);
+    }
     void call(RtFun fun) override;
     void prologue(const NativeFrame& frame) override;
     void store_return_value() override {
@@ -119,9 +131,33 @@ class X86Target : public NativeTarget {
         m_asm.load(eax, esp, k_exc_value_offset);
         call(RtFun::raise);
     }
+    bool supports_generators() const override { return true; }
+    void store_gen_sp(std::uint32_t slot) override {
+        lea_state(eax, slot);
+        m_asm.store(k_gen_state, k_code_state_sp_offset, eax);
+    }
+    void store_return_kind(GenReturn kind) override {
+        m_asm.mov_reg_imm(eax, std::uint64_t(kind));
+        m_asm.store(esp, k_return_value_offset, eax);
+    }
+    void store_resume_address(std::uint32_t label) override {
+        m_asm.lea_label(eax, label);
+        m_asm.store(k_gen_state, k_code_state_ip_offset, eax);
+    }
+    void load_throw_value(NativeReg dst) override { m_asm.load(Reg(dst), esp, m_code_state); }
+    void store_throw_value(NativeReg src) override { m_asm.store(esp, m_code_state, Reg(src)); }
     mpy::Bytes epilogue_and_finish(std::uint32_t exit_label) override;
 
   protected:
+    // The function object: the code state's first word (in a generator, the generator's code state).
+    void load_fun(Reg dst) {
+        if (m_frame.generator)
+            m_asm.load(dst, k_gen_state, 0);
+        else
+            m_asm.load(dst, esp, m_code_state);
+    }
+    void generator_prologue();
+    void leave_frame(); // the epilogue's last part: frame, saved registers, ret
     // calls function-table entry `entry` with its first n arguments pushed
     void call_entry(std::int32_t entry, int n);
     std::int32_t state_offset(std::uint32_t slot) const { return m_state + std::int32_t(slot) * k_word; }
@@ -138,7 +174,8 @@ class X86Target : public NativeTarget {
     Encoder m_asm{x64::Mode::x86};
     NativeFrame m_frame;
     std::int32_t m_code_state = 0; // offset of the code state from esp
-    std::int32_t m_state = 0;      // offset of state slot 0 from esp
+    std::int32_t m_state = 0;      // offset of state slot 0 from esp (a generator: from k_gen_state)
+    Reg m_state_reg = esp;         // the state slots' base
     std::int32_t m_frame_bytes = 0;
 };
 
