@@ -73,7 +73,7 @@ class Translator {
     bool iter_op(const CodeItem& it);
     bool handler_op(const CodeItem& it);
     void setup_with(Label handler);
-    void return_through_blocks(const CodeItem& it);
+    void return_through_blocks();
     void unwind_jump(const CodeItem& it);
     void with_cleanup();
     void stack_item(const CodeItem& it);
@@ -271,7 +271,14 @@ bool Translator::handler_op(const CodeItem& it) {
         m_stack.settle();
         m_t.raise_exc_value();
         if (unwound) { // the label after the jump to the unwind address makes what follows reachable
-            m_t.jump_to_unwind(m_next_label++);
+            // an unwinding that goes on through the next finally block out goes there first (not into
+            // one whose handler runs this code)
+            const auto outer = std::find_if(m_blocks.rbegin(), m_blocks.rend(),
+                                            [](const Block& b) { return b.is_finally && b.active; });
+            if (outer != m_blocks.rend() && outer->unwound)
+                m_t.jump_to_finally_if_unwinding(outer->label, m_next_label++);
+            else
+                m_t.jump_to_unwind(m_next_label++);
             m_t.set_suppressed(false);
             m_revived = true;
         }
@@ -282,7 +289,6 @@ bool Translator::handler_op(const CodeItem& it) {
         setup_with(Label(it.value));
         return true;
     case op::UNWIND_JUMP:
-        m_stack.settle();
         unwind_jump(it);
         return true;
     case op::WITH_CLEANUP:
@@ -293,30 +299,27 @@ bool Translator::handler_op(const CodeItem& it) {
     }
 }
 
-// A return inside a finally or with block runs it first: the unwind slot gets the exit's address, the
-// exception slot NULL, and END_FINALLY goes on to the exit. Out of try/except blocks only, no handler
-// catches after the return.
-void Translator::return_through_blocks(const CodeItem& it) {
-    std::size_t n_finally = 0;
+// A return inside finally or with blocks runs them first, innermost first: the unwind slot gets the
+// exit's address, the exception slot NULL, and each END_FINALLY goes on to the next of them, the last to
+// the exit. Out of try/except blocks only, no handler catches after the return.
+void Translator::return_through_blocks() {
     Block* innermost = nullptr;
     for (Block& b : m_blocks) {
         if (b.active && b.is_finally) {
-            ++n_finally;
+            b.unwound = true;
             innermost = &b;
         }
     }
-    if (n_finally > 1)
-        unsupported(it); // a return through nested finally blocks: not yet
     if (innermost == nullptr) {
         if (!m_blocks.empty())
             m_t.clear_handler();
         m_t.jump(m_exit);
         return;
     }
-    innermost->unwound = true;
     m_t.set_unwind(m_exit);
     m_t.mov_reg_imm(m_abi.ret, 0);
     m_t.store_exc_value(m_abi.ret);
+    m_stack.settle(); // only now, as the reference (a value left in temp0 is stored after the above)
     m_t.jump(innermost->label);
 }
 
@@ -328,22 +331,22 @@ void Translator::unwind_jump(const CodeItem& it) {
     if (depth > m_blocks.size())
         unsupported(it);
     const std::size_t outer = m_blocks.size() - depth;
-    Block* finally_block = nullptr;
+    Block* finally_block = nullptr; // the innermost of those it leaves
     for (std::size_t i = outer; i < m_blocks.size(); ++i) {
         if (m_blocks[i].active && m_blocks[i].is_finally) {
-            if (finally_block != nullptr)
-                unsupported(it); // through nested finally blocks: not yet
+            m_blocks[i].unwound = true;
             finally_block = &m_blocks[i];
         }
     }
     if (finally_block != nullptr) {
-        finally_block->unwound = true;
         m_t.set_unwind(Label(it.value));
         m_t.mov_reg_imm(m_abi.ret, 0);
         m_t.store_exc_value(m_abi.ret);
+        m_stack.settle(); // as after a return
         m_t.jump(finally_block->label);
         return;
     }
+    m_stack.settle();
     const auto active = std::find_if(m_blocks.rbegin() + std::ptrdiff_t(depth), m_blocks.rend(),
                                      [](const Block& b) { return b.active; });
     if (active != m_blocks.rend())
@@ -611,7 +614,7 @@ bool Translator::flow_op(const CodeItem& it) {
             m_stack.pop_into({m_t.return_reg()});
             m_t.store_return_value();
         }
-        return_through_blocks(it);
+        return_through_blocks();
         return true;
     case op::JUMP:
         m_stack.settle();

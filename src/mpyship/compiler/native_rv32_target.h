@@ -111,6 +111,12 @@ class Rv32Target : public NativeTarget {
         m_asm.jr(a0);
         m_asm.bind(after);
     }
+    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
+        m_asm.load(a0, sp, m_code_state - k_word);
+        m_asm.jump_if(Cond::eq, a0, after);
+        m_asm.jump(finally_label);
+        m_asm.bind(after);
+    }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
     void raise_exc_value() override {
         m_asm.load(a0, sp, m_nlr + k_exc_value_offset);

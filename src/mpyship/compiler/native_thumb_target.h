@@ -116,6 +116,13 @@ class ThumbTarget : public NativeTarget {
         m_asm.bx(r0);
         m_asm.bind(after);
     }
+    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
+        m_asm.load(r0, sp, m_code_state - k_word);
+        m_asm.cmp_zero(r0);
+        m_asm.jump_if(Cond::eq, after);
+        m_asm.jump(finally_label);
+        m_asm.bind(after);
+    }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
     void raise_exc_value() override {
         m_asm.load(r0, sp, k_exc_value_offset);

@@ -112,6 +112,13 @@ class X64Target : public NativeTarget {
         m_asm.jump_reg(rax);
         m_asm.bind(after);
     }
+    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
+        m_asm.load(rax, rsp, m_code_state - k_word);
+        m_asm.test_r64(rax);
+        m_asm.jump_if(Cond::zero, after);
+        m_asm.jump(finally_label);
+        m_asm.bind(after);
+    }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
     void raise_exc_value() override {
         m_asm.load(rdi, rsp, k_exc_value_offset);

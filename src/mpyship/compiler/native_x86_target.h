@@ -126,6 +126,13 @@ class X86Target : public NativeTarget {
         m_asm.jump_reg(eax);
         m_asm.bind(after);
     }
+    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
+        m_asm.load(eax, esp, m_code_state - k_word);
+        m_asm.test_r64(eax);
+        m_asm.jump_if(Cond::zero, after);
+        m_asm.jump(finally_label);
+        m_asm.bind(after);
+    }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
     void raise_exc_value() override {
         m_asm.load(eax, esp, k_exc_value_offset);

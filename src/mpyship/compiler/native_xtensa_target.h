@@ -149,6 +149,12 @@ class XtensaTarget : public NativeTarget {
         m_asm.jx(m_ret);
         m_asm.bind(after);
     }
+    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
+        m_asm.load_frame(m_ret, m_code_state - k_word);
+        m_asm.jump_if_zero(true, m_ret, after);
+        m_asm.jump(finally_label);
+        m_asm.bind(after);
+    }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
     void raise_exc_value() override {
         load_exc_value(m_ret);
