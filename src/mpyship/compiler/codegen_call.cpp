@@ -97,7 +97,10 @@ void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::u
                 if (n_kw > 0)
                     error_at("positional arg after keyword arg", *a.value);
             }
-            compile_expr(*a.value);
+            if (a.bare_node && a.value->kind == ExprKind::named_expr) // no line of its own (measured)
+                compile_named_expr(a.value->as<NamedExpr>());
+            else
+                compile_expr(*a.value);
             ++n_pos;
             break;
         }
