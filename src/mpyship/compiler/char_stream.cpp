@@ -34,11 +34,16 @@ std::string normalise(std::string_view source) {
 
 } // namespace
 
-CharStream::CharStream(std::string_view source) : m_source(source) {
+CharStream::CharStream(std::string_view source) {
     if (needs_normalising(source)) {
         m_owned = normalise(source);
-        m_source = m_owned;
+    } else {
+        m_owned.reserve(source.size() + k_padding);
+        m_owned.assign(source);
     }
+    const std::size_t size = m_owned.size();
+    m_owned.append(k_padding, k_end);
+    m_source = std::string_view(m_owned.data(), size);
 }
 
 char CharStream::peek_injected(std::size_t ahead) const {

@@ -16,16 +16,16 @@ class CharStream {
   public:
     static constexpr char k_end = '\0'; // returned past the end of input
 
-    // `source` must outlive the stream unless it needs normalising (then the stream keeps a copy).
+    // The stream reads its own copy of `source`, followed by k_padding k_end bytes (a NUL in the source
+    // becomes an invalid byte), so peek() and take_plain_run() on the source need no bounds checks.
     explicit CharStream(std::string_view source);
+    static constexpr std::size_t k_padding = 4; // > the furthest peek() ahead (2)
     CharStream(const CharStream&) = delete; // m_source may point into m_owned
     CharStream& operator=(const CharStream&) = delete;
 
     char peek(std::size_t ahead = 0) const {
-        if (m_plain) {
-            const std::size_t at = m_pos + ahead;
-            return at < m_source.size() ? m_source[at] : k_end;
-        }
+        if (m_plain)
+            return m_source.data()[m_pos + ahead]; // m_pos <= size: at worst a padding byte
         return peek_injected(ahead);
     }
     bool at_end() const { return peek() == k_end; }
@@ -44,7 +44,7 @@ class CharStream {
         if (!m_plain)
             return take_inserted_run(pred);
         std::size_t end = m_pos;
-        while (end < m_source.size() && pred(m_source[end]))
+        while (pred(m_source.data()[end])) // stops at the padding at the latest: pred rejects k_end
             ++end;
         const std::string_view run(m_source.data() + m_pos, end - m_pos);
         m_column += static_cast<std::uint32_t>(run.size());
@@ -71,8 +71,8 @@ class CharStream {
     bool injecting_buffer() const { return m_buffer != nullptr; }
 
   private:
-    std::string m_owned;       // the normalised copy, made only when the source needs changes
-    std::string_view m_source; // the source as read: the caller's bytes or m_owned
+    std::string m_owned;       // the (normalised) source, then the padding
+    std::string_view m_source; // the source as read: m_owned without the padding
     std::size_t m_pos = 0;
     std::string m_inserted; // MicroPython-style injected text, read before m_source[m_pos]
     std::size_t m_inserted_pos = 0;

@@ -101,6 +101,15 @@ std::optional<CompareKind> compare_op(Tok kind) {
     }
 }
 
+// Tokens that continue a comparison after its first operand (`not` of `not in`, `is` of `is not`).
+constexpr std::array<bool, 256> k_comparison_tokens = [] {
+    std::array<bool, 256> t{};
+    for (Tok k : {Tok::op_less, Tok::op_more, Tok::op_equal, Tok::op_less_equal, Tok::op_more_equal, Tok::op_not_equal,
+                  Tok::kw_in, Tok::kw_not, Tok::kw_is})
+        t[static_cast<std::size_t>(k)] = true;
+    return t;
+}();
+
 bool starts_test(Tok kind) {
     switch (kind) {
     case Tok::name:
@@ -194,9 +203,35 @@ ExprPtr Parser::fold_bool_chain(SourcePos start, bool is_and, ExprList values) {
     return node;
 }
 
+// Each level from or_test down to factor does something only at its own operator (a prefix `not`, + - ~,
+// or an operator after its operand), and every level's node starts where its first operand does. So when
+// the first token is none of the prefixes, the operand is parsed at the power level at once and the levels
+// above it are finished from there: the same tree, without five calls per operand on the way down.
 ExprPtr Parser::parse_or_test() {
     SourcePos start = tok().pos;
-    ExprPtr first = parse_and_test();
+    switch (tok().kind) {
+    case Tok::kw_not:
+    case Tok::op_plus:
+    case Tok::op_minus:
+    case Tok::op_tilde:
+        return finish_or_test(start, parse_and_test());
+    default:
+        break;
+    }
+    ExprPtr operand = parse_power(); // a whole factor
+    for (int l = binary_op_level(tok().kind); l >= 0; l = binary_op_level(tok().kind)) {
+        operand = finish_binary_level(l, start, std::move(operand));
+    }
+    // Most operands are followed by none of these: the finishing calls are skipped then.
+    if (k_comparison_tokens[static_cast<std::size_t>(tok().kind)])
+        operand = finish_comparison(start, std::move(operand));
+    if (at(Tok::kw_and))
+        operand = finish_and_test(start, std::move(operand));
+    return at(Tok::kw_or) ? finish_or_test(start, std::move(operand)) : std::move(operand);
+}
+
+// `first` is an and_test that started at `start`: the rest of the or_test.
+ExprPtr Parser::finish_or_test(SourcePos start, ExprPtr first) {
     if (!at(Tok::kw_or)) {
         return first;
     }
@@ -210,7 +245,11 @@ ExprPtr Parser::parse_or_test() {
 
 ExprPtr Parser::parse_and_test() {
     SourcePos start = tok().pos;
-    ExprPtr first = parse_not_test();
+    return finish_and_test(start, parse_not_test());
+}
+
+// `first` is a not_test that started at `start`: the rest of the and_test.
+ExprPtr Parser::finish_and_test(SourcePos start, ExprPtr first) {
     if (!at(Tok::kw_and)) {
         return first;
     }
@@ -238,7 +277,11 @@ ExprPtr Parser::parse_not_test() {
 
 ExprPtr Parser::parse_comparison() {
     SourcePos start = tok().pos;
-    ExprPtr left = parse_binary_level(0);
+    return finish_comparison(start, parse_binary_level(0));
+}
+
+// `left` is an `expr` (binary level 0) that started at `start`: the rest of the comparison.
+ExprPtr Parser::finish_comparison(SourcePos start, ExprPtr left) {
     std::unique_ptr<Compare> node;
     for (;;) {
         std::optional<CompareKind> op = compare_op(tok().kind);

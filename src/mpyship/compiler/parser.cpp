@@ -63,10 +63,8 @@ bool Parser::is_interned(const std::string& s) const {
            reference_long_qstr_set().contains(s) || mpy::static_qstr_index(s).has_value();
 }
 
-Parser::DepthGuard::DepthGuard(Parser& p) : parser(p) {
-    if (++parser.m_depth > k_max_nesting) {
-        throw CompileError{"MemoryError", "memory allocation failed", parser.m_tok.pos, "", false};
-    }
+void Parser::too_deep() const {
+    throw CompileError{"MemoryError", "memory allocation failed", m_tok.pos, "", false};
 }
 
 } // namespace mpyship::compiler

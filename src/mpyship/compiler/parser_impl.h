@@ -71,9 +71,12 @@ class Parser {
     ExprPtr parse_namedexpr_test();
     ExprPtr parse_lambda(bool nocond);
     ExprPtr parse_or_test();
+    ExprPtr finish_or_test(SourcePos start, ExprPtr first);
     ExprPtr parse_and_test();
+    ExprPtr finish_and_test(SourcePos start, ExprPtr first);
     ExprPtr parse_not_test();
     ExprPtr parse_comparison();
+    ExprPtr finish_comparison(SourcePos start, ExprPtr left);
     ExprPtr parse_binary_level(int level);
     ExprPtr finish_binary_level(int level, SourcePos start, ExprPtr first);
     ExprPtr finish_binary_chain(int level, SourcePos start, ExprPtr first, BinOpKind op, ExprPtr second);
@@ -108,15 +111,20 @@ class Parser {
     std::optional<ConstValue> module_constant(const Expr& atom, const std::string& attr) const;
 
     // nesting guard: the reference runs out of memory on absurd nesting; we must not overflow the stack
+    static constexpr int k_max_depth = 400;
     struct DepthGuard {
         Parser& parser;
-        explicit DepthGuard(Parser& p);
+        explicit DepthGuard(Parser& p) : parser(p) { // inline: taken for every test and atom
+            if (++parser.m_depth > k_max_depth)
+                parser.too_deep();
+        }
         ~DepthGuard() { --parser.m_depth; }
         DepthGuard(const DepthGuard&) = delete;
         DepthGuard& operator=(const DepthGuard&) = delete;
     };
 
   private:
+    [[noreturn]] void too_deep() const;
     Lexer m_lexer;
     Token m_tok;
     Options m_options;
@@ -129,7 +137,7 @@ class Parser {
     std::unordered_set<std::string> m_interned;
 };
 
-inline constexpr int k_max_nesting = 400;
+inline constexpr int k_max_nesting = Parser::k_max_depth;
 inline constexpr std::size_t k_max_name_length = 255;
 
 } // namespace mpyship::compiler
