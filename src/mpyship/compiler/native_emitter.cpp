@@ -949,6 +949,9 @@ void Translator::leave_to_yield(Label resume) {
     m_t.store_return_kind(GenReturn::yield);
     m_t.store_resume_address(resume);
     m_t.jump(m_exit);
+    // (the resume label makes what follows reachable for the reference, even after a return)
+    m_t.set_suppressed(false);
+    m_revived = true;
     m_t.bind(resume);
     write_innermost_handler(false);
 }
