@@ -271,6 +271,11 @@ struct NamedExpr : Expr { // target := value
 struct Sequence : Expr { // Tuple, List, Set
     ExprList elts;
     bool parenthesized = false; // Tuple only: written as ( ... )
+    // Set only, `{x, k: v}` ("expecting just a value for set"): the first k: v item's key (its value is
+    // elts[kv_index]) and where the items start.
+    ExprPtr kv_key;
+    std::size_t kv_index = 0;
+    SourcePos items_pos;
     Sequence(ExprKind k, SourcePos p) : Expr(k, p) {}
 };
 

@@ -359,9 +359,14 @@ void CodeGen::compile_named_expr(const NamedExpr& e) {
 // A list display of two or more items is compiled item by item as a block is (see m_block_line).
 void CodeGen::compile_sequence(const Sequence& s) {
     const bool marks_items = s.kind == ExprKind::list && s.elts.size() >= 2;
-    for (const ExprPtr& elt : s.elts) {
+    for (std::size_t i = 0; i < s.elts.size(); ++i) {
+        const ExprPtr& elt = s.elts[i];
         BlockLine item(m_block_line, marks_items && !is_leaf(*elt) ? elt->pos.line : m_block_line);
         compile_expr(*elt);
+        if (s.kv_key && i == s.kv_index) { // a k: v item in a set: compiled (value, key), then refused
+            compile_expr(*s.kv_key);
+            error("expecting just a value for set", s.items_pos);
+        }
         if (marks_items && deferred_after_child(!is_leaf(*elt), elt->pos.line))
             return; // the rest is not compiled (the stack stays deeper: harmless)
     }
@@ -379,7 +384,8 @@ void CodeGen::compile_dict(const Dict& d) {
     for (std::size_t i = 0; i < d.keys.size(); ++i) {
         if (!d.values[i]) {
             compile_expr(*d.keys[i]);
-            error("expecting key:value for dict", d.pos);
+            // at the items' node, which starts with the first item (measured: `{` alone on its line)
+            error("expecting key:value for dict", d.item_pos.empty() ? d.pos : d.item_pos[0]);
         }
         set_line(d.item_pos[i]);
         compile_expr(*d.values[i]);

@@ -218,13 +218,18 @@ ExprPtr Parser::parse_brace_atom() {
     }
     auto dict = std::make_unique<Dict>(open);
     auto set = std::make_unique<Sequence>(ExprKind::set, open);
+    set->items_pos = first_pos;
     for (;;) {
         if (is_dict) {
             dict->item_pos.push_back(first_pos);
             dict->keys.push_back(std::move(key));
             dict->values.push_back(std::move(value));
         } else {
-            set->elts.push_back(value ? std::move(value) : std::move(key)); // `{x, k: v}`: codegen rejects
+            if (value && !set->kv_key) { // `{x, k: v}`: the code generator rejects it
+                set->kv_key = std::move(key);
+                set->kv_index = set->elts.size();
+            }
+            set->elts.push_back(value ? std::move(value) : std::move(key));
         }
         if (!accept(Tok::del_comma) || at(Tok::del_brace_close)) {
             break;
