@@ -180,8 +180,12 @@ std::string ProgramGenerator::display(int depth) {
     const int n = pick(5);
     const int kind = pick(4); // list, tuple, set, dict
     for (int i = 0; i < n; ++i) {
-        if (kind == 3)
+        if (kind == 3 && chance(2)) // a dict item without a value: an error
+            items.push_back(expr(depth - 1));
+        else if (kind == 3)
             items.push_back(chance(2) ? "**" + name() : constant_expression() + ":" + gap() + expr(depth - 1));
+        else if (kind == 2 && i > 0 && chance(2)) // a k: v item in a set: an error
+            items.push_back(expr(depth - 1) + ":" + gap() + expr(depth - 1));
         else
             items.push_back(chance(2) ? "*" + name() : expr(depth - 1));
     }
