@@ -84,6 +84,7 @@ ScopeId CodeGen::new_scope(ScopeKind kind, const void* node, std::string name) {
     m_native.resize(m_scopes.size(), false);
     m_viper.resize(m_scopes.size(), false);
     m_native[id] = m_native[m_scope_id]; // scopes nested in native code are native (lambdas, comprehensions)
+    m_viper[id] = m_viper[m_scope_id];   // and in viper code viper
     m_node_scope[node] = id;
     m_order.push_back(id);
     return id;
@@ -114,7 +115,7 @@ void CodeGen::run_pass(ScopeId id, Pass pass) {
     if (pass == Pass::code && m_native[id])
         m_builder.set_native_py(id, m_scope->simple_name, SourcePos{m_block_line, 1}, refs_globals(*m_scope));
     if (pass == Pass::code && id < m_viper.size() && m_viper[id])
-        m_builder.set_viper(id, viper_info(*m_scope, *static_cast<const FunctionDef*>(m_scope->node)));
+        m_builder.set_viper(id, viper_info(*m_scope));
     if (pass == Pass::scope) {
         if (m_item_counts.size() <= id)
             m_item_counts.resize(id + 1, 0);

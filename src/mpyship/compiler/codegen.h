@@ -51,7 +51,7 @@ class CodeGen {
     void compile_function_scope(const FunctionDef& def);
     void assemble_function_scope(const FunctionDef& def);
     static bool refs_globals(const ScopeInfo& scope);
-    ViperInfo viper_info(const ScopeInfo& scope, const FunctionDef& def); // codegen_viper.cpp
+    ViperInfo viper_info(const ScopeInfo& scope); // codegen_viper.cpp
     void note_viper_unit_end(const Stmt& s);
     void check_viper_annotations(const FunctionDef& def);
     void compile_lambda_scope(const Lambda& lambda);

@@ -117,7 +117,7 @@ void CodeGen::compile_function_def(const FunctionDef& def) {
         m_inline_asm[child] = m_next_def_inline_asm;
         // nested code inherits the emitter unless it asks for bytecode
         m_native[child] = m_next_def_native || (m_native[m_scope_id] && !m_next_def_bytecode);
-        m_viper[child] = m_next_def_viper;
+        m_viper[child] = m_next_def_viper || (m_viper[m_scope_id] && !m_next_def_native && !m_next_def_bytecode);
     } else {
         child = m_node_scope.at(&def);
     }

@@ -23,7 +23,8 @@ bool is_global_free_cast(std::string_view name) {
 
 } // namespace
 
-ViperInfo CodeGen::viper_info(const ScopeInfo& scope, const FunctionDef& def) {
+// A lambda, comprehension or class body nested in viper code is viper code too, without annotations.
+ViperInfo CodeGen::viper_info(const ScopeInfo& scope) {
     ViperInfo info;
     info.unit_ends = std::move(m_viper_unit_ends);
     m_viper_unit_ends.clear();
@@ -32,12 +33,19 @@ ViperInfo CodeGen::viper_info(const ScopeInfo& scope, const FunctionDef& def) {
             return {};
         return e->kind == ExprKind::name ? e->as<Name>().id : std::string(); // checked in the scope pass
     };
-    for (const Param& p : def.params)
-        if (p.kind == Param::Kind::normal)
-            info.arg_annotations.push_back(annotation(p.annotation.get()));
-    info.return_annotation = annotation(def.returns.get());
+    // A closure's free variables come first: the closure passes their cells as its first arguments.
+    for (const IdInfo& id : scope.ids)
+        if (id.kind == IdKind::free)
+            info.arg_annotations.emplace_back();
+    if (scope.kind == ScopeKind::function) {
+        const auto& def = *static_cast<const FunctionDef*>(scope.node);
+        for (const Param& p : def.params)
+            if (p.kind == Param::Kind::normal)
+                info.arg_annotations.push_back(annotation(p.annotation.get()));
+        info.return_annotation = annotation(def.returns.get());
+    }
     for (const IdInfo& id : scope.ids) {
-        if (id.kind == IdKind::local || id.kind == IdKind::cell) {
+        if (id.kind == IdKind::local || id.kind == IdKind::cell || id.kind == IdKind::free) {
             if (info.local_names.size() <= id.local_num)
                 info.local_names.resize(id.local_num + 1);
             info.local_names[id.local_num] = id.name;

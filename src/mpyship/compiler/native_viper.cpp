@@ -73,6 +73,8 @@ class ViperTranslator {
     void store_attr(const CodeItem& it);
     void pop_object_into(NativeReg r);
     bool cast_call(const CodeItem& it);
+    void make_function(const CodeItem& it);
+    void object_pointer_for_pop(NativeReg dest, std::size_t n);
     std::uint32_t qstr(const CodeItem& it);
     void load_const_obj(std::uint32_t index);
     void boxed_pointer_for_pop(NativeReg dest, std::size_t n);
@@ -90,6 +92,8 @@ class ViperTranslator {
     const std::string& local_name(std::uint32_t local) const;
     void load_local(std::uint32_t local);
     void store_local(std::uint32_t local);
+    void load_deref(std::uint32_t local);
+    void store_deref(std::uint32_t local);
     NativeReg pop_flexible(std::initializer_list<NativeReg> avoid, NativeReg fallback);
     void int_binary(int o, VType type);
     void compare(int o, VType type);
@@ -339,7 +343,13 @@ bool ViperTranslator::handler_op(const CodeItem& it) {
         m_stack.settle();
         m_t.raise_exc_value();
         if (unwound) { // the label after the jump to the unwind address makes what follows reachable
-            m_t.jump_to_unwind(m_next_label++);
+            // an unwinding that goes on through the next finally block out goes there first
+            const auto outer = std::find_if(m_blocks.rbegin(), m_blocks.rend(),
+                                            [](const Block& b) { return b.is_finally && b.active; });
+            if (outer != m_blocks.rend() && outer->unwound)
+                m_t.jump_to_finally_if_unwinding(outer->label, m_next_label++);
+            else
+                m_t.jump_to_unwind(m_next_label++);
             m_t.set_suppressed(false);
             m_revived = true;
         }
@@ -365,25 +375,23 @@ bool ViperTranslator::handler_op(const CodeItem& it) {
     }
 }
 
-// A return (out of every block) or a break/continue out of `depth` blocks. Through a finally or with
-// block it runs that block first: the unwind slot gets the target's address, the exception slot NULL, and
-// END_FINALLY goes on to the target. Out of try/except blocks only, the handler slot gets the next active
-// block further out (or is cleared).
+// A return (out of every block) or a break/continue out of `depth` blocks. Through finally or with
+// blocks it runs them first, innermost first: the unwind slot gets the target's address, the exception
+// slot NULL, and each END_FINALLY goes on to the next of them, the last to the target. Out of try/except
+// blocks only, the handler slot gets the next active block further out (or is cleared).
 void ViperTranslator::jump_out(std::uint32_t target, std::size_t depth) {
     if (m_blocks.empty()) {
         m_t.jump(target);
         return;
     }
-    Block* finally_block = nullptr;
+    Block* finally_block = nullptr; // the innermost of those it leaves
     for (std::size_t i = m_blocks.size() - depth; i < m_blocks.size(); ++i) {
         if (m_blocks[i].active && m_blocks[i].is_finally) {
-            if (finally_block != nullptr)
-                unsupported("a return, break or continue through nested finally blocks");
+            m_blocks[i].unwound = true;
             finally_block = &m_blocks[i];
         }
     }
     if (finally_block != nullptr) {
-        finally_block->unwound = true;
         m_t.set_unwind(target);
         m_t.mov_reg_imm(m_abi.ret, 0);
         m_t.store_exc_value(m_abi.ret);
@@ -534,6 +542,11 @@ bool ViperTranslator::constant_op(const CodeItem& it) {
     case op::LOAD_CONST_SMALL_INT:
         m_stack.push_imm(std::uint64_t(it.value), raw(VType::int_));
         return true;
+    case op::LOAD_NULL: // (no defaults of a kind) a NULL object
+        if (it.payload == k_payload_delete_null)
+            return false;
+        m_stack.push_imm(0, raw(VType::object));
+        return true;
     case op::LOAD_CONST_NONE: // 0 while it is a machine value; the None object once it becomes one
         m_stack.push_imm(0, raw(VType::none));
         return true;
@@ -612,6 +625,42 @@ void ViperTranslator::store_local(std::uint32_t local) {
     m_t.store_state(state_of_local(local), m_abi.temp0);
 }
 
+// Closed-over variables as native code reaches them: the local holds the cell, the value is in the
+// cell's second word and is an object. (Viper code has no prelude, so no cell is made on entry: the
+// local is whatever was stored in it, an argument's object for one, as mpy-cross's code does.)
+void ViperTranslator::load_deref(std::uint32_t local) {
+    if (m_types.at(local) == VType::unbound) // a cell that is not an argument: its type is never known
+        defer_error("local '" + local_name(local) + "' used before type known");
+    m_stack.free_reg(m_abi.ret);
+    load_local(local);
+    const NativeReg cell = m_stack.pop_flexible(m_abi.ret);
+    m_t.load_cell_contents(m_abi.ret, cell);
+    m_stack.push_reg(m_abi.ret, raw(VType::object));
+}
+
+void ViperTranslator::store_deref(std::uint32_t local) {
+    if (m_stack.size() == 0)
+        throw NativeStack::Underflow{};
+    if (m_types.at(local) == VType::unbound) {
+        defer_error("local '" + local_name(local) + "' used before type known");
+        m_stack.drop(1);
+        return;
+    }
+    if (vt(m_stack.peek()) != VType::object)
+        unsupported("storing a '" + std::string(vtype_name(vt(m_stack.peek()))) + "' into a closed-over variable");
+    m_stack.free_reg(m_abi.temp0);
+    m_stack.free_reg(m_abi.temp1);
+    NativeReg cell = m_abi.temp0;
+    if (reg_local(local))
+        cell = m_abi.local_regs[local];
+    else
+        m_t.load_state(m_abi.temp0, state_of_local(local));
+    m_stack.push_slots(1);
+    m_stack.drop(1);
+    const NativeReg value = m_stack.pop_flexible(m_abi.temp1);
+    m_t.store_cell_contents(cell, value);
+}
+
 bool ViperTranslator::local_op(const CodeItem& it) {
     const std::uint8_t o = it.opcode;
     if (o >= op::LOAD_FAST_MULTI && o < op::LOAD_FAST_MULTI + op::k_fast_multi_num)
@@ -622,7 +671,15 @@ bool ViperTranslator::local_op(const CodeItem& it) {
         load_local(std::uint32_t(it.value));
     else if (o == op::STORE_FAST_N)
         store_local(std::uint32_t(it.value));
-    else
+    else if (o == op::LOAD_DEREF)
+        load_deref(std::uint32_t(it.value));
+    else if (o == op::STORE_DEREF)
+        store_deref(std::uint32_t(it.value));
+    else if (o == op::DELETE_DEREF) { // no code, as in native code (the cell keeps its value)
+    } else if (o == op::DELETE_FAST) { // a store of None
+        m_stack.push_imm(0, raw(VType::none));
+        store_local(std::uint32_t(it.value));
+    } else
         return false;
     return true;
 }
@@ -1238,6 +1295,11 @@ bool ViperTranslator::call_op(const CodeItem& it) {
         m_stack.push_reg(m_abi.ret, raw(VType::object));
         return true;
     }
+    if (it.opcode == op::MAKE_FUNCTION || it.opcode == op::MAKE_FUNCTION_DEFARGS || it.opcode == op::MAKE_CLOSURE ||
+        it.opcode == op::MAKE_CLOSURE_DEFARGS) {
+        make_function(it);
+        return true;
+    }
     if (it.opcode != op::CALL_FUNCTION)
         return false;
     const auto n_pos = std::uint32_t(it.value & 0xff), n_kw = std::uint32_t(it.value >> 8);
@@ -1256,6 +1318,62 @@ bool ViperTranslator::call_op(const CodeItem& it) {
     m_t.call(RtFun::call_function_n_kw);
     m_stack.push_reg(m_abi.ret, raw(VType::object));
     return true;
+}
+
+// A nested function (the child's raw code in this module's context), as native code makes it: the
+// defaults (a tuple and a dict, or NULLs) and the cells it closes over must be objects.
+void ViperTranslator::make_function(const CodeItem& it) {
+    const NativeReg* a = m_abi.arg;
+    const auto child = std::uint32_t(it.value);
+    switch (it.opcode) {
+    case op::MAKE_FUNCTION:
+    case op::MAKE_CLOSURE:
+        m_t.mov_reg_context(a[1]);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[2], 0);
+        m_t.mov_reg_child(a[0], child);
+        m_t.call(RtFun::make_function_from_proto);
+        if (it.opcode == op::MAKE_CLOSURE) { // then a closure over the cells on top of the stack
+            m_t.mov_reg_reg(a[0], m_abi.ret);
+            m_t.mov_reg_imm(a[1], std::uint64_t(it.trailing_byte));
+            object_pointer_for_pop(a[2], std::size_t(it.trailing_byte));
+            m_t.call(RtFun::make_closure);
+        }
+        break;
+    case op::MAKE_FUNCTION_DEFARGS: // the positional-defaults tuple and keyword-defaults dict (or NULLs)
+        m_t.mov_reg_context(a[1]);
+        object_pointer_for_pop(a[2], 2);
+        m_t.mov_reg_child(a[0], child);
+        m_t.call(RtFun::make_function_from_proto);
+        break;
+    default: { // MAKE_CLOSURE_DEFARGS: the defaults below the cells, one pointer to both, two calls
+        const auto n_closed = std::uint32_t(it.trailing_byte);
+        m_t.mov_reg_context(a[1]);
+        object_pointer_for_pop(a[2], 2 + n_closed);
+        m_t.mov_reg_child(a[0], child);
+        m_t.call(RtFun::make_function_from_proto);
+        m_t.mov_reg_reg(a[0], m_abi.ret);
+        m_t.mov_reg_imm(a[1], n_closed);
+        m_t.lea_state(a[2], std::uint32_t(m_stack.size() + 2));
+        m_t.call(RtFun::make_closure);
+        break;
+    }
+    }
+    m_stack.push_reg(m_abi.ret, raw(VType::object));
+}
+
+// NativeStack::pointer_for_pop when the values are objects already (a NULL is one too); machine values
+// (an int argument closed over) are made objects as for a call.
+void ViperTranslator::object_pointer_for_pop(NativeReg dest, std::size_t n) {
+    if (m_stack.size() < n)
+        throw NativeStack::Underflow{};
+    for (std::size_t i = 0; i < n; ++i) {
+        if (vt(m_stack.peek(i)) != VType::object) {
+            boxed_pointer_for_pop(dest, n);
+            return;
+        }
+    }
+    m_stack.pointer_for_pop(dest, n);
 }
 
 // The object a constant machine value stands for, when it is known at compile time.
@@ -1355,6 +1473,15 @@ bool ViperTranslator::cast_call(const CodeItem& it) {
     return true;
 }
 
+// Making a nested function switches to the module's globals, as in native code.
+bool makes_functions(const std::vector<CodeItem>& items) {
+    return std::any_of(items.begin(), items.end(), [](const CodeItem& it) {
+        return it.kind == ItemKind::op &&
+               (it.opcode == op::MAKE_FUNCTION || it.opcode == op::MAKE_FUNCTION_DEFARGS ||
+                it.opcode == op::MAKE_CLOSURE || it.opcode == op::MAKE_CLOSURE_DEFARGS);
+    });
+}
+
 // `module` carries rv32imc's choice of saving s0 from one function of the module to the next.
 std::unique_ptr<ViperTarget> viper_target_for(mpy::NativeArch arch, NativeModuleState& module, std::uint32_t flags) {
     if (arch == mpy::NativeArch::rv32imc)
@@ -1405,15 +1532,15 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
         throw CompileError{"NotImplementedError", "mpyship: viper code for " + what + " is not implemented yet",
                            scope.def_pos, scope.name, true, true};
     };
-    if (!sig.cells.empty() || scope.emitter.is_generator() || !scope.emitter.children().empty())
-        not_yet("closures, generators and nested functions");
+    if (scope.emitter.is_generator())
+        not_yet("generators");
     // Defaults belong to the function object the parent makes; keyword-only and star parameters are plain
     // locals here: mpy-cross's viper code takes exactly the positional arguments.
     mpy::Constant fun_table;
     fun_table.kind = mpy::ObjKind::fun_table;
     ViperFrame frame;
     frame.fun_table_const = constants.use(fun_table);
-    frame.guards_globals = scope.refs_globals;
+    frame.guards_globals = scope.refs_globals || makes_functions(scope.emitter.items());
     frame.has_handlers = scope.emitter.max_except_level() > 0;
     std::vector<VType> types(sig.n_locals, VType::unbound);
     for (std::uint32_t i = 0; i < sig.n_pos_args; ++i) {
