@@ -290,6 +290,13 @@ TEST_F(FirmwareBuild, MissingToolchainNamesProgramAndDocs) {
               "'arm-none-eabi-gcc' not found on PATH: the qemu port needs make, arm-none-eabi-gcc; setup: "
               "https://github.com/micropython/micropython/blob/master/ports/qemu/README.md");
     EXPECT_TRUE(check_toolchain("fake", bin.string()));
+    // qemu's RISC-V boards build with the RISC-V toolchain instead
+    auto rv = check_toolchain("qemu", bin.string(), "VIRT_RV32");
+    ASSERT_FALSE(rv);
+    EXPECT_EQ(rv.error().message,
+              "'riscv64-unknown-elf-gcc' not found on PATH: the qemu port's board VIRT_RV32 needs make, "
+              "riscv64-unknown-elf-gcc; setup: https://github.com/micropython/micropython/blob/master/ports/qemu/README.md");
+    EXPECT_EQ(check_toolchain("qemu", bin.string(), "MPS2_AN385").error().message, missing.error().message);
     write_project("port = \"qemu\"\nboard = \"MPS2_AN385\"\nmicropython = \"../mp\"\n");
     auto o = options();
     o.path_env = bin.string();

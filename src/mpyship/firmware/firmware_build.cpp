@@ -77,7 +77,7 @@ nlohmann::ordered_json inputs_json(const FirmwareConfig& c, const CacheKey& key,
         start = nl + 1;
     }
     nlohmann::ordered_json tools = nlohmann::ordered_json::object();
-    for (const auto& p : toolchain_for(c.port).programs)
+    for (const auto& p : toolchain_for(c.port, c.board.value_or("")).programs)
         tools[p] = first_line_of_version(p);
     return {{"key", key.key},
             {"mpyship_version", mpyship_version()},
@@ -118,7 +118,7 @@ Result<FirmwareBuildResult> checked_prepare(const FirmwareConfig& c, const Firmw
     r.prepared_now = !p.reused;
     if (auto ok = check_port_and_board(p.tree(), c.port, c.board, c.variant); !ok)
         return std::unexpected(ok.error());
-    if (auto ok = check_toolchain(c.port, o.path_env); !ok)
+    if (auto ok = check_toolchain(c.port, o.path_env, c.board.value_or("")); !ok)
         return std::unexpected(ok.error());
     if (auto ok = check_micropython_lib(c, p.tree()); !ok)
         return std::unexpected(ok.error());

@@ -73,9 +73,11 @@ fs::path port_build_dir(const fs::path& tree, const std::string& port,
     return dir / ("build-" + *board + (variant ? "-" + *variant : ""));
 }
 
-Toolchain toolchain_for(const std::string& port) {
+Toolchain toolchain_for(const std::string& port, const std::string& board) {
     const std::string docs =
         "https://github.com/micropython/micropython/blob/master/ports/" + port + "/README.md";
+    if (port == "qemu" && board.starts_with("VIRT_RV")) // the port's Makefile: CROSS_COMPILE riscv64-unknown-elf-
+        return {{"make", "riscv64-unknown-elf-gcc"}, docs};
     if (port == "unix")
         return {{"make", "cc"}, "https://docs.micropython.org/en/latest/develop/gettingstarted.html"};
     if (port == "stm32" || port == "nrf" || port == "samd" || port == "mimxrt" || port == "renesas-ra" ||
@@ -105,12 +107,13 @@ std::optional<fs::path> find_on_path(const std::string& program, const std::stri
     return std::nullopt;
 }
 
-Result<void> check_toolchain(const std::string& port, const std::string& path_env) {
-    Toolchain t = toolchain_for(port);
+Result<void> check_toolchain(const std::string& port, const std::string& path_env, const std::string& board) {
+    Toolchain t = toolchain_for(port, board);
+    const bool by_board = t.programs != toolchain_for(port).programs; // this board needs other tools
+    const std::string who = by_board ? "the " + port + " port's board " + board : "the " + port + " port";
     for (const auto& p : t.programs)
         if (!find_on_path(p, path_env))
-            return fail("'" + p + "' not found on PATH: the " + port + " port needs " + joined(t.programs) +
-                        "; setup: " + t.docs);
+            return fail("'" + p + "' not found on PATH: " + who + " needs " + joined(t.programs) + "; setup: " + t.docs);
     return {};
 }
 

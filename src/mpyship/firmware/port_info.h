@@ -30,9 +30,10 @@ struct Toolchain {
     std::vector<std::string> programs; // always starts with "make"
     std::string docs;                  // where MicroPython documents the port's setup
 };
-Toolchain toolchain_for(const std::string& port);
+// The board matters where one port builds for several instruction sets (qemu's VIRT_RV32/RV64 boards).
+Toolchain toolchain_for(const std::string& port, const std::string& board = "");
 // Looks each program up in `path_env` (a PATH value); the error names the missing program and the docs.
-Result<void> check_toolchain(const std::string& port, const std::string& path_env);
+Result<void> check_toolchain(const std::string& port, const std::string& path_env, const std::string& board = "");
 std::optional<std::filesystem::path> find_on_path(const std::string& program, const std::string& path_env);
 
 } // namespace mpyship::firmware
