@@ -82,6 +82,9 @@ class Translator {
     bool reg_local(std::uint32_t local) const {
         return local < 2 && !m_frame.has_handlers && !m_frame.generator;
     }
+    static constexpr std::size_t k_async_with_finally_items = 8;
+    bool is_async_with_finally(const std::vector<CodeItem>& items, std::size_t i) const;
+    void async_with_finally(const std::vector<CodeItem>& items, std::size_t i);
     bool generator_op(const CodeItem& it);
     void generator_return();
     void yield_value();
@@ -150,11 +153,17 @@ mpy::Bytes Translator::run() {
     m_t.prologue(m_frame);
     if (m_frame.generator)
         raise_throw_value();
-    for (const CodeItem& it : m_em.items()) {
+    const std::vector<CodeItem>& items = m_em.items();
+    for (std::size_t i = 0; i < items.size(); ++i) {
         try {
-            item(it);
+            if (is_async_with_finally(items, i)) {
+                async_with_finally(items, i);
+                i += k_async_with_finally_items - 1;
+            } else {
+                item(items[i]);
+            }
         } catch (const NativeStack::Underflow&) { // a stack effect the model does not follow yet
-            unsupported(it);
+            unsupported(items[i]);
         }
     }
     return m_t.epilogue_and_finish(m_exit);
@@ -915,14 +924,44 @@ void Translator::generator_return() {
     m_t.store_return_kind(GenReturn::normal);
 }
 
+// The end of an `async with` body as the code generator writes it for bytecode (the emitter's
+// async_with_setup_finally): None below the manager, a jump to the __aexit__ call, the finally label,
+// then a test of the value on top against BaseException.
+bool Translator::is_async_with_finally(const std::vector<CodeItem>& items, std::size_t i) const {
+    if (i + k_async_with_finally_items > items.size())
+        return false;
+    auto is_op = [&](std::size_t k, std::uint8_t opcode) {
+        return items[i + k].kind == ItemKind::op && items[i + k].opcode == opcode;
+    };
+    return is_op(0, op::LOAD_CONST_NONE) && is_op(1, op::ROT_TWO) && is_op(2, op::JUMP) &&
+           items[i + 3].kind == ItemKind::label && is_op(4, op::DUP_TOP) && is_op(5, op::LOAD_GLOBAL) &&
+           items[i + 5].qstr_phase == QstrPhase::scope_pass && m_em.qstr_of(items[i + 5]) == "BaseException" &&
+           is_op(6, std::uint8_t(op::BINARY_OP_MULTI + int(BinaryOp::exception_match))) &&
+           is_op(7, op::POP_JUMP_IF_FALSE);
+}
+
+// mpy-cross writes native code of its own there (measured): the body ends with one more slot on the
+// stack, which is rotated below the manager, then below the None and the manager; at the finally label the value on top is replaced by
+// the exception slot's value (NULL when the block is left by a return, break or continue), and NULL goes
+// to the unwinding part without the BaseException test.
+void Translator::async_with_finally(const std::vector<CodeItem>& items, std::size_t i) {
+    const NativeReg a0 = m_abi.arg[0];
+    m_stack.push_slots(1);
+    item(items[i + 1]); // that slot goes below the manager
+    for (std::size_t k = 0; k < 3; ++k) // None, ROT_TWO, the jump to the __aexit__ call
+        item(items[i + k]);
+    m_t.set_suppressed(true);
+    m_stack.drop(1);
+    item(items[i + 3]); // the finally label
+    m_stack.drop(1);
+    m_t.load_exc_value(a0);
+    m_stack.push_reg(a0);
+    m_t.jump_if_zero(a0, Label(items[i + 7].value));
+}
+
 bool Translator::generator_op(const CodeItem& it) {
     const NativeReg* a = m_abi.arg;
     switch (it.opcode) {
-    case op::LOAD_GLOBAL: // the compiler's own BaseException test of `async with`: native code differs
-        if (it.qstr_phase == QstrPhase::scope_pass && m_em.qstr_of(it) == "BaseException")
-            throw CompileError{"NotImplementedError", "mpyship: native code for async with is not implemented yet",
-                               SourcePos{m_line, 1}, m_scope.name, true, true};
-        return false;
     case op::GET_ITER: // yield from, await, a generator expression's argument: the iterator replaces the
                        // object (the NULL for no iterator buffer is set before the registers are spilled)
         m_stack.pop_into({a[0]});
