@@ -136,18 +136,6 @@ std::uint32_t div_small(Mag& m, std::uint32_t divisor) { // in place, returns th
 
 // div_small by 10^9 with the divisor known to the compiler, which turns each step into multiplications: the
 // decimal text of a 1,000,000-bit folded constant takes a fraction of a second instead of seconds.
-std::uint32_t div_billion(Mag& m) {
-    constexpr std::uint64_t k_billion = 1000000000u;
-    std::uint64_t rem = 0;
-    for (std::size_t i = m.size(); i-- > 0;) {
-        const std::uint64_t cur = (rem << 32) | m[i];
-        m[i] = static_cast<std::uint32_t>(cur / k_billion);
-        rem = cur % k_billion;
-    }
-    trim_mag(m);
-    return static_cast<std::uint32_t>(rem);
-}
-
 Mag shl_mag(const Mag& m, std::uint64_t bits) {
     if (m.empty()) {
         return {};
@@ -278,20 +266,54 @@ std::pair<Mag, Mag> divmod_mag(const Mag& a, const Mag& b) {
 
 // Decimal digits of m, zero-padded to `width` digits when width > 0 (m < 10^width then), by repeated
 // division by 10^9: quadratic, for the small parts of the divide-and-conquer conversion below.
-void append_decimal_small(Mag m, std::size_t width, std::string& out) {
-    std::string digits;
-    while (!m.empty()) {
-        std::uint32_t chunk = div_billion(m);
+// Below this many limbs a magnitude is converted by repeated division by 10^9 (append_decimal), with its
+// limbs and digits in stack buffers.
+constexpr std::size_t k_small_limbs = 64;
+
+void append_decimal_small(const Mag& m, std::size_t width, std::string& out) {
+    std::uint32_t small_limbs[k_small_limbs];
+    std::vector<std::uint32_t> big_limbs; // only for a larger magnitude (not reached from decimal_string)
+    std::size_t n = m.size();
+    std::uint32_t* limbs = small_limbs;
+    if (n > k_small_limbs) {
+        big_limbs.resize(n);
+        limbs = big_limbs.data();
+    }
+    std::copy(m.begin(), m.end(), limbs);
+    // Least significant digit first; a limb is below 10^10, so the number has at most 10 * n digits, and the
+    // last chunk of 9 may add 8 leading zeros.
+    const std::size_t max_digits = 10 * n + 9;
+    char small_digits[10 * k_small_limbs + 9];
+    std::string big_digits;
+    char* digits = small_digits;
+    if (max_digits > sizeof small_digits) {
+        big_digits.resize(max_digits);
+        digits = big_digits.data();
+    }
+    std::size_t count = 0;
+    constexpr std::uint64_t k_billion = 1000000000u;
+    while (n > 0) {
+        std::uint64_t rem = 0;
+        for (std::size_t i = n; i-- > 0;) {
+            const std::uint64_t cur = (rem << 32) | limbs[i];
+            limbs[i] = static_cast<std::uint32_t>(cur / k_billion);
+            rem = cur % k_billion;
+        }
+        while (n > 0 && limbs[n - 1] == 0)
+            --n;
+        auto chunk = static_cast<std::uint32_t>(rem);
         for (int i = 0; i < 9; ++i) {
-            digits.push_back(static_cast<char>('0' + chunk % 10));
+            digits[count++] = static_cast<char>('0' + chunk % 10);
             chunk /= 10;
         }
     }
-    while (!digits.empty() && digits.back() == '0')
-        digits.pop_back();
-    if (width > digits.size())
-        digits.append(width - digits.size(), '0');
-    out.append(digits.rbegin(), digits.rend());
+    while (count > 0 && digits[count - 1] == '0')
+        --count;
+    out.reserve(out.size() + std::max(width, count));
+    if (width > count)
+        out.append(width - count, '0');
+    for (std::size_t i = count; i-- > 0;)
+        out.push_back(digits[i]);
 }
 
 // Divide and conquer: with pows[k] = 10^(9 * 2^k), m = q * pows[k] + r, where r takes exactly 9 * 2^k
@@ -299,7 +321,7 @@ void append_decimal_small(Mag m, std::size_t width, std::string& out) {
 // converts in well under a second (repeated division by 10^9 took seconds).
 void append_decimal(const Mag& m, const std::vector<Mag>& pows, std::size_t level, std::size_t width,
                     std::string& out) {
-    if (level == 0 || m.size() < 64) {
+    if (level == 0 || m.size() < k_small_limbs) {
         append_decimal_small(m, width, out);
         return;
     }
@@ -315,10 +337,14 @@ void append_decimal(const Mag& m, const std::vector<Mag>& pows, std::size_t leve
 }
 
 std::string decimal_string(const Mag& m) {
+    std::string out;
+    if (m.size() < k_small_limbs) { // what append_decimal does at once for such a magnitude: no powers needed
+        append_decimal_small(m, 0, out);
+        return out;
+    }
     std::vector<Mag> pows{Mag{1000000000u}};
     while (pows.back().size() * 2 - 1 <= m.size()) // until pows.back()^2 > m: every quotient q < its divisor
         pows.push_back(mul_mag(pows.back(), pows.back()));
-    std::string out;
     append_decimal(m, pows, pows.size(), 0, out);
     return out;
 }

@@ -148,6 +148,8 @@ void Emitter::load_const_obj(mpy::Constant constant) {
     if (m_discard)
         return;
     item.payload = std::uint32_t(m_constant_operands.size());
+    if (m_constant_operands.empty())
+        m_constant_operands.reserve(16); // spares the first regrowths, each of which moves every constant
     m_constant_operands.push_back(std::move(constant));
 }
 

@@ -73,6 +73,8 @@ std::size_t constant_hash(const mpy::Constant& c) {
 } // namespace
 
 std::uint32_t ConstantTable::use(mpy::Constant constant) {
+    if (m_constants.empty())
+        m_constants.reserve(32); // spares the first regrowths, each of which moves every entry
     return m_index.find_or_add(
         constant_hash(constant), m_constants.size(),
         [&](std::uint32_t i) { return strictly_equal(m_constants[i], constant); },
