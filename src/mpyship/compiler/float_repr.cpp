@@ -6,9 +6,11 @@
 #include "mpyship/compiler/decimal_scale.h"
 #include "mpyship/compiler/float_parse.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <string_view>
 
 namespace mpyship::compiler {
 namespace {
@@ -42,8 +44,10 @@ int decimal_exponent(double magnitude) {
 }
 
 struct Digits {
-    std::string text; // exactly the requested number of digits, zero-padded on the left
-    int exp = 0;      // power of ten of the first digit
+    char text[k_last_digits]; // exactly `count` digits, zero-padded on the left
+    int count = 0;
+    int exp = 0; // power of ten of the first digit
+    std::string_view view() const { return {text, static_cast<std::size_t>(count)}; }
 };
 
 // `count` significant digits of `magnitude` whose first has place `exp`, rounded half up.
@@ -58,18 +62,22 @@ Digits round_digits(double magnitude, int count, int exp) {
         mantissa /= 10;
         ++exp;
     }
-    std::string text(static_cast<std::size_t>(count), '0');
-    for (auto it = text.rbegin(); it != text.rend(); ++it, mantissa /= 10)
-        *it = static_cast<char>('0' + mantissa % 10);
-    return {text, exp};
+    Digits d;
+    d.count = count;
+    d.exp = exp;
+    for (int i = count; i-- > 0; mantissa /= 10)
+        d.text[i] = static_cast<char>('0' + mantissa % 10);
+    return d;
 }
 
-// "int.frac" with trailing zeros of the fraction (and then a bare point) removed.
-std::string with_point(const std::string& integer, const std::string& fraction) {
+// Appends "int.frac" with trailing zeros of the fraction (and then a bare point) removed.
+void append_with_point(std::string& out, std::string_view integer, std::string_view fraction) {
+    out += integer;
     const std::size_t kept = fraction.find_last_not_of('0');
-    if (kept == std::string::npos)
-        return integer;
-    return integer + "." + fraction.substr(0, kept + 1);
+    if (kept == std::string_view::npos)
+        return;
+    out += '.';
+    out += fraction.substr(0, kept + 1);
 }
 
 std::string exponent_suffix(int exp) {
@@ -77,14 +85,27 @@ std::string exponent_suffix(int exp) {
     return std::string(exp < 0 ? "e-" : "e+") + (size < 10 ? "0" : "") + std::to_string(size);
 }
 
+// The digits laid out as text (one buffer: a float constant is formatted up to four times).
 std::string layout(const Digits& d) {
+    const std::string_view digits = d.view();
+    std::string out;
+    out.reserve(32);
     if (d.exp >= 0 && d.exp <= k_max_fixed_exp) {
         const auto split = static_cast<std::size_t>(d.exp) + 1;
-        return with_point(d.text.substr(0, split), d.text.substr(split));
+        append_with_point(out, digits.substr(0, split), digits.substr(split));
+        return out;
     }
-    if (d.exp < 0 && d.exp >= k_min_fixed_exp)
-        return with_point("0", std::string(static_cast<std::size_t>(-d.exp - 1), '0') + d.text);
-    return with_point(d.text.substr(0, 1), d.text.substr(1)) + exponent_suffix(d.exp);
+    if (d.exp < 0 && d.exp >= k_min_fixed_exp) {
+        char fraction[-k_min_fixed_exp + k_last_digits]; // the zeros after the point, then the digits
+        const auto zeros = static_cast<std::size_t>(-d.exp - 1);
+        std::fill_n(fraction, zeros, '0');
+        std::copy(digits.begin(), digits.end(), fraction + zeros);
+        append_with_point(out, "0", std::string_view(fraction, zeros + digits.size()));
+        return out;
+    }
+    append_with_point(out, digits.substr(0, 1), digits.substr(1));
+    out += exponent_suffix(d.exp);
+    return out;
 }
 
 bool reads_back(const std::string& text, double magnitude) {
