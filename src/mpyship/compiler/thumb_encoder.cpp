@@ -114,13 +114,15 @@ std::uint32_t max_narrow(int size) {
 
 } // namespace
 
-// An offset beyond the direct forms goes into a register: an 8-bit halfword index doubled (armv6m, when
-// it fits), else any immediate.
-void Encoder::mov_excess(Reg r, std::uint32_t excess, bool half) {
+// An offset beyond the direct forms goes into a register: an 8-bit halfword or word index shifted back
+// (armv6m, when it fits: a word load's index of 116 is movs #116, lsls #2, not movs #29, lsls #4), else
+// any immediate.
+void Encoder::mov_excess(Reg r, std::uint32_t excess, int size) {
     const unsigned d = r;
-    if (half && !m_thumb2 && (excess >> 1) <= 0xff) {
-        op16(0x2000 | d << 8 | excess >> 1);
-        op16(1u << 6 | d << 3 | d); // lsls r, r, #1
+    const unsigned shift = size == 2 ? 1 : size == 4 ? 2 : 0;
+    if (shift != 0 && !m_thumb2 && (excess >> shift) <= 0xff) {
+        op16(0x2000 | d << 8 | excess >> shift);
+        op16(shift << 6 | d << 3 | d); // lsls r, r, #shift
     } else {
         mov_reg_imm(r, excess);
     }
@@ -136,7 +138,7 @@ void Encoder::load_far(int size, Reg dst, Reg base, std::uint32_t offset) {
         mov_reg_reg(dst, base);
         op16(0x3000 | d << 8 | excess); // adds dst, #excess
     } else if (dst != base) {
-        mov_excess(dst, excess, size == 2);
+        mov_excess(dst, excess, size);
         op16(0x1800 | unsigned(base) << 6 | d << 3 | d); // adds dst, dst, base
     } else {
         const Reg temp = dst == r0 ? r7 : r0;
@@ -158,7 +160,7 @@ void Encoder::store_far(int size, Reg base, std::uint32_t offset, Reg src) {
     } else {
         const Reg temp = Reg(7 - b);
         push(temp);
-        mov_excess(temp, excess, size == 2);
+        mov_excess(temp, excess, size == 2 ? 2 : 0); // (a word store's excess: any immediate)
         op16(0x1800 | unsigned(temp) << 6 | b << 3 | b); // adds base, base, temp
         pop(temp);
     }

@@ -64,7 +64,7 @@ class Encoder {
     };
     void mov_imm_v6m(Reg dst, std::uint32_t imm);
     bool mov_small_v6m(Reg dst, std::uint32_t v);
-    void mov_excess(Reg r, std::uint32_t excess, bool half);
+    void mov_excess(Reg r, std::uint32_t excess, int size);
     void load_far(int size, Reg dst, Reg base, std::uint32_t offset);
     void store_far(int size, Reg base, std::uint32_t offset, Reg src);
     bool backward(std::uint32_t label, std::int64_t& off) const;
