@@ -941,9 +941,9 @@ bool Translator::is_async_with_finally(const std::vector<CodeItem>& items, std::
 }
 
 // mpy-cross writes native code of its own there (measured): the body ends with one more slot on the
-// stack, which is rotated below the manager, then below the None and the manager; at the finally label the value on top is replaced by
-// the exception slot's value (NULL when the block is left by a return, break or continue), and NULL goes
-// to the unwinding part without the BaseException test.
+// stack, which is rotated below the manager, then below the None and the manager; at the finally label
+// the value on top is replaced by the exception slot's value (NULL when the block is left by a return,
+// break or continue), and NULL goes to the unwinding part without the BaseException test.
 void Translator::async_with_finally(const std::vector<CodeItem>& items, std::size_t i) {
     const NativeReg a0 = m_abi.arg[0];
     m_stack.push_slots(1);
