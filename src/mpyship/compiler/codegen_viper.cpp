@@ -50,8 +50,9 @@ ViperInfo CodeGen::viper_info(const ScopeInfo& scope) {
                 info.local_names.resize(id.local_num + 1);
             info.local_names[id.local_num] = id.name;
         }
-        const bool global = id.kind == IdKind::global_implicit || id.kind == IdKind::global_implicit_assigned ||
-                            id.kind == IdKind::global_explicit;
+        // (a class body's implicit globals, its names, do not switch: as in native code)
+        const bool implicit = id.kind == IdKind::global_implicit || id.kind == IdKind::global_implicit_assigned;
+        const bool global = id.kind == IdKind::global_explicit || (implicit && scope.kind != ScopeKind::class_);
         if (global && !is_global_free_cast(id.name))
             info.refs_globals = true;
     }

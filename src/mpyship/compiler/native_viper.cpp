@@ -626,7 +626,8 @@ void ViperTranslator::store_local(std::uint32_t local) {
 }
 
 // Closed-over variables as native code reaches them: the local holds the cell, the value is in the
-// cell's second word and is an object. (Viper code has no prelude, so no cell is made on entry: the
+// cell's second word and is read as an object; a machine value is stored as it is (None as 0, an int
+// unboxed), as mpy-cross's code does. (Viper code has no prelude, so no cell is made on entry: the
 // local is whatever was stored in it, an argument's object for one, as mpy-cross's code does.)
 void ViperTranslator::load_deref(std::uint32_t local) {
     if (m_types.at(local) == VType::unbound) // a cell that is not an argument: its type is never known
@@ -646,8 +647,6 @@ void ViperTranslator::store_deref(std::uint32_t local) {
         m_stack.drop(1);
         return;
     }
-    if (vt(m_stack.peek()) != VType::object)
-        unsupported("storing a '" + std::string(vtype_name(vt(m_stack.peek()))) + "' into a closed-over variable");
     m_stack.free_reg(m_abi.temp0);
     m_stack.free_reg(m_abi.temp1);
     NativeReg cell = m_abi.temp0;
@@ -1040,9 +1039,23 @@ bool ViperTranslator::object_op(const CodeItem& it) {
     case op::STORE_ATTR:
         store_attr(it);
         return true;
+    case op::LOAD_BUILD_CLASS: // a class body nested in viper code is viper code too
+        m_stack.spill_regs();
+        m_t.call(RtFun::load_build_class);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    case op::LOAD_NAME: // (class bodies)
+        m_stack.spill_regs();
+        m_t.mov_reg_qstr(a[0], qstr(it));
+        m_t.call(RtFun::load_name);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    case op::STORE_NAME:
     case op::STORE_GLOBAL: // a machine value is converted first
         if (m_stack.size() == 0)
             throw NativeStack::Underflow{};
+        if (it.opcode == op::STORE_NAME && vt(m_stack.peek()) != VType::object) // mpy-cross fails an assertion
+            unsupported("storing a '" + std::string(vtype_name(vt(m_stack.peek()))) + "' to a class attribute");
         if (vt(m_stack.peek()) == VType::object) {
             m_stack.pop_into({a[1]});
         } else {
@@ -1057,7 +1070,7 @@ bool ViperTranslator::object_op(const CodeItem& it) {
         }
         m_stack.spill_regs();
         m_t.mov_reg_qstr(a[0], qstr(it));
-        m_t.call(RtFun::store_global);
+        m_t.call(it.opcode == op::STORE_NAME ? RtFun::store_name : RtFun::store_global);
         return true;
     case op::IMPORT_NAME: // the level and the from-list: constants are passed as their objects
         if (m_stack.size() < 2)
