@@ -71,5 +71,8 @@ if(MPYSHIP_STATIC)
   set(CPACK_DEBIAN_PACKAGE_DEPENDS "") # one self-contained file
 else()
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON) # dpkg-shlibdeps names the libraries' packages and versions
+  # libarchive is dlopen()ed (release/libarchive_api.h), so dpkg-shlibdeps does not see it: named here (the
+  # t64 name is Debian 13's). CPack adds the shlibdeps list to this one.
+  set(CPACK_DEBIAN_PACKAGE_DEPENDS "libarchive13 | libarchive13t64")
 endif()
 include(CPack)
