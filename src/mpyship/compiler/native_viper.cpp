@@ -111,6 +111,7 @@ class ViperTranslator {
     void stack_item(const CodeItem& it);
     // try/except/finally and with, as the native emitter translates them (native_emitter.cpp)
     bool handler_op(const CodeItem& it);
+    bool iter_op(const CodeItem& it);
     void handler_label(std::size_t entry);
     void write_innermost_handler(bool clear_when_none);
     void jump_out(std::uint32_t target, std::size_t depth);
@@ -266,6 +267,53 @@ void ViperTranslator::label(Label l) {
     m_t.set_suppressed(false);
     m_t.bind(l);
     m_stack.all_in_slots();
+}
+
+// A for loop over an object keeps its iterator in 4 stack slots (GET_ITER_STACK); FOR_ITER jumps out
+// when it ends. As in native code; the items are objects, as are those an unpacking writes.
+bool ViperTranslator::iter_op(const CodeItem& it) {
+    constexpr std::size_t k_iter_slots = 4;
+    const NativeReg* a = m_abi.arg;
+    switch (it.opcode) {
+    case op::GET_ITER_STACK:
+        if (m_stack.size() == 0)
+            throw NativeStack::Underflow{};
+        if (vt(m_stack.peek()) != VType::object)
+            unsupported("iterating over a '" + std::string(vtype_name(vt(m_stack.peek()))) + "'");
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
+        m_t.lea_state(a[1], std::uint32_t(m_stack.size()));
+        m_t.call(RtFun::getiter);
+        m_stack.push_slots(k_iter_slots, raw(VType::object));
+        return true;
+    case op::FOR_ITER:
+        if (m_stack.size() < k_iter_slots)
+            throw NativeStack::Underflow{};
+        m_stack.settle();
+        m_t.lea_state(a[0], std::uint32_t(m_stack.size() - k_iter_slots));
+        m_t.call(RtFun::iternext);
+        m_t.jump_if_ret_null(Label(it.value));
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    case op::UNPACK_SEQUENCE: // the items land in their slots, the first on top
+    case op::UNPACK_EX: {     // n_left | n_right << 8; the starred list lands between them
+        if (m_stack.size() == 0)
+            throw NativeStack::Underflow{};
+        if (vt(m_stack.peek()) != VType::object)
+            unsupported("unpacking a '" + std::string(vtype_name(vt(m_stack.peek()))) + "'");
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs(); // before taking the pointer, as LOAD_METHOD
+        m_t.lea_state(a[2], std::uint32_t(m_stack.size()));
+        m_t.mov_reg_imm(a[1], std::uint64_t(it.value));
+        m_t.call(it.opcode == op::UNPACK_SEQUENCE ? RtFun::unpack_sequence : RtFun::unpack_ex);
+        m_stack.push_slots(it.opcode == op::UNPACK_SEQUENCE ? std::size_t(it.value)
+                                                            : std::size_t((it.value & 0xff) + (it.value >> 8) + 1),
+                           raw(VType::object));
+        return true;
+    }
+    default:
+        return false;
+    }
 }
 
 bool ViperTranslator::ends_flow(std::uint8_t opcode) {
@@ -489,7 +537,7 @@ void ViperTranslator::with_cleanup() {
 
 void ViperTranslator::op_item(const CodeItem& it) {
     if (constant_op(it) || local_op(it) || stack_op(it) || flow_op(it) || binary_op(it) || unary_op(it) ||
-        subscr_op(it) || call_op(it) || object_op(it) || handler_op(it))
+        subscr_op(it) || call_op(it) || object_op(it) || handler_op(it) || iter_op(it))
         return;
     std::string name = "opcode " + std::to_string(it.opcode);
     if (auto info = mpy::opcode_info(it.opcode))
