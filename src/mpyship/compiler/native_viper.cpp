@@ -1087,6 +1087,50 @@ bool ViperTranslator::object_op(const CodeItem& it) {
     case op::STORE_ATTR:
         store_attr(it);
         return true;
+    case op::LOAD_SUPER_METHOD: // super, __class__ and self (objects) become the method and self in place
+        object_pointer_for_pop(a[1], 3);
+        m_t.lea_state(a[1], std::uint32_t(m_stack.size()));
+        m_stack.spill_regs();
+        m_t.mov_reg_qstr(a[0], qstr(it));
+        m_t.call(RtFun::load_super_method);
+        m_stack.push_slots(2, raw(VType::object));
+        return true;
+    case op::CALL_FUNCTION_VAR_KW:
+    case op::CALL_METHOD_VAR_KW: { // function (or method and self), arguments, the star-argument bitmap
+        const bool method = it.opcode == op::CALL_METHOD_VAR_KW;
+        const auto n_pos = std::uint32_t(it.value & 0xff), n_kw = std::uint32_t(it.value >> 8);
+        object_pointer_for_pop(a[2], (method ? 2 : 1) + n_pos + 2 * n_kw + 1);
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[0], method ? 1 : 0);
+        m_t.mov_reg_imm(a[1], std::uint64_t(it.value));
+        m_t.call(RtFun::call_method_n_kw_var);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    }
+    case op::BUILD_MAP:
+        m_stack.spill_regs();
+        m_t.mov_reg_imm(a[0], std::uint64_t(it.value));
+        m_t.call(RtFun::build_map);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    case op::STORE_MAP: // the map stays: the runtime returns it
+        if (m_stack.size() < 3)
+            throw NativeStack::Underflow{};
+        for (std::size_t i = 0; i < 3; ++i)
+            if (vt(m_stack.peek(i)) != VType::object)
+                unsupported("a dict item of type '" + std::string(vtype_name(vt(m_stack.peek(i)))) +
+                            "' (mpy-cross fails an assertion)");
+        m_stack.pop_into({a[1], a[2], a[0]});
+        m_stack.spill_regs();
+        m_t.call(RtFun::store_map);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
+    case op::DELETE_GLOBAL:
+    case op::DELETE_NAME:
+        m_stack.spill_regs();
+        m_t.mov_reg_qstr(a[0], qstr(it));
+        m_t.call(it.opcode == op::DELETE_GLOBAL ? RtFun::delete_global : RtFun::delete_name);
+        return true;
     case op::LOAD_BUILD_CLASS: // a class body nested in viper code is viper code too
         m_stack.spill_regs();
         m_t.call(RtFun::load_build_class);
