@@ -296,6 +296,15 @@ def n_big_consts(a):
     return (a + 0x12345, a - 100000, a * -3, 0x3fffffff + a, -0x40000000 + a)
 
 @micropython.native
+def n_gen(n):
+    for i in range(n):
+        try:
+            yield i * i
+        finally:
+            pass
+    yield from (10, 11)
+
+@micropython.native
 def n_globals_attr(a):
     import math
     return (int(math.sqrt(a)), abs(-a), str(a), a.bit_length() if hasattr(a, 'bit_length') else 0)
@@ -347,6 +356,7 @@ def run():
         (n_with_ctx(21), 42),
         (n_big_consts(1), (74566, -99999, -3, 1073741824, -1073741823)),
         (n_globals_attr(49), (7, 49, '49', 0)),
+        (list(n_gen(4)), [0, 1, 4, 9, 10, 11]),
     ]
     bad = [i for i, (got, want) in enumerate(cases) if got != want]
     print("native", len(cases) - len(bad), "of", len(cases), "agree", bad)
@@ -424,7 +434,7 @@ TEST(FirmwareRealBuild, UnixAndQemuFromMicroPythonSource) {
     std::cout << "[ qemu     ] import asm_check:\n" << qemu_out[1];
     EXPECT_EQ(qemu_out[1], "asm_thumb 13 of 13 agree []\n");
     std::cout << "[ qemu     ] import native_check:\n" << qemu_out[2];
-    EXPECT_EQ(qemu_out[2], "native 9 of 9 agree []\nviper 4 of 4 agree []\n");
+    EXPECT_EQ(qemu_out[2], "native 10 of 10 agree []\nviper 4 of 4 agree []\n");
     EXPECT_EQ(qemu_build.out.find("native_check.py: kept as source"), std::string::npos) << qemu_build.out;
 
     auto again = qemu_port.build(jobs);
