@@ -58,10 +58,11 @@ TEST_P(NativeBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
 
 class ViperBuild : public ::testing::TestWithParam<ArchCase> {};
 
-// Viper alike: a viper generator is refused on every arch, so its module ships as source.
+// Viper alike: a cast with two arguments (mpy-cross fails an assertion on it) is refused on every arch, so
+// its module ships as source.
 TEST_P(ViperBuild, CoveredModuleIsCompiledAndTheOtherShipsAsSource) {
     check_build(GetParam(), "import micropython\n\n@micropython.viper\ndef f(x: int) -> int:\n    return x + 1000\n",
-                "import micropython\n\n@micropython.viper\ndef f(x):\n    yield x\n",
+                "import micropython\n\n@micropython.viper\ndef f(x):\n    return int(x, 2)\n",
                 mpy::CodeKind::native_viper);
 }
 

@@ -228,6 +228,12 @@ void ViperTranslator::item(const CodeItem& it) {
         stack_item(it);
         break;
     case ItemKind::op: {
+        // mpy-cross has no viper generators: its emitter raises "native yield" (no traceback) at the first
+        // yield, unless a type error came before (the translation loop reports that one instead). GET_ITER
+        // here is a `yield from`'s (or await's), whose yield follows.
+        if (it.opcode == op::YIELD_VALUE || it.opcode == op::YIELD_FROM || it.opcode == op::GET_ITER)
+            throw CompileError{"NotImplementedError", "native yield", SourcePos{}, m_scope.name, false,
+                               false};
         const bool dead = it.dead && !m_revived;
         // WITH_CLEANUP's first part belongs to the flow before its label (the None pushed there)
         m_t.set_suppressed(it.opcode == op::WITH_CLEANUP ? m_prev_dead : dead);
@@ -1633,12 +1639,6 @@ bool has_viper_emitter(mpy::NativeArch arch) {
 mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& info, QstrTable& qstrs,
                                     ConstantTable& constants) {
     const ScopeSignature& sig = scope.emitter.signature();
-    auto not_yet = [&](const std::string& what) {
-        throw CompileError{"NotImplementedError", "mpyship: viper code for " + what + " is not implemented yet",
-                           scope.def_pos, scope.name, true, true};
-    };
-    if (scope.emitter.is_generator())
-        not_yet("generators");
     // Defaults belong to the function object the parent makes; keyword-only and star parameters are plain
     // locals here: mpy-cross's viper code takes exactly the positional arguments.
     mpy::Constant fun_table;
