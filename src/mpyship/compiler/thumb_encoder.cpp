@@ -201,7 +201,7 @@ void Encoder::load_u16(Reg dst, Reg base, std::uint32_t offset) {
 }
 
 void Encoder::store(Reg base, std::uint32_t offset, Reg src) {
-    assert(offset % 4 == 0 && offset <= (base == sp ? 1020u : 124u));
+    assert(offset % 4 == 0 && (base != sp || offset <= 1020u)); // off another register store_sized goes far
     if (base == sp)
         op16(0x9000 | unsigned(src) << 8 | offset >> 2);
     else
