@@ -284,10 +284,9 @@ bool Translator::handler_op(const CodeItem& it) {
             // one whose handler runs this code)
             const auto outer = std::find_if(m_blocks.rbegin(), m_blocks.rend(),
                                             [](const Block& b) { return b.is_finally && b.active; });
-            if (outer != m_blocks.rend() && outer->unwound)
-                m_t.jump_to_finally_if_unwinding(outer->label, m_next_label++);
-            else
-                m_t.jump_to_unwind(m_next_label++);
+            m_t.jump_to_unwind(m_next_label++, outer != m_blocks.rend() && outer->unwound
+                                                   ? std::optional<std::uint32_t>(outer->label)
+                                                   : std::nullopt);
             m_t.set_suppressed(false);
             m_revived = true;
         }

@@ -105,16 +105,13 @@ class Rv32Target : public NativeTarget {
         m_asm.lea_label(a0, label);
         m_asm.store(sp, m_code_state - k_word, a0);
     }
-    void jump_to_unwind(std::uint32_t after) override {
+    void jump_to_unwind(std::uint32_t after, std::optional<std::uint32_t> via_finally) override {
         m_asm.load(a0, sp, m_code_state - k_word);
         m_asm.jump_if(Cond::eq, a0, after);
-        m_asm.jr(a0);
-        m_asm.bind(after);
-    }
-    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
-        m_asm.load(a0, sp, m_code_state - k_word);
-        m_asm.jump_if(Cond::eq, a0, after);
-        m_asm.jump(finally_label);
+        if (via_finally)
+            m_asm.jump(*via_finally);
+        else
+            m_asm.jr(a0);
         m_asm.bind(after);
     }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }

@@ -6,6 +6,7 @@
 #include "mpyship/mpy/model.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace mpyship::compiler {
 
@@ -136,10 +137,9 @@ class NativeTarget {
     virtual void raise_exc_value() {} // re-raises the exception slot (nothing when it holds NULL/None)
     virtual void jump_if_zero(NativeReg /*reg*/, std::uint32_t /*label*/) {}
     virtual void set_unwind(std::uint32_t /*label*/) {} // where END_FINALLY goes after a return's finally
-    virtual void jump_to_unwind(std::uint32_t /*after*/) {} // to the unwind address if set, else `after`
-    // With an unwind address set, to `finally_label` (the next finally block out, which the unwinding
-    // passes through too), else to `after`.
-    virtual void jump_to_finally_if_unwinding(std::uint32_t /*finally_label*/, std::uint32_t /*after*/) {}
+    // With an unwind address set, to `via_finally` (the next finally block out, which the unwinding passes
+    // through too) if given, else to that address; without one, to `after`.
+    virtual void jump_to_unwind(std::uint32_t /*after*/, std::optional<std::uint32_t> /*via_finally*/) {}
     virtual void load_type_of(NativeReg /*dst*/, NativeReg /*obj*/) {} // an object's first word
 
     // Generators (NativeFrame::generator). A target without them refuses such functions. A yield or a

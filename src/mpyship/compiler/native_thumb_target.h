@@ -109,18 +109,14 @@ class ThumbTarget : public NativeTarget {
         m_asm.lea_label(r0, label);
         m_asm.store(sp, m_code_state - k_word, r0);
     }
-    void jump_to_unwind(std::uint32_t after) override {
+    void jump_to_unwind(std::uint32_t after, std::optional<std::uint32_t> via_finally) override {
         m_asm.load(r0, sp, m_code_state - k_word);
         m_asm.cmp_zero(r0);
         m_asm.jump_if(Cond::eq, after);
-        m_asm.bx(r0);
-        m_asm.bind(after);
-    }
-    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
-        m_asm.load(r0, sp, m_code_state - k_word);
-        m_asm.cmp_zero(r0);
-        m_asm.jump_if(Cond::eq, after);
-        m_asm.jump(finally_label);
+        if (via_finally)
+            m_asm.jump(*via_finally);
+        else
+            m_asm.bx(r0);
         m_asm.bind(after);
     }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }

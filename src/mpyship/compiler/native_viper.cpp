@@ -400,10 +400,9 @@ bool ViperTranslator::handler_op(const CodeItem& it) {
             // an unwinding that goes on through the next finally block out goes there first
             const auto outer = std::find_if(m_blocks.rbegin(), m_blocks.rend(),
                                             [](const Block& b) { return b.is_finally && b.active; });
-            if (outer != m_blocks.rend() && outer->unwound)
-                m_t.jump_to_finally_if_unwinding(outer->label, m_next_label++);
-            else
-                m_t.jump_to_unwind(m_next_label++);
+            m_t.jump_to_unwind(m_next_label++, outer != m_blocks.rend() && outer->unwound
+                                                   ? std::optional<std::uint32_t>(outer->label)
+                                                   : std::nullopt);
             m_t.set_suppressed(false);
             m_revived = true;
         }

@@ -105,18 +105,14 @@ class X64Target : public NativeTarget {
         m_asm.lea_label(rax, label);
         m_asm.store(rsp, m_code_state - k_word, rax);
     }
-    void jump_to_unwind(std::uint32_t after) override {
+    void jump_to_unwind(std::uint32_t after, std::optional<std::uint32_t> via_finally) override {
         m_asm.load(rax, rsp, m_code_state - k_word);
         m_asm.test_r64(rax);
         m_asm.jump_if(Cond::zero, after);
-        m_asm.jump_reg(rax);
-        m_asm.bind(after);
-    }
-    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
-        m_asm.load(rax, rsp, m_code_state - k_word);
-        m_asm.test_r64(rax);
-        m_asm.jump_if(Cond::zero, after);
-        m_asm.jump(finally_label);
+        if (via_finally)
+            m_asm.jump(*via_finally);
+        else
+            m_asm.jump_reg(rax);
         m_asm.bind(after);
     }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }

@@ -143,16 +143,13 @@ class XtensaTarget : public NativeTarget {
         m_asm.lea_label(m_ret, label);
         m_asm.store_frame(m_code_state - k_word, m_ret);
     }
-    void jump_to_unwind(std::uint32_t after) override {
+    void jump_to_unwind(std::uint32_t after, std::optional<std::uint32_t> via_finally) override {
         m_asm.load_frame(m_ret, m_code_state - k_word);
         m_asm.jump_if_zero(true, m_ret, after);
-        m_asm.jx(m_ret);
-        m_asm.bind(after);
-    }
-    void jump_to_finally_if_unwinding(std::uint32_t finally_label, std::uint32_t after) override {
-        m_asm.load_frame(m_ret, m_code_state - k_word);
-        m_asm.jump_if_zero(true, m_ret, after);
-        m_asm.jump(finally_label);
+        if (via_finally)
+            m_asm.jump(*via_finally);
+        else
+            m_asm.jx(m_ret);
         m_asm.bind(after);
     }
     void load_type_of(NativeReg dst, NativeReg obj) override { m_asm.load(Reg(dst), Reg(obj), 0); }
