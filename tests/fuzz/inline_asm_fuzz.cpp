@@ -1,6 +1,7 @@
 // libFuzzer target for the compiler with -march set: the first byte picks the architecture (its low 7
 // bits: every one mpy-cross offers, so inline assembler, native and viper functions meet each target and
-// "invalid arch") and, with its top bit, -X emit=native (every scope native); the rest is the source. No crash, no hang; whatever compiles must be a .mpy that the reader accepts and the writer
+// "invalid arch") and, with its top bit, -X emit=native (every scope native), -X emit=viper when bit 6 is set
+// too; the rest is the source. No crash, no hang; whatever compiles must be a .mpy that the reader accepts and the writer
 // reproduces, with the architecture in its header when it holds native code.
 #include "mpyship/compiler/compiler.h"
 #include "mpyship/mpy/reader.h"
@@ -20,6 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.arch = arch;
     options.march_given = true;
     options.emit_native = (data[0] & 0x80) != 0;
+    options.emit_viper = (data[0] & 0xc0) == 0xc0;
     options.source_name = "fuzz.py";
     auto module = mpyship::compiler::compile_module(source, options);
     if (!module) {

@@ -57,6 +57,7 @@ int compile_file(const MpyCrossArgs& a) {
     options.arch = a.march ? arch_from_name(*a.march) : mpy::NativeArch::none;
     options.arch_flags = a.arch_flags;
     options.emit_native = a.emit_native;
+    options.emit_viper = a.emit_viper;
     auto module = compiler::compile_module(as_text(*source), options);
     if (!module) {
         // Parse errors name the input path (the lexer's name); compile errors name the -s source name.

@@ -199,11 +199,10 @@ MpyCrossParse parse_mpy_cross_args(std::string_view program, std::span<const std
     if (!have_input)
         return message_exit("no input file");
     // -march alone changes nothing in bytecode (the ports pass it for every frozen module); only code that
-    // needs the native emitter fails, in the compiler. mpy-cross 1.28 itself aborts on most modules under
-    // emit=viper (an assertion on the module's first store of a non-object), so that stays refused here.
-    if (emit == "viper")
-        return message_exit("mpyship: native code generation (-X emit=viper) is not implemented yet");
-    out.emit_native = emit == "native";
+    // needs the native emitter fails, in the compiler. emit=viper is native code typed: where mpy-cross 1.28
+    // fails an assertion under it (a module-level store of a machine value) the compiler refuses clearly.
+    out.emit_native = emit == "native" || emit == "viper";
+    out.emit_viper = emit == "viper";
     return out;
 }
 

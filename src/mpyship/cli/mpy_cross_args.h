@@ -23,7 +23,8 @@ struct MpyCrossArgs {
     std::optional<std::string> march_flags;                  // -march-flags=FLAGS
     std::uint32_t arch_flags = 0; // FLAGS parsed for -march (ignored without -march, as by mpy-cross)
     compiler::Target target = compiler::Target::micropython; // --target (mpyship compile only)
-    bool emit_native = false;                                // -X emit=native
+    bool emit_native = false;                                // -X emit=native or viper
+    bool emit_viper = false;                                 // -X emit=viper
 };
 
 // What to do instead of compiling: print and exit.

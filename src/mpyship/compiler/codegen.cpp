@@ -52,6 +52,7 @@ void CodeGen::generate(const Module& module) {
     m_generator_seen.push_back(false);
     m_inline_asm.push_back(false);
     m_native.push_back(m_options.emit_native);
+    m_viper.push_back(m_options.emit_viper);
     m_order.push_back(ModuleBuilder::k_module_scope);
     for (std::size_t i = 0; i < m_order.size(); ++i) {
         run_pass(m_order[i], Pass::scope);

@@ -50,9 +50,11 @@ ViperInfo CodeGen::viper_info(const ScopeInfo& scope) {
                 info.local_names.resize(id.local_num + 1);
             info.local_names[id.local_num] = id.name;
         }
-        // (a class body's implicit globals, its names, do not switch: as in native code)
+        // (a class body's implicit globals, its names, do not switch: as in native code; nor do the module's
+        // own names under -X emit=viper, measured: only `global` and making a function switch there)
         const bool implicit = id.kind == IdKind::global_implicit || id.kind == IdKind::global_implicit_assigned;
-        const bool global = id.kind == IdKind::global_explicit || (implicit && scope.kind != ScopeKind::class_);
+        const bool names = scope.kind == ScopeKind::class_ || scope.kind == ScopeKind::module;
+        const bool global = id.kind == IdKind::global_explicit || (implicit && !names);
         if (global && !is_global_free_cast(id.name))
             info.refs_globals = true;
     }

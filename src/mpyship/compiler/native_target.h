@@ -92,6 +92,9 @@ enum class GenReturn : std::uint32_t { normal = 0, yield = 1, exception = 2 };
 // in its scope order with one emitter).
 struct NativeModuleState {
     bool rv32_saves_s0 = false; // rv32imc: a function-table call has gone through s0
+    // viper: the type of the value the last and/or jump kept (see ViperTranslator::adjust); the
+    // reference keeps it from function to function
+    std::uint8_t viper_kept_vtype = 0;
 };
 
 class NativeTarget {

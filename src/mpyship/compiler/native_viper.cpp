@@ -106,8 +106,12 @@ class ViperTranslator {
     }
     void load_subscr();
     void store_subscr();
+    void delete_subscr();
     void label(Label l);
     void adjust(int delta);
+    std::uint8_t& kept_vtype() {
+        return m_scope.module_state ? m_scope.module_state->viper_kept_vtype : m_own_kept_vtype;
+    }
     void stack_item(const CodeItem& it);
     // try/except/finally and with, as the native emitter translates them (native_emitter.cpp)
     bool handler_op(const CodeItem& it);
@@ -138,7 +142,6 @@ class ViperTranslator {
     std::optional<CompileError> m_error; // the last deferred type error (a later one replaces the text)
     std::uint32_t m_error_line = 0;      // its line, once a statement that marks one completed after it
     bool m_uses_constants = false;       // loads constant objects: the function object is kept
-    std::vector<std::uint8_t> m_last_vtype; // per stack depth: the type its entry last had
     bool m_has_handlers = false;            // try/with: locals live in their slots
     // The try/with blocks around the current code, innermost last: a block is active until its body
     // ends, then its handler runs until END_FINALLY.
@@ -151,6 +154,8 @@ class ViperTranslator {
     };
     std::vector<Block> m_blocks;
     bool m_prev_dead = false; // the last op was unreachable
+    std::uint8_t m_own_kept_vtype = 0; // kept_vtype() without a module state
+    bool m_deleting = false;  // inside LOAD_NULL, ROT_*, STORE_* of a del statement (as in native code)
     // After END_FINALLY of a block a return/break went through, the code is reachable for the reference
     // (the label after its jump to the unwind address) even where the bytecode's is not.
     bool m_revived = false;
@@ -206,7 +211,9 @@ mpy::Bytes ViperTranslator::run(ViperFrame frame, VType return_type) {
                 report_error(next_line());
             unsupported("this stack effect");
         } catch (const CompileError& e) {
-            if (m_error && e.kind == "NotImplementedError")
+            // our own refusals give way to a type error already found; what mpy-cross itself raises in
+            // the middle of a statement ("native yield", no traceback) replaces it
+            if (m_error && e.kind == "NotImplementedError" && e.has_traceback)
                 report_error(next_line());
             throw;
         }
@@ -229,9 +236,8 @@ void ViperTranslator::item(const CodeItem& it) {
         break;
     case ItemKind::op: {
         // mpy-cross has no viper generators: its emitter raises "native yield" (no traceback) at the first
-        // yield, unless a type error came before (the translation loop reports that one instead). GET_ITER
-        // here is a `yield from`'s (or await's), whose yield follows.
-        if (it.opcode == op::YIELD_VALUE || it.opcode == op::YIELD_FROM || it.opcode == op::GET_ITER)
+        // yield, unless a type error came before (the translation loop reports that one instead).
+        if (it.opcode == op::YIELD_VALUE || it.opcode == op::YIELD_FROM)
             throw CompileError{"NotImplementedError", "native yield", SourcePos{}, m_scope.name, false,
                                false};
         const bool dead = it.dead && !m_revived;
@@ -241,27 +247,21 @@ void ViperTranslator::item(const CodeItem& it) {
         m_prev_dead = dead && !m_revived;
         if (ends_flow(it.opcode))
             m_revived = false;
-        for (std::size_t i = 0; i < m_stack.size(); ++i) {
-            if (m_last_vtype.size() <= i)
-                m_last_vtype.resize(i + 1, raw(VType::object));
-            m_last_vtype[i] = m_stack.peek(m_stack.size() - 1 - i).vtype;
-        }
         break;
     }
     }
 }
 
-// Where branches join at a different depth, the reference's stack entries that come back into use keep
-// the type they last had at that depth.
+// Where branches join at a different depth, the entries that come back into use are typed as the
+// reference types them: one entry takes the type of the value the last and/or jump kept on the stack
+// (a chained comparison's), more entries are objects (measured: `print(1 < x < n)` converts a bool).
 void ViperTranslator::adjust(int delta) {
     if (delta <= 0) {
         m_stack.adjust(delta);
         return;
     }
-    for (int k = 0; k < delta; ++k) {
-        const std::size_t i = m_stack.size();
-        m_stack.push_slots(1, i < m_last_vtype.size() ? m_last_vtype[i] : raw(VType::object));
-    }
+    for (int k = 0; k < delta; ++k)
+        m_stack.push_slots(1, delta == 1 ? kept_vtype() : raw(VType::object));
 }
 
 void ViperTranslator::label(Label l) {
@@ -281,6 +281,17 @@ bool ViperTranslator::iter_op(const CodeItem& it) {
     constexpr std::size_t k_iter_slots = 4;
     const NativeReg* a = m_abi.arg;
     switch (it.opcode) {
+    case op::GET_ITER: // a generator expression's argument (or a yield from's, which fails at its yield)
+        if (m_stack.size() == 0)
+            throw NativeStack::Underflow{};
+        if (vt(m_stack.peek()) != VType::object) // mpy-cross fails an assertion
+            unsupported("iterating over a '" + std::string(vtype_name(vt(m_stack.peek()))) + "'");
+        m_stack.pop_into({a[0]});
+        m_t.mov_reg_imm(a[1], 0);
+        m_stack.spill_regs();
+        m_t.call(RtFun::getiter);
+        m_stack.push_reg(m_abi.ret, raw(VType::object));
+        return true;
     case op::GET_ITER_STACK:
         if (m_stack.size() == 0)
             throw NativeStack::Underflow{};
@@ -746,6 +757,8 @@ bool ViperTranslator::stack_op(const CodeItem& it) {
     if (it.opcode != op::DUP_TOP && it.opcode != op::DUP_TOP_TWO && it.opcode != op::ROT_TWO &&
         it.opcode != op::ROT_THREE)
         return false;
+    if (m_deleting && (it.opcode == op::ROT_TWO || it.opcode == op::ROT_THREE))
+        return true;
     const std::size_t n = it.opcode == op::DUP_TOP ? 1 : it.opcode == op::ROT_THREE ? 3 : 2;
     if (m_stack.size() < n)
         throw NativeStack::Underflow{};
@@ -802,6 +815,7 @@ bool ViperTranslator::flow_op(const CodeItem& it) {
         const bool if_true = it.opcode == op::JUMP_IF_TRUE_OR_POP;
         if (type != VType::int_ && type != VType::uint && type != VType::bool_ && type != VType::object)
             unsupported("and/or over a '" + std::string(vtype_name(type)) + "'");
+        kept_vtype() = m_stack.peek().vtype;
         if (type == VType::object) {
             m_stack.peek_into(m_abi.arg[0]);
             m_stack.spill_regs();
@@ -849,6 +863,13 @@ void ViperTranslator::pop_jump(const CodeItem& it) {
 void ViperTranslator::return_value() {
     if (m_stack.size() == 0)
         throw NativeStack::Underflow{};
+    // A generator's return value is not checked against the return type (measured: `return 1` then a
+    // yield gives "native yield"); such code is never written here (see emit_viper_function).
+    if (m_em.is_generator() || (m_em.signature().scope_flags & mpy::k_scope_generator) != 0) {
+        m_stack.drop(1);
+        m_t.jump(m_exit);
+        return;
+    }
     const VType type = vt(m_stack.peek());
     if (type == VType::none && m_return_type == VType::object) {
         m_stack.drop(1);
@@ -925,8 +946,6 @@ bool ViperTranslator::binary_op(const CodeItem& it) {
     const bool ints = (lhs == VType::int_ || lhs == VType::uint) && (rhs == VType::int_ || rhs == VType::uint);
     const bool implemented = o <= k_not_equal || (o >= k_or && o <= k_multiply) || o == k_floor_divide ||
                              o == k_modulo;
-    if (lhs == rhs && !ints && lhs != VType::unbound) // bools and pointers of one type: not probed yet
-        unsupported("a binary op between two '" + std::string(vtype_name(lhs)) + "'");
     VType failed = lhs;
     std::string error;
     if (o <= k_not_equal && ints && lhs != rhs) {
@@ -1051,6 +1070,12 @@ bool ViperTranslator::object_op(const CodeItem& it) {
             unsupported(std::string(what) + " of a '" + std::string(vtype_name(vt(m_stack.peek(depth)))) + "'");
     };
     switch (it.opcode) {
+    case op::LOAD_NULL:
+        if (it.payload == k_payload_delete_null)
+            m_deleting = true; // with the ROT_* and STORE_* after it: one delete
+        else
+            m_stack.push_imm(0, raw(VType::object));
+        return true;
     case op::LOAD_ATTR:
         need_object(0, "an attribute");
         m_stack.pop_into({a[0]});
@@ -1090,6 +1115,16 @@ bool ViperTranslator::object_op(const CodeItem& it) {
         m_stack.push_reg(m_abi.ret, raw(VType::object));
         return true;
     case op::STORE_ATTR:
+        if (m_deleting) {
+            m_deleting = false;
+            need_object(0, "an attribute");
+            m_stack.pop_into({a[0]});
+            m_t.zero_reg(a[2]);
+            m_stack.spill_regs();
+            m_t.mov_reg_qstr(a[1], qstr(it));
+            m_t.call(RtFun::store_attr);
+            return true;
+        }
         store_attr(it);
         return true;
     case op::LOAD_SUPER_METHOD: // super, __class__ and self (objects) become the method and self in place
@@ -1152,16 +1187,17 @@ bool ViperTranslator::object_op(const CodeItem& it) {
         if (m_stack.size() == 0)
             throw NativeStack::Underflow{};
         if (it.opcode == op::STORE_NAME && vt(m_stack.peek()) != VType::object) // mpy-cross fails an assertion
-            unsupported("storing a '" + std::string(vtype_name(vt(m_stack.peek()))) + "' to a class attribute");
+            unsupported("storing a '" + std::string(vtype_name(vt(m_stack.peek()))) +
+                        "' to a name of a class body or of the module");
         if (vt(m_stack.peek()) == VType::object) {
             m_stack.pop_into({a[1]});
         } else {
             const VType type = vt(m_stack.peek());
-            if (type != VType::int_ && type != VType::uint && type != VType::bool_ && !is_ptr(type))
+            if (!is_convertible(type))
                 unsupported("storing a '" + std::string(vtype_name(type)) + "' to a global");
             m_stack.pop_into({a[0]});
             m_stack.spill_regs();
-            m_t.mov_reg_imm(a[1], std::uint64_t(type));
+            m_t.mov_reg_imm(a[1], conversion_code(type));
             m_v.call_viper(ViperFun::convert_native_to_obj);
             m_t.mov_reg_reg(a[1], m_abi.ret);
         }
@@ -1187,6 +1223,29 @@ bool ViperTranslator::object_op(const CodeItem& it) {
         m_t.call(RtFun::import_from);
         m_stack.push_reg(m_abi.ret, raw(VType::object));
         return true;
+    case op::IMPORT_STAR: // `from m import *`, module level only (-X emit=viper)
+        need_object(0, "an import");
+        m_stack.pop_into({a[0]});
+        m_stack.spill_regs();
+        m_t.call(RtFun::import_all);
+        return true;
+    case op::STORE_COMP: { // comprehensions: as in native code; mpy-cross asserts the items are objects
+        const auto tag = std::uint32_t(it.value & 3);
+        const auto depth = std::size_t(it.value >> 2);
+        const std::size_t n_items = tag == 1 ? 2 : 1;
+        if (depth < n_items || m_stack.size() <= depth)
+            throw NativeStack::Underflow{};
+        for (std::size_t i = 0; i < n_items; ++i)
+            need_object(i, "a comprehension item");
+        if (tag == 1) // a dict: key on top, then the value
+            m_stack.pop_into({a[1], a[2]});
+        else
+            m_stack.pop_into({a[1]});
+        m_stack.copy_into(depth - n_items, a[0]); // the depth counts the popped values
+        m_stack.spill_regs();
+        m_t.call(tag == 0 ? RtFun::list_append : tag == 1 ? RtFun::store_map : RtFun::set_store);
+        return true;
+    }
     case op::RAISE_OBJ:
         if (m_stack.size() == 0)
             throw NativeStack::Underflow{};
@@ -1235,13 +1294,13 @@ void ViperTranslator::store_attr(const CodeItem& it) {
     if (vt(value) == VType::object) {
         m_stack.pop_into({a[0], a[2]});
     } else {
-        if (vt(value) != VType::int_ && vt(value) != VType::uint && vt(value) != VType::bool_ && !is_ptr(vt(value)))
+        if (!is_convertible(vt(value)))
             unsupported("storing a '" + std::string(vtype_name(vt(value))) + "' to an attribute");
         if (value.kind != NativeStack::Kind::reg || value.reg != a[0])
             m_stack.free_reg(a[0]); // the object, when it is there (Thumb's r0 is also the return register)
         m_stack.copy_into(1, a[0]);
         m_stack.spill_regs();
-        m_t.mov_reg_imm(a[1], std::uint64_t(vt(value)));
+        m_t.mov_reg_imm(a[1], conversion_code(vt(value)));
         m_v.call_viper(ViperFun::convert_native_to_obj);
         m_t.mov_reg_reg(a[2], m_abi.ret);
         m_stack.pop_into({a[0]});
@@ -1259,11 +1318,12 @@ void ViperTranslator::object_load_subscr() {
     if (vt(index) == VType::object) {
         m_stack.pop_into({a[1], a[0]});
     } else {
-        if (vt(index) != VType::int_ && vt(index) != VType::uint && vt(index) != VType::bool_)
+        if (vt(index) != VType::int_ && vt(index) != VType::uint && vt(index) != VType::bool_ &&
+            vt(index) != VType::none)
             unsupported("an index of type '" + std::string(vtype_name(vt(index))) + "'");
         m_stack.pop_into({a[0]});
         m_stack.spill_regs();
-        m_t.mov_reg_imm(a[1], std::uint64_t(vt(index)));
+        m_t.mov_reg_imm(a[1], conversion_code(vt(index)));
         m_v.call_viper(ViperFun::convert_native_to_obj);
         m_t.mov_reg_reg(a[1], m_abi.ret);
         m_stack.pop_into({a[0]});
@@ -1296,11 +1356,28 @@ void ViperTranslator::object_store_subscr() {
 bool ViperTranslator::subscr_op(const CodeItem& it) {
     if (it.opcode == op::LOAD_SUBSCR)
         load_subscr();
+    else if (it.opcode == op::STORE_SUBSCR && m_deleting)
+        delete_subscr();
     else if (it.opcode == op::STORE_SUBSCR)
         store_subscr();
     else
         return false;
     return true;
+}
+
+// `del o[i]`: objects only (mpy-cross fails an assertion on a machine value), as in native code.
+void ViperTranslator::delete_subscr() {
+    const NativeReg* a = m_abi.arg;
+    m_deleting = false;
+    if (m_stack.size() < 2)
+        throw NativeStack::Underflow{};
+    for (std::size_t depth : {0u, 1u})
+        if (vt(m_stack.peek(depth)) != VType::object)
+            unsupported("deleting an item with a '" + std::string(vtype_name(vt(m_stack.peek(depth)))) + "'");
+    m_stack.pop_into({a[1], a[0]});
+    m_stack.spill_regs();
+    m_t.mov_reg_imm(a[2], 0);
+    m_t.call(RtFun::obj_subscr);
 }
 
 // ptr8/16/32 with a constant index address the element directly; with an index in a register it is
@@ -1529,6 +1606,9 @@ void ViperTranslator::box_top(NativeReg dest, std::size_t n) {
                                                                  : RtFun::const_false);
             else if (const auto obj = object_of_imm(e))
                 m_t.mov_reg_imm(dest, *obj);
+            else if (vt(e) == VType::cast) // mpy-cross raises this (no traceback) when the cast is loaded
+                throw CompileError{"NotImplementedError", "conversion to object", SourcePos{}, m_scope.name,
+                                   false, false};
             else
                 unsupported("passing a '" + std::string(vtype_name(vt(e))) + "' constant as an object");
             m_t.store_state(slot, dest);
@@ -1543,10 +1623,10 @@ void ViperTranslator::box_top(NativeReg dest, std::size_t n) {
         if (e.kind == NativeStack::Kind::imm || e.kind == NativeStack::Kind::fun_entry)
             continue;
         if (vt(e) != VType::object) {
-            if (vt(e) == VType::none || vt(e) == VType::cast || vt(e) == VType::unbound)
+            if (vt(e) == VType::cast)
                 unsupported("passing a '" + std::string(vtype_name(vt(e))) + "' as an object");
-            m_t.load_state(m_abi.arg[0], slot);
-            m_t.mov_reg_imm(m_abi.arg[1], std::uint64_t(vt(e)));
+            m_t.load_state(m_abi.arg[0], slot); // None and a value not typed yet too, with their codes
+            m_t.mov_reg_imm(m_abi.arg[1], conversion_code(vt(e)));
             m_v.call_viper(ViperFun::convert_native_to_obj);
             m_t.store_state(slot, m_abi.ret);
         }
@@ -1669,6 +1749,13 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
     frame.state_words = state_words(frame, sig.n_locals);
     ViperTranslator sizing(scope, info, *sizing_target, qstrs, constants, types, true);
     sizing.run(frame, return_type);
+    // A yield raises "native yield" in run(); a coroutine that never awaits (or a generator whose yields
+    // are unreachable) mpy-cross compiles with a generator's entry and exit, which viper code here lacks.
+    if (scope.emitter.is_generator() || (sig.scope_flags & mpy::k_scope_generator) != 0)
+        throw CompileError{"NotImplementedError",
+                           "mpyship: viper code for a generator or coroutine that never yields is not "
+                           "implemented yet",
+                           scope.def_pos, scope.name, true, true};
     auto target = viper_target_for(scope.arch, module_state, scope.arch_flags);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + sizing.max_stack());
     frame.needs_fun = sizing.uses_constants();

@@ -27,6 +27,8 @@ struct Options {
     // -X emit=native: every scope without @micropython.bytecode is native code, the module's included
     // (needs -march; the CLI checks that).
     bool emit_native = false;
+    // -X emit=viper: the same with viper code (emit_native is set too).
+    bool emit_viper = false;
 };
 
 } // namespace mpyship::compiler

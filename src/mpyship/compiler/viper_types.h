@@ -29,6 +29,25 @@ std::string_view vtype_name(VType t);
 // The type an annotation names (int, uint, bool, object, ptr, ptr8, ptr16, ptr32); none for others.
 std::optional<VType> vtype_from_name(std::string_view name);
 
+// The type code a machine value is converted to an object with: for None, a value not typed yet and a
+// cast built-in the reference passes its own compile-time codes (None measured: 0x54, the value 0).
+inline std::uint64_t conversion_code(VType t) {
+    switch (t) {
+    case VType::none:
+        return 0x54;
+    case VType::unbound:
+        return 0x60;
+    case VType::cast:
+        return 0x70;
+    default:
+        return std::uint64_t(t);
+    }
+}
+// A machine value the runtime's conversion turns into an object where one is stored.
+inline bool is_convertible(VType t) {
+    return (t >= VType::bool_ && t <= VType::ptr32) || t == VType::none;
+}
+
 inline bool is_ptr(VType t) {
     return t >= VType::ptr && t <= VType::ptr32;
 }

@@ -32,6 +32,7 @@ archs_of() {
     native_xtensa) echo "xtensa xtensawin" ;;
     native_x86) echo "x86" ;;
     emit_native) echo "x64 x86 armv6m armv7m armv7emdp rv32imc xtensa xtensawin" ;;
+    emit_viper) echo "x64 x86 armv6m armv7m armv7emdp rv32imc xtensa xtensawin" ;;
     viper_rv32_zba) echo "rv32imc:zba rv32imc:zba,zcmp" ;;
   esac
 }
@@ -50,7 +51,7 @@ compile() {
 }
 
 # MPYSHIP_GOLDEN_SETS (e.g. "native_thumb") limits the run to some of the sets.
-for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa native_x86 viper_x64 viper_thumb viper_rv32 viper_xtensa viper_x86 emit_native viper_rv32_zba}; do
+for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb native_rv32 native_xtensa native_x86 viper_x64 viper_thumb viper_rv32 viper_xtensa viper_x86 emit_native emit_viper viper_rv32_zba}; do
   cases="$here/${isa}_cases.txt"
   [ -f "$cases" ] || continue
   if [ "$isa" = native_thumb ] || [ "$isa" = native_rv32 ] || [ "$isa" = native_xtensa ] ||
@@ -72,6 +73,7 @@ for isa in ${MPYSHIP_GOLDEN_SETS:-thumb rv32 xtensa native_x64 native_thumb nati
     for arch in $(archs_of "$isa"); do
       extra=()
       [ "$isa" = emit_native ] && extra=(-X emit=native) # every scope native, the module's too
+      [ "$isa" = emit_viper ] && extra=(-X emit=viper)   # every scope viper, the module's too
       printf '%s\t%s\t%s\n' "$name" "$arch" "$(compile t.py "$arch" "${extra[@]}")" >> "$out"
     done
   done
