@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,39 +37,12 @@ std::vector<std::string> merged_environment(const std::map<std::string, std::str
     return out;
 }
 
-std::vector<char*> pointers(std::vector<std::string>& strings) {
+std::vector<char*> pointers(std::vector<std::string>& strings) { // for exec: argv, envp
     std::vector<char*> out;
     for (auto& s : strings)
         out.push_back(s.data());
     out.push_back(nullptr);
     return out;
-}
-
-// Everything the child touches, prepared before fork.
-struct ChildPlan {
-    std::vector<std::string> argv_strings;
-    std::vector<std::string> env_strings;
-    std::vector<char*> argv;
-    std::vector<char*> envp;
-    int stdin_fd = -1;
-    int stdout_fd = -1;
-    int stderr_fd = -1;
-    const char* cwd = nullptr;
-    int report = -1;
-};
-
-[[noreturn]] void exec_child(const ChildPlan& p) {
-    int e = 0;
-    if (::dup2(p.stdin_fd, 0) < 0 || ::dup2(p.stdout_fd, 1) < 0 || ::dup2(p.stderr_fd, 2) < 0)
-        e = errno;
-    else if (p.cwd && ::chdir(p.cwd) != 0)
-        e = errno;
-    else {
-        ::execvpe(p.argv[0], p.argv.data(), p.envp.data());
-        e = errno;
-    }
-    [[maybe_unused]] auto n = ::write(p.report, &e, sizeof e);
-    _exit(127);
 }
 
 Result<void> make_pipe(Pipe& p, const std::string& program) {
@@ -79,9 +53,8 @@ Result<void> make_pipe(Pipe& p, const std::string& program) {
     return {};
 }
 
-void close_all(Pipe& in, Pipe& out, Pipe& err, Pipe& report) {
-    for (int* fd : {&in.read, &in.write, &out.read, &out.write, &err.read, &err.write, &report.read,
-                    &report.write})
+void close_all(Pipe& in, Pipe& out, Pipe& err) {
+    for (int* fd : {&in.read, &in.write, &out.read, &out.write, &err.read, &err.write})
         close_fd(*fd);
 }
 
@@ -91,11 +64,10 @@ Result<Child> spawn(const SpawnSpec& spec) {
     if (spec.argv.empty())
         return fail("no program to run");
     const std::string& program = spec.argv[0];
-    Pipe in, out, err, report;
+    Pipe in, out, err;
     auto pipes = [&]() -> Result<void> {
-        for (Pipe* p : {&out, &report})
-            if (auto ok = make_pipe(*p, program); !ok)
-                return ok;
+        if (auto ok = make_pipe(out, program); !ok)
+            return ok;
         if (!spec.merge_stderr)
             if (auto ok = make_pipe(err, program); !ok)
                 return ok;
@@ -108,40 +80,30 @@ Result<Child> spawn(const SpawnSpec& spec) {
         return ok;
     }();
     if (!pipes) {
-        close_all(in, out, err, report);
+        close_all(in, out, err);
         return std::unexpected(pipes.error());
     }
-    ChildPlan plan{spec.argv,
-                   merged_environment(spec.env),
-                   {},
-                   {},
-                   in.read,
-                   out.write,
-                   spec.merge_stderr ? out.write : err.write,
-                   spec.cwd.empty() ? nullptr : spec.cwd.c_str(),
-                   report.write};
-    plan.argv = pointers(plan.argv_strings);
-    plan.envp = pointers(plan.env_strings);
-    pid_t pid = ::fork();
-    if (pid < 0) {
-        int e = errno;
-        close_all(in, out, err, report);
-        return fail(std::string("cannot start: ") + std::strerror(e), program);
-    }
-    if (pid == 0)
-        exec_child(plan);
-    for (int* fd : {&in.read, &out.write, &err.write, &report.write})
+    std::vector<std::string> argv_strings = spec.argv;
+    std::vector<std::string> env_strings = merged_environment(spec.env);
+    const std::vector<char*> argv = pointers(argv_strings);
+    const std::vector<char*> envp = pointers(env_strings);
+    // posix_spawn (a vfork-style clone in glibc: no copy of the parent's page tables, which fork made per
+    // child) applies these in order in the child, then execs; an exec or chdir failure is its return value.
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, in.read, 0);
+    ::posix_spawn_file_actions_adddup2(&actions, out.write, 1);
+    ::posix_spawn_file_actions_adddup2(&actions, spec.merge_stderr ? out.write : err.write, 2);
+    if (!spec.cwd.empty())
+        ::posix_spawn_file_actions_addchdir_np(&actions, spec.cwd.c_str());
+    pid_t pid = -1;
+    const int e = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+    ::posix_spawn_file_actions_destroy(&actions);
+    for (int* fd : {&in.read, &out.write, &err.write})
         close_fd(*fd);
-    int exec_errno = 0;
-    ssize_t got;
-    do
-        got = ::read(report.read, &exec_errno, sizeof exec_errno);
-    while (got < 0 && errno == EINTR);
-    close_fd(report.read);
-    if (got == sizeof exec_errno) {
-        wait_exit_code(pid);
-        close_all(in, out, err, report);
-        return fail(std::string("cannot run: ") + std::strerror(exec_errno), program);
+    if (e != 0) {
+        close_all(in, out, err);
+        return fail(std::string("cannot run: ") + std::strerror(e), program);
     }
     return Child{pid, in.write, out.read, err.read};
 }

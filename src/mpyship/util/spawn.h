@@ -1,6 +1,6 @@
-// Starting a child process: the one place mpyship forks. Everything the child needs (argv, envp, the
-// empty stdin pipe) is built before fork, so the child only calls dup2/chdir/exec, which are safe
-// after fork in a threaded program. A failed exec is reported back through a close-on-exec pipe.
+// Starting a child process: the one place mpyship starts one, with posix_spawnp (safe in a threaded
+// program, and cheap: no copy of the parent's address space). The child gets its pipes as stdin, stdout
+// and stderr, its folder and environment; a failed exec or chdir is an error naming the program.
 #pragma once
 
 #include "mpyship/util/error.h"
