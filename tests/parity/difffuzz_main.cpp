@@ -187,10 +187,18 @@ void Campaign::record(const std::string& cls, const std::string& program, const 
         if (number >= 5)
             return; // counted; five examples per class are enough to see it
     }
+    // Shrinking runs the reference up to 1,500 times: not for a program it takes seconds over (a big-int
+    // fold of millions of bits takes it minutes), and never past 10 minutes or a stop request.
+    const auto start = Clock::now();
+    (void)reference.compile(program, config);
+    const bool slow = Clock::now() - start > std::chrono::seconds(5);
+    const auto deadline = Clock::now() + std::chrono::minutes(10);
     auto same_class = [&](const std::string& candidate) {
+        if (g_stop || Clock::now() > deadline)
+            return false;
         return difference_class(compile_ours(candidate, config), reference.compile(candidate, config)) == cls;
     };
-    const bool shrinkable = m_args.shrink && cls != "reference timed out" && !g_stop;
+    const bool shrinkable = m_args.shrink && cls != "reference timed out" && !g_stop && !slow;
     const std::string minimal = shrinkable ? shrink(program, same_class, 1500) : program;
     const fs::path dir = m_args.out / slug(key);
     fs::create_directories(dir);

@@ -52,6 +52,18 @@ bool same_qstrs(const mpy::Module& a, const mpy::Module& b) {
     return true;
 }
 
+// An int constant beyond the largest fold we reproduce (const_fold.h: 2^20 + 1 bits, 315,654 decimal
+// digits): above it the reference folds while its heap holds the result, a copy and the decimal text, a
+// limit that moves with the rest of the program. Differences there are a known, documented class.
+bool holds_int_beyond_fold_limit(const std::vector<mpy::Constant>& constants) {
+    constexpr std::size_t k_digits_of_limit = 315'654;
+    for (const mpy::Constant& c : constants)
+        if ((c.kind == mpy::ObjKind::int_ && c.data.size() > k_digits_of_limit) ||
+            (c.kind == mpy::ObjKind::tuple && holds_int_beyond_fold_limit(c.items)))
+            return true;
+    return false;
+}
+
 std::string module_difference(const std::vector<std::uint8_t>& ours, const std::vector<std::uint8_t>& ref) {
     if (ours.size() < 4 || ref.size() < 4 || !std::equal(ours.begin(), ours.begin() + 4, ref.begin()))
         return "header";
@@ -59,6 +71,8 @@ std::string module_difference(const std::vector<std::uint8_t>& ours, const std::
     const auto b = mpy::read_module(ref);
     if (!a || !b)
         return a ? "reference output unreadable" : "our output unreadable";
+    if (holds_int_beyond_fold_limit(b->constants) && !holds_int_beyond_fold_limit(a->constants))
+        return "known: the reference folds an int beyond 1,048,577 bits";
     if (!same_qstrs(*a, *b))
         return "qstr table";
     if (a->constants != b->constants)
