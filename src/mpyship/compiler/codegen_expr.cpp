@@ -333,8 +333,14 @@ void CodeGen::compile_if_exp(const IfExp& e) {
 }
 
 void CodeGen::compile_named_expr(const NamedExpr& e) {
-    if (e.target->kind != ExprKind::name)
-        error("can't assign to expression", e.target->pos);
+    if (e.target->kind != ExprKind::name) {
+        // A leaf target (a constant, `math.tau` folded to one) has no line of its own: the error is
+        // deferred and takes an enclosing node's (measured: `try:()` / `except:(1:=N)` reports line 1).
+        error_at("can't assign to expression", *e.target);
+        compile_expr(*e.value);
+        em().dup_top();
+        return;
+    }
     compile_expr(*e.value);
     em().dup_top();
     const std::string& target = e.target->as<Name>().id;

@@ -1,0 +1,4 @@
+def f():
+   o in[]
+   try:()
+   except:(math.tau:=N)
