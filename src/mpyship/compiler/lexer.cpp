@@ -190,6 +190,22 @@ constexpr FirstByteIndex<MaxPerByte> index_by_first_byte(const Table& table) {
 }
 
 constexpr auto k_keyword_index = index_by_first_byte<5>(k_keywords);   // a: and as assert async await
+
+// A name of up to 8 bytes as one integer (byte i in bits 8i..8i+7, zero above), so a keyword candidate is
+// matched by one comparison instead of a length check and a memcmp call.
+constexpr std::uint64_t pack_name(std::string_view text) {
+    std::uint64_t word = 0;
+    for (std::size_t i = 0; i < text.size(); ++i)
+        word |= std::uint64_t(static_cast<unsigned char>(text[i])) << (8 * i);
+    return word;
+}
+
+constexpr std::array<std::uint64_t, k_keywords.size()> k_keyword_words = [] {
+    std::array<std::uint64_t, k_keywords.size()> words{};
+    for (std::size_t i = 0; i < k_keywords.size(); ++i)
+        words[i] = pack_name(k_keywords[i].text);
+    return words;
+}();
 constexpr auto k_operator_index = index_by_first_byte<4>(k_operators); // *: **= ** *= *
 
 } // namespace
@@ -347,10 +363,11 @@ Tok Lexer::name_kind() const {
                                                            : Tok::name;
     }
     const auto first = static_cast<unsigned char>(text()[0]);
+    const std::uint64_t word = pack_name(text());
     for (std::size_t c = 0; c < k_keyword_index.count[first]; ++c) {
-        const Keyword& kw = k_keywords[k_keyword_index.candidates[first][c]];
-        if (kw.text == text()) {
-            return kw.kind;
+        const std::size_t k = k_keyword_index.candidates[first][c];
+        if (k_keyword_words[k] == word) {
+            return k_keywords[k].kind;
         }
     }
     return Tok::name;
