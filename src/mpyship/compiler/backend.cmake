@@ -5,6 +5,7 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   line_table.cpp
   module_builder.cpp
   module_tables.cpp
+  qstr_pool.cpp
   native_emitter.cpp
   native_stack.cpp
   native_x64.cpp

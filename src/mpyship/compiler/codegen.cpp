@@ -359,14 +359,14 @@ void CodeGen::delete_id(const std::string& name) {
 }
 
 void CodeGen::emit_id_op(const std::string& name, int op) {
-    const IdInfo* id = m_scope->find(name);
+    IdInfo* id = m_scope->find(name);
     const IdKind kind = id == nullptr ? IdKind::global_implicit : id->kind;
     switch (kind) {
-    case IdKind::global_explicit:
-        op == k_load    ? em().load_global(name)
-        : op == k_store ? em().store_global(name)
-                        : em().delete_global(name);
+    case IdKind::global_explicit: {
+        const QstrId qstr = name_qstr(id, name);
+        op == k_load ? em().load_global(qstr) : op == k_store ? em().store_global(qstr) : em().delete_global(qstr);
         return;
+    }
     case IdKind::local:
         op == k_load    ? em().load_fast(id->local_num)
         : op == k_store ? em().store_fast(id->local_num)
@@ -378,10 +378,21 @@ void CodeGen::emit_id_op(const std::string& name, int op) {
         : op == k_store ? em().store_deref(id->local_num)
                         : em().delete_deref(id->local_num);
         return;
-    default:
-        op == k_load ? em().load_name(name) : op == k_store ? em().store_name(name) : em().delete_name(name);
+    default: {
+        const QstrId qstr = name_qstr(id, name);
+        op == k_load ? em().load_name(qstr) : op == k_store ? em().store_name(qstr) : em().delete_name(qstr);
         return;
     }
+    }
+}
+
+// The pooled qstr of an identifier: interned on its first use in the code pass, then read from its IdInfo.
+QstrId CodeGen::name_qstr(IdInfo* id, const std::string& name) {
+    if (id == nullptr)
+        return em().intern(name);
+    if (id->qstr == QstrPool::k_none)
+        id->qstr = em().intern(name).value;
+    return QstrId{id->qstr};
 }
 
 void CodeGen::declare_global_or_nonlocal(const NameListStmt& stmt) {

@@ -73,6 +73,7 @@ class CodeGen {
     void store_id(const std::string& name);
     void delete_id(const std::string& name);
     void emit_id_op(const std::string& name, int op);
+    QstrId name_qstr(IdInfo* id, const std::string& name);
     void declare_global_or_nonlocal(const NameListStmt& stmt);
     // at_leaf: the name of a walrus target (a leaf: its errors are deferred, see defer_error), not a statement
     void declare_global(IdInfo& id, SourcePos pos, bool at_leaf = false);

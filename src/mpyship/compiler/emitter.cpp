@@ -33,13 +33,26 @@ void Emitter::add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value
 }
 
 void Emitter::add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase) {
+    if (m_discard) { // a scratch emitter keeps no operands: spare the hashing
+        add_op(opcode, stack_delta);
+        return;
+    }
+    add_qstr(opcode, stack_delta, intern(qstr), phase);
+}
+
+void Emitter::add_qstr(std::uint8_t opcode, int stack_delta, QstrId qstr, QstrPhase phase) {
     CodeItem& item = add_op(opcode, stack_delta);
     item.operand = OperandKind::qstr;
     item.qstr_phase = phase;
-    if (m_discard)
-        return;
-    item.payload = std::uint32_t(m_qstr_operands.size());
-    m_qstr_operands.push_back(qstr);
+    item.payload = qstr.value;
+}
+
+QstrId Emitter::intern(std::string_view text) {
+    if (m_pool == nullptr) {
+        m_own_pool = std::make_unique<QstrPool>();
+        m_pool = m_own_pool.get();
+    }
+    return QstrId{m_pool->intern(text)};
 }
 
 CodeItem& Emitter::add_jump(std::uint8_t opcode, int stack_delta, Label label) {
@@ -206,6 +219,25 @@ void Emitter::delete_name(const std::string& qstr) {
 }
 
 void Emitter::delete_global(const std::string& qstr) {
+    add_qstr(op::DELETE_GLOBAL, 0, qstr, QstrPhase::identifier);
+}
+
+void Emitter::load_name(QstrId qstr) {
+    add_qstr(op::LOAD_NAME, 1, qstr, QstrPhase::identifier);
+}
+void Emitter::load_global(QstrId qstr) {
+    add_qstr(op::LOAD_GLOBAL, 1, qstr, QstrPhase::identifier);
+}
+void Emitter::store_name(QstrId qstr) {
+    add_qstr(op::STORE_NAME, -1, qstr, QstrPhase::identifier);
+}
+void Emitter::store_global(QstrId qstr) {
+    add_qstr(op::STORE_GLOBAL, -1, qstr, QstrPhase::identifier);
+}
+void Emitter::delete_name(QstrId qstr) {
+    add_qstr(op::DELETE_NAME, 0, qstr, QstrPhase::identifier);
+}
+void Emitter::delete_global(QstrId qstr) {
     add_qstr(op::DELETE_GLOBAL, 0, qstr, QstrPhase::identifier);
 }
 

@@ -6,10 +6,12 @@
 
 #include "mpyship/compiler/code_item.h"
 #include "mpyship/compiler/options.h"
+#include "mpyship/compiler/qstr_pool.h"
 #include "mpyship/mpy/model.h"
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -77,8 +79,9 @@ struct ScopeSignature {
 
 class Emitter {
   public:
-    explicit Emitter(const Options& options)
-        : m_opt_level(options.opt_level), m_small_int_bits(options.small_int_bits) {}
+    // Qstr operands go to `pool` (the module's, shared by its scopes); without one the emitter makes its own.
+    explicit Emitter(const Options& options, QstrPool* pool = nullptr)
+        : m_opt_level(options.opt_level), m_small_int_bits(options.small_int_bits), m_pool(pool) {}
 
     // --- labels, lines, bookkeeping -------------------------------------------------------------
     Label new_label() { return m_next_label++; }
@@ -120,6 +123,14 @@ class Emitter {
     void store_global(const std::string& qstr);
     void delete_name(const std::string& qstr);
     void delete_global(const std::string& qstr);
+    // The same for a text intern() gave: a name used many times in a scope is hashed once, not per use.
+    QstrId intern(std::string_view text);
+    void load_name(QstrId qstr);
+    void load_global(QstrId qstr);
+    void store_name(QstrId qstr);
+    void store_global(QstrId qstr);
+    void delete_name(QstrId qstr);
+    void delete_global(QstrId qstr);
     void load_attr(const std::string& qstr);
     void store_attr(const std::string& qstr);
     void delete_attr(const std::string& qstr); // LOAD_NULL, ROT_TWO, STORE_ATTR
@@ -186,12 +197,13 @@ class Emitter {
     std::size_t item_count() const { return m_item_count; }
     void reserve_items(std::size_t n) {
         m_items.reserve(n);
-        m_qstr_operands.reserve(n / 2); // a guess: about half the opcodes take a qstr
     }
     std::vector<CodeItem>& items() { return m_items; }
     const std::vector<CodeItem>& items() const { return m_items; }
     // The text of a qstr operand and the value of a constant operand (kept out of CodeItem to keep it small).
-    const std::string& qstr_of(const CodeItem& item) const { return m_qstr_operands[item.payload]; }
+    const std::string& qstr_of(const CodeItem& item) const { return m_pool->text(qstr_id(item)); }
+    std::uint32_t qstr_id(const CodeItem& item) const { return item.payload; } // its id in pool()
+    const QstrPool& pool() const { return *m_pool; }
     const mpy::Constant& constant_of(const CodeItem& item) const { return m_constant_operands[item.payload]; }
     // Moves a constant operand out (the module builder, once it gives the item its table index).
     mpy::Constant take_constant(const CodeItem& item) { return std::move(m_constant_operands[item.payload]); }
@@ -217,6 +229,7 @@ class Emitter {
     CodeItem& add_op(std::uint8_t opcode, int stack_delta);
     void add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value);
     void add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase);
+    void add_qstr(std::uint8_t opcode, int stack_delta, QstrId qstr, QstrPhase phase);
     CodeItem& add_jump(std::uint8_t opcode, int stack_delta, Label label);
     CodeItem& add_child(std::uint8_t opcode, int stack_delta, ScopeId child);
     void setup_block(std::uint8_t opcode, int stack_delta, Label label);
@@ -227,7 +240,8 @@ class Emitter {
     std::uint8_t m_small_int_bits;
     ScopeSignature m_signature;
     std::vector<CodeItem> m_items;
-    std::vector<std::string> m_qstr_operands;
+    QstrPool* m_pool;                       // where qstr operands are interned (payload = id)
+    std::unique_ptr<QstrPool> m_own_pool;   // the pool of an emitter given none
     std::vector<mpy::Constant> m_constant_operands;
     std::size_t m_item_count = 0;
     bool m_discard = false;

@@ -14,12 +14,12 @@ std::uint32_t prelude_scope_flags_mask(Target target) {
 }
 
 ModuleBuilder::ModuleBuilder(const Options& options) : m_options(options) {
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}, false, {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options, &m_qstrs.pool()), {}, mpy::CodeKind::bytecode, {}, {}, {}, false, {}, {}});
 }
 
 ScopeId ModuleBuilder::new_scope(ScopeId parent) {
     const ScopeId id = m_scopes.size();
-    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options), {}, mpy::CodeKind::bytecode, {}, {}, {}, false, {}});
+    m_scopes.push_back(Scope{std::make_unique<Emitter>(m_options, &m_qstrs.pool()), {}, mpy::CodeKind::bytecode, {}, {}, {}, false, {}, {}});
     m_scopes[parent].created.push_back(id);
     return id;
 }
@@ -79,10 +79,11 @@ void ModuleBuilder::register_scope_pass(ScopeId scope) {
     if (m_scopes[scope].kind == mpy::CodeKind::native_asm)
         return;
     Emitter& emitter = *m_scopes[scope].emitter;
-    m_qstrs.use(emitter.signature().simple_name);
+    intern_signature(scope);
+    m_qstrs.use_id(m_scopes[scope].signature_qstrs[0]);
     for (CodeItem& item : emitter.items()) {
         if (item.operand == OperandKind::qstr && item.qstr_phase == QstrPhase::scope_pass)
-            item.value = m_qstrs.use(emitter.qstr_of(item));
+            item.value = m_qstrs.use_id(emitter.qstr_id(item));
         else if (item.operand == OperandKind::constant)
             item.value = m_constants.use(emitter.take_constant(item));
     }
@@ -95,15 +96,26 @@ void ModuleBuilder::register_identifiers(ScopeId scope) {
     if (m_scopes[scope].kind != mpy::CodeKind::bytecode)
         return;
     Emitter& emitter = *m_scopes[scope].emitter;
-    m_qstrs.use(emitter.signature().simple_name);
-    for (const std::string& name : emitter.signature().arg_names)
-        m_qstrs.use(name);
+    for (const std::uint32_t id : m_scopes[scope].signature_qstrs) // the simple name, then the arguments
+        m_qstrs.use_id(id);
     for (CodeItem& item : emitter.items()) // scope-pass qstrs already have their index (and are in the table)
         if (item.operand == OperandKind::qstr && item.qstr_phase == QstrPhase::identifier)
-            item.value = m_qstrs.use(emitter.qstr_of(item));
+            item.value = m_qstrs.use_id(emitter.qstr_id(item));
 }
 
-mpy::Prelude ModuleBuilder::build_prelude(const Emitter& emitter, mpy::Bytes line_info) {
+// The pool ids of a scope's simple name and argument names, which the table passes and the prelude use.
+void ModuleBuilder::intern_signature(ScopeId scope) {
+    const ScopeSignature& sig = m_scopes[scope].emitter->signature();
+    std::vector<std::uint32_t>& ids = m_scopes[scope].signature_qstrs;
+    ids.reserve(1 + sig.arg_names.size());
+    ids.push_back(m_qstrs.pool().intern(sig.simple_name));
+    for (const std::string& name : sig.arg_names)
+        ids.push_back(m_qstrs.pool().intern(name));
+}
+
+mpy::Prelude ModuleBuilder::build_prelude(ScopeId scope, mpy::Bytes line_info) {
+    const Emitter& emitter = *m_scopes[scope].emitter;
+    const std::vector<std::uint32_t>& sig_qstrs = m_scopes[scope].signature_qstrs;
     const ScopeSignature& sig = emitter.signature();
     mpy::Prelude p;
     // A scope always has at least one state slot: an exception passing through is kept there.
@@ -114,10 +126,10 @@ mpy::Prelude ModuleBuilder::build_prelude(const Emitter& emitter, mpy::Bytes lin
     p.n_pos_args = sig.n_pos_args;
     p.n_kwonly_args = sig.n_kwonly_args;
     p.n_def_pos_args = sig.n_def_pos_args;
-    p.simple_name = m_qstrs.use(sig.simple_name);
+    p.simple_name = m_qstrs.use_id(sig_qstrs[0]);
     p.arg_names.reserve(sig.arg_names.size());
-    for (const std::string& name : sig.arg_names)
-        p.arg_names.push_back(m_qstrs.use(name));
+    for (std::size_t i = 1; i < sig_qstrs.size(); ++i)
+        p.arg_names.push_back(m_qstrs.use_id(sig_qstrs[i]));
     p.line_info = std::move(line_info);
     p.cells.assign(sig.cells.begin(), sig.cells.end());
     return p;
@@ -140,7 +152,7 @@ mpy::RawCode ModuleBuilder::build_raw_code(ScopeId scope) {
         throw CompileError{"RuntimeError", "bytecode overflow", SourcePos{0, 0}, "", false};
     mpy::RawCode rc;
     rc.kind = mpy::CodeKind::bytecode;
-    rc.prelude = build_prelude(emitter, std::move(code.line_info));
+    rc.prelude = build_prelude(scope, std::move(code.line_info));
     rc.bytecode = std::move(code.bytecode);
     for (ScopeId child : emitter.children())
         rc.children.push_back(build_raw_code(child));

@@ -55,6 +55,7 @@ class ModuleBuilder {
         SourcePos def_pos;
         bool refs_globals = false;
         std::optional<ViperInfo> viper;
+        std::vector<std::uint32_t> signature_qstrs; // bytecode: see intern_signature
     };
 
     std::vector<ScopeId> creation_list() const;
@@ -62,7 +63,8 @@ class ModuleBuilder {
     void register_identifiers(ScopeId scope);
     void emit_native_py(ScopeId scope);
     mpy::RawCode build_raw_code(ScopeId scope);
-    mpy::Prelude build_prelude(const Emitter& emitter, mpy::Bytes line_info);
+    void intern_signature(ScopeId scope);
+    mpy::Prelude build_prelude(ScopeId scope, mpy::Bytes line_info);
     mpy::Header build_header() const;
 
     Options m_options;

@@ -1,63 +1,54 @@
 // The module-wide qstr and constant tables: first-use numbering, hashed lookups.
 #include "mpyship/compiler/module_tables.h"
 
-#include "mpyship/mpy/static_qstrs.h"
-
-#include <cstring>
-
 namespace mpyship::compiler {
+
+std::uint32_t QstrTable::use(std::string_view text) {
+    return use_id(m_pool->intern(text));
+}
+
+std::uint32_t QstrTable::use_id(std::uint32_t id) {
+    if (id >= m_by_pool_id.size())
+        m_by_pool_id.resize(m_pool->size(), 0);
+    std::uint32_t& slot = m_by_pool_id[id];
+    if (slot == 0) {
+        m_order.push_back(id);
+        slot = std::uint32_t(m_order.size());
+    }
+    return slot - 1;
+}
 
 namespace {
 
-// A fast hash of short texts, 8 bytes at a time (qstrs are mostly identifiers of a few bytes).
-std::uint32_t text_hash(std::string_view text) {
-    constexpr std::uint64_t k_mul = 0x9e3779b97f4a7c15ull;
-    std::uint64_t h = text.size() * k_mul;
-    const char* p = text.data();
-    std::size_t n = text.size();
-    for (; n >= 8; p += 8, n -= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, 8);
-        h = (h ^ w) * k_mul;
-        h ^= h >> 29;
+mpy::Qstr make_qstr(std::string text, std::optional<std::uint32_t> static_index) {
+    mpy::Qstr q;
+    if (static_index) {
+        q.is_static = true;
+        q.static_index = *static_index;
     }
-    if (n > 0) {
-        std::uint64_t w = 0;
-        std::memcpy(&w, p, n);
-        h = (h ^ w) * k_mul;
-        h ^= h >> 29;
-    }
-    return std::uint32_t(h ^ (h >> 32));
+    q.text = std::move(text);
+    return q;
 }
 
 } // namespace
 
-std::uint32_t QstrTable::use(std::string_view text) {
-    return m_index.find_or_add(
-        text_hash(text), m_texts.size(), [&](std::uint32_t i) { return m_texts[i] == text; },
-        [&] { m_texts.emplace_back(text); });
-}
-
 std::vector<mpy::Qstr> QstrTable::entries() const {
-    QstrTable copy;
-    copy.m_texts = m_texts;
-    return copy.take_entries();
+    std::vector<mpy::Qstr> out;
+    out.reserve(m_order.size());
+    for (const std::uint32_t id : m_order)
+        out.push_back(make_qstr(m_pool->text(id), m_pool->static_index(id)));
+    return out;
 }
 
 std::vector<mpy::Qstr> QstrTable::take_entries() {
     std::vector<mpy::Qstr> out;
-    out.reserve(m_texts.size());
-    for (std::string& text : m_texts) {
-        mpy::Qstr q;
-        if (auto index = mpy::static_qstr_index(text)) {
-            q.is_static = true;
-            q.static_index = *index;
-        }
-        q.text = std::move(text);
-        out.push_back(std::move(q));
+    out.reserve(m_order.size());
+    for (const std::uint32_t id : m_order) {
+        const std::optional<std::uint32_t> static_index = m_pool->static_index(id); // before the text moves
+        out.push_back(make_qstr(m_pool->take_text(id), static_index));
     }
-    m_texts.clear();
-    m_index.clear();
+    m_order.clear();
+    m_by_pool_id.clear();
     return out;
 }
 

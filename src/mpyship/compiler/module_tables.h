@@ -4,25 +4,32 @@
 #pragma once
 
 #include "mpyship/compiler/open_index.h"
+#include "mpyship/compiler/qstr_pool.h"
 #include "mpyship/mpy/model.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace mpyship::compiler {
 
+// Numbers texts of the module's qstr pool in first-use order. The pool (shared with the emitters) has
+// already given each distinct text one id, so numbering an id is an array lookup, not a hash.
 class QstrTable {
   public:
     std::uint32_t use(std::string_view text); // index of `text`, appended on first use
+    std::uint32_t use_id(std::uint32_t id);   // the same for the text pool() gave `id`
+    QstrPool& pool() { return *m_pool; }      // stable for the table's lifetime
     std::vector<mpy::Qstr> entries() const;   // static qstrs are stored by their static index
-    std::vector<mpy::Qstr> take_entries();    // the same, moving the texts out (leaves the table unusable)
+    // The same, moving the texts out of the pool (leaves the table, the pool and its emitters unusable).
+    std::vector<mpy::Qstr> take_entries();
 
   private:
-    // A module uses a few hundred qstrs, each looked up several times.
-    std::vector<std::string> m_texts;
-    OpenIndex<std::uint32_t> m_index{256};
+    std::unique_ptr<QstrPool> m_pool = std::make_unique<QstrPool>();
+    std::vector<std::uint32_t> m_order;       // pool ids in table order
+    std::vector<std::uint32_t> m_by_pool_id; // pool id -> index + 1 (0: not used yet)
 };
 
 class ConstantTable {

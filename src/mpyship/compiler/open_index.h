@@ -29,6 +29,18 @@ template <typename Hash> class OpenIndex {
         return std::uint32_t(count);
     }
 
+    // The position `equal` accepts among the entries with `hash`, or k_absent (the index is not changed).
+    static constexpr std::uint32_t k_absent = UINT32_MAX;
+    template <typename Equal> std::uint32_t find(Hash hash, Equal&& equal) const {
+        if (m_slots.empty())
+            return k_absent;
+        const std::size_t mask = m_slots.size() - 1;
+        for (std::size_t i = std::size_t(hash) & mask; m_slots[i].index_plus_one != 0; i = (i + 1) & mask)
+            if (m_slots[i].hash == hash && equal(m_slots[i].index_plus_one - 1))
+                return m_slots[i].index_plus_one - 1;
+        return k_absent;
+    }
+
     void clear() { m_slots.clear(); }
 
   private:

@@ -47,6 +47,7 @@ struct IdInfo {
     IdKind kind = IdKind::undecided;
     std::uint8_t flags = 0;
     std::uint32_t local_num = 0;
+    std::uint32_t qstr = UINT32_MAX; // the name's id in the module's qstr pool once the code pass used it
 };
 
 struct ScopeInfo {
