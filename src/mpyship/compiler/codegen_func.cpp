@@ -220,8 +220,12 @@ void CodeGen::declare_params(const ParamList& params) {
 }
 
 void CodeGen::declare_param(const Param& p, bool& have_star) {
+    // A bare name is a leaf of the reference's tree, with no line: its error is deferred and takes the
+    // scope's (measured: `def n(` / `**a,b):s` reports line 1); a name with an annotation or a default,
+    // or a starred one, is a node of its own line.
+    const bool leaf = p.kind == Param::Kind::normal && !p.annotation && !p.default_value;
     if (m_scope->scope_flags & mpy::k_scope_varkeywords)
-        error("invalid syntax", p.pos);
+        raise_or_defer("invalid syntax", p.pos, leaf);
     std::uint8_t flags = k_id_param;
     if (p.kind == Param::Kind::normal) {
         ++(have_star ? m_scope->n_kwonly_args : m_scope->n_pos_args);
