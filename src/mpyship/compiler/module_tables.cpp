@@ -1,21 +1,20 @@
 // The module-wide qstr and constant tables: first-use numbering, hashed lookups.
 #include "mpyship/compiler/module_tables.h"
 
+#include <algorithm>
+
 namespace mpyship::compiler {
 
 std::uint32_t QstrTable::use(std::string_view text) {
     return use_id(m_pool->intern(text));
 }
 
-std::uint32_t QstrTable::use_id(std::uint32_t id) {
+std::uint32_t QstrTable::add_id(std::uint32_t id) {
     if (id >= m_by_pool_id.size())
-        m_by_pool_id.resize(m_pool->size(), 0);
-    std::uint32_t& slot = m_by_pool_id[id];
-    if (slot == 0) {
-        m_order.push_back(id);
-        slot = std::uint32_t(m_order.size());
-    }
-    return slot - 1;
+        m_by_pool_id.resize(std::max(m_pool->size(), std::size_t(id) + 1), 0);
+    m_order.push_back(id);
+    m_by_pool_id[id] = std::uint32_t(m_order.size());
+    return m_by_pool_id[id] - 1;
 }
 
 namespace {

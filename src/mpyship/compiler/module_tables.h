@@ -20,13 +20,18 @@ namespace mpyship::compiler {
 class QstrTable {
   public:
     std::uint32_t use(std::string_view text); // index of `text`, appended on first use
-    std::uint32_t use_id(std::uint32_t id);   // the same for the text pool() gave `id`
+    std::uint32_t use_id(std::uint32_t id) { // the same for the text pool() gave `id`
+        if (id < m_by_pool_id.size() && m_by_pool_id[id] != 0) // inline: most uses repeat a qstr
+            return m_by_pool_id[id] - 1;
+        return add_id(id);
+    }
     QstrPool& pool() { return *m_pool; }      // stable for the table's lifetime
     std::vector<mpy::Qstr> entries() const;   // static qstrs are stored by their static index
     // The same, moving the texts out of the pool (leaves the table, the pool and its emitters unusable).
     std::vector<mpy::Qstr> take_entries();
 
   private:
+    std::uint32_t add_id(std::uint32_t id);
     std::unique_ptr<QstrPool> m_pool = std::make_unique<QstrPool>();
     std::vector<std::uint32_t> m_order;       // pool ids in table order
     std::vector<std::uint32_t> m_by_pool_id; // pool id -> index + 1 (0: not used yet)
