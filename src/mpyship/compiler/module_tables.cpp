@@ -54,7 +54,7 @@ std::vector<mpy::Qstr> QstrTable::take_entries() {
 namespace {
 
 std::size_t constant_hash(const mpy::Constant& c) {
-    std::size_t h = std::hash<std::string>{}(c.data) ^ (std::size_t(c.kind) * 0x9e3779b97f4a7c15ull);
+    std::size_t h = text_hash(c.data) ^ (std::size_t(c.kind) * 0x9e3779b97f4a7c15ull); // text_hash: short texts
     for (const mpy::Constant& item : c.items)
         h = (h * 31) ^ constant_hash(item);
     return h;
