@@ -488,6 +488,10 @@ struct ClassDef : Stmt {
 
 struct Module {
     StmtList body;
+    // When the source holds no token at all before its end (only line continuations, spaces, comments on
+    // the last line), the end's line; else 0. The reference marks that line for an empty module (`\`
+    // alone: line 2), but line 1 when a line end comes first (`\` then an empty line).
+    std::uint32_t bare_end_line = 0;
 };
 
 } // namespace mpyship::compiler

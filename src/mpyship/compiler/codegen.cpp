@@ -173,7 +173,10 @@ void CodeGen::compile_scope_body(ScopeInfo& scope) {
 }
 
 void CodeGen::compile_module_scope(const Module& module) {
-    // The module's own block line is always line 1 in the reference, which marks nothing.
+    // The module's own block line is always line 1 in the reference, which marks nothing, except in a
+    // source with nothing before its end (see Module::bare_end_line).
+    if (module.bare_end_line > 1)
+        set_line(SourcePos{module.bare_end_line, 1});
     compile_statements(module.body);
     em().load_const_none();
     em().return_value();

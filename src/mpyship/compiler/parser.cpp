@@ -24,6 +24,8 @@ Parser::Parser(std::string_view source, const Options& options)
 
 Module Parser::parse_file() {
     Module module;
+    if (at(Tok::end_of_input))
+        module.bare_end_line = m_tok.pos.line;
     while (!at(Tok::end_of_input)) {
         if (!accept(Tok::newline)) {
             parse_statement(module.body);
