@@ -271,6 +271,7 @@ struct NamedExpr : Expr { // target := value
 struct Sequence : Expr { // Tuple, List, Set
     ExprList elts;
     bool parenthesized = false; // Tuple only: written as ( ... )
+    bool trailing_comma = false; // List only: `[x,]`, a list of items in the reference's tree even for one
     // Set only, `{x, k: v}` ("expecting just a value for set"): the first k: v item's key (its value is
     // elts[kv_index]) and where the items start.
     ExprPtr kv_key;

@@ -362,9 +362,10 @@ void CodeGen::compile_named_expr(const NamedExpr& e) {
     store_id(target);
 }
 
-// A list display of two or more items is compiled item by item as a block is (see m_block_line).
+// A list display of two or more items, or of one with a trailing comma, is compiled item by item as a
+// block is (see m_block_line).
 void CodeGen::compile_sequence(const Sequence& s) {
-    const bool marks_items = s.kind == ExprKind::list && s.elts.size() >= 2;
+    const bool marks_items = s.kind == ExprKind::list && (s.elts.size() >= 2 || s.trailing_comma);
     for (std::size_t i = 0; i < s.elts.size(); ++i) {
         const ExprPtr& elt = s.elts[i];
         BlockLine item(m_block_line, marks_items && !is_leaf(*elt) ? elt->pos.line : m_block_line);

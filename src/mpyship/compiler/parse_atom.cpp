@@ -192,7 +192,11 @@ ExprPtr Parser::parse_bracket_atom() {
         return comp;
     }
     list->elts.push_back(std::move(first));
-    while (accept(Tok::del_comma) && !at(Tok::del_bracket_close)) {
+    while (accept(Tok::del_comma)) {
+        if (at(Tok::del_bracket_close)) {
+            list->trailing_comma = true;
+            break;
+        }
         list->elts.push_back(at(Tok::op_star) ? parse_star_expr() : parse_namedexpr_test());
     }
     expect(Tok::del_bracket_close);

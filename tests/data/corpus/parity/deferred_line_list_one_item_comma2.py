@@ -1,0 +1,6 @@
+if x:
+ with()as(""):s
+else:
+ x = [
+  f(),
+ ]
