@@ -96,6 +96,7 @@ class CodeGen {
     void compile_named_expr(const NamedExpr& e);
     void compile_sequence(const Sequence& s);
     void compile_dict(const Dict& d);
+    bool yield_outside_function(const UnaryExpr& e); // true: nothing more to compile
     void compile_yield(const UnaryExpr& e);
     void compile_yield_from_expr(const UnaryExpr& e);
     void compile_await(const UnaryExpr& e);

@@ -401,9 +401,21 @@ void CodeGen::compile_dict(const Dict& d) {
     }
 }
 
-void CodeGen::compile_yield(const UnaryExpr& e) {
-    if (m_scope->kind != ScopeKind::function && m_scope->kind != ScopeKind::lambda)
+// With a leaf error deferred the reference ignores "'yield' outside function", writes nothing for the
+// yield and compiles on, so a later statement gives the deferred error its line (measured: `with e(y=6,6):
+// yield` in a try at module level, then `except:s;`, reports line 3). The None pushed keeps our stack count.
+bool CodeGen::yield_outside_function(const UnaryExpr& e) {
+    if (m_scope->kind == ScopeKind::function || m_scope->kind == ScopeKind::lambda)
+        return false;
+    if (!m_deferred)
         error("'yield' outside function", e.pos);
+    em().load_const_none();
+    return true;
+}
+
+void CodeGen::compile_yield(const UnaryExpr& e) {
+    if (yield_outside_function(e))
+        return;
     if (e.value)
         compile_expr(*e.value);
     else
@@ -413,8 +425,8 @@ void CodeGen::compile_yield(const UnaryExpr& e) {
 }
 
 void CodeGen::compile_yield_from_expr(const UnaryExpr& e) {
-    if (m_scope->kind != ScopeKind::function && m_scope->kind != ScopeKind::lambda)
-        error("'yield' outside function", e.pos);
+    if (yield_outside_function(e))
+        return;
     if (m_options.target == Target::circuitpython && m_async[m_scope_id])
         error("'yield from' inside async function", e.pos);
     compile_expr(*e.value);

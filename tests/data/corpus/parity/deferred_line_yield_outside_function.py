@@ -1,0 +1,3 @@
+try:
+	with e(y=6,6):yield
+except:s;
