@@ -40,10 +40,6 @@ bool uses_globals(const std::vector<CodeItem>& items) {
     });
 }
 
-bool is_generator(const Emitter& em) {
-    return em.is_generator() || (em.signature().scope_flags & mpy::k_scope_generator) != 0;
-}
-
 class Translator {
   public:
     Translator(const NativeScope& scope, NativeTarget& target, QstrTable& qstrs, ConstantTable& constants,
@@ -141,7 +137,7 @@ mpy::Bytes Translator::run() {
     m_frame.guards_globals = (m_scope.refs_globals && !m_scope.is_module) || uses_globals(m_em.items());
     m_frame.n_children = std::uint32_t(m_em.children().size());
     m_frame.has_handlers = m_em.max_except_level() > 0;
-    m_frame.generator = is_generator(m_em);
+    m_frame.generator = is_generator_scope(m_em);
     if (m_frame.has_handlers && !m_t.supports_handlers())
         throw CompileError{"NotImplementedError",
                            "mpyship: native code for try/with on this architecture is not implemented yet",
@@ -855,17 +851,10 @@ bool Translator::container_op(const CodeItem& it) {
         m_t.call(RtFun::new_slice);
         break;
     case op::STORE_COMP: { // list, dict and set comprehensions; the collection stays below the loop
-        const auto tag = std::uint32_t(it.value & 3);
-        const auto depth = std::size_t(it.value >> 2);
-        if (depth < (tag == 1 ? 2u : 1u))
+        const StoreComp c = store_comp_of(it.value);
+        if (c.depth < c.n_items())
             return false;
-        if (tag == 1) // a dict: key on top, then the value
-            m_stack.pop_into({a[1], a[2]});
-        else
-            m_stack.pop_into({a[1]});
-        m_stack.copy_into(depth - (tag == 1 ? 2 : 1), a[0]); // the depth counts the popped values
-        m_stack.spill_regs();
-        m_t.call(tag == 0 ? RtFun::list_append : tag == 1 ? RtFun::store_map : RtFun::set_store);
+        m_stack.store_comp(c);
         return true;
     }
     case op::UNPACK_SEQUENCE: // the items land in their slots, the first on top
@@ -1059,7 +1048,7 @@ mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
     mpy::Prelude p;
     p.n_state = n_state;
     p.n_exc_stack = 0; // native code keeps its handlers in the nlr frame, not on an exception stack
-    p.scope_flags = (sig.scope_flags | (is_generator(em) ? mpy::k_scope_generator : 0)) & mpy::k_scope_sig_mask;
+    p.scope_flags = (sig.scope_flags | (is_generator_scope(em) ? mpy::k_scope_generator : 0)) & mpy::k_scope_sig_mask;
     p.n_pos_args = sig.n_pos_args;
     p.n_kwonly_args = sig.n_kwonly_args;
     p.n_def_pos_args = sig.n_def_pos_args;
@@ -1076,6 +1065,10 @@ mpy::Bytes prelude(const Emitter& em, std::uint32_t n_state, QstrTable& qstrs) {
 }
 
 } // namespace
+
+bool is_generator_scope(const Emitter& em) {
+    return em.is_generator() || (em.signature().scope_flags & mpy::k_scope_generator) != 0;
+}
 
 bool has_native_emitter(mpy::NativeArch arch) {
     return arch == mpy::NativeArch::x64 || arch == mpy::NativeArch::x86 || is_thumb_native_arch(arch) ||

@@ -33,6 +33,9 @@ struct NativeScope {
 
 bool has_native_emitter(mpy::NativeArch arch);
 
+// A generator or coroutine: a yield was met, or its signature says so (an async def that never awaits).
+bool is_generator_scope(const Emitter& em);
+
 // Registers the qstrs and constants the code uses, in the reference's order, then the argument names.
 mpy::NativeCode emit_native_function(const NativeScope& scope, QstrTable& qstrs, ConstantTable& constants);
 

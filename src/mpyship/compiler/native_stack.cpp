@@ -61,6 +61,17 @@ NativeReg NativeStack::pop_flexible(NativeReg fallback) {
     return fallback;
 }
 
+void NativeStack::store_comp(const StoreComp& c) {
+    const NativeReg* a = m_target.abi().arg;
+    if (c.kind == 1)
+        pop_into({a[1], a[2]});
+    else
+        pop_into({a[1]});
+    copy_into(c.depth - c.n_items(), a[0]); // the depth counts the popped values
+    spill_regs();
+    m_target.call(c.kind == 0 ? RtFun::list_append : c.kind == 1 ? RtFun::store_map : RtFun::set_store);
+}
+
 void NativeStack::copy_into(std::size_t depth, NativeReg r) {
     if (depth >= m_entries.size())
         throw Underflow{};

@@ -12,6 +12,17 @@
 
 namespace mpyship::compiler {
 
+// STORE_COMP (a comprehension's append): its operand holds the collection's kind (0 list, 1 dict, 2 set)
+// and its depth below the top, counting the items stored (a dict's key and value, else one value).
+struct StoreComp {
+    std::uint32_t kind;
+    std::size_t depth;
+    std::size_t n_items() const { return kind == 1 ? 2 : 1; }
+};
+inline StoreComp store_comp_of(std::int64_t operand) {
+    return {std::uint32_t(operand & 3), std::size_t(operand >> 2)};
+}
+
 class NativeStack {
   public:
     // Thrown when an operation pops more values than the model holds (a construct whose stack effect the
@@ -57,6 +68,9 @@ class NativeStack {
     void all_in_slots(); // after a label: every value is in its slot
     // Makes the top n values contiguous in their slots, points `dest` at the lowest and pops them.
     void pointer_for_pop(NativeReg dest, std::size_t n);
+    // STORE_COMP once its items are checked: they go to the runtime call's arguments (a dict's key on top,
+    // then the value), the collection (which stays) to the first, then the store for its kind is called.
+    void store_comp(const StoreComp& c);
 
   private:
     void push(const Entry& e) {

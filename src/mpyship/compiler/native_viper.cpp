@@ -46,9 +46,11 @@ std::optional<VType> cast_of(std::string_view name) {
 
 class ViperTranslator {
   public:
-    ViperTranslator(const NativeScope& scope, const ViperInfo& info, ViperTarget& target, QstrTable& qstrs,
-                    ConstantTable& constants, std::vector<VType> local_types, bool first_pass)
-        : m_scope(scope), m_info(info), m_em(scope.emitter), m_t(target.native()), m_v(target),
+    ViperTranslator(const NativeScope& scope, const ViperInfo& info, ViperTarget& target,
+                    NativeModuleState& module_state, QstrTable& qstrs, ConstantTable& constants,
+                    std::vector<VType> local_types, bool first_pass)
+        : m_scope(scope), m_info(info), m_em(scope.emitter), m_module_state(module_state), m_t(target.native()),
+          m_v(target),
           m_abi(m_t.abi()), m_stack(m_t),
           m_qstrs(qstrs), m_constants(constants), m_exit(std::uint32_t(scope.emitter.label_count())), m_line(scope.def_pos.line),
           m_types(std::move(local_types)), m_first_pass(first_pass), m_next_label(m_exit + 1) {}
@@ -109,9 +111,7 @@ class ViperTranslator {
     void delete_subscr();
     void label(Label l);
     void adjust(int delta);
-    std::uint8_t& kept_vtype() {
-        return m_scope.module_state ? m_scope.module_state->viper_kept_vtype : m_own_kept_vtype;
-    }
+    std::uint8_t& kept_vtype() { return m_module_state.viper_kept_vtype; }
     void stack_item(const CodeItem& it);
     // try/except/finally and with, as the native emitter translates them (native_emitter.cpp)
     bool handler_op(const CodeItem& it);
@@ -127,6 +127,7 @@ class ViperTranslator {
     const NativeScope& m_scope;
     const ViperInfo& m_info;
     Emitter& m_em;
+    NativeModuleState& m_module_state; // shared by the module's native functions and by both passes
     NativeTarget& m_t;
     ViperTarget& m_v;
     const NativeAbi& m_abi;
@@ -154,7 +155,6 @@ class ViperTranslator {
     };
     std::vector<Block> m_blocks;
     bool m_prev_dead = false; // the last op was unreachable
-    std::uint8_t m_own_kept_vtype = 0; // kept_vtype() without a module state
     bool m_deleting = false;  // inside LOAD_NULL, ROT_*, STORE_* of a del statement (as in native code)
     // After END_FINALLY of a block a return/break went through, the code is reachable for the reference
     // (the label after its jump to the unwind address) even where the bytecode's is not.
@@ -865,7 +865,7 @@ void ViperTranslator::return_value() {
         throw NativeStack::Underflow{};
     // A generator's return value is not checked against the return type (measured: `return 1` then a
     // yield gives "native yield"); such code is never written here (see emit_viper_function).
-    if (m_em.is_generator() || (m_em.signature().scope_flags & mpy::k_scope_generator) != 0) {
+    if (is_generator_scope(m_em)) {
         m_stack.drop(1);
         m_t.jump(m_exit);
         return;
@@ -1230,20 +1230,12 @@ bool ViperTranslator::object_op(const CodeItem& it) {
         m_t.call(RtFun::import_all);
         return true;
     case op::STORE_COMP: { // comprehensions: as in native code; mpy-cross asserts the items are objects
-        const auto tag = std::uint32_t(it.value & 3);
-        const auto depth = std::size_t(it.value >> 2);
-        const std::size_t n_items = tag == 1 ? 2 : 1;
-        if (depth < n_items || m_stack.size() <= depth)
+        const StoreComp c = store_comp_of(it.value);
+        if (c.depth < c.n_items() || m_stack.size() <= c.depth)
             throw NativeStack::Underflow{};
-        for (std::size_t i = 0; i < n_items; ++i)
+        for (std::size_t i = 0; i < c.n_items(); ++i)
             need_object(i, "a comprehension item");
-        if (tag == 1) // a dict: key on top, then the value
-            m_stack.pop_into({a[1], a[2]});
-        else
-            m_stack.pop_into({a[1]});
-        m_stack.copy_into(depth - n_items, a[0]); // the depth counts the popped values
-        m_stack.spill_regs();
-        m_t.call(tag == 0 ? RtFun::list_append : tag == 1 ? RtFun::store_map : RtFun::set_store);
+        m_stack.store_comp(c);
         return true;
     }
     case op::RAISE_OBJ:
@@ -1747,11 +1739,11 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
     auto sizing_target = viper_target_for(scope.arch, module_state, scope.arch_flags);
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + scope.emitter.max_stack());
     frame.state_words = state_words(frame, sig.n_locals);
-    ViperTranslator sizing(scope, info, *sizing_target, qstrs, constants, types, true);
+    ViperTranslator sizing(scope, info, *sizing_target, module_state, qstrs, constants, types, true);
     sizing.run(frame, return_type);
     // A yield raises "native yield" in run(); a coroutine that never awaits (or a generator whose yields
     // are unreachable) mpy-cross compiles with a generator's entry and exit, which viper code here lacks.
-    if (scope.emitter.is_generator() || (sig.scope_flags & mpy::k_scope_generator) != 0)
+    if (is_generator_scope(scope.emitter))
         throw CompileError{"NotImplementedError",
                            "mpyship: viper code for a generator or coroutine that never yields is not "
                            "implemented yet",
@@ -1760,7 +1752,8 @@ mpy::NativeCode emit_viper_function(const NativeScope& scope, const ViperInfo& i
     frame.n_state = std::max<std::uint32_t>(1, sig.n_locals + sizing.max_stack());
     frame.needs_fun = sizing.uses_constants();
     frame.state_words = state_words(frame, sig.n_locals);
-    ViperTranslator translator(scope, info, *target, qstrs, constants, sizing.local_types(), false);
+    ViperTranslator translator(scope, info, *target, module_state, qstrs, constants, sizing.local_types(),
+                               false);
     mpy::NativeCode code;
     code.code = translator.run(frame, return_type);
     return code;
