@@ -333,16 +333,16 @@ void CodeGen::compile_if_exp(const IfExp& e) {
 }
 
 void CodeGen::compile_named_expr(const NamedExpr& e) {
-    if (e.target->kind != ExprKind::name) {
-        // A leaf target (a constant, `math.tau` folded to one) has no line of its own: the error is
-        // deferred and takes an enclosing node's (measured: `try:()` / `except:(1:=N)` reports line 1).
+    // A leaf target (a constant, `math.tau` folded to one) has no line of its own: the error is deferred
+    // and takes an enclosing node's (measured: `try:()` / `except:(1:=N)` reports line 1); the value is
+    // still compiled, as by the reference, and nothing is stored.
+    const bool named = e.target->kind == ExprKind::name;
+    if (!named)
         error_at("can't assign to expression", *e.target);
-        compile_expr(*e.value);
-        em().dup_top();
-        return;
-    }
     compile_expr(*e.value);
     em().dup_top();
+    if (!named)
+        return;
     const std::string& target = e.target->as<Name>().id;
     if (scope_pass() && is_comp_like(m_scope->kind)) {
         ScopeInfo& parent = *m_scope->parent;

@@ -33,11 +33,12 @@ void Emitter::add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value
 }
 
 void Emitter::add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase) {
-    if (m_discard) { // a scratch emitter keeps no operands: spare the hashing
-        add_op(opcode, stack_delta);
-        return;
-    }
-    add_qstr(opcode, stack_delta, intern(qstr), phase);
+    add_qstr(opcode, stack_delta, operand_qstr(qstr), phase);
+}
+
+// A scratch emitter keeps no operands: it spares the hashing.
+QstrId Emitter::operand_qstr(const std::string& text) {
+    return m_discard ? QstrId{QstrPool::k_none} : intern(text);
 }
 
 void Emitter::add_qstr(std::uint8_t opcode, int stack_delta, QstrId qstr, QstrPhase phase) {
@@ -200,33 +201,29 @@ void Emitter::delete_deref(std::uint32_t local) {
 }
 
 void Emitter::load_name(const std::string& qstr, QstrPhase phase) {
-    add_qstr(op::LOAD_NAME, 1, qstr, phase);
+    load_name(operand_qstr(qstr), phase);
 }
 void Emitter::load_global(const std::string& qstr, QstrPhase phase) {
-    add_qstr(op::LOAD_GLOBAL, 1, qstr, phase);
+    load_global(operand_qstr(qstr), phase);
 }
-
 void Emitter::store_name(const std::string& qstr) {
-    add_qstr(op::STORE_NAME, -1, qstr, QstrPhase::identifier);
+    store_name(operand_qstr(qstr));
 }
-
 void Emitter::store_global(const std::string& qstr) {
-    add_qstr(op::STORE_GLOBAL, -1, qstr, QstrPhase::identifier);
+    store_global(operand_qstr(qstr));
 }
-
 void Emitter::delete_name(const std::string& qstr) {
-    add_qstr(op::DELETE_NAME, 0, qstr, QstrPhase::identifier);
+    delete_name(operand_qstr(qstr));
 }
-
 void Emitter::delete_global(const std::string& qstr) {
-    add_qstr(op::DELETE_GLOBAL, 0, qstr, QstrPhase::identifier);
+    delete_global(operand_qstr(qstr));
 }
 
-void Emitter::load_name(QstrId qstr) {
-    add_qstr(op::LOAD_NAME, 1, qstr, QstrPhase::identifier);
+void Emitter::load_name(QstrId qstr, QstrPhase phase) {
+    add_qstr(op::LOAD_NAME, 1, qstr, phase);
 }
-void Emitter::load_global(QstrId qstr) {
-    add_qstr(op::LOAD_GLOBAL, 1, qstr, QstrPhase::identifier);
+void Emitter::load_global(QstrId qstr, QstrPhase phase) {
+    add_qstr(op::LOAD_GLOBAL, 1, qstr, phase);
 }
 void Emitter::store_name(QstrId qstr) {
     add_qstr(op::STORE_NAME, -1, qstr, QstrPhase::identifier);

@@ -123,10 +123,11 @@ class Emitter {
     void store_global(const std::string& qstr);
     void delete_name(const std::string& qstr);
     void delete_global(const std::string& qstr);
-    // The same for a text intern() gave: a name used many times in a scope is hashed once, not per use.
+    // The same for a text intern() gave: a name used many times in a scope is hashed once, not per use
+    // (the text forms above intern and call these).
     QstrId intern(std::string_view text);
-    void load_name(QstrId qstr);
-    void load_global(QstrId qstr);
+    void load_name(QstrId qstr, QstrPhase phase = QstrPhase::identifier);
+    void load_global(QstrId qstr, QstrPhase phase = QstrPhase::identifier);
     void store_name(QstrId qstr);
     void store_global(QstrId qstr);
     void delete_name(QstrId qstr);
@@ -230,6 +231,7 @@ class Emitter {
     void add_uint(std::uint8_t opcode, int stack_delta, std::uint64_t value);
     void add_qstr(std::uint8_t opcode, int stack_delta, const std::string& qstr, QstrPhase phase);
     void add_qstr(std::uint8_t opcode, int stack_delta, QstrId qstr, QstrPhase phase);
+    QstrId operand_qstr(const std::string& text);
     CodeItem& add_jump(std::uint8_t opcode, int stack_delta, Label label);
     CodeItem& add_child(std::uint8_t opcode, int stack_delta, ScopeId child);
     void setup_block(std::uint8_t opcode, int stack_delta, Label label);

@@ -3,6 +3,8 @@
 // locals that follows the reference (free variables first, then parameters and locals, then cells).
 #pragma once
 
+#include "mpyship/compiler/qstr_pool.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -47,7 +49,7 @@ struct IdInfo {
     IdKind kind = IdKind::undecided;
     std::uint8_t flags = 0;
     std::uint32_t local_num = 0;
-    std::uint32_t qstr = UINT32_MAX; // the name's id in the module's qstr pool once the code pass used it
+    std::uint32_t qstr = QstrPool::k_none; // the name's id in the module's qstr pool once the code pass used it
 };
 
 struct ScopeInfo {
