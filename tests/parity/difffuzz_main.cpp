@@ -68,7 +68,7 @@ private:
     void check_target(const std::string& program, const std::string& origin, const Config& config,
                       const ReferenceCompiler& reference, int worker);
     void record(const std::string& cls, const std::string& program, const std::string& origin, const Config& config,
-                const ReferenceCompiler& reference);
+                const ReferenceCompiler& reference, bool reference_slow);
     Config random_config(compiler::Target target, std::uint64_t seed) const;
     std::string input(long i, std::uint64_t& seed) const;
     void watchdog();
@@ -162,11 +162,13 @@ void Campaign::check_target(const std::string& program, const std::string& origi
         ++m_refused[ours.error.substr(ours.error.rfind('\n', ours.error.size() - 2) + 1)];
         return;
     }
+    const auto start = Clock::now();
     const Outcome ref = reference.compile(program, config);
+    const bool slow = Clock::now() - start > std::chrono::seconds(5);
     ++m_compared;
     const std::string cls = difference_class(ours, ref);
     if (!cls.empty())
-        record(cls, program, origin, config, reference);
+        record(cls, program, origin, config, reference, slow);
 }
 
 std::string slug(const std::string& text) {
@@ -177,7 +179,7 @@ std::string slug(const std::string& text) {
 }
 
 void Campaign::record(const std::string& cls, const std::string& program, const std::string& origin,
-                      const Config& config, const ReferenceCompiler& reference) {
+                      const Config& config, const ReferenceCompiler& reference, bool reference_slow) {
     const std::string key = std::string(config.target == compiler::Target::micropython ? "mp" : "cp") + " " + cls;
     std::size_t number = 0;
     {
@@ -187,18 +189,15 @@ void Campaign::record(const std::string& cls, const std::string& program, const 
         if (number >= 5)
             return; // counted; five examples per class are enough to see it
     }
-    // Shrinking runs the reference up to 1,500 times: not for a program it takes seconds over (a big-int
+    // Shrinking runs the reference up to 1,500 times: not for a program it took seconds over (a big-int
     // fold of millions of bits takes it minutes), and never past 10 minutes or a stop request.
-    const auto start = Clock::now();
-    (void)reference.compile(program, config);
-    const bool slow = Clock::now() - start > std::chrono::seconds(5);
     const auto deadline = Clock::now() + std::chrono::minutes(10);
     auto same_class = [&](const std::string& candidate) {
         if (g_stop || Clock::now() > deadline)
             return false;
         return difference_class(compile_ours(candidate, config), reference.compile(candidate, config)) == cls;
     };
-    const bool shrinkable = m_args.shrink && cls != "reference timed out" && !g_stop && !slow;
+    const bool shrinkable = m_args.shrink && cls != "reference timed out" && !g_stop && !reference_slow;
     const std::string minimal = shrinkable ? shrink(program, same_class, 1500) : program;
     const fs::path dir = m_args.out / slug(key);
     fs::create_directories(dir);

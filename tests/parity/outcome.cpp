@@ -1,6 +1,7 @@
 #include "outcome.h"
 
 #include "mpyship/compiler/compiler.h"
+#include "mpyship/compiler/const_fold.h"
 #include "mpyship/compiler/error_text.h"
 #include "mpyship/mpy/format.h"
 #include "mpyship/mpy/reader.h"
@@ -52,17 +53,22 @@ bool same_qstrs(const mpy::Module& a, const mpy::Module& b) {
     return true;
 }
 
-// An int constant beyond the largest fold we reproduce (const_fold.h: 2^20 + 1 bits, 315,654 decimal
-// digits): above it the reference folds while its heap holds the result, a copy and the decimal text, a
-// limit that moves with the rest of the program. Differences there are a known, documented class.
+// An int constant beyond the largest fold we reproduce (compiler::k_max_folded_int_bits): above it the
+// reference folds while its heap holds the result, a copy and the decimal text, a limit that moves with
+// the rest of the program. Differences there are a known, documented class.
 constexpr const char* k_known_big_int = "known: the reference folds an int beyond 1,048,577 bits";
 
+// The most decimal digits an int of k_max_folded_int_bits bits has (315,654).
+constexpr std::size_t k_digits_of_limit =
+    std::size_t(double(compiler::k_max_folded_int_bits) * 0.30102999566398120) + 1;
+
 bool holds_int_beyond_fold_limit(const std::vector<mpy::Constant>& constants) {
-    constexpr std::size_t k_digits_of_limit = 315'654;
-    for (const mpy::Constant& c : constants)
-        if ((c.kind == mpy::ObjKind::int_ && c.data.size() > k_digits_of_limit) ||
+    for (const mpy::Constant& c : constants) {
+        const std::size_t digits = c.data.size() - (c.data.starts_with('-') ? 1 : 0);
+        if ((c.kind == mpy::ObjKind::int_ && digits > k_digits_of_limit) ||
             (c.kind == mpy::ObjKind::tuple && holds_int_beyond_fold_limit(c.items)))
             return true;
+    }
     return false;
 }
 
