@@ -5,6 +5,7 @@
 #include "mpyship/mpy/writer.h"
 #include "mpyship/project/build_cache.h"
 #include "mpyship/project/diagnostic.h"
+#include "mpyship/project/folder_cache.h"
 #include "mpyship/project/git_version.h"
 #include "mpyship/project/manifest.h"
 #include "mpyship/project/source_tree.h"
@@ -20,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <mutex>
 #include <set>
 #include <sys/stat.h>
@@ -88,16 +90,24 @@ class Builder {
         : m_config(c), m_options(o), m_out_mpy(c.out_dir() / "mpy") {}
 
     Result<BuildReport> run() {
-        auto sources = discover_sources(m_config);
+        // Finding the sources and looking at what build/ holds are independent: the walk of src/ runs on a
+        // thread of its own.
+        auto walked = std::async(std::launch::async, [this] {
+            m_src_folders.emplace(FolderCache::load(state_dir() / "src-folders.tsv"));
+            return discover_sources(m_config, &*m_src_folders);
+        });
+        m_old = load_cache(m_config.out_dir());
+        m_out_folders.emplace(FolderCache::load(state_dir() / "out-folders.tsv"));
+        auto scanned = scan_outputs();
+        auto sources = walked.get();
         if (!sources)
             return std::unexpected(sources.error());
+        if (!scanned)
+            return std::unexpected(scanned.error());
         m_sources = std::move(sources->files);
         m_skipped_secrets = std::move(sources->skipped_secrets);
         if (auto added = add_extra_sources(); !added)
             return std::unexpected(added.error());
-        m_old = load_cache(m_config.out_dir());
-        if (auto scanned = scan_outputs(); !scanned)
-            return std::unexpected(scanned.error());
         m_settings = settings_fingerprint();
         const std::vector<const CacheEntry*> old = old_entries();
         std::vector<JobResult> results(m_sources.size());
@@ -140,6 +150,7 @@ class Builder {
     }
 
     fs::path output_path(const std::string& out_rel) const { return m_out_mpy / out_rel; }
+    fs::path state_dir() const { return m_config.out_dir() / ".mpyship"; }
 
     // The cache entry of each source (null: none usable), found in one walk over both lists: the sources and
     // the cache's entries are both in order of their path.
@@ -181,10 +192,10 @@ class Builder {
         std::error_code ec;
         if (rel.empty() && !fs::exists(dir, ec))
             return {};
-        auto entries = list_directory(dir);
+        auto entries = m_out_folders->list(dir);
         if (!entries)
             return std::unexpected(entries.error());
-        for (const auto& e : *entries) {
+        for (const auto& e : **entries) {
             std::string child = rel.empty() ? e.name : rel + "/" + e.name;
             if (e.type == EntryType::directory) {
                 m_existing_dirs.push_back(dir / e.name);
@@ -319,6 +330,9 @@ class Builder {
             return std::unexpected(m.error());
         if (!(cache == m_old))
             if (auto s = save_cache(m_config.out_dir(), cache); !s)
+                return std::unexpected(s.error());
+        for (const auto* folders : {&*m_src_folders, &*m_out_folders})
+            if (auto s = folders->save(); !s)
                 return std::unexpected(s.error());
         std::size_t built = report.counters.compiled + report.counters.up_to_date + report.counters.copied;
         bool some_module = built > 0 && any_module(cache);
@@ -474,6 +488,8 @@ class Builder {
     fs::path m_out_mpy;                    // build/mpy
     std::vector<std::string> m_existing;   // files in build/mpy before this build, relative paths, sorted
     std::vector<fs::path> m_existing_dirs; // folders in build/mpy before this build
+    std::optional<FolderCache> m_src_folders; // listings of src/ remembered between builds
+    std::optional<FolderCache> m_out_folders; // listings of build/mpy
     std::string m_settings;
 };
 

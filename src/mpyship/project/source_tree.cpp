@@ -82,7 +82,7 @@ struct NameVerdicts {
 
 class Walker {
   public:
-    explicit Walker(const ProjectConfig& c) : m_config(c) {}
+    Walker(const ProjectConfig& c, FolderCache* folders) : m_config(c), m_folders(folders) {}
 
     Result<DiscoveredSources> run() {
         std::error_code ec;
@@ -112,9 +112,18 @@ class Walker {
                       NameVerdicts above) {
         if (!m_active.insert(canonical.string()).second)
             return fail("symbolic link loop", dir.string());
-        auto entries = list_directory(dir);
-        if (!entries)
-            return std::unexpected(entries.error());
+        std::vector<DirEntry> read; // the entries when there is no cache to keep them
+        const std::vector<DirEntry>* entries = &read;
+        if (m_folders) {
+            auto listed = m_folders->list(dir);
+            if (!listed)
+                return std::unexpected(listed.error());
+            entries = *listed;
+        } else if (auto listed = list_directory(dir); listed) {
+            read = std::move(*listed);
+        } else {
+            return std::unexpected(listed.error());
+        }
         for (const auto& e : *entries)
             if (auto r = visit(dir / e.name, e, rel_dir, canonical, above); !r)
                 return r;
@@ -223,6 +232,7 @@ class Walker {
     }
 
     const ProjectConfig& m_config;
+    FolderCache* m_folders;
     fs::path m_src_canonical;
     fs::path m_root_canonical;
     fs::path m_out_canonical;
@@ -264,6 +274,8 @@ bool looks_like_secret(std::string_view rel) {
     return false;
 }
 
-Result<DiscoveredSources> discover_sources(const ProjectConfig& config) { return Walker(config).run(); }
+Result<DiscoveredSources> discover_sources(const ProjectConfig& config, FolderCache* folders) {
+    return Walker(config, folders).run();
+}
 
 } // namespace mpyship::project

@@ -3,6 +3,7 @@
 // and symlink safety (no link may leave src/, no loops). Paths are '/'-separated and sorted.
 #pragma once
 
+#include "mpyship/project/folder_cache.h"
 #include "mpyship/project/project_config.h"
 #include "mpyship/util/error.h"
 
@@ -33,7 +34,8 @@ struct DiscoveredSources {
     std::vector<std::string> skipped_secrets; // paths relative to src, sorted
 };
 
-Result<DiscoveredSources> discover_sources(const ProjectConfig& config);
+// `folders`: listings remembered from the last build (a build passes its own; null reads every folder).
+Result<DiscoveredSources> discover_sources(const ProjectConfig& config, FolderCache* folders = nullptr);
 
 // How a file at `rel` (relative to src) is built: compiled when it is a .py that is not an entry point.
 SourceFile classify_source(const ProjectConfig& config, const std::string& rel, const std::filesystem::path& abs);

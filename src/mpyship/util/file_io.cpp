@@ -1,5 +1,6 @@
 #include "mpyship/util/file_io.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -13,21 +14,26 @@ std::string errno_text() {
     return std::strerror(errno);
 }
 
-// Reads until EOF; fd stays open.
-Result<Bytes> read_all(int fd, const std::string& name) {
-    Bytes out;
-    std::uint8_t buf[65536];
+// Reads until EOF; fd stays open. `size_hint` (a regular file's size) sizes the buffer so that a file is read
+// straight into it: no copy from a bounce buffer, no regrowth (a 500 KB build cache was copied ~4 times).
+Result<Bytes> read_all(int fd, const std::string& name, std::size_t size_hint = 0) {
+    Bytes out(size_hint + 1); // one byte more, so that the end of the file is seen without growing
+    std::size_t used = 0;
     for (;;) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (used == out.size())
+            out.resize(std::max<std::size_t>(out.size() * 2, 65536));
+        ssize_t n = ::read(fd, out.data() + used, out.size() - used);
         if (n < 0) {
             int e = errno;
             if (e == EINTR)
                 continue;
             return fail("cannot read: " + std::string(std::strerror(e)), name, e);
         }
-        if (n == 0)
+        if (n == 0) {
+            out.resize(used);
             return out;
-        out.insert(out.end(), buf, buf + n);
+        }
+        used += static_cast<std::size_t>(n);
     }
 }
 
@@ -55,11 +61,12 @@ Result<Bytes> read_file(const std::filesystem::path& path) {
         return fail("cannot open: " + std::string(std::strerror(e)), path.string(), e);
     }
     struct stat st {};
-    if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    bool known = ::fstat(fd, &st) == 0;
+    if (known && S_ISDIR(st.st_mode)) {
         ::close(fd);
         return fail("is a directory", path.string(), EISDIR);
     }
-    auto data = read_all(fd, path.string());
+    auto data = read_all(fd, path.string(), known && S_ISREG(st.st_mode) ? std::size_t(st.st_size) : 0);
     ::close(fd);
     return data;
 }
