@@ -29,7 +29,7 @@ std::string names(const std::vector<DirEntry>& entries) {
 std::vector<std::string> list_all(FolderCache& cache, const std::vector<fs::path>& dirs) {
     std::vector<std::string> out;
     for (const auto& d : dirs) {
-        auto entries = cache.list(d);
+        auto entries = cache.list(d.string());
         EXPECT_TRUE(entries) << entries.error().to_string();
         out.push_back(entries ? names(**entries) : "");
     }
@@ -138,7 +138,7 @@ TEST(FolderCache, NamesWithANewlineAreListedButNotRemembered) {
 TEST(FolderCache, AMissingFolderIsAnErrorNamingIt) {
     Tree t;
     auto cache = FolderCache::load(t.file);
-    auto r = cache.list(t.tmp.path() / "nope");
+    auto r = cache.list((t.tmp.path() / "nope").string());
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().path, (t.tmp.path() / "nope").string());
     EXPECT_NE(r.error().message.find("No such file"), std::string::npos) << r.error().message;

@@ -57,9 +57,9 @@ struct StatInfo {
     std::uint64_t inode = 0;
 };
 
-std::optional<StatInfo> stat_file(const fs::path& p) {
+std::optional<StatInfo> stat_file(const char* p) {
     struct stat st {};
-    if (::stat(p.c_str(), &st) != 0)
+    if (::stat(p, &st) != 0)
         return std::nullopt;
     return StatInfo{std::uint64_t(st.st_size),
                     std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec,
@@ -87,7 +87,7 @@ std::string utf8_diagnostic(const std::string& shown, std::string_view text, std
 class Builder {
   public:
     Builder(const ProjectConfig& c, const BuildOptions& o)
-        : m_config(c), m_options(o), m_out_mpy(c.out_dir() / "mpy") {}
+        : m_config(c), m_options(o), m_out_mpy(c.out_dir() / "mpy"), m_out_mpy_text(m_out_mpy.string()) {}
 
     Result<BuildReport> run() {
         // Finding the sources and looking at what build/ holds are independent: the walk of src/ runs on a
@@ -127,7 +127,7 @@ class Builder {
     // Files the build adds (the OTA updater): an src/ file at the same place is an error, not an override.
     Result<void> add_extra_sources() {
         for (const auto& extra : m_options.extra_sources) {
-            SourceFile f = classify_source(m_config, extra.rel, extra.abs);
+            SourceFile f = classify_source(m_config, extra.rel, extra.abs.string());
             for (const auto& s : m_sources)
                 if (ascii_lower(s.out_rel) == ascii_lower(f.out_rel))
                     return fail("this file is where mpyship puts " + extra.rel +
@@ -150,6 +150,9 @@ class Builder {
     }
 
     fs::path output_path(const std::string& out_rel) const { return m_out_mpy / out_rel; }
+    // The same as a plain string: a no-op build checks every output, and an fs::path splits itself into
+    // components (an allocation each).
+    std::string output_file(const std::string& out_rel) const { return m_out_mpy_text + "/" + out_rel; }
     fs::path state_dir() const { return m_config.out_dir() / ".mpyship"; }
 
     // The cache entry of each source (null: none usable), found in one walk over both lists: the sources and
@@ -177,7 +180,7 @@ class Builder {
     bool output_intact(const CacheEntry& e) const {
         if (!std::binary_search(m_existing.begin(), m_existing.end(), e.out_rel))
             return false;
-        auto st = stat_file(output_path(e.out_rel));
+        auto st = stat_file(output_file(e.out_rel).c_str());
         return st && st->size == e.out_size && st->mtime_ns == e.out_mtime_ns;
     }
 
@@ -192,7 +195,7 @@ class Builder {
         std::error_code ec;
         if (rel.empty() && !fs::exists(dir, ec))
             return {};
-        auto entries = m_out_folders->list(dir);
+        auto entries = m_out_folders->list(dir.string());
         if (!entries)
             return std::unexpected(entries.error());
         for (const auto& e : **entries) {
@@ -210,7 +213,7 @@ class Builder {
 
     JobResult build_one(const SourceFile& f, const CacheEntry* old) const {
         JobResult r;
-        auto st = stat_file(f.abs);
+        auto st = stat_file(f.abs.c_str());
         if (st && old && old->source_size == st->size && old->source_mtime_ns == st->mtime_ns &&
             old->source_inode == st->inode && output_intact(*old))
             return JobResult{Outcome::up_to_date, *old, {}, std::nullopt};
@@ -281,7 +284,7 @@ class Builder {
         fs::create_directories(path.parent_path(), ec);
         if (auto w = write_file_replace(path, output); !w)
             r.io_error = w.error();
-        else if (auto st = stat_file(path))
+        else if (auto st = stat_file(path.c_str()))
             r.entry.out_mtime_ns = st->mtime_ns;
         return r;
     }
@@ -346,7 +349,7 @@ class Builder {
 
     // For git's -dirty: the newest mtime of the sources and the config (-1 when one cannot be read).
     std::int64_t newest_edit_ns(const BuildCache& cache) const {
-        auto config = stat_file(m_config.root / "mpyship.toml");
+        auto config = stat_file((m_config.root / "mpyship.toml").c_str());
         std::int64_t newest = config ? config->mtime_ns : 0;
         for (const auto& [rel, e] : cache.entries)
             newest = std::max(newest, e.source_mtime_ns);
@@ -439,7 +442,7 @@ class Builder {
         fs::path path = m_config.out_dir() / k_manifest_file;
         std::string fingerprint = manifest_fingerprint(m, files);
         // The manifest is rewritten when its content would change or the file changed since it was written.
-        if (auto st = stat_file(path); st && m_old.manifest == stamped(fingerprint, *st)) {
+        if (auto st = stat_file(path.c_str()); st && m_old.manifest == stamped(fingerprint, *st)) {
             cache.manifest = m_old.manifest;
             return {};
         }
@@ -453,7 +456,7 @@ class Builder {
         fs::create_directories(path.parent_path(), ec);
         if (auto w = write_file_atomic(path, text); !w)
             return w;
-        auto st = stat_file(path);
+        auto st = stat_file(path.c_str());
         cache.manifest = st ? stamped(fingerprint, *st) : fingerprint;
         return {};
     }
@@ -486,6 +489,7 @@ class Builder {
     BuildCache m_old;
     std::vector<std::string> m_skipped_secrets;
     fs::path m_out_mpy;                    // build/mpy
+    std::string m_out_mpy_text;            // the same, as a string
     std::vector<std::string> m_existing;   // files in build/mpy before this build, relative paths, sorted
     std::vector<fs::path> m_existing_dirs; // folders in build/mpy before this build
     std::optional<FolderCache> m_src_folders; // listings of src/ remembered between builds

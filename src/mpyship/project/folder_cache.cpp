@@ -119,15 +119,15 @@ bool FolderCache::parse(std::string_view text) {
     return lines.at == text.size();
 }
 
-Result<const std::vector<DirEntry>*> FolderCache::list(const fs::path& dir) {
+Result<const std::vector<DirEntry>*> FolderCache::list(const std::string& dir) {
     struct stat st {};
     if (::stat(dir.c_str(), &st) != 0) { // list_directory says why
         auto entries = list_directory(dir);
         if (!entries)
             return std::unexpected(entries.error());
-        return fail("cannot read folder", dir.string());
+        return fail("cannot read folder", dir);
     }
-    const std::string key = dir.string();
+    const std::string& key = dir;
     auto it = m_folders.find(key);
     if (it != m_folders.end() && it->second.dev == st.st_dev && it->second.ino == st.st_ino &&
         it->second.mtime_ns == ns(st.st_mtim) && it->second.ctime_ns == ns(st.st_ctim)) {

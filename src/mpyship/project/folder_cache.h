@@ -29,9 +29,9 @@ class FolderCache {
     // (wall clock, ns since the epoch) is the moment the build started; tests pass another one.
     static FolderCache load(const std::filesystem::path& file, std::int64_t now_ns = wall_clock_ns());
 
-    // The entries of `dir`, sorted by name: remembered, or read now. The reference stays valid until the
-    // cache is destroyed.
-    Result<const std::vector<DirEntry>*> list(const std::filesystem::path& dir);
+    // The entries of `dir` (a native path), sorted by name: remembered, or read now. The reference stays
+    // valid until the cache is destroyed.
+    Result<const std::vector<DirEntry>*> list(const std::string& dir);
 
     // Saves the listings used by this build when they differ from what was loaded (nothing to write on a
     // no-op build). Folders not listed this time are dropped.

@@ -17,7 +17,7 @@ enum class SourceAction { compile, copy };
 
 struct SourceFile {
     std::string rel;           // path relative to src, '/'-separated
-    std::filesystem::path abs; // where to read it
+    std::string abs;           // where to read it (a native path)
     SourceAction action = SourceAction::copy;
     std::string out_rel; // path of the output relative to build/mpy (x.py -> x.mpy when compiled)
 };
@@ -38,7 +38,7 @@ struct DiscoveredSources {
 Result<DiscoveredSources> discover_sources(const ProjectConfig& config, FolderCache* folders = nullptr);
 
 // How a file at `rel` (relative to src) is built: compiled when it is a .py that is not an entry point.
-SourceFile classify_source(const ProjectConfig& config, const std::string& rel, const std::filesystem::path& abs);
+SourceFile classify_source(const ProjectConfig& config, const std::string& rel, const std::string& abs);
 
 // Whether a path relative to src looks like a secret (a private key, an .env file).
 bool looks_like_secret(std::string_view rel);
