@@ -3,6 +3,8 @@
 // the VM and compared with the build. Skipped, with the reason, when node, socat or the npm package is
 // missing.
 #include "../support/test_support.h"
+#include "mpyship/deploy/deploy_inputs.h"
+#include "mpyship/deploy/device_snapshot.h"
 #include "mpyship/util/sha256.h"
 #include "vm_device.h"
 
@@ -193,6 +195,31 @@ TEST_F(DeploySerial, DeleteRemovesOnlyRecordedFiles) {
     expect_device_matches_build();
     j = deploy({"--delete=all"});
     EXPECT_FALSE(m_vm->file_hashes().contains("user.txt"));
+}
+
+// The record comes back on one line whatever its layout (the device re-encodes an indented one); one that is
+// not JSON comes back as it is and is reported, and the deploy goes on without it.
+TEST_F(DeploySerial, IndentedAndDamagedRecordsOnTheDevice) {
+    make_project();
+    build();
+    deploy();
+    ASSERT_EQ(m_vm->run("print(open('.mpyship/deployed.json').read().count(chr(10)) > 3)\n"), "True\n");
+    auto manifest = deploy::load_build(project() / "build");
+    ASSERT_TRUE(manifest) << manifest.error().to_string();
+    std::string listing = "\n" + m_vm->run(deploy::snapshot_script(*manifest, true));
+    EXPECT_NE(listing.find("\nJ {"), std::string::npos) << listing;
+    EXPECT_EQ(listing.find("\nR "), std::string::npos) << listing;
+    fs::remove(src() / "lib" / "mod2.py");
+    build();
+    auto j = deploy({"--delete"});
+    EXPECT_EQ(j["counters"]["removed"], 1) << "the indented record was read: mod2 was known as mpyship's";
+    EXPECT_TRUE(j["warnings"].empty()) << j["warnings"].dump();
+    ASSERT_EQ(m_vm->run("open('.mpyship/deployed.json','w').write('{not json\\n')\n"), "");
+    j = deploy();
+    ASSERT_EQ(j["warnings"].size(), 1u) << j.dump();
+    EXPECT_NE(j["warnings"][0].get<std::string>().find("ignoring the deploy record"), std::string::npos)
+        << j["warnings"][0];
+    expect_device_matches_build();
 }
 
 TEST_F(DeploySerial, ShadowingPyIsRemoved) {

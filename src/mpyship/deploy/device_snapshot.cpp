@@ -12,7 +12,9 @@ namespace {
 // Output lines: "D path" (a folder walked), "d path" (a folder listed but not entered), "F size hash-or--
 // path" (the first 16 hex digits of the SHA-256, for files whose size matches the build's: a quarter of the
 // bytes back over the link), "E errno path" (an entry that could not be read: skipped), "J record" (the
-// record as it is, when it is one line of text) or "R hex-of-record" (otherwise). Paths are relative to
+// record on one line: as it is, or re-encoded by the device's json when the file is indented; half the bytes
+// of hex, and the record was most of an unchanged redeploy's reply) or "R hex-of-record" (a record that is
+// not JSON, which the host then reports). Paths are relative to
 // the working folder and '/'-separated. Only the folders the plan needs are entered (the build's folders,
 // folders named like a build module, which may be stale packages, and the folders of recorded paths), so
 // another file system mounted under the working folder (an SD card at /sd) is listed, never walked.
@@ -46,11 +48,18 @@ try:
   _ms_t=_ms_r.decode()
  except Exception:
   pass
- if _ms_t and '\n' not in _ms_t and '\r' not in _ms_t and '\x04' not in _ms_t:
+ _ms_j=None
+ try:
+  _ms_j=json.loads(_ms_t)
+  if '\n' in _ms_t or '\r' in _ms_t:
+   _ms_t=json.dumps(_ms_j)
+ except Exception:
+  pass
+ if _ms_j is not None and '\n' not in _ms_t and '\r' not in _ms_t and '\x04' not in _ms_t:
   print('J',_ms_t)
  else:
   print('R',binascii.hexlify(_ms_r).decode())
- for q in json.loads(_ms_r).get('files',[]):
+ for q in _ms_j.get('files',[]):
   i=q.find('/')
   while i>0:
    _ms_enter.add(q[:i].lower());i=q.find('/',i+1)
