@@ -36,6 +36,12 @@ else()
   install(FILES ${MPYSHIP_DOCS_DIR}/mpyship.fish DESTINATION ${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d)
 endif()
 install(TARGETS mpyship RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+# `serve`'s module (release/static_server.cpp), which mpyship looks for in <its folder>/../lib/mpyship: a
+# private folder, lib/ and not the multiarch libdir, so the same relative path holds in the .deb (/usr) and in
+# the archive.
+if(TARGET mpyship_serve_module)
+  install(TARGETS mpyship_serve_module LIBRARY DESTINATION lib/mpyship)
+endif()
 
 # --- CPack: a .deb and a .tar.gz.
 set(CPACK_PACKAGE_NAME mpyship)

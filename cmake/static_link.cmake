@@ -4,7 +4,7 @@
 #   - fmt and toml++ are used header-only (Debian ships libfmt.so and libtomlplusplus.so, no .a);
 #   - cpp-httplib cannot be static (Debian ships libcpp-httplib.so and only the declaration half of
 #     httplib.h), so a static mpyship has no `mpyship serve` (it says so);
-#   - OpenSSL's libcrypto.a, libsodium.a, libz.a, libarchive.a and the .a of what libarchive pulls in
+#   - libsodium.a (Ed25519 and SHA-256), libz.a, libarchive.a and the .a of what libarchive pulls in
 #     (nettle, acl, zstd, lz4, bzip2, lzma, and libxml2 with ICU, whose data makes most of the binary's size).
 # Tests and benchmarks need cpp-httplib and are off in a static build.
 option(MPYSHIP_STATIC "Link mpyship statically (release archives; no `serve`, no tests)" OFF)
@@ -16,7 +16,6 @@ if(MPYSHIP_TESTS OR MPYSHIP_BENCH)
                       "cpp-httplib, which Debian ships only as a shared library)")
 endif()
 set(CMAKE_FIND_LIBRARY_SUFFIXES .a)
-set(OPENSSL_USE_STATIC_LIBS TRUE)
 set(ZLIB_USE_STATIC_LIBS TRUE)
 
 find_path(MPYSHIP_FMT_INCLUDE fmt/format-inl.h REQUIRED)

@@ -12,9 +12,10 @@ cd "$root"
 jobs=$(nproc 2>/dev/null || echo 2)
 fuzz_seconds=${MPYSHIP_FUZZ_SECONDS:-60}
 
-# Debian packages the build and the tests need.
+# Debian packages the build and the tests need. mpyship does not use OpenSSL itself (libsodium hashes and signs);
+# libcpp-httplib-dev, whose header includes OpenSSL's, brings libssl-dev.
 build_packages=(cmake ninja-build g++ pkg-config libgtest-dev libgmock-dev libbenchmark-dev nlohmann-json3-dev
-  libcli11-dev libfmt-dev libtomlplusplus-dev libarchive-dev libsodium-dev libssl-dev zlib1g-dev libcpp-httplib-dev)
+  libcli11-dev libfmt-dev libtomlplusplus-dev libarchive-dev libsodium-dev zlib1g-dev libcpp-httplib-dev)
 test_packages=(clang-19 libclang-rt-19-dev fusefat mtools dosfstools socat
   # the real firmware build test (it runs only with MPYSHIP_MICROPYTHON_SRC set): unix and qemu ports
   make patch libffi-dev gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm

@@ -119,6 +119,23 @@ TEST_F(OtaCli, KeygenAndServeRefuseBadInput) {
     EXPECT_NE(j["error"].get<std::string>().find("32 bytes of base64"), std::string::npos) << verify.out;
 }
 
+// `serve` loads its server from mpyship-serve.so beside the binary or in ../lib/mpyship/: a binary with
+// neither fails and names both places. (A hard link, when the temporary folder allows one: the binary is big.)
+TEST_F(OtaCli, ServeWithoutItsModuleSaysWhereItLooked) {
+    auto bin = m_dir.path() / "bin" / "mpyship";
+    fs::create_directories(bin.parent_path());
+    std::error_code ec;
+    fs::create_hard_link(mpyship_binary(), bin, ec);
+    if (ec)
+        fs::copy_file(mpyship_binary(), bin);
+    auto r = run_program({bin.string(), "serve", m_dir.path().string(), "--port", "0"});
+    EXPECT_EQ(r.exit_code, 1) << r.out;
+    EXPECT_NE(r.err.find("needs the server module mpyship-serve.so"), std::string::npos) << r.err;
+    auto dir = fs::canonical(m_dir.path()); // as /proc/self/exe names it
+    EXPECT_NE(r.err.find((dir / "bin" / "mpyship-serve.so").string()), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find((dir / "lib" / "mpyship" / "mpyship-serve.so").string()), std::string::npos) << r.err;
+}
+
 // `serve` on 127.0.0.1 with a free port: whole files with Content-Length, and a byte range (resume).
 TEST_F(OtaCli, ServeAnswersWithLengthsAndRanges) {
     publish();

@@ -89,7 +89,7 @@ jobs:
             git clone --depth 1 --branch "$MPYSHIP_REF" "$MPYSHIP_REPO" "$RUNNER_TEMP/mpyship"
             sudo apt-get update -qq
             sudo apt-get install -y -qq cmake ninja-build g++ pkg-config libfmt-dev nlohmann-json3-dev libcli11-dev \
-              libtomlplusplus-dev libarchive-dev libsodium-dev libssl-dev zlib1g-dev libcpp-httplib-dev
+              libtomlplusplus-dev libarchive-dev libsodium-dev zlib1g-dev libcpp-httplib-dev
             cmake -S "$RUNNER_TEMP/mpyship" -B "$RUNNER_TEMP/mpyship/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
               -DMPYSHIP_TESTS=OFF -DMPYSHIP_BENCH=OFF
             cmake --build "$RUNNER_TEMP/mpyship/build" --target mpyship

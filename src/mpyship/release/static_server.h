@@ -1,6 +1,7 @@
-// `mpyship serve`: a small static HTTP server (cpp-httplib) for a published OTA tree on a LAN or in tests:
-// GET and HEAD of files under one folder, with Content-Length and byte ranges (Range: bytes=N-), nothing
-// else. Any static host serves the same tree.
+// `mpyship serve`: a small static HTTP server for a published OTA tree on a LAN or in tests: GET and HEAD of
+// files under one folder, with Content-Length and byte ranges (Range: bytes=N-), nothing else. Any static
+// host serves the same tree. The server itself (cpp-httplib) is a module loaded on first use
+// (static_server.cpp); a static build has none (static_server_unavailable.cpp).
 #pragma once
 
 #include "mpyship/util/error.h"

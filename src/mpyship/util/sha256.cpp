@@ -1,38 +1,35 @@
 #include "mpyship/util/sha256.h"
 
-#include <cstdlib>
-#include <openssl/evp.h>
+#include <sodium/crypto_hash_sha256.h>
 
 namespace mpyship {
 
+// libsodium has one portable SHA-256 and no run-time choice of implementation for it, so these calls need no
+// sodium_init() (that picks the faster variants of other primitives and opens the random device).
 struct Sha256::State {
-    EVP_MD_CTX* ctx = nullptr;
+    crypto_hash_sha256_state ctx;
 };
 
 Sha256::Sha256() : m_state(std::make_unique<State>()) {
-    m_state->ctx = EVP_MD_CTX_new();
-    if (!m_state->ctx || EVP_DigestInit_ex(m_state->ctx, EVP_sha256(), nullptr) != 1)
-        std::abort(); // out of memory or a broken libcrypto: not recoverable
+    crypto_hash_sha256_init(&m_state->ctx);
 }
 
-Sha256::~Sha256() {
-    EVP_MD_CTX_free(m_state->ctx);
-}
+Sha256::~Sha256() = default;
 
 Sha256& Sha256::update(std::span<const std::uint8_t> data) {
-    EVP_DigestUpdate(m_state->ctx, data.data(), data.size());
+    crypto_hash_sha256_update(&m_state->ctx, data.data(), data.size());
     return *this;
 }
 
 Sha256& Sha256::update(std::string_view text) {
-    EVP_DigestUpdate(m_state->ctx, text.data(), text.size());
+    crypto_hash_sha256_update(&m_state->ctx, reinterpret_cast<const unsigned char*>(text.data()),
+                              text.size());
     return *this;
 }
 
 std::array<std::uint8_t, 32> Sha256::digest() {
     std::array<std::uint8_t, 32> out{};
-    unsigned int len = 0;
-    EVP_DigestFinal_ex(m_state->ctx, out.data(), &len);
+    crypto_hash_sha256_final(&m_state->ctx, out.data());
     return out;
 }
 

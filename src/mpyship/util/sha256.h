@@ -1,5 +1,5 @@
-// SHA-256 through OpenSSL's libcrypto, as lowercase hex: the hash of manifests, build cache keys and
-// deploy comparisons.
+// SHA-256 through libsodium (linked for Ed25519 already), as lowercase hex: the hash of manifests, build
+// cache keys and deploy comparisons.
 #pragma once
 
 #include <array>
