@@ -2,6 +2,7 @@
 
 #include "mpyship/util/file_io.h"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <string_view>
@@ -39,9 +40,13 @@ bool parse_entry(std::string_view line, BuildCache& cache) {
     if (!split_tabs(line, f))
         return false;
     CacheEntry e;
-    e.key = f[4];
+    auto key = HexDigest::of(f[4]);
+    auto out_sha256 = HexDigest::of(f[6]);
+    if (!key || !out_sha256)
+        return false;
+    e.key = *key;
     e.out_rel = f[5];
-    e.out_sha256 = f[6];
+    e.out_sha256 = *out_sha256;
     if (!parse_number(f[1], e.source_size) || !parse_number(f[2], e.source_mtime_ns) ||
         !parse_number(f[3], e.source_inode) || !parse_number(f[7], e.out_size) ||
         !parse_number(f[8], e.out_mtime_ns))
@@ -52,6 +57,14 @@ bool parse_entry(std::string_view line, BuildCache& cache) {
 }
 
 } // namespace
+
+std::optional<HexDigest> HexDigest::of(std::string_view hex) {
+    HexDigest d;
+    if (hex.size() != d.digits.size())
+        return std::nullopt;
+    std::copy(hex.begin(), hex.end(), d.digits.begin());
+    return d;
+}
 
 std::filesystem::path cache_path(const std::filesystem::path& out_dir) {
     return out_dir / ".mpyship" / "cache.tsv";
@@ -87,8 +100,9 @@ Result<void> save_cache(const std::filesystem::path& out_dir, const BuildCache& 
         if (path.find_first_of("\t\n") != std::string::npos)
             continue; // cannot be stored; such a file is simply rebuilt next time
         text += path + "\t" + std::to_string(e.source_size) + "\t" + std::to_string(e.source_mtime_ns) +
-                "\t" + std::to_string(e.source_inode) + "\t" + e.key + "\t" + e.out_rel + "\t" +
-                e.out_sha256 + "\t" + std::to_string(e.out_size) + "\t" + std::to_string(e.out_mtime_ns) + "\n";
+                "\t" + std::to_string(e.source_inode) + "\t" + e.key.str() + "\t" + e.out_rel + "\t" +
+                e.out_sha256.str() + "\t" + std::to_string(e.out_size) + "\t" + std::to_string(e.out_mtime_ns) +
+                "\n";
     }
     std::error_code ec;
     std::filesystem::create_directories(cache_path(out_dir).parent_path(), ec);

@@ -66,6 +66,11 @@ std::optional<StatInfo> stat_file(const char* p) {
                     std::uint64_t(st.st_ino)};
 }
 
+// A SHA-256's hex digest (always 64 digits) as the cache keeps it.
+HexDigest digest_of(const std::string& hex) {
+    return HexDigest::of(hex).value_or(HexDigest{});
+}
+
 // "src/x.py:3:7: error: source is not valid UTF-8 (byte 0xff)", then the line (bad bytes shown as '?') and a
 // caret under the first bad byte.
 std::string utf8_diagnostic(const std::string& shown, std::string_view text, std::size_t bad) {
@@ -240,12 +245,13 @@ class Builder {
         return produce(f, *bytes, old, std::move(r));
     }
 
-    std::string content_key(const SourceFile& f, const Bytes& bytes) const {
-        return Sha256()
-            .update(m_settings)
-            .update("\n" + f.rel + "\n" + (f.action == SourceAction::compile ? "compile" : "copy") + "\n")
-            .update(bytes)
-            .hex_digest();
+    HexDigest content_key(const SourceFile& f, const Bytes& bytes) const {
+        return digest_of(Sha256()
+                             .update(m_settings)
+                             .update("\n" + f.rel + "\n" + (f.action == SourceAction::compile ? "compile" : "copy") +
+                                     "\n")
+                             .update(bytes)
+                             .hex_digest());
     }
 
     JobResult produce(const SourceFile& f, const Bytes& source, const CacheEntry* old, JobResult r) const {
@@ -269,7 +275,7 @@ class Builder {
         } else {
             output = source;
         }
-        r.entry.out_sha256 = sha256_hex(output);
+        r.entry.out_sha256 = digest_of(sha256_hex(output));
         r.entry.out_size = output.size();
         r.outcome = f.action == SourceAction::compile && r.entry.out_rel == f.out_rel ? Outcome::compiled
                                                                                       : Outcome::copied;
@@ -449,7 +455,8 @@ class Builder {
         m.build_timestamp = iso8601_utc(*epoch);
         m.files.reserve(files.size());
         for (const CacheEntry* e : files)
-            m.files.push_back({e->out_rel, std::string(k_download_prefix) + e->out_rel, e->out_sha256, e->out_size});
+            m.files.push_back(
+                {e->out_rel, std::string(k_download_prefix) + e->out_rel, e->out_sha256.str(), e->out_size});
         std::string text = manifest_to_json(m);
         report.manifest_written = true;
         std::error_code ec; // a build in which every module failed has written nothing into out/ yet
@@ -475,7 +482,7 @@ class Builder {
         for (const CacheEntry* f : files) {
             text += f->out_rel;
             text += '\t';
-            text += f->out_sha256;
+            text += f->out_sha256.view();
             text += '\t';
             text.append(size, std::to_chars(size, size + sizeof size, f->out_size).ptr);
             text += '\n';
