@@ -68,8 +68,10 @@ void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::u
         const Argument& a = args[i];
         switch (a.kind) {
         case Argument::Kind::star:
-            if (star_flags & k_star_double)
+            if (star_flags & k_star_double) {
                 raise_or_defer("* arg after **", a.pos, false); // ignored after a deferred error
+                return; // mpy-cross compiles no further argument after an argument error
+            }
             if (i + 1 >= m_options.small_int_bits)
                 error("too many args", a.pos);
             star_flags |= k_star_single;
@@ -91,11 +93,12 @@ void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::u
             ++n_kw;
             break;
         case Argument::Kind::positional:
-            if (!is_unchecked_positional(a)) {
-                if (star_flags & k_star_double)
-                    error_at("positional arg after **", *a.value);
-                if (n_kw > 0)
-                    error_at("positional arg after keyword arg", *a.value);
+            if (!is_unchecked_positional(a) && (star_flags & k_star_double || n_kw > 0)) {
+                // A leaf's error is deferred, and the arguments after it are not compiled: one of them
+                // that marks a line (the base of a **) would otherwise give the error that line.
+                error_at(star_flags & k_star_double ? "positional arg after **" : "positional arg after keyword arg",
+                         *a.value);
+                return;
             }
             if (a.bare_node && a.value->kind == ExprKind::named_expr) // no line of its own (measured)
                 compile_named_expr(a.value->as<NamedExpr>());

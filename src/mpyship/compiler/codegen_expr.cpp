@@ -427,8 +427,12 @@ void CodeGen::compile_yield(const UnaryExpr& e) {
 void CodeGen::compile_yield_from_expr(const UnaryExpr& e) {
     if (yield_outside_function(e))
         return;
-    if (m_options.target == Target::circuitpython && m_async[m_scope_id])
-        error("'yield from' inside async function", e.pos);
+    if (m_options.target == Target::circuitpython && m_async[m_scope_id]) {
+        if (!m_deferred)
+            error("'yield from' inside async function", e.pos);
+        em().load_const_none(); // after a deferred error this one is ignored and the reference compiles on
+        return;
+    }
     compile_expr(*e.value);
     emit_yield_from();
 }

@@ -1,0 +1,2 @@
+class C():
+	raise[](e=(),a,b""**a)from k

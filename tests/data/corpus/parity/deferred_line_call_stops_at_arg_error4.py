@@ -1,0 +1,3 @@
+class C():
+	f(e=(),a,x[0]**a)
+	pass

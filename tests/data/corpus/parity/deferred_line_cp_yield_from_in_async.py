@@ -1,0 +1,6 @@
+async def g():
+ try:
+  @micropython
+  def g():s
+ except'':yield from x
+ except:s;
