@@ -66,8 +66,12 @@ void CodeGen::compile_store_tuple(const ExprList& elts) {
     for (std::uint32_t i = 0; i < n; ++i) {
         if (elts[i]->kind != ExprKind::starred)
             continue;
-        if (star.has_value())
-            error("multiple *x in assignment", elts[i]->pos);
+        if (star.has_value()) {
+            if (!m_deferred)
+                error("multiple *x in assignment", elts[i]->pos);
+            em().pop_top(); // ignored after a deferred error: the reference stores nothing more and compiles on
+            return;
+        }
         em().unpack_ex(i, n - i - 1);
         star = i;
     }

@@ -445,8 +445,12 @@ void CodeGen::emit_yield_from() {
 }
 
 void CodeGen::compile_await(const UnaryExpr& e) {
-    if (m_scope->kind != ScopeKind::function && m_scope->kind != ScopeKind::lambda)
-        error("'await' outside function", e.pos);
+    if (m_scope->kind != ScopeKind::function && m_scope->kind != ScopeKind::lambda) {
+        if (!m_deferred)
+            error("'await' outside function", e.pos);
+        em().load_const_none(); // ignored after a deferred error: the reference compiles on
+        return;
+    }
     compile_expr(*e.value);
     if (m_options.target == Target::circuitpython) {
         em().load_method("__await__");

@@ -219,8 +219,11 @@ void CodeGen::compile_ann_assign(const AnnAssign& s) {
 }
 
 void CodeGen::compile_return(const ExprStmt& s) {
-    if (m_scope->kind != ScopeKind::function)
-        error("'return' outside function", s.pos);
+    if (m_scope->kind != ScopeKind::function) {
+        if (!m_deferred)
+            error("'return' outside function", s.pos);
+        return; // ignored after a deferred error: the reference compiles on
+    }
     if (!s.value) {
         em().load_const_none();
     } else if (s.value->kind == ExprKind::if_exp) {
@@ -266,8 +269,11 @@ void CodeGen::compile_assert(const Assert& s) {
 }
 
 void CodeGen::compile_break_continue(const Stmt& s) {
-    if (!m_loop.active)
-        error("'break'/'continue' outside loop", s.pos);
+    if (!m_loop.active) {
+        if (!m_deferred)
+            error("'break'/'continue' outside loop", s.pos);
+        return; // ignored after a deferred error: the reference compiles on
+    }
     const bool is_break = s.kind == StmtKind::break_;
     const Label target = is_break ? m_loop.break_label : m_loop.continue_label;
     em().unwind_jump(target, em().except_level() - m_loop.except_level, is_break && m_loop.break_from_for);
@@ -302,8 +308,11 @@ void CodeGen::compile_import(const Import& s) {
 
 void CodeGen::compile_import_from(const ImportFrom& s) {
     if (s.star) {
-        if (m_scope->kind != ScopeKind::module)
-            error("import * not at module level", s.pos);
+        if (m_scope->kind != ScopeKind::module) {
+            if (!m_deferred)
+                error("import * not at module level", s.pos);
+            return; // ignored after a deferred error: the reference compiles on
+        }
         em().load_const_small_int(s.level);
         em().load_const_string("*");
         em().build_tuple(1);

@@ -1,0 +1,5 @@
+def g():
+ try:
+  with f(**n,5):break
+ except:s
+ else:s;
