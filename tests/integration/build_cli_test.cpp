@@ -99,6 +99,49 @@ TEST(BuildCli, IncrementalCountersAfterEditAddAndDelete) {
     EXPECT_EQ(removed["manifest_files"], 3);
 }
 
+// A damaged build cache (entries out of order, a path twice, a bad digest, cut short) is an empty one: every
+// file is built again, the outputs stay right, and the build after that is a no-op again.
+TEST(BuildCli, ADamagedCacheIsRebuiltFromScratch) {
+    TempDir dir;
+    make_asset_project(dir.path());
+    build_json(dir.path());
+    const fs::path cache = dir.path() / "build" / ".mpyship" / "cache.tsv";
+    std::string good;
+    {
+        std::ifstream in(cache, std::ios::binary);
+        good.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    std::vector<std::string> lines;
+    for (std::size_t at = 0; at < good.size();) {
+        std::size_t nl = good.find('\n', at);
+        lines.push_back(good.substr(at, nl - at));
+        at = nl + 1;
+    }
+    ASSERT_EQ(lines.size(), 6u) << good; // magic, settings, manifest, 3 files
+    auto joined = [](std::vector<std::string> l) {
+        std::string out;
+        for (const auto& x : l)
+            out += x + "\n";
+        return out;
+    };
+    auto swapped = lines;
+    std::swap(swapped[3], swapped[4]);
+    auto twice = lines;
+    twice[4] = twice[3];
+    auto bad_digest = lines; // the content key, the 5th field, one character short
+    std::size_t key = 0;
+    for (int tab = 0; tab < 4; ++tab)
+        key = bad_digest[5].find('\t', key) + 1;
+    bad_digest[5].erase(key, 1);
+    const std::string cut = good.substr(0, good.size() - 5);
+    for (const std::string& damaged : {joined(swapped), joined(twice), joined(bad_digest), cut}) {
+        write_text(cache, damaged);
+        EXPECT_EQ(counters(build_json(dir.path())), "0 compiled, 0 up to date, 3 copied, 0 failed, 0 removed")
+            << damaged;
+        EXPECT_EQ(counters(build_json(dir.path())), "0 compiled, 3 up to date, 0 copied, 0 failed, 0 removed");
+    }
+}
+
 TEST(BuildCli, CompilesModulesKeepsEntryPointsAsSource) {
     TempDir dir;
     make_module_project(dir.path());

@@ -51,8 +51,10 @@ bool parse_entry(std::string_view line, BuildCache& cache) {
         !parse_number(f[3], e.source_inode) || !parse_number(f[7], e.out_size) ||
         !parse_number(f[8], e.out_mtime_ns))
         return false;
-    // save_cache writes the entries in order: each goes in at the end.
-    cache.entries.emplace_hint(cache.entries.end(), std::string(f[0]), std::move(e));
+    // save_cache writes the entries in order, each path once; anything else is a damaged file.
+    if (!cache.entries.empty() && !(cache.entries.back().first < f[0]))
+        return false;
+    cache.entries.emplace_back(std::string(f[0]), std::move(e));
     return true;
 }
 
@@ -88,6 +90,7 @@ BuildCache load_cache(const std::filesystem::path& out_dir) {
         return BuildCache{};
     cache.settings = lines[1];
     cache.manifest = lines[2];
+    cache.entries.reserve(lines.size() - 3);
     for (std::size_t i = 3; i < lines.size(); ++i)
         if (!parse_entry(lines[i], cache))
             return BuildCache{};

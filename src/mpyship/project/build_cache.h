@@ -10,10 +10,11 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace mpyship::project {
 
@@ -43,7 +44,9 @@ struct CacheEntry {
 struct BuildCache {
     std::string settings;                      // fingerprint of target, options and compiler version
     std::string manifest; // fingerprint of the manifest content last written, then the file's size and mtime
-    std::map<std::string, CacheEntry> entries; // by source path relative to src
+    // By source path relative to src, sorted, no path twice: a vector, not a map, because a no-op build
+    // loads and rebuilds it for every file (a map node each was ~5% of that build).
+    std::vector<std::pair<std::string, CacheEntry>> entries;
     bool operator==(const BuildCache&) const = default;
 };
 

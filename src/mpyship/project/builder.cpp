@@ -316,13 +316,14 @@ class Builder {
     Result<BuildReport> finish(std::vector<JobResult>& results) {
         BuildReport report;
         BuildCache cache{m_settings, {}, {}};
+        cache.entries.reserve(results.size());
         for (std::size_t i = 0; i < results.size(); ++i) {
             JobResult& r = results[i];
             if (r.io_error)
                 return std::unexpected(*r.io_error);
             count(report, r, m_sources[i]);
             if (r.outcome != Outcome::failed)
-                cache.entries.emplace_hint(cache.entries.end(), m_sources[i].rel, std::move(r.entry));
+                cache.entries.emplace_back(m_sources[i].rel, std::move(r.entry));
         }
         for (const auto& rel : m_skipped_secrets)
             report.notes.push_back({(m_config.src / rel).generic_string(),
