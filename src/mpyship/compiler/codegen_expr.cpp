@@ -372,7 +372,9 @@ void CodeGen::compile_sequence(const Sequence& s) {
         compile_expr(*elt);
         if (s.kv_key && i == s.kv_index) { // a k: v item in a set: compiled (value, key), then refused
             compile_expr(*s.kv_key);
-            error("expecting just a value for set", s.items_pos);
+            if (!m_deferred)
+                error("expecting just a value for set", s.items_pos);
+            return; // ignored after a deferred error: the reference compiles no more of the display
         }
         if (marks_items && deferred_after_child(!is_leaf(*elt), elt->pos.line))
             return; // the rest is not compiled (the stack stays deeper: harmless)
@@ -392,7 +394,9 @@ void CodeGen::compile_dict(const Dict& d) {
         if (!d.values[i]) {
             compile_expr(*d.keys[i]);
             // at the items' node, which starts with the first item (measured: `{` alone on its line)
-            error("expecting key:value for dict", d.item_pos.empty() ? d.pos : d.item_pos[0]);
+            if (!m_deferred)
+                error("expecting key:value for dict", d.item_pos.empty() ? d.pos : d.item_pos[0]);
+            return; // ignored after a deferred error: the reference compiles no more of the display
         }
         set_line(d.item_pos[i]);
         compile_expr(*d.values[i]);

@@ -243,8 +243,8 @@ void CodeGen::declare_param(const Param& p, bool& have_star) {
     if (p.name.empty())
         return;
     IdInfo& id = m_scope->find_or_add(p.name, IdKind::undecided);
-    if (id.kind != IdKind::undecided)
-        error("argument name reused", p.pos);
+    if (id.kind != IdKind::undecided) // a bare name is a leaf: its line comes later (see defer_error)
+        raise_or_defer("argument name reused", p.pos, leaf);
     id.kind = IdKind::local;
     id.flags = flags;
 }
