@@ -25,6 +25,37 @@ TEST(FileIo, AtomicWriteCreatesAndReplacesWithoutLeavingTemporaries) {
     EXPECT_EQ(entries, 1);
 }
 
+// Build outputs: replaced in place through a temporary file, permissions 0644 less the umask, the returned
+// time is the file's own, and a temporary name left behind by a killed build is passed over, not reused.
+TEST(FileIo, BuildOutputReplacesWithTheUmasksPermissionsAndItsOwnTime) {
+    test::TempDir dir;
+    auto target = dir.path() / "x.mpy";
+    std::vector<std::uint8_t> first{1, 2, 3}, second{4, 5};
+    const mode_t old_mask = ::umask(027);
+    auto written = write_build_output(target, first);
+    ::umask(old_mask);
+    ASSERT_TRUE(written) << written.error().message;
+    struct stat st {};
+    ASSERT_EQ(::stat(target.c_str(), &st), 0);
+    EXPECT_EQ(st.st_mode & 0777, 0640u);
+    EXPECT_EQ(*written, std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec);
+    // Stale temporaries under every name the next writes could pick (this process's pid, counters 0..99).
+    for (int k = 0; k < 100; ++k)
+        ASSERT_TRUE(write_file_replace(dir.path() / (".x.mpy.tmp-" + std::to_string(::getpid()) + "-" + std::to_string(k)),
+                                       std::string_view("stale")));
+    auto again = write_build_output(target, second);
+    ASSERT_TRUE(again) << again.error().message;
+    EXPECT_EQ(*read_file(target), second);
+    int entries = 0;
+    for ([[maybe_unused]] auto& e : std::filesystem::directory_iterator(dir.path()))
+        ++entries;
+    EXPECT_EQ(entries, 101); // the output and the stale files, nothing of its own left behind
+    auto missing = write_build_output(dir.path() / "no" / "y.mpy", second);
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().path, (dir.path() / "no" / "y.mpy").string());
+    EXPECT_NE(missing.error().message.find("temporary"), std::string::npos);
+}
+
 TEST(FileIo, ReadErrorsNameTheFile) {
     auto missing = read_file("/nonexistent/dir/file.mpy");
     ASSERT_FALSE(missing);

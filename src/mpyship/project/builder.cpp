@@ -24,6 +24,7 @@
 #include <future>
 #include <mutex>
 #include <set>
+#include <unordered_set>
 #include <sys/stat.h>
 
 namespace mpyship::project {
@@ -286,13 +287,28 @@ class Builder {
             return r;
         }
         fs::path path = output_path(r.entry.out_rel);
-        std::error_code ec;
-        fs::create_directories(path.parent_path(), ec);
-        if (auto w = write_file_replace(path, output); !w)
+        make_folder(path.parent_path());
+        if (auto w = write_build_output(path, output); !w)
             r.io_error = w.error();
-        else if (auto st = stat_file(path.c_str()))
-            r.entry.out_mtime_ns = st->mtime_ns;
+        else
+            r.entry.out_mtime_ns = *w;
         return r;
+    }
+
+    // Makes an output's folder, once per build: create_directories stats every folder of the path, and doing
+    // that for each file was a fifth of a cold build's system calls. A failure shows in the write that follows.
+    void make_folder(const fs::path& dir) const {
+        std::string key = dir.string();
+        {
+            std::lock_guard lock(m_made_mutex);
+            if (m_made_folders.contains(key))
+                return;
+        }
+        std::error_code ec;
+        fs::create_directories(dir, ec);
+        std::lock_guard lock(m_made_mutex);
+        if (!ec)
+            m_made_folders.insert(std::move(key));
     }
 
     std::expected<Bytes, CompileFailure> compile(const SourceFile& f, const Bytes& source) const {
@@ -502,6 +518,8 @@ class Builder {
     std::vector<fs::path> m_existing_dirs; // folders in build/mpy before this build
     std::optional<FolderCache> m_src_folders; // listings of src/ remembered between builds
     std::optional<FolderCache> m_out_folders; // listings of build/mpy
+    mutable std::mutex m_made_mutex;
+    mutable std::unordered_set<std::string> m_made_folders; // output folders this build has made or found
     std::string m_settings;
 };
 

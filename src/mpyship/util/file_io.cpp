@@ -1,6 +1,7 @@
 #include "mpyship/util/file_io.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -144,6 +145,43 @@ Result<void> write_file(const std::filesystem::path& path, std::span<const std::
 Result<void> write_file_atomic(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                                unsigned mode) {
     return write_file(path, data, mode, true);
+}
+
+Result<std::int64_t> write_build_output(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
+    static std::atomic<unsigned> s_counter{0};
+    static const std::string s_pid = std::to_string(::getpid()); // a system call each time otherwise
+    const std::string prefix = (path.has_parent_path() ? path.parent_path().string() + "/" : std::string()) + "." +
+                               path.filename().string() + ".tmp-" + s_pid + "-";
+    std::string tmp;
+    int fd = -1;
+    for (int attempt = 0; fd < 0 && attempt < 100; ++attempt) { // a name left by a killed build is skipped
+        tmp = prefix + std::to_string(s_counter++);
+        fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 && errno != EEXIST)
+            break;
+    }
+    if (fd < 0)
+        return fail("cannot create temporary file: " + errno_text(), path.string());
+    auto cleanup = [&](Error e) {
+        ::close(fd);
+        ::unlink(tmp.c_str());
+        return std::unexpected(std::move(e));
+    };
+    if (auto w = write_all(fd, data, path.string()); !w)
+        return cleanup(w.error());
+    struct stat st {};
+    if (::fstat(fd, &st) != 0)
+        return cleanup(Error::at(path.string(), "cannot read back: " + errno_text()));
+    if (::close(fd) != 0) {
+        ::unlink(tmp.c_str());
+        return fail("cannot close: " + errno_text(), path.string());
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::string why = errno_text();
+        ::unlink(tmp.c_str());
+        return fail("cannot rename into place: " + why, path.string());
+    }
+    return std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
 Result<void> write_file_replace(const std::filesystem::path& path, std::span<const std::uint8_t> data) {
