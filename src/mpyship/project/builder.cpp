@@ -37,6 +37,10 @@ enum class Outcome { up_to_date, compiled, copied, failed };
 struct JobResult {
     Outcome outcome = Outcome::failed;
     CacheEntry entry;
+    // Set instead of `entry` when nothing about the file changed: its entry in the old cache (a no-op build
+    // then copies no entries and, when every file is unchanged, reuses the old cache's as they are).
+    const CacheEntry* unchanged = nullptr;
+    const CacheEntry& result_entry() const { return unchanged ? *unchanged : entry; }
     std::string diagnostic;
     std::optional<Error> io_error; // fatal: the build stops
 };
@@ -222,7 +226,7 @@ class Builder {
         auto st = stat_file(f.abs.c_str());
         if (st && old && old->source_size == st->size && old->source_mtime_ns == st->mtime_ns &&
             old->source_inode == st->inode && output_intact(*old))
-            return JobResult{Outcome::up_to_date, *old, {}, std::nullopt};
+            return JobResult{Outcome::up_to_date, {}, old, {}, std::nullopt};
         auto bytes = read_file(f.abs);
         if (!bytes) {
             r.io_error = bytes.error();
@@ -332,14 +336,23 @@ class Builder {
     Result<BuildReport> finish(std::vector<JobResult>& results) {
         BuildReport report;
         BuildCache cache{m_settings, {}, {}};
-        cache.entries.reserve(results.size());
+        bool all_unchanged = results.size() == m_old.entries.size();
         for (std::size_t i = 0; i < results.size(); ++i) {
             JobResult& r = results[i];
             if (r.io_error)
                 return std::unexpected(*r.io_error);
             count(report, r, m_sources[i]);
-            if (r.outcome != Outcome::failed)
-                cache.entries.emplace_back(m_sources[i].rel, std::move(r.entry));
+            all_unchanged = all_unchanged && r.unchanged;
+        }
+        // Every file as the old cache has it (a no-op build): its entries are taken over, not rebuilt.
+        if (all_unchanged) {
+            cache.entries = std::move(m_old.entries);
+        } else {
+            cache.entries.reserve(results.size());
+            for (std::size_t i = 0; i < results.size(); ++i)
+                if (results[i].outcome != Outcome::failed)
+                    cache.entries.emplace_back(m_sources[i].rel, results[i].unchanged ? *results[i].unchanged
+                                                                                    : std::move(results[i].entry));
         }
         for (const auto& rel : m_skipped_secrets)
             report.notes.push_back({(m_config.src / rel).generic_string(),
@@ -354,7 +367,9 @@ class Builder {
         report.version = resolve_version(m_config, m_options.version, newest_edit_ns(cache));
         if (auto m = write_manifest(cache, report); !m)
             return std::unexpected(m.error());
-        if (!(cache == m_old))
+        const bool same_cache = all_unchanged ? cache.settings == m_old.settings && cache.manifest == m_old.manifest
+                                              : cache == m_old;
+        if (!same_cache)
             if (auto s = save_cache(m_config.out_dir(), cache); !s)
                 return std::unexpected(s.error());
         for (const auto* folders : {&*m_src_folders, &*m_out_folders})
@@ -397,7 +412,7 @@ class Builder {
     }
 
     void count(BuildReport& report, const JobResult& r, const SourceFile& f) const {
-        if (r.outcome != Outcome::failed && kept_as_source(r.entry, f))
+        if (r.outcome != Outcome::failed && kept_as_source(r.result_entry(), f))
             report.notes.push_back({(m_config.src / f.rel).generic_string(), kept_as_source_note()});
         switch (r.outcome) {
         case Outcome::up_to_date:
