@@ -1,5 +1,7 @@
 // Constant folding as the reference parser does it, plus BigInt arithmetic underneath.
 #include "mpyship/compiler/big_int.h"
+#include "mpyship/compiler/huge_fold.h"
+#include "mpyship/compiler/reference_heap.h"
 
 #include "frontend_test_util.h"
 
@@ -138,6 +140,52 @@ TEST(ConstFold, LargestFoldedInt) {
     EXPECT_EQ(folded("2 ** 1048577"), value("(** 2 1048577)"));
     EXPECT_EQ(folded("(1 << 524288) * (1 << 524289)").rfind("(Assign x (* ", 0), 0u); // the operands fold, not the product
     EXPECT_EQ(folded("(1 << 524288) * (1 << 524288) >> 1048575"), value("2"));
+}
+
+// Beyond what we keep, the model of the reference's heap (huge_fold.h) says which results mpy-cross still folds.
+// Each boundary was measured on mpy-cross 1.28 (largest folded, then the next one left as code); the goldens
+// of tests/data/corpus/parity/huge_* hold the same boundaries as compiled files.
+TEST(ConstFold, HugeResultsTheReferenceFoldsFollowItsHeap) {
+    auto folds = [](BinOpKind op, std::int64_t a, std::int64_t b, Target t = Target::micropython) {
+        return reference_folds_huge(op, BigInt(a), BigInt(b), t);
+    };
+    const std::pair<std::int64_t, std::int64_t> powers[] = {{2, 6275039}, {3, 3717805}, {10, 1834955}, {255, 784562}};
+    for (auto [base, largest] : powers) {
+        EXPECT_TRUE(folds(BinOpKind::pow, base, largest)) << base;
+        EXPECT_FALSE(folds(BinOpKind::pow, base, largest + 1)) << base;
+        const std::int64_t cp_largest = base == 255 ? 784567 : largest; // CircuitPython's heap: a block more
+        EXPECT_TRUE(folds(BinOpKind::pow, base, cp_largest, Target::circuitpython)) << base;
+        EXPECT_FALSE(folds(BinOpKind::pow, base, cp_largest + 1, Target::circuitpython)) << base;
+    }
+    EXPECT_TRUE(folds(BinOpKind::lshift, 1, 16626656));
+    EXPECT_FALSE(folds(BinOpKind::lshift, 1, 16626657)); // the reference folds, then reports MemoryError
+    EXPECT_TRUE(folds(BinOpKind::pow, -5, 1000001));
+    EXPECT_FALSE(folds(BinOpKind::pow, 2, 1048576)); // kept: we fold it ourselves
+    EXPECT_FALSE(folds(BinOpKind::mul, 1 << 30, 1 << 30));
+    EXPECT_FALSE(folds(BinOpKind::pow, 2, -3));
+    EXPECT_EQ(test::dump("2 ** 1953125\n"), "(Expr (** 2 1953125))\n"); // the node stays; codegen drops it
+}
+
+TEST(ReferenceHeap, FirstFitGrowthInPlaceAndMoves) {
+    ReferenceHeap heap(16);
+    auto a = heap.allocate(32), b = heap.allocate(64), c = heap.allocate(32); // blocks 0, 1-2, 3
+    ASSERT_TRUE(a && b && c);
+    EXPECT_FALSE(heap.allocate(13 * 32)); // 12 blocks left
+    heap.release(*b);
+    auto grown = heap.reallocate(*a, 96); // blocks 1-2 are free: grows in place
+    ASSERT_TRUE(grown);
+    EXPECT_EQ(*grown, *a);
+    auto moved = heap.reallocate(*c, 5 * 32); // nothing after c: it grows in place too
+    ASSERT_TRUE(moved);
+    EXPECT_EQ(*moved, *c);
+    auto d = heap.allocate(32); // first fit from the lowest free block: 8
+    ASSERT_TRUE(d);
+    auto e = heap.reallocate(*a, 6 * 32); // blocks 3-7 are c's: a moves to 9-14
+    ASSERT_TRUE(e);
+    EXPECT_NE(*e, *a);
+    EXPECT_TRUE(heap.allocate(3 * 32));  // a's old blocks 0-2, from the lowest free block again
+    EXPECT_FALSE(heap.allocate(2 * 32)); // only block 15 is left
+    EXPECT_TRUE(heap.allocate(32));
 }
 
 TEST(ConstFold, FloatsAndLogic) {

@@ -202,6 +202,9 @@ enum class BinOpKind : std::uint8_t {
 struct BinOp : Expr { // a chain a+b-c is left-nested: BinOp(BinOp(a,+,b),-,c); all share a's line
     BinOpKind op;
     ExprPtr left, right;
+    // mpy-cross folds this to an int too big for us to keep (huge_fold.h): a constant there, so as a statement
+    // of its own it is dropped and as a condition it is true.
+    bool reference_folded = false;
     BinOp(SourcePos p, BinOpKind o, ExprPtr l, ExprPtr r)
         : Expr(ExprKind::bin_op, p), op(o), left(std::move(l)), right(std::move(r)) {}
 };

@@ -468,6 +468,11 @@ void CodeGen::compile_await(const UnaryExpr& e) {
 }
 
 void CodeGen::compile_condition(const Expr& e, bool jump_if, Label label) {
+    if (e.kind == ExprKind::bin_op && e.as<BinOp>().reference_folded) { // a huge int there: true
+        if (jump_if)
+            em().jump(label);
+        return;
+    }
     if (e.kind == ExprKind::constant || (e.kind == ExprKind::tuple && e.as<Sequence>().elts.empty())) {
         const bool truth = e.kind == ExprKind::constant && e.as<Constant>().value.truthiness();
         if (truth == jump_if)

@@ -20,6 +20,8 @@ bool is_const_false(const Expr& e) {
 }
 
 bool is_const_true(const Expr& e) {
+    if (e.kind == ExprKind::bin_op) // an int the reference folds and we do not keep: never zero
+        return e.as<BinOp>().reference_folded;
     return e.kind == ExprKind::constant && e.as<Constant>().value.truthiness();
 }
 

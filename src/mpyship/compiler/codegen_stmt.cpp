@@ -174,7 +174,8 @@ void CodeGen::compile_stmt(const Stmt& s) {
 }
 
 void CodeGen::compile_expr_stmt(const ExprStmt& s) {
-    if (s.value->kind == ExprKind::constant)
+    if (s.value->kind == ExprKind::constant ||
+        (s.value->kind == ExprKind::bin_op && s.value->as<BinOp>().reference_folded))
         return;
     compile_expr(*s.value);
     em().pop_top();

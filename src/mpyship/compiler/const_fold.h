@@ -11,11 +11,11 @@ namespace mpyship::compiler {
 
 // Largest folded integer, in bits; bigger results stay unfolded. Measured on mpy-cross 1.28 (default 2 MiB
 // heap), all byte-identical: `1 << 1048576`, `2 ** 1048576` and a product of two 524,289-bit ints (1,048,577
-// bits) are folded. Beyond that the reference folds while its heap holds the result, a copy of it and the
-// decimal text (for `x = 1 << n` alone: up to n = 3,563,007; from 3,563,008 "MemoryError: memory allocation
-// failed, allocating N bytes"; from n = 16,777,215 not folded; `10 ** 2**30` is tried for 70 s and left
-// unfolded) -- a point that moves with the rest of the program, and each such fold takes it minutes. That band
-// is not reproduced: we leave those expressions to run time.
+// bits) are folded. Beyond that the reference folds while its heap holds the work, and stores the result as
+// decimal text while its heap holds that too (for `x = 1 << n` alone: up to n = 3,563,007; from 3,563,008
+// "MemoryError: memory allocation failed, allocating N bytes"), which takes it minutes. We keep no such value:
+// a fold of two host-sized ints that the reference computes (huge_fold.h models its heap) leaves the BinOp
+// marked, so a statement of its own is dropped and a condition is true, as there; a stored one stays code.
 inline constexpr std::uint64_t k_max_folded_int_bits = (1u << 20) + 1;
 
 std::optional<ConstValue> fold_binary(BinOpKind op, const ConstValue& lhs, const ConstValue& rhs);

@@ -6,6 +6,8 @@ list(APPEND MPYSHIP_COMPILER_SOURCES
   lexer_string.cpp
   number_literal.cpp
   const_fold.cpp
+  huge_fold.cpp
+  reference_heap.cpp
   parser.cpp
   parser_qstrs.cpp
   parse_stmt.cpp

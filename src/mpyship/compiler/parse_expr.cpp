@@ -2,6 +2,7 @@
 // construct completes: a binary-operator chain folds only when every operand is a number, and/or
 // drop constant operands, `not`/unary ops fold constants, tuples of constants become constants.
 #include "mpyship/compiler/const_fold.h"
+#include "mpyship/compiler/huge_fold.h"
 #include "mpyship/compiler/parser_impl.h"
 
 #include <array>
@@ -61,6 +62,18 @@ std::optional<BinOpKind> level_op(int level, Tok kind) {
 
 ExprPtr make_constant(SourcePos pos, ConstValue v) {
     return std::make_unique<Constant>(pos, std::move(v));
+}
+
+// `a op b` left unfolded; two int constants are marked when mpy-cross folds them all the same (huge_fold.h).
+ExprPtr make_unfolded(SourcePos start, BinOpKind op, ExprPtr a, ExprPtr b, Target target) {
+    auto node = std::make_unique<BinOp>(start, op, std::move(a), std::move(b));
+    if (node->left->kind == ExprKind::constant && node->right->kind == ExprKind::constant) {
+        const ConstValue& x = node->left->as<Constant>().value;
+        const ConstValue& y = node->right->as<Constant>().value;
+        if (x.is_int() && y.is_int())
+            node->reference_folded = reference_folds_huge(op, std::get<BigInt>(x.value), std::get<BigInt>(y.value), target);
+    }
+    return node;
 }
 
 std::optional<ConstValue> fold_chain(const ExprList& operands, const std::vector<BinOpKind>& ops) {
@@ -341,7 +354,7 @@ ExprPtr Parser::finish_binary_level(int level, SourcePos start, ExprPtr first) {
             }
         }
     }
-    return std::make_unique<BinOp>(start, *first_op, std::move(first), std::move(second));
+    return make_unfolded(start, *first_op, std::move(first), std::move(second), m_options.target);
 }
 
 // A chain of two or more operators: `first op second` and the rest still to parse.
@@ -408,7 +421,7 @@ ExprPtr Parser::parse_power() {
             }
         }
     }
-    return std::make_unique<BinOp>(start, BinOpKind::pow, std::move(base), std::move(exponent));
+    return make_unfolded(start, BinOpKind::pow, std::move(base), std::move(exponent), m_options.target);
 }
 
 ExprPtr Parser::parse_star_expr() {
