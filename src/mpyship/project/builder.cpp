@@ -79,6 +79,12 @@ std::optional<StatInfo> stat_file(const char* p) {
                     std::uint64_t(st.st_ino)};
 }
 
+std::string without_trailing_slash(std::string path) {
+    while (path.size() > 1 && path.back() == '/')
+        path.pop_back();
+    return path;
+}
+
 // A SHA-256's hex digest (always 64 digits) as the cache keeps it.
 HexDigest digest_of(const std::string& hex) {
     return HexDigest::of(hex).value_or(HexDigest{});
@@ -105,7 +111,8 @@ std::string utf8_diagnostic(const std::string& shown, std::string_view text, std
 class Builder {
   public:
     Builder(const ProjectConfig& c, const BuildOptions& o)
-        : m_config(c), m_options(o), m_out_mpy(c.out_dir() / "mpy"), m_out_mpy_text(m_out_mpy.string()) {}
+        : m_config(c), m_options(o), m_out_mpy(c.out_dir() / "mpy"), m_out_mpy_text(m_out_mpy.string()),
+          m_src_text(without_trailing_slash(c.src_dir().string())) {}
 
     Result<BuildReport> run() {
         // Finding the sources and looking at what build/ holds are independent: the walk of src/ runs on a
@@ -166,6 +173,8 @@ class Builder {
             .update(m_config.arch ? std::string("\n-march=") + mpy::native_arch_name(*m_config.arch) : "")
             .hex_digest();
     }
+
+    std::string source_path(const SourceFile& f) const { return f.abs.empty() ? m_src_text + "/" + f.rel : f.abs; }
 
     fs::path output_path(const std::string& out_rel) const { return m_out_mpy / out_rel; }
     // The same as a plain string: a no-op build checks every output, and an fs::path splits itself into
@@ -230,16 +239,18 @@ class Builder {
     }
 
     JobSlot job(const SourceFile& f, const CacheEntry* old) const {
-        auto st = stat_file(f.abs.c_str());
+        const std::string path = source_path(f);
+        auto st = stat_file(path.c_str());
         if (st && old && old->source_size == st->size && old->source_mtime_ns == st->mtime_ns &&
             old->source_inode == st->inode && output_intact(*old))
             return JobSlot{old, nullptr};
-        return JobSlot{nullptr, std::make_unique<JobResult>(build_one(f, st, old))};
+        return JobSlot{nullptr, std::make_unique<JobResult>(build_one(f, path, st, old))};
     }
 
-    JobResult build_one(const SourceFile& f, const std::optional<StatInfo>& st, const CacheEntry* old) const {
+    JobResult build_one(const SourceFile& f, const std::string& path, const std::optional<StatInfo>& st,
+                        const CacheEntry* old) const {
         JobResult r;
-        auto bytes = read_file(f.abs);
+        auto bytes = read_file(path);
         if (!bytes) {
             r.io_error = bytes.error();
             return r;
@@ -542,6 +553,7 @@ class Builder {
     std::vector<std::string> m_skipped_secrets;
     fs::path m_out_mpy;                    // build/mpy
     std::string m_out_mpy_text;            // the same, as a string
+    std::string m_src_text;                // src/, as the walk names it (no trailing '/')
     std::vector<std::string> m_existing;   // files in build/mpy before this build, relative paths, sorted
     std::vector<fs::path> m_existing_dirs; // folders in build/mpy before this build
     std::optional<FolderCache> m_src_folders; // listings of src/ remembered between builds

@@ -172,7 +172,7 @@ class Walker {
             return fail("name cannot be stored on a FAT drive: " + why, path);
         if (!included(rel))
             return {};
-        m_files.push_back(classify(rel, path));
+        m_files.push_back(classify(rel, "")); // read from src/<rel>: no copy of the whole path per file
         return {};
     }
 

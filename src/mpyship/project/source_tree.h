@@ -17,7 +17,7 @@ enum class SourceAction { compile, copy };
 
 struct SourceFile {
     std::string rel;           // path relative to src, '/'-separated
-    std::string abs;           // where to read it (a native path)
+    std::string abs;           // where to read it when that is not src/<rel> (a file the build adds); else empty
     SourceAction action = SourceAction::copy;
     std::string out_rel; // path of the output relative to build/mpy (x.py -> x.mpy when compiled)
 };
