@@ -166,6 +166,32 @@ TEST(ConstFold, HugeResultsTheReferenceFoldsFollowItsHeap) {
     EXPECT_EQ(test::dump("2 ** 1953125\n"), "(Expr (** 2 1953125))\n"); // the node stays; codegen drops it
 }
 
+// Outer folds over such a value: those whose result stays huge are followed, the others left as code.
+TEST(ConstFold, OuterFoldsOverAHugeResult) {
+    const Target mp = Target::micropython;
+    auto huge = reference_huge_fold(BinOpKind::pow, BigInt(2), BigInt(1953125), mp);
+    ASSERT_TRUE(huge);
+    EXPECT_EQ(huge->digits, 61036u); // 1,953,126 bits in 32-bit digits
+    auto plus = reference_huge_with_int(BinOpKind::add, *huge, BigInt(1), true, mp);
+    ASSERT_TRUE(plus);
+    EXPECT_EQ(plus->digits, 61037u);
+    EXPECT_TRUE(reference_huge_unary(UnaryOpKind::negative, *huge, mp));
+    EXPECT_TRUE(reference_huge_with_int(BinOpKind::lshift, *huge, BigInt(3), true, mp));
+    EXPECT_FALSE(reference_huge_with_int(BinOpKind::lshift, *huge, BigInt(3), false, mp)); // 3 << huge
+    EXPECT_FALSE(reference_huge_with_int(BinOpKind::mul, *huge, BigInt(0), true, mp));     // 0: a value to hold
+    EXPECT_FALSE(reference_huge_with_int(BinOpKind::rshift, *huge, BigInt(5), true, mp));
+    EXPECT_FALSE(reference_huge_with_int(BinOpKind::bit_xor, *huge, BigInt(-1), true, mp));
+    // A negation needs a second copy beside the first: mpy-cross folds -2 ** 6275039 (two 784 KB ints), but a
+    // 1.5 MB shift leaves no room for its negation; +x is the same object.
+    auto largest = reference_huge_fold(BinOpKind::pow, BigInt(2), BigInt(6275039), mp);
+    ASSERT_TRUE(largest);
+    EXPECT_TRUE(reference_huge_unary(UnaryOpKind::negative, *largest, mp));
+    auto shifted = reference_huge_fold(BinOpKind::lshift, BigInt(1), BigInt(12000000), mp);
+    ASSERT_TRUE(shifted);
+    EXPECT_FALSE(reference_huge_unary(UnaryOpKind::negative, *shifted, mp));
+    EXPECT_TRUE(reference_huge_unary(UnaryOpKind::positive, *shifted, mp));
+}
+
 TEST(ReferenceHeap, FirstFitGrowthInPlaceAndMoves) {
     ReferenceHeap heap(16);
     auto a = heap.allocate(32), b = heap.allocate(64), c = heap.allocate(32); // blocks 0, 1-2, 3

@@ -214,6 +214,7 @@ enum class UnaryOpKind : std::uint8_t { positive, negative, invert, not_ };
 struct UnaryOp : Expr {
     UnaryOpKind op;
     ExprPtr operand;
+    bool reference_folded = false; // as BinOp's: -x, ~x, +x of an int the reference folds (huge_fold.h)
     UnaryOp(SourcePos p, UnaryOpKind o, ExprPtr e)
         : Expr(ExprKind::unary_op, p), op(o), operand(std::move(e)) {}
 };

@@ -2,6 +2,7 @@
 // expressions, walrus, displays, yield/await, and conditional jumps (`compile_condition`) that fold
 // constant tests and and/or/not chains into jumps.
 #include "mpyship/compiler/codegen.h"
+#include "mpyship/compiler/huge_fold.h"
 
 #include "mpyship/compiler/constant_value.h"
 
@@ -468,7 +469,7 @@ void CodeGen::compile_await(const UnaryExpr& e) {
 }
 
 void CodeGen::compile_condition(const Expr& e, bool jump_if, Label label) {
-    if (e.kind == ExprKind::bin_op && e.as<BinOp>().reference_folded) { // a huge int there: true
+    if (is_reference_folded(e)) { // an int the reference folds and we do not keep: never zero
         if (jump_if)
             em().jump(label);
         return;

@@ -2,6 +2,7 @@
 // range(...) counter form), try/except/else/finally, with, async for and async with; exception levels
 // and the break/continue targets they maintain.
 #include "mpyship/compiler/codegen.h"
+#include "mpyship/compiler/huge_fold.h"
 
 #include "mpyship/compiler/small_int.h"
 
@@ -20,8 +21,8 @@ bool is_const_false(const Expr& e) {
 }
 
 bool is_const_true(const Expr& e) {
-    if (e.kind == ExprKind::bin_op) // an int the reference folds and we do not keep: never zero
-        return e.as<BinOp>().reference_folded;
+    if (is_reference_folded(e)) // an int the reference folds and we do not keep: never zero
+        return true;
     return e.kind == ExprKind::constant && e.as<Constant>().value.truthiness();
 }
 

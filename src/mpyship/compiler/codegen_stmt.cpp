@@ -2,6 +2,7 @@
 // annotated assignment, del, return, raise, assert, imports, global/nonlocal, break/continue; and the
 // dispatch of compound statements to codegen_flow.cpp and codegen_func.cpp.
 #include "mpyship/compiler/codegen.h"
+#include "mpyship/compiler/huge_fold.h"
 
 namespace mpyship::compiler {
 
@@ -174,8 +175,7 @@ void CodeGen::compile_stmt(const Stmt& s) {
 }
 
 void CodeGen::compile_expr_stmt(const ExprStmt& s) {
-    if (s.value->kind == ExprKind::constant ||
-        (s.value->kind == ExprKind::bin_op && s.value->as<BinOp>().reference_folded))
+    if (s.value->kind == ExprKind::constant || is_reference_folded(*s.value))
         return;
     compile_expr(*s.value);
     em().pop_top();

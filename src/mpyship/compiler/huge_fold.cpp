@@ -34,26 +34,34 @@ struct Mpz {
     std::uint64_t allocated = 0, used = 0;
 };
 
+// The probe after a fold: the reference's next steps need a few blocks (less and it reports MemoryError).
+bool room_after(ReferenceHeap& heap, HeapAtFold at) {
+    auto probe = heap.allocate(at.blocks_after * ReferenceHeap::k_block_bytes - 1);
+    if (probe)
+        heap.release(*probe);
+    return probe.has_value();
+}
+
 class PowerModel {
   public:
-    PowerModel(HeapAtFold at, std::uint64_t base) : m_heap(at.free_blocks), m_after(at.blocks_after), m_base(base) {}
+    PowerModel(HeapAtFold at, std::uint64_t base) : m_heap(at.free_blocks), m_at(at), m_base(base) {}
 
-    // Whether base ** exponent fits: the result object, x = base and n = exponent copied, dest = 1, then
-    // square-and-multiply with the copies a product into its own operand makes.
-    bool fits(std::uint64_t exponent) {
+    // base ** exponent: the result object, x = base and n = exponent copied, dest = 1, then square-and-multiply
+    // with the copies a product into its own operand makes. The heap after it, when it all fits.
+    std::optional<HugeValue> run(std::uint64_t exponent) {
         if (!m_heap.allocate(k_object_bytes))
-            return false;
+            return std::nullopt;
         Mpz dest;
         Mpz x{}, n{};
         if (!clone(Mpz{{}, {}, k_host_int_digits, digits_for_bits(bits_of_power(1))}, x) ||
             !clone(Mpz{{}, {}, k_host_int_digits, 1}, n) || !need(dest, 1))
-            return false;
+            return std::nullopt;
         dest.used = 1;
         std::uint64_t dest_power = 0, x_power = 1;
         for (std::uint64_t e = exponent; e != 0;) {
             if (e & 1) {
                 if (!multiply_into(dest, x.used))
-                    return false;
+                    return std::nullopt;
                 dest_power += x_power;
                 dest.used = digits_for_bits(bits_of_power(dest_power));
             }
@@ -61,13 +69,15 @@ class PowerModel {
             if (e == 0)
                 break;
             if (!multiply_into(x, x.used))
-                return false;
+                return std::nullopt;
             x_power *= 2;
             x.used = digits_for_bits(bits_of_power(x_power));
         }
         release(x);
         release(n);
-        return bool(m_heap.allocate(m_after * ReferenceHeap::k_block_bytes - 1));
+        if (!room_after(m_heap, m_at))
+            return std::nullopt;
+        return HugeValue{m_heap, dest.used};
     }
 
   private:
@@ -77,7 +87,9 @@ class PowerModel {
             return 1;
         if ((m_base & (m_base - 1)) == 0)
             return power * std::uint64_t(std::bit_width(m_base) - 1) + 1;
-        return std::uint64_t(std::floor(static_cast<long double>(power) * std::log2l(static_cast<long double>(m_base)))) + 1;
+        return std::uint64_t(std::floor(static_cast<long double>(power) *
+                                        std::log2l(static_cast<long double>(m_base)))) +
+               1;
     }
 
     bool clone(const Mpz& source, Mpz& out) {
@@ -116,37 +128,129 @@ class PowerModel {
     }
 
     ReferenceHeap m_heap;
-    std::uint64_t m_after;
+    HeapAtFold m_at;
     std::uint64_t m_base;
 };
 
-bool shift_fits(HeapAtFold at, std::uint64_t value_bits, std::uint64_t count) {
-    ReferenceHeap heap(at.free_blocks);
-    const std::uint64_t digits = digits_for_bits(value_bits) + (count + k_digit_bits - 1) / k_digit_bits;
-    return heap.allocate(k_object_bytes) && heap.allocate(digits * k_digit_bytes) &&
-           heap.allocate(at.blocks_after * ReferenceHeap::k_block_bytes - 1);
+HeapAtFold heap_of(Target target) {
+    return target == Target::circuitpython ? k_circuitpython_heap : k_micropython_heap;
+}
+
+// A new int of `digits` beside the ones the heap holds (an operation on a huge value: the operand stays).
+std::optional<HugeValue> new_int(HugeValue v, std::uint64_t digits, Target target) {
+    if (!v.heap.allocate(k_object_bytes) || !v.heap.allocate(digits * k_digit_bytes) ||
+        !room_after(v.heap, heap_of(target)))
+        return std::nullopt;
+    v.digits = digits;
+    return v;
+}
+
+std::optional<std::uint64_t> magnitude_of(const BigInt& value) {
+    auto v = value.to_int64();
+    if (!v)
+        return std::nullopt;
+    return *v < 0 ? 0 - std::uint64_t(*v) : std::uint64_t(*v);
+}
+
+const BigInt* int_constant(const Expr& e) {
+    if (e.kind != ExprKind::constant)
+        return nullptr;
+    return std::get_if<BigInt>(&e.as<Constant>().value.value);
 }
 
 } // namespace
 
-bool reference_folds_huge(BinOpKind op, const BigInt& a, const BigInt& b, Target target) {
-    const HeapAtFold at = target == Target::circuitpython ? k_circuitpython_heap : k_micropython_heap;
+std::optional<HugeValue> reference_huge_fold(BinOpKind op, const BigInt& a, const BigInt& b, Target target) {
+    const HeapAtFold at = heap_of(target);
     if (op != BinOpKind::pow && op != BinOpKind::lshift)
-        return false;
-    auto lhs = a.to_int64();
+        return std::nullopt;
+    auto base = magnitude_of(a);
     auto rhs = b.to_int64();
-    if (!lhs || !rhs || *rhs < 0 || *lhs == 0)
-        return false;
-    const std::uint64_t magnitude = *lhs < 0 ? 0 - std::uint64_t(*lhs) : std::uint64_t(*lhs);
+    if (!base || !rhs || *rhs < 0 || *base == 0)
+        return std::nullopt;
     const std::uint64_t count = std::uint64_t(*rhs);
     if (op == BinOpKind::lshift) {
-        const std::uint64_t bits = std::uint64_t(std::bit_width(magnitude));
-        return bits + count > k_max_folded_int_bits && shift_fits(at, bits, count);
+        const std::uint64_t bits = std::uint64_t(std::bit_width(*base));
+        if (bits + count <= k_max_folded_int_bits)
+            return std::nullopt;
+        return new_int(HugeValue{ReferenceHeap(at.free_blocks), 0},
+                       digits_for_bits(bits) + (count + k_digit_bits - 1) / k_digit_bits, target);
     }
-    if (magnitude == 1)
-        return false; // folded already
-    const long double bits = static_cast<long double>(count) * std::log2l(static_cast<long double>(magnitude));
-    return bits >= static_cast<long double>(k_max_folded_int_bits) && PowerModel(at, magnitude).fits(count);
+    if (*base == 1)
+        return std::nullopt; // folded already
+    const long double bits = static_cast<long double>(count) * std::log2l(static_cast<long double>(*base));
+    if (bits < static_cast<long double>(k_max_folded_int_bits))
+        return std::nullopt;
+    return PowerModel(at, *base).run(count);
+}
+
+bool reference_folds_huge(BinOpKind op, const BigInt& a, const BigInt& b, Target target) {
+    return reference_huge_fold(op, a, b, target).has_value();
+}
+
+std::optional<HugeValue> reference_huge_unary(UnaryOpKind op, HugeValue v, Target target) {
+    switch (op) {
+    case UnaryOpKind::positive:
+        return v; // the same object
+    case UnaryOpKind::negative:
+        return new_int(v, v.digits, target);
+    case UnaryOpKind::invert: // -(v + 1)
+        return new_int(v, v.digits + 1, target);
+    case UnaryOpKind::not_:
+        return std::nullopt; // a bool: the parser folds it as for any constant
+    }
+    return std::nullopt;
+}
+
+std::optional<HugeValue> reference_huge_with_int(BinOpKind op, HugeValue v, const BigInt& other, bool huge_on_left,
+                                                 Target target) {
+    auto magnitude = magnitude_of(other);
+    if (!magnitude || *magnitude == 0)
+        return std::nullopt; // a product of 0 is 0: a value we would have to hold
+    const std::uint64_t other_digits = digits_for_bits(std::uint64_t(std::bit_width(*magnitude)));
+    switch (op) {
+    case BinOpKind::add:
+    case BinOpKind::sub:
+        return new_int(v, std::max(v.digits, other_digits) + 1, target);
+    case BinOpKind::mul:
+        return new_int(v, v.digits + other_digits, target);
+    case BinOpKind::bit_or:
+    case BinOpKind::bit_xor:
+        if (other.is_negative())
+            return std::nullopt;
+        return new_int(v, v.digits, target);
+    case BinOpKind::lshift:
+        if (!huge_on_left || other.is_negative())
+            return std::nullopt;
+        return new_int(v, v.digits + (*magnitude + k_digit_bits - 1) / k_digit_bits, target);
+    default:
+        return std::nullopt; // >>, &, //, %, /, **: results we would have to compute
+    }
+}
+
+bool is_reference_folded(const Expr& e) {
+    return (e.kind == ExprKind::bin_op && e.as<BinOp>().reference_folded) ||
+           (e.kind == ExprKind::unary_op && e.as<UnaryOp>().reference_folded);
+}
+
+std::optional<HugeValue> reference_huge_value(const Expr& e, Target target) {
+    if (e.kind == ExprKind::unary_op && e.as<UnaryOp>().reference_folded) {
+        const UnaryOp& u = e.as<UnaryOp>();
+        auto operand = reference_huge_value(*u.operand, target);
+        return operand ? reference_huge_unary(u.op, std::move(*operand), target) : std::nullopt;
+    }
+    if (e.kind != ExprKind::bin_op || !e.as<BinOp>().reference_folded)
+        return std::nullopt;
+    const BinOp& b = e.as<BinOp>();
+    const BigInt* left = int_constant(*b.left);
+    const BigInt* right = int_constant(*b.right);
+    if (left && right)
+        return reference_huge_fold(b.op, *left, *right, target);
+    const bool huge_on_left = right != nullptr;
+    auto huge = reference_huge_value(huge_on_left ? *b.left : *b.right, target);
+    if (!huge || !(left || right))
+        return std::nullopt;
+    return reference_huge_with_int(b.op, std::move(*huge), huge_on_left ? *right : *left, huge_on_left, target);
 }
 
 } // namespace mpyship::compiler

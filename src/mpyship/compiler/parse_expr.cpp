@@ -67,11 +67,11 @@ ExprPtr make_constant(SourcePos pos, ConstValue v) {
 // `a op b` left unfolded; two int constants are marked when mpy-cross folds them all the same (huge_fold.h).
 ExprPtr make_unfolded(SourcePos start, BinOpKind op, ExprPtr a, ExprPtr b, Target target) {
     auto node = std::make_unique<BinOp>(start, op, std::move(a), std::move(b));
-    if (node->left->kind == ExprKind::constant && node->right->kind == ExprKind::constant) {
-        const ConstValue& x = node->left->as<Constant>().value;
-        const ConstValue& y = node->right->as<Constant>().value;
-        if (x.is_int() && y.is_int())
-            node->reference_folded = reference_folds_huge(op, std::get<BigInt>(x.value), std::get<BigInt>(y.value), target);
+    const bool left_int = node->left->kind == ExprKind::constant && node->left->as<Constant>().value.is_int();
+    const bool right_int = node->right->kind == ExprKind::constant && node->right->as<Constant>().value.is_int();
+    if ((left_int || is_reference_folded(*node->left)) && (right_int || is_reference_folded(*node->right))) {
+        node->reference_folded = true; // so that the model looks at it
+        node->reference_folded = reference_huge_value(*node, target).has_value();
     }
     return node;
 }
@@ -285,6 +285,9 @@ ExprPtr Parser::parse_not_test() {
     if (is_constant_expr(*operand)) {
         return make_constant(SourcePos{0, 0}, ConstValue{!constant_of(*operand).truthiness()});
     }
+    if (is_reference_folded(*operand)) { // an int the reference folds: never zero
+        return make_constant(SourcePos{0, 0}, ConstValue{false});
+    }
     return std::make_unique<UnaryOp>(start, UnaryOpKind::not_, std::move(operand));
 }
 
@@ -373,7 +376,7 @@ ExprPtr Parser::finish_binary_chain(int level, SourcePos start, ExprPtr first, B
     }
     ExprPtr acc = std::move(operands[0]);
     for (std::size_t i = 0; i < ops.size(); ++i) {
-        acc = std::make_unique<BinOp>(start, ops[i], std::move(acc), std::move(operands[i + 1]));
+        acc = make_unfolded(start, ops[i], std::move(acc), std::move(operands[i + 1]), m_options.target);
     }
     return acc;
 }
@@ -402,7 +405,12 @@ ExprPtr Parser::parse_factor() {
             return result;
         }
     }
-    return std::make_unique<UnaryOp>(start, op, std::move(operand));
+    auto node = std::make_unique<UnaryOp>(start, op, std::move(operand));
+    if (is_reference_folded(*node->operand)) {
+        node->reference_folded = true; // so that the model looks at it
+        node->reference_folded = reference_huge_value(*node, m_options.target).has_value();
+    }
+    return node;
 }
 
 ExprPtr Parser::parse_power() {
