@@ -85,6 +85,27 @@ Result<Bytes> read_stream_to_end(int fd, const std::string& name) {
 
 namespace {
 
+// Gives up a write through the temporary file `tmp` (open as fd): closed and removed.
+std::unexpected<Error> abandon(int fd, const std::string& tmp, Error e) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return std::unexpected(std::move(e));
+}
+
+// The end of a write through a temporary file: closed, then renamed over `path`; removed if either fails.
+Result<void> close_and_rename(int fd, const std::string& tmp, const std::filesystem::path& path) {
+    if (::close(fd) != 0) {
+        ::unlink(tmp.c_str());
+        return fail("cannot close: " + errno_text(), path.string());
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::string why = errno_text();
+        ::unlink(tmp.c_str());
+        return fail("cannot rename into place: " + why, path.string());
+    }
+    return {};
+}
+
 Result<void> write_via_temporary(const std::filesystem::path& path, std::span<const std::uint8_t> data,
                                  unsigned mode, bool durable) {
     std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : std::filesystem::path(".");
@@ -94,25 +115,11 @@ Result<void> write_via_temporary(const std::filesystem::path& path, std::span<co
         int e = errno;
         return fail("cannot create temporary file: " + std::string(std::strerror(e)), path.string(), e);
     }
-    auto cleanup = [&](Error e) {
-        ::close(fd);
-        ::unlink(tmpl.c_str());
-        return std::unexpected(std::move(e));
-    };
     if (auto w = write_all(fd, data, path.string()); !w)
-        return cleanup(w.error());
+        return abandon(fd, tmpl, w.error());
     if (::fchmod(fd, mode_t(mode)) != 0 || (durable && ::fsync(fd) != 0))
-        return cleanup(Error::at(path.string(), "cannot flush: " + errno_text()));
-    if (::close(fd) != 0) {
-        ::unlink(tmpl.c_str());
-        return fail("cannot close: " + errno_text(), path.string());
-    }
-    if (::rename(tmpl.c_str(), path.c_str()) != 0) {
-        std::string why = errno_text();
-        ::unlink(tmpl.c_str());
-        return fail("cannot rename into place: " + why, path.string());
-    }
-    return {};
+        return abandon(fd, tmpl, Error::at(path.string(), "cannot flush: " + errno_text()));
+    return close_and_rename(fd, tmpl, path);
 }
 
 // An existing device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`, a pipe) is written into, never
@@ -162,25 +169,13 @@ Result<std::int64_t> write_build_output(const std::filesystem::path& path, std::
     }
     if (fd < 0)
         return fail("cannot create temporary file: " + errno_text(), path.string());
-    auto cleanup = [&](Error e) {
-        ::close(fd);
-        ::unlink(tmp.c_str());
-        return std::unexpected(std::move(e));
-    };
     if (auto w = write_all(fd, data, path.string()); !w)
-        return cleanup(w.error());
+        return abandon(fd, tmp, w.error());
     struct stat st {};
     if (::fstat(fd, &st) != 0)
-        return cleanup(Error::at(path.string(), "cannot read back: " + errno_text()));
-    if (::close(fd) != 0) {
-        ::unlink(tmp.c_str());
-        return fail("cannot close: " + errno_text(), path.string());
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0) {
-        std::string why = errno_text();
-        ::unlink(tmp.c_str());
-        return fail("cannot rename into place: " + why, path.string());
-    }
+        return abandon(fd, tmp, Error::at(path.string(), "cannot read back: " + errno_text()));
+    if (auto done = close_and_rename(fd, tmp, path); !done)
+        return std::unexpected(done.error());
     return std::int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
 }
 
