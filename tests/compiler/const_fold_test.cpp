@@ -136,6 +136,8 @@ TEST(ConstFold, LargestFoldedInt) {
     EXPECT_EQ(folded("(-1) ** 78901234567890123457"), value("-1"));
     EXPECT_EQ(folded("(-1) ** 78901234567890123456"), value("1"));
     EXPECT_EQ(folded("0 ** 78901234567890123456"), value("0"));
+    EXPECT_EQ(folded("0 << (2 ** 63 - 1)"), value("0"));
+    EXPECT_EQ(folded("0 << 2 ** 67"), value("(<< 0 147573952589676412928)")); // the count overflows there
     EXPECT_EQ(folded("2 ** 78901234567890123456"), value("(** 2 78901234567890123456)"));
     EXPECT_EQ(folded("2 ** 1048577"), value("(** 2 1048577)"));
     EXPECT_EQ(folded("(1 << 524288) * (1 << 524289)").rfind("(Assign x (* ", 0), 0u); // the operands fold, not the product
