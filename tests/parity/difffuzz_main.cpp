@@ -17,6 +17,7 @@
 #include "mpyship/util/file_io.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -79,6 +80,9 @@ private:
     std::vector<std::unique_ptr<ReferenceCompiler>> m_mp, m_cp;
     std::atomic<long> m_next{0};
     std::atomic<long> m_done{0}, m_compared{0};
+    // How long the reference took per comparison: under 0.1 s, 0.1-1 s, 1-5 s, over 5 s; and the total in ms.
+    std::array<std::atomic<long>, 4> m_reference_times{};
+    std::atomic<long> m_reference_ms{0};
     std::mutex m_mutex;
     std::map<std::string, ClassRecord> m_classes;
     std::map<std::string, long> m_refused; // our "not implemented yet" messages (native code), by text
@@ -164,8 +168,16 @@ void Campaign::check_target(const std::string& program, const std::string& origi
     }
     const auto start = Clock::now();
     const Outcome ref = reference.compile(program, config);
-    const bool slow = Clock::now() - start > std::chrono::seconds(5);
+    const auto took = Clock::now() - start;
+    const bool slow = took > std::chrono::seconds(5);
     ++m_compared;
+    m_reference_ms += long(std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
+    const long bucket = m_reference_times[slow ? 3 : took > std::chrono::seconds(1) ? 2
+                                               : took > std::chrono::milliseconds(100) ? 1 : 0]++;
+    if (slow && bucket < 20) { // the first 20 slow programs are kept, to see what costs the reference its time
+        fs::create_directories(m_args.out / "slow");
+        (void)write_file_replace(m_args.out / "slow" / (std::to_string(bucket) + ".py"), program);
+    }
     const std::string cls = difference_class(ours, ref);
     if (!cls.empty())
         record(cls, program, origin, config, reference, slow);
@@ -232,6 +244,9 @@ void Campaign::watchdog() {
 void Campaign::print_report(std::ostream& out) const {
     out << "programs: " << m_done << " (" << std::min(m_done.load(), m_args.generated) << " generated, "
         << std::max(0L, m_done.load() - m_args.generated) << " mutated); comparisons: " << m_compared << "\n";
+    out << "reference time: " << m_reference_ms / 1000 << " s in all; comparisons under 0.1 s: " << m_reference_times[0]
+        << ", 0.1-1 s: " << m_reference_times[1] << ", 1-5 s: " << m_reference_times[2]
+        << ", over 5 s: " << m_reference_times[3] << "\n";
     out << "difference classes: " << m_classes.size() << "\n";
     long refused = 0;
     for (const auto& [text, count] : m_refused)
