@@ -497,6 +497,10 @@ struct Module {
     // the last line), the end's line; else 0. The reference marks that line for an empty module (`\`
     // alone: line 2), but line 1 when a line end comes first (`\` then an empty line).
     std::uint32_t bare_end_line = 0;
+    // The line of a line end that is the source's first token, when a statement follows and that line is
+    // not line 1: only a line continuation can put it there (`\` then an empty or comment line). The
+    // reference's module node takes the line of its first token and marks it (measured on both targets).
+    std::uint32_t first_newline_line = 0;
 };
 
 } // namespace mpyship::compiler

@@ -173,10 +173,12 @@ void CodeGen::compile_scope_body(ScopeInfo& scope) {
 }
 
 void CodeGen::compile_module_scope(const Module& module) {
-    // The module's own block line is always line 1 in the reference, which marks nothing, except in a
-    // source with nothing before its end (see Module::bare_end_line).
+    // The module's own block line is line 1 in the reference, which marks nothing, except in a source
+    // with nothing before its end and one whose first token is a line end past line 1 (see Module).
     if (module.bare_end_line > 1)
         set_line(SourcePos{module.bare_end_line, 1});
+    else if (module.first_newline_line > 1)
+        set_line(SourcePos{module.first_newline_line, 1});
     compile_statements(module.body);
     em().load_const_none();
     em().return_value();
@@ -402,8 +404,11 @@ void CodeGen::declare_global_or_nonlocal(const NameListStmt& stmt) {
     if (!scope_pass())
         return;
     const bool is_global = stmt.kind == StmtKind::global;
-    if (!is_global && m_scope->kind == ScopeKind::module)
-        error("can't declare nonlocal in outer code", stmt.pos);
+    if (!is_global && m_scope->kind == ScopeKind::module) {
+        if (!m_deferred)
+            error("can't declare nonlocal in outer code", stmt.pos);
+        return; // ignored after a deferred error: the reference compiles on after the statement
+    }
     for (const std::string& name : stmt.names) {
         IdInfo& id = m_scope->find_or_add(name, IdKind::undecided);
         if (is_global)

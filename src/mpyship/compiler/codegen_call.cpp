@@ -56,7 +56,9 @@ void CodeGen::load_super_args(const Call& super_call) {
             load_id(std::string(id.name));
             return;
         }
-    error("super() can't find self", super_call.pos);
+    if (!m_deferred)
+        error("super() can't find self", super_call.pos);
+    em().load_const_none(); // ignored after a deferred error: the reference compiles on (None keeps our stack count)
 }
 
 void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::uint32_t n_extra_pos) {
@@ -72,8 +74,10 @@ void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::u
                 raise_or_defer("* arg after **", a.pos, false); // ignored after a deferred error
                 return; // mpy-cross compiles no further argument after an argument error
             }
-            if (i + 1 >= m_options.small_int_bits)
-                error("too many args", a.pos);
+            if (i + 1 >= m_options.small_int_bits) {
+                raise_or_defer("too many args", a.pos, false); // ignored after a deferred error
+                return; // mpy-cross compiles no further argument after an argument error
+            }
             star_flags |= k_star_single;
             star_bits |= std::uint64_t(1) << i;
             compile_expr(*a.value);
@@ -86,8 +90,10 @@ void CodeGen::compile_call_args(const ArgumentList& args, bool is_method, std::u
             ++n_kw;
             break;
         case Argument::Kind::keyword:
-            if (!a.keyword || a.keyword->kind != ExprKind::name)
-                error("LHS of keyword arg must be an id", a.pos);
+            if (!a.keyword || a.keyword->kind != ExprKind::name) {
+                raise_or_defer("LHS of keyword arg must be an id", a.pos, false); // ignored after a deferred one
+                return; // mpy-cross compiles no further argument after an argument error
+            }
             em().load_const_string(a.keyword->as<Name>().id);
             compile_expr(*a.value);
             ++n_kw;

@@ -211,8 +211,11 @@ void CodeGen::compile_try_except(const Try& s) {
     em().start_except_handler();
     const Label end = em().new_label();
     for (std::size_t i = 0; i < s.handlers.size(); ++i) {
-        if (!s.handlers[i].type && i + 1 != s.handlers.size())
-            error("default 'except' must be last", s.handlers[i].pos);
+        if (!s.handlers[i].type && i + 1 != s.handlers.size()) {
+            if (!m_deferred)
+                error("default 'except' must be last", s.handlers[i].pos);
+            return; // after a deferred error: the reference compiles no further part of the try
+        }
         compile_handler(s.handlers[i], end);
     }
     decrease_except_level();
@@ -303,8 +306,11 @@ void CodeGen::await_method(const std::string& method) {
 }
 
 void CodeGen::compile_async_for(const For& s) {
-    if (!m_async[m_scope_id] && !m_generator_seen[m_scope_id])
-        error("async for/with outside async function", s.pos);
+    if (!m_async[m_scope_id] && !m_generator_seen[m_scope_id]) {
+        if (!m_deferred)
+            error("async for/with outside async function", s.pos);
+        return; // after a deferred error: the reference compiles nothing of the statement
+    }
     const Label while_else = em().new_label();
     const Label try_exception = em().new_label();
     const Label try_else = em().new_label();
@@ -344,8 +350,11 @@ void CodeGen::compile_async_for(const For& s) {
 }
 
 void CodeGen::compile_async_with(const With& s, std::size_t item) {
-    if (item == 0 && !m_async[m_scope_id] && !m_generator_seen[m_scope_id])
-        error("async for/with outside async function", s.pos);
+    if (item == 0 && !m_async[m_scope_id] && !m_generator_seen[m_scope_id]) {
+        if (!m_deferred)
+            error("async for/with outside async function", s.pos);
+        return; // after a deferred error: the reference compiles nothing of the statement
+    }
     if (item == s.items.size()) {
         compile_block(s.body);
         return;

@@ -166,9 +166,9 @@ void CodeGen::compile_default(const Param& p, DefaultsState& st) {
         return;
     if (!p.default_value) {
         if (!st.have_star && st.n_default != 0) {
-            if (p.annotation) // an annotated parameter is a node of its own; a bare name is a leaf
-                error("non-default argument follows default argument", p.pos);
-            defer_error("non-default argument follows default argument", p.pos);
+            // An annotated parameter is a node of its own (raised now, or ignored after a deferred error);
+            // a bare name is a leaf.
+            raise_or_defer("non-default argument follows default argument", p.pos, !p.annotation);
         }
         return;
     }

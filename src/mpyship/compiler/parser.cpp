@@ -26,11 +26,14 @@ Module Parser::parse_file() {
     Module module;
     if (at(Tok::end_of_input))
         module.bare_end_line = m_tok.pos.line;
+    const std::uint32_t first_line = at(Tok::newline) ? m_tok.pos.line : 0;
     while (!at(Tok::end_of_input)) {
         if (!accept(Tok::newline)) {
             parse_statement(module.body);
         }
     }
+    if (!module.body.empty() && first_line > 1)
+        module.first_newline_line = first_line;
     return module;
 }
 

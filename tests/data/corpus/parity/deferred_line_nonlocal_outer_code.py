@@ -1,0 +1,9 @@
+while k:
+ try:
+  try:
+   @micropython
+   def g():pass
+  except x:
+   nonlocal t
+ except:(());
+ y
