@@ -6,6 +6,9 @@ namespace {
 
 const std::vector<std::string> k_names = {"a", "b", "x", "y", "n", "self", "data", "value", "i", "k",
                                           "print", "len", "range", "micropython", "const", "_x", "A"};
+// Names the compiler treats specially (a constant, super()'s implicit arguments), now and then: as
+// assignment targets they make most programs errors.
+const std::vector<std::string> k_special_names = {"__debug__", "super", "__class__", "__name__"};
 const std::vector<std::string> k_binary = {"+", "-", "*", "/", "//", "%", "**", "<<", ">>", "&", "|", "^", "@"};
 const std::vector<std::string> k_fold_ops = {"+", "-", "*", "//", "|", "&", "<<", "/"};
 const std::vector<std::string> k_compare = {"<", ">", "==", "!=", "<=", ">=", "in", "not in", "is", "is not"};
@@ -32,6 +35,12 @@ std::string ProgramGenerator::program() {
     m_indent_unit = pick_of(units);
     m_level = 0;
     m_budget = 4 + pick(30);
+    if (chance(3)) { // the source opens with line continuations, then (mostly) an empty or a comment line
+        for (int i = pick(3); i >= 0; --i)
+            m_lines.push_back(std::string(pick(2), ' ') + "\\");
+        if (chance(70))
+            m_lines.push_back(chance(50) ? "" : pick_of(k_comments));
+    }
     if (chance(10))
         m_lines.push_back("# -*- coding: utf-8 -*-");
     if (chance(15))
@@ -104,7 +113,7 @@ void ProgramGenerator::block(const Context& ctx, int statements) {
 // ---------------------------------------------------------------- expressions
 
 std::string ProgramGenerator::name() {
-    return pick_of(k_names);
+    return chance(2) ? pick_of(k_special_names) : pick_of(k_names);
 }
 
 std::string ProgramGenerator::number() {

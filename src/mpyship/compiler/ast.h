@@ -497,10 +497,12 @@ struct Module {
     // the last line), the end's line; else 0. The reference marks that line for an empty module (`\`
     // alone: line 2), but line 1 when a line end comes first (`\` then an empty line).
     std::uint32_t bare_end_line = 0;
-    // The line of a line end that is the source's first token, when a statement follows and that line is
-    // not line 1: only a line continuation can put it there (`\` then an empty or comment line). The
-    // reference's module node takes the line of its first token and marks it (measured on both targets).
-    std::uint32_t first_newline_line = 0;
+    // The line of the source's first token (a line end included) when that line is not line 1 and the
+    // module has two or more statements, or one after a first line end; else 0. Only line continuations put
+    // the first token there (`\` then an empty or comment line, or the first statement). The reference's
+    // module node takes the line of its first token and marks it, which shows when that token is a line end
+    // or starts a statement that marks no line (a removed const; measured on both targets).
+    std::uint32_t first_token_line = 0;
 };
 
 } // namespace mpyship::compiler

@@ -174,11 +174,11 @@ void CodeGen::compile_scope_body(ScopeInfo& scope) {
 
 void CodeGen::compile_module_scope(const Module& module) {
     // The module's own block line is line 1 in the reference, which marks nothing, except in a source
-    // with nothing before its end and one whose first token is a line end past line 1 (see Module).
+    // with nothing before its end and one whose first token is past line 1 (see Module).
     if (module.bare_end_line > 1)
         set_line(SourcePos{module.bare_end_line, 1});
-    else if (module.first_newline_line > 1)
-        set_line(SourcePos{module.first_newline_line, 1});
+    else if (module.first_token_line > 1)
+        set_line(SourcePos{module.first_token_line, 1});
     compile_statements(module.body);
     em().load_const_none();
     em().return_value();

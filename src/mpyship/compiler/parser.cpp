@@ -26,14 +26,17 @@ Module Parser::parse_file() {
     Module module;
     if (at(Tok::end_of_input))
         module.bare_end_line = m_tok.pos.line;
-    const std::uint32_t first_line = at(Tok::newline) ? m_tok.pos.line : 0;
+    const std::uint32_t first_line = m_tok.pos.line;
+    const bool starts_with_line_end = at(Tok::newline);
     while (!at(Tok::end_of_input)) {
         if (!accept(Tok::newline)) {
             parse_statement(module.body);
         }
     }
-    if (!module.body.empty() && first_line > 1)
-        module.first_newline_line = first_line;
+    // A module of one statement is that statement's own node in the reference (measured: `\`, then a
+    // removed const alone, marks nothing), unless a line end comes first.
+    if (first_line > 1 && (module.body.size() >= 2 || (starts_with_line_end && !module.body.empty())))
+        module.first_token_line = first_line;
     return module;
 }
 
