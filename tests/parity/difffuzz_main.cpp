@@ -83,6 +83,9 @@ private:
     // How long the reference took per comparison: under 0.1 s, 0.1-1 s, 1-5 s, over 5 s; and the total in ms.
     std::array<std::atomic<long>, 4> m_reference_times{};
     std::atomic<long> m_reference_ms{0};
+    // Programs the reference did not finish within its deadline: no outcome to compare, so not a difference
+    // class; counted, and the first 20 kept in OUT/timed_out to be rerun by hand with more time.
+    std::atomic<long> m_timed_out{0};
     std::mutex m_mutex;
     std::map<std::string, ClassRecord> m_classes;
     std::map<std::string, long> m_refused; // our "not implemented yet" messages (native code), by text
@@ -170,6 +173,15 @@ void Campaign::check_target(const std::string& program, const std::string& origi
     const Outcome ref = reference.compile(program, config);
     const auto took = Clock::now() - start;
     const bool slow = took > std::chrono::seconds(5);
+    if (ref.timed_out) {
+        const long n = m_timed_out++;
+        if (n < 20) {
+            fs::create_directories(m_args.out / "timed_out");
+            (void)write_file_replace(m_args.out / "timed_out" / (std::to_string(n) + ".py"), program);
+            (void)write_file_replace(m_args.out / "timed_out" / (std::to_string(n) + ".txt"), describe(config) + "\n");
+        }
+        return;
+    }
     ++m_compared;
     m_reference_ms += long(std::chrono::duration_cast<std::chrono::milliseconds>(took).count());
     const long bucket = m_reference_times[slow ? 3 : took > std::chrono::seconds(1) ? 2
@@ -209,7 +221,7 @@ void Campaign::record(const std::string& cls, const std::string& program, const 
             return false;
         return difference_class(compile_ours(candidate, config), reference.compile(candidate, config)) == cls;
     };
-    const bool shrinkable = m_args.shrink && cls != "reference timed out" && !g_stop && !reference_slow;
+    const bool shrinkable = m_args.shrink && !g_stop && !reference_slow;
     const std::string minimal = shrinkable ? shrink(program, same_class, 1500) : program;
     const fs::path dir = m_args.out / slug(key);
     fs::create_directories(dir);
@@ -247,6 +259,8 @@ void Campaign::print_report(std::ostream& out) const {
     out << "reference time: " << m_reference_ms / 1000 << " s in all; comparisons under 0.1 s: " << m_reference_times[0]
         << ", 0.1-1 s: " << m_reference_times[1] << ", 1-5 s: " << m_reference_times[2]
         << ", over 5 s: " << m_reference_times[3] << "\n";
+    out << "reference timed out (not compared; see " << (m_args.out / "timed_out").string() << "): " << m_timed_out
+        << "\n";
     out << "difference classes: " << m_classes.size() << "\n";
     long refused = 0;
     for (const auto& [text, count] : m_refused)
