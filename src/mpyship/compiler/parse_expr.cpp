@@ -198,8 +198,10 @@ ExprPtr Parser::fold_bool_chain(SourcePos start, bool is_and, ExprList values) {
     for (std::size_t i = 0; i < values.size(); ++i) {
         bool last = i + 1 == values.size();
         const Expr& e = *values[i];
-        bool is_const = is_constant_expr(e);
-        bool truth = is_const && constant_of(e).truthiness();
+        // An int the reference folds and we do not keep (huge_fold.h) is a constant there, and never zero.
+        const bool huge = is_reference_folded(e);
+        bool is_const = huge || is_constant_expr(e);
+        bool truth = huge || (is_const && constant_of(e).truthiness());
         if (last || (is_const && truth != is_and)) {
             kept.push_back(std::move(values[i])); // the deciding constant ends the chain
             break;
