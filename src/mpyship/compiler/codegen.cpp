@@ -405,8 +405,7 @@ void CodeGen::declare_global_or_nonlocal(const NameListStmt& stmt) {
         return;
     const bool is_global = stmt.kind == StmtKind::global;
     if (!is_global && m_scope->kind == ScopeKind::module) {
-        if (!m_deferred)
-            error("can't declare nonlocal in outer code", stmt.pos);
+        raise_or_defer("can't declare nonlocal in outer code", stmt.pos, false);
         return; // ignored after a deferred error: the reference compiles on after the statement
     }
     for (const std::string& name : stmt.names) {

@@ -56,8 +56,7 @@ void CodeGen::load_super_args(const Call& super_call) {
             load_id(std::string(id.name));
             return;
         }
-    if (!m_deferred)
-        error("super() can't find self", super_call.pos);
+    raise_or_defer("super() can't find self", super_call.pos, false);
     em().load_const_none(); // ignored after a deferred error: the reference compiles on (None keeps our stack count)
 }
 

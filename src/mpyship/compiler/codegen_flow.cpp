@@ -212,8 +212,7 @@ void CodeGen::compile_try_except(const Try& s) {
     const Label end = em().new_label();
     for (std::size_t i = 0; i < s.handlers.size(); ++i) {
         if (!s.handlers[i].type && i + 1 != s.handlers.size()) {
-            if (!m_deferred)
-                error("default 'except' must be last", s.handlers[i].pos);
+            raise_or_defer("default 'except' must be last", s.handlers[i].pos, false);
             return; // after a deferred error: the reference compiles no further part of the try
         }
         compile_handler(s.handlers[i], end);
@@ -307,8 +306,7 @@ void CodeGen::await_method(const std::string& method) {
 
 void CodeGen::compile_async_for(const For& s) {
     if (!m_async[m_scope_id] && !m_generator_seen[m_scope_id]) {
-        if (!m_deferred)
-            error("async for/with outside async function", s.pos);
+        raise_or_defer("async for/with outside async function", s.pos, false);
         return; // after a deferred error: the reference compiles nothing of the statement
     }
     const Label while_else = em().new_label();
@@ -351,8 +349,7 @@ void CodeGen::compile_async_for(const For& s) {
 
 void CodeGen::compile_async_with(const With& s, std::size_t item) {
     if (item == 0 && !m_async[m_scope_id] && !m_generator_seen[m_scope_id]) {
-        if (!m_deferred)
-            error("async for/with outside async function", s.pos);
+        raise_or_defer("async for/with outside async function", s.pos, false);
         return; // after a deferred error: the reference compiles nothing of the statement
     }
     if (item == s.items.size()) {
