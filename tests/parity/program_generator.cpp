@@ -14,6 +14,11 @@ const std::vector<std::string> k_fold_ops = {"+", "-", "*", "//", "|", "&", "<<"
 const std::vector<std::string> k_compare = {"<", ">", "==", "!=", "<=", ">=", "in", "not in", "is", "is not"};
 const std::vector<std::string> k_augmented = {"+=", "-=", "*=", "/=", "//=", "%=", "**=", "<<=", ">>=",
                                               "&=", "|=", "^=", "@="};
+// Tokens the reference's lexer marks as erroneous, put after a complete statement: its parser still completes
+// the statement (and reports e.g. a const() error) before it fails on the token.
+const std::vector<std::string> k_error_tokens = {" $", " ?", "\\x", " !", " \"abc", " 'a\\U00110000'",
+                                                 " f'{'", " b'\\xf'"};
+
 const std::vector<std::string> k_comments = {"# c", "#", "# a longer comment, with punctuation: ({[",
                                              "#!x", "# type: ignore"};
 
@@ -35,6 +40,7 @@ std::string ProgramGenerator::program() {
     m_indent_unit = pick_of(units);
     m_level = 0;
     m_budget = 4 + pick(30);
+    m_error_token = chance(3);
     if (chance(3)) { // the source opens with line continuations, then (mostly) an empty or a comment line
         for (int i = pick(3); i >= 0; --i)
             m_lines.push_back(std::string(pick(2), ' ') + "\\");
@@ -444,6 +450,10 @@ void ProgramGenerator::simple_statement(const Context& ctx) {
     }
     if (chance(8))
         text += "; " + expr(1);
+    if (m_error_token && chance(25)) {
+        text += pick_of(k_error_tokens);
+        m_error_token = false;
+    }
     line(text);
 }
 

@@ -83,6 +83,7 @@ private:
     std::string m_indent_unit;
     int m_level = 0;
     int m_budget = 0; // statements left in this program
+    bool m_error_token = false; // one simple statement of this program still gets an erroneous token after it
     bool m_no_breaks = false; // outside brackets: no line breaks between items
     int m_native_share = 0;   // see set_native_share
 };

@@ -226,11 +226,11 @@ void Lexer::next(Token& token) {
         return;
     }
     if (m_scan != Scan::none && m_scan != Scan::string && m_scan != Scan::bytes) {
-        raise_for_scan(token);
+        token.kind = Tok::error;
     }
 }
 
-void Lexer::raise_for_scan(const Token& token) const {
+void Lexer::raise_error(const Token& token) const {
     CompileError error{"SyntaxError", "invalid syntax", token.pos, "", true};
     if (m_scan == Scan::dedent_mismatch) {
         error.kind = "IndentationError";
@@ -458,6 +458,8 @@ std::vector<Token> tokenize(std::string_view source, const Options& options) {
     std::vector<Token> tokens;
     do {
         tokens.push_back(lexer.next());
+        if (tokens.back().kind == Tok::error)
+            lexer.raise_error(tokens.back());
     } while (tokens.back().kind != Tok::end_of_input);
     return tokens;
 }

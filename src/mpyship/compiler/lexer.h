@@ -18,9 +18,15 @@ class Lexer {
   public:
     Lexer(std::string_view source, const Options& options);
 
-    // The next token; throws CompileError for invalid input (the reference reports the same token).
+    // The next token. A token the reference marks as erroneous (an unknown character, a bad escape, an
+    // unterminated string, a malformed f-string, a line end whose indent matches no outer level) comes
+    // back as Tok::error, which no grammar rule accepts: like the reference's parser, ours raises its
+    // error (raise_error) only where it fails on it, so rules completed before it still report theirs
+    // (`R = const() $` is "not a constant"). Other invalid input throws CompileError at once.
     Token next();
     void next(Token& token); // the same, reusing `token`'s text buffer
+    // Throws the CompileError of the Tok::error token `token`, the last one returned.
+    [[noreturn]] void raise_error(const Token& token) const;
 
   private:
     // What the token being scanned is; the error kinds become CompileErrors.
@@ -77,7 +83,6 @@ class Lexer {
     void add_code_point(std::uint32_t c);
     void finish_tstring_text();
     void inject_format_args();
-    [[noreturn]] void raise_for_scan(const Token& token) const;
 
     // t-string scanning state for the literal being scanned
     struct TState {
@@ -91,7 +96,7 @@ class Lexer {
     void close_tstring_spec();
 };
 
-// Convenience for tests: every token up to and including end_of_input.
+// Convenience for tests: every token up to and including end_of_input; throws at an erroneous token.
 std::vector<Token> tokenize(std::string_view source, const Options& options);
 
 } // namespace mpyship::compiler

@@ -60,6 +60,9 @@ std::string Parser::take_name() {
 }
 
 void Parser::syntax_error() const {
+    if (at(Tok::error)) {
+        m_lexer.raise_error(m_tok); // its own message: "unindent doesn't match ...", "malformed f-string", ...
+    }
     if (at(Tok::indent)) {
         throw CompileError{"IndentationError", "unexpected indent", m_tok.pos, "", true};
     }

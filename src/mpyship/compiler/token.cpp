@@ -6,6 +6,8 @@ std::string_view token_name(Tok kind) {
     switch (kind) {
     case Tok::end_of_input:
         return "end of input";
+    case Tok::error:
+        return "erroneous token";
     case Tok::newline:
         return "newline";
     case Tok::indent:

@@ -10,6 +10,7 @@ namespace mpyship::compiler {
 
 enum class Tok : std::uint8_t {
     end_of_input,
+    error, // a token the reference marks as erroneous: the parser raises its error (Lexer::raise_error)
     newline,
     indent,
     dedent,

@@ -1,0 +1,3 @@
+if x:
+    R = const()
+  y
