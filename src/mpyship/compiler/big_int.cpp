@@ -3,6 +3,7 @@
 #include "mpyship/compiler/big_int.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <iterator>
@@ -185,6 +186,25 @@ bool low_bits_nonzero(const Mag& m, std::uint64_t bits) {
 int digit_value(char c) {
     const int lower = c | 0x20;
     return (c >= '0' && c <= '9') ? c - '0' : (lower >= 'a' && lower <= 'z') ? lower - 'a' + 10 : 99;
+}
+
+// How many digits in `base` always fit 64 bits: the largest n with base^n <= 2^64 - 1 (base 2..36).
+constexpr std::size_t safe_digits_of(std::uint64_t base) {
+    std::size_t n = 0;
+    for (std::uint64_t p = 1; p <= UINT64_MAX / base; p *= base)
+        ++n;
+    return n;
+}
+constexpr auto k_safe_digits = [] {
+    std::array<std::uint8_t, 37> table{};
+    for (unsigned base = 2; base <= 36; ++base)
+        table[base] = static_cast<std::uint8_t>(safe_digits_of(base));
+    return table;
+}();
+static_assert(k_safe_digits[10] == 19 && k_safe_digits[16] == 15 && k_safe_digits[2] == 63);
+
+std::size_t safe_digits(int base) {
+    return k_safe_digits[static_cast<std::size_t>(base)];
 }
 
 std::uint64_t bit_length_mag(const Mag& m) {
@@ -378,16 +398,15 @@ std::optional<BigInt> BigInt::from_digits(std::string_view digits, int base) {
     if (digits.empty()) {
         return std::nullopt;
     }
-    // Fast path: accumulate in 64 bits while the value fits (every literal of up to 19 decimal digits).
+    // Fast path: accumulate in 64 bits the leading digits that cannot overflow them (19 decimal digits,
+    // 15 hex, 21 octal, 63 binary), with no overflow test per digit.
+    const std::size_t safe = std::min(digits.size(), safe_digits(base));
     std::uint64_t small = 0;
     std::size_t used = 0;
-    for (; used < digits.size(); ++used) {
+    for (; used < safe; ++used) {
         const int v = digit_value(digits[used]);
         if (v >= base) {
             return std::nullopt;
-        }
-        if (small > (UINT64_MAX - static_cast<std::uint64_t>(v)) / static_cast<std::uint64_t>(base)) {
-            break;
         }
         small = small * static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(v);
     }

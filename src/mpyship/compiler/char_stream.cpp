@@ -12,9 +12,9 @@ bool needs_normalising(std::string_view source) {
            source.find('\0') != std::string_view::npos;
 }
 
-std::string normalise(std::string_view source) {
-    std::string out;
-    out.reserve(source.size() + 1);
+// Appends the normalised source to `out`.
+void normalise_into(std::string_view source, std::string& out) {
+    out.reserve(source.size() + 1 + CharStream::k_padding);
     for (std::size_t i = 0; i < source.size(); ++i) {
         char c = source[i];
         if (c == '\r') {
@@ -29,14 +29,19 @@ std::string normalise(std::string_view source) {
     if (!out.empty() && out.back() != '\n') {
         out.push_back('\n');
     }
-    return out;
 }
+
+// The buffer of the last stream destroyed on this thread, reused by the next (a compile's source copy
+// is the largest single allocation of a compile). Buffers beyond k_keep_bytes are let go.
+thread_local std::string t_spare;
+constexpr std::size_t k_keep_bytes = std::size_t{1} << 20;
 
 } // namespace
 
-CharStream::CharStream(std::string_view source) {
+CharStream::CharStream(std::string_view source) : m_owned(std::move(t_spare)) {
+    m_owned.clear();
     if (needs_normalising(source)) {
-        m_owned = normalise(source);
+        normalise_into(source, m_owned);
     } else {
         m_owned.reserve(source.size() + k_padding);
         m_owned.assign(source);
@@ -44,6 +49,11 @@ CharStream::CharStream(std::string_view source) {
     const std::size_t size = m_owned.size();
     m_owned.append(k_padding, k_end);
     m_source = std::string_view(m_owned.data(), size);
+}
+
+CharStream::~CharStream() {
+    if (m_owned.capacity() <= k_keep_bytes && m_owned.capacity() > t_spare.capacity())
+        t_spare = std::move(m_owned);
 }
 
 char CharStream::peek_injected(std::size_t ahead) const {

@@ -19,6 +19,7 @@ class CharStream {
     // The stream reads its own copy of `source`, followed by k_padding k_end bytes (a NUL in the source
     // becomes an invalid byte), so peek() and take_plain_run() on the source need no bounds checks.
     explicit CharStream(std::string_view source);
+    ~CharStream(); // hands its buffer on to the next stream of the thread
     static constexpr std::size_t k_padding = 4; // > the furthest peek() ahead (2)
     CharStream(const CharStream&) = delete; // m_source may point into m_owned
     CharStream& operator=(const CharStream&) = delete;

@@ -44,14 +44,6 @@ std::string quoted_bytes(std::string_view s) {
     throw CompileError{"SyntaxError", "invalid syntax for number", pos, "", true};
 }
 
-int digit_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    int lower = c | 0x20;
-    return (lower >= 'a' && lower <= 'z') ? lower - 'a' + 10 : 99;
-}
-
 } // namespace
 
 ConstValue parse_integer_literal(std::string_view text, SourcePos pos) {
@@ -63,14 +55,14 @@ ConstValue parse_integer_literal(std::string_view text, SourcePos pos) {
         start = base == 1 ? 0 : 2;
     }
     std::string_view digits = text.substr(start);
-    std::size_t n = 0;
-    while (n < digits.size() && digit_value(digits[n]) < base) {
-        ++n;
+    // base 1: a leading 0 without a prefix, which allows only more zeros (the reference's "base 0" error)
+    if (base == 1 && digits.find_first_not_of('0') != std::string_view::npos) {
+        bad_integer(0, digits, pos);
     }
-    if (n == 0 || n != digits.size()) {
+    std::optional<BigInt> value = BigInt::from_digits(digits, base == 1 ? 10 : base); // checks the digits
+    if (!value) {
         bad_integer(base == 1 ? 0 : base, digits, pos);
     }
-    auto value = BigInt::from_digits(digits, base == 1 ? 10 : base);
     return ConstValue{std::move(*value)};
 }
 
