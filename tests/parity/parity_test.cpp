@@ -58,6 +58,24 @@ TEST(ParityOutcome, ClassifiesTheFirstDifferingElement) {
     EXPECT_EQ(difference_class(a, compile_ours("x = [1,\n 2]\n", small)), "header");
 }
 
+TEST(ParityOutcome, TheFStringHeapByteCountIsAKnownClassAndOtherMemoryErrorsAreNot) {
+    Config cp = mp();
+    cp.target = compiler::Target::circuitpython;
+    const Outcome ours = compile_ours("f\"{[]f'{]}\"", cp); // the f-string loop: our budget's MemoryError
+    ASSERT_FALSE(ours.compiled);
+    ASSERT_EQ(ours.error.substr(0, 13), "MemoryError: ");
+    Outcome reference;
+    reference.error = "MemoryError: memory allocation failed, allocating 2077208 bytes\n";
+    EXPECT_EQ(difference_class(ours, reference).substr(0, 7), "known: ");
+    reference.error = ours.error;
+    EXPECT_EQ(difference_class(ours, reference), "");
+    reference.error = "Traceback (most recent call last):\n  File \"t.py\", line 1\nSyntaxError: invalid syntax\n";
+    EXPECT_EQ(difference_class(ours, reference), "error kind: SyntaxError");
+    // any other error of ours against the reference's byte count is still a difference
+    reference.error = "MemoryError: memory allocation failed, allocating 2077208 bytes\n";
+    EXPECT_EQ(difference_class(compile_ours("x = (\n", cp), reference), "error kind: MemoryError");
+}
+
 TEST(ParityShrinker, ReachesAMinimalProgram) {
     const std::string program = "import os\nfor i in range(3):\n    print(i)\nbreak\nx = [1,\n 2]\n";
     auto shows_break_error = [](const std::string& candidate) {
