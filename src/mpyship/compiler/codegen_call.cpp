@@ -56,7 +56,9 @@ void CodeGen::load_super_args(const Call& super_call) {
             load_id(std::string(id.name));
             return;
         }
-    raise_or_defer("super() can't find self", super_call.pos, false);
+    // The reference takes this error's line from the call's trailer: `(super\n)()` is the `(` of line 2
+    const SourcePos where = super_call.trailer_pos.line != 0 ? super_call.trailer_pos : super_call.pos;
+    raise_or_defer("super() can't find self", where, false);
     em().load_const_none(); // ignored after a deferred error: the reference compiles on (None keeps our stack count)
 }
 
