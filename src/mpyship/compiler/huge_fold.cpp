@@ -253,4 +253,30 @@ std::optional<HugeValue> reference_huge_value(const Expr& e, Target target) {
     return reference_huge_with_int(b.op, std::move(*huge), huge_on_left ? *right : *left, huge_on_left, target);
 }
 
+int reference_huge_sign(const Expr& e) {
+    if (e.kind == ExprKind::unary_op) {
+        const UnaryOp& u = e.as<UnaryOp>();
+        const int s = reference_huge_sign(*u.operand);
+        return u.op == UnaryOpKind::positive ? s : -s; // -x, and ~x = -x - 1 with |x| huge
+    }
+    const BinOp& b = e.as<BinOp>();
+    const BigInt* left = int_constant(*b.left);
+    const BigInt* right = int_constant(*b.right);
+    if (left && right) { // a ** n or a << n
+        if (b.op == BinOpKind::pow)
+            return left->is_negative() && !right->magnitude().empty() && (right->magnitude()[0] & 1) ? -1 : 1;
+        return left->is_negative() ? -1 : 1;
+    }
+    const int huge = reference_huge_sign(left ? *b.right : *b.left);
+    const BigInt* other = left ? left : right;
+    switch (b.op) {
+    case BinOpKind::sub:
+        return left ? -huge : huge; // n - x, x - n
+    case BinOpKind::mul:
+        return other->is_negative() ? -huge : huge;
+    default:
+        return huge; // x + n, x | n, x ^ n (n >= 0), x << n
+    }
+}
+
 } // namespace mpyship::compiler

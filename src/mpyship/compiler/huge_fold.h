@@ -44,5 +44,7 @@ std::optional<HugeValue> reference_huge_with_int(BinOpKind op, HugeValue v, cons
 // constants under it).
 bool is_reference_folded(const Expr& e);
 std::optional<HugeValue> reference_huge_value(const Expr& e, Target target);
+// The sign (+1 or -1) of the int such a node stands for, from the constants under it.
+int reference_huge_sign(const Expr& e);
 
 } // namespace mpyship::compiler

@@ -6,6 +6,7 @@
 #include "mpyship/compiler/parser_impl.h"
 
 #include <array>
+#include <limits>
 
 namespace mpyship::compiler {
 namespace {
@@ -64,8 +65,85 @@ ExprPtr make_constant(SourcePos pos, ConstValue v) {
     return std::make_unique<Constant>(pos, std::move(v));
 }
 
+// `a op b` where one side is an int the reference folds beyond what we keep (huge_fold.h) and the operation
+// is a float one: a float on the other side, or `/`. The reference converts the int to a float, which at
+// that size is an infinity of its sign, and folds the float operation (`2. - 2**5**9` is -inf there).
+std::optional<ConstValue> fold_float_with_huge(BinOpKind op, const Expr& a, const Expr& b) {
+    auto is_float = [](const Expr& e) { return e.kind == ExprKind::constant && e.as<Constant>().value.is_float(); };
+    auto is_int = [](const Expr& e) { return e.kind == ExprKind::constant && e.as<Constant>().value.is_int(); };
+    const bool a_huge = is_reference_folded(a), b_huge = is_reference_folded(b);
+    if (a_huge == b_huge)
+        return std::nullopt;
+    const Expr& other = a_huge ? b : a;
+    if (!is_float(other) && !(op == BinOpKind::div && is_int(other)))
+        return std::nullopt;
+    const double infinity = std::numeric_limits<double>::infinity();
+    auto as_float = [&](const Expr& e) {
+        if (is_reference_folded(e))
+            return ConstValue{reference_huge_sign(e) * infinity};
+        const ConstValue& v = e.as<Constant>().value;
+        return v.is_float() ? v : ConstValue{std::get<BigInt>(v.value).to_double()};
+    };
+    return fold_binary(op, as_float(a), as_float(b));
+}
+
+// Whether the reference folds the whole chain `operands[0] ops[0] operands[1] ...` (it folds a chain only
+// when every step folds) and a step of it is a float operation over a huge int: a dry run on values.
+bool chain_folds_over_huge_float(const ExprList& operands, const std::vector<BinOpKind>& ops) {
+    struct Value {
+        bool huge = false;
+        int sign = 1;
+        ConstValue value;
+    };
+    auto value_of = [](const Expr& e) -> std::optional<Value> {
+        if (is_reference_folded(e))
+            return Value{true, reference_huge_sign(e), {}};
+        if (e.kind == ExprKind::constant && e.as<Constant>().value.is_number())
+            return Value{false, 1, e.as<Constant>().value};
+        return std::nullopt;
+    };
+    const double infinity = std::numeric_limits<double>::infinity();
+    auto as_float = [&](const Value& v) {
+        if (v.huge)
+            return ConstValue{v.sign * infinity};
+        return v.value.is_float() ? v.value : ConstValue{std::get<BigInt>(v.value.value).to_double()};
+    };
+    std::optional<Value> acc = value_of(*operands[0]);
+    bool over_huge = false;
+    for (std::size_t i = 0; acc && i < ops.size(); ++i) {
+        const std::optional<Value> next = value_of(*operands[i + 1]);
+        if (!next || (acc->huge && next->huge))
+            return false;
+        if (!acc->huge && !next->huge) {
+            auto r = fold_binary(ops[i], acc->value, next->value);
+            if (!r)
+                return false;
+            acc = Value{false, 1, std::move(*r)};
+            continue;
+        }
+        const Value& other = acc->huge ? *next : *acc;
+        if (other.value.is_float() || ops[i] == BinOpKind::div) {
+            auto r = fold_binary(ops[i], as_float(*acc), as_float(*next));
+            if (!r)
+                return false;
+            acc = Value{false, 1, std::move(*r)};
+            over_huge = true;
+            continue;
+        }
+        // an int step over the huge value: it stays huge (make_unfolded marks it when the model agrees)
+        const bool negative = std::get<BigInt>(other.value.value).is_negative();
+        const int sign = acc->huge ? acc->sign : next->sign;
+        const bool flips = (ops[i] == BinOpKind::sub && next->huge) || (ops[i] == BinOpKind::mul && negative);
+        acc = Value{true, flips ? -sign : sign, {}};
+    }
+    return acc && over_huge;
+}
+
 // `a op b` left unfolded; two int constants are marked when mpy-cross folds them all the same (huge_fold.h).
-ExprPtr make_unfolded(SourcePos start, BinOpKind op, ExprPtr a, ExprPtr b, Target target) {
+// `float_fold`: false inside a chain the reference does not fold as a whole.
+ExprPtr make_unfolded(SourcePos start, BinOpKind op, ExprPtr a, ExprPtr b, Target target, bool float_fold = true) {
+    if (auto folded = float_fold ? fold_float_with_huge(op, *a, *b) : std::nullopt)
+        return make_constant(SourcePos{0, 0}, std::move(*folded));
     auto node = std::make_unique<BinOp>(start, op, std::move(a), std::move(b));
     const bool left_int = node->left->kind == ExprKind::constant && node->left->as<Constant>().value.is_int();
     const bool right_int = node->right->kind == ExprKind::constant && node->right->as<Constant>().value.is_int();
@@ -376,9 +454,18 @@ ExprPtr Parser::finish_binary_chain(int level, SourcePos start, ExprPtr first, B
     if (auto folded = fold_chain(operands, ops)) {
         return make_constant(SourcePos{0, 0}, std::move(*folded));
     }
+    // Chains that fold only through a float over an int the reference folds beyond what we keep
+    // (`1.5 + 2**5**9 + 3`): fold the constant steps too, as the reference folds the whole chain.
+    const bool over_huge = chain_folds_over_huge_float(operands, ops);
     ExprPtr acc = std::move(operands[0]);
     for (std::size_t i = 0; i < ops.size(); ++i) {
-        acc = make_unfolded(start, ops[i], std::move(acc), std::move(operands[i + 1]), m_options.target);
+        if (over_huge && acc->kind == ExprKind::constant && operands[i + 1]->kind == ExprKind::constant) {
+            if (auto folded = fold_binary(ops[i], acc->as<Constant>().value, operands[i + 1]->as<Constant>().value)) {
+                acc = make_constant(SourcePos{0, 0}, std::move(*folded));
+                continue;
+            }
+        }
+        acc = make_unfolded(start, ops[i], std::move(acc), std::move(operands[i + 1]), m_options.target, over_huge);
     }
     return acc;
 }
