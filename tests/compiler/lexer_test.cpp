@@ -26,19 +26,19 @@ std::string tokens(const std::string& src, Target target = Target::micropython) 
             out += "END";
             break;
         case Tok::string:
-            out += "S<" + t.text + ">";
+            out += "S<" + std::string(t.text()) + ">";
             break;
         case Tok::bytes:
-            out += "B<" + t.text + ">";
+            out += "B<" + std::string(t.text()) + ">";
             break;
         case Tok::integer:
-            out += "I<" + t.text + ">";
+            out += "I<" + std::string(t.text()) + ">";
             break;
         case Tok::float_or_imag:
-            out += "F<" + t.text + ">";
+            out += "F<" + std::string(t.text()) + ">";
             break;
         default:
-            out += t.text.empty() ? "op" + std::to_string(static_cast<int>(t.kind)) : t.text;
+            out += t.text().empty() ? "op" + std::to_string(static_cast<int>(t.kind)) : std::string(t.text());
         }
     }
     return out;

@@ -30,6 +30,9 @@ class CharStream {
         return peek_injected(ahead);
     }
     bool at_end() const { return peek() == k_end; }
+    // Reading the source itself (nothing injected pending): a run taken now views the source copy, which
+    // stays put as long as the stream.
+    bool reading_source() const { return m_plain; }
     void advance() {
         if (m_plain && m_pos < m_source.size()) {
             track(m_source[m_pos++]);

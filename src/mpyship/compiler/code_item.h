@@ -46,9 +46,10 @@ struct CodeItem {
     std::uint8_t opcode = 0;
     OperandKind operand = OperandKind::none;
     QstrPhase qstr_phase = QstrPhase::scope_pass;
-    std::uint32_t payload = 0; // qstr/constant operands: index into the emitter's operand tables
+    std::int16_t trailing_byte = -1; // a raw byte after the operand (closure count, unwind depth), or -1
+    std::uint32_t payload = 0;       // qstr/constant operands: index into the emitter's operand tables
     std::int64_t value = 0;
-    int trailing_byte = -1; // a raw byte after the operand (closure count, unwind depth), or -1
 };
+static_assert(sizeof(CodeItem) == 24); // one per opcode: kept small
 
 } // namespace mpyship::compiler

@@ -243,7 +243,8 @@ void Lexer::raise_error(const Token& token) const {
 
 // Fills `token`, scanning the text into its own buffer (no allocation per token once it has grown).
 void Lexer::scan_token(Token& token) {
-    m_text = &token.text;
+    m_token = &token;
+    token.viewed = false;
     if (m_target == Target::circuitpython && !m_fargs.empty() && !m_in.injecting_buffer()) {
         m_fargs += ')';
         m_in.start_buffer_injection(&m_fargs);
@@ -348,22 +349,29 @@ Tok Lexer::scan_newline() {
 }
 
 Tok Lexer::scan_name() {
-    text().assign(m_in.take_plain_run(is_name_tail)); // the whole name unless text is injected
+    const bool from_source = m_in.reading_source();
+    const std::string_view run = m_in.take_plain_run(is_name_tail); // the whole name unless text is injected
+    if (from_source && !is_name_tail(m_in.peek())) {
+        m_token->view = run; // the source copy outlives the token
+        m_token->viewed = true;
+        return name_kind(run);
+    }
+    text().assign(run);
     while (is_name_tail(m_in.peek())) {
         text() += m_in.peek();
         m_in.advance();
     }
-    return name_kind();
+    return name_kind(text());
 }
 
-// Tok::name, or the keyword text() spells.
-Tok Lexer::name_kind() const {
-    if (text().size() < 2 || text().size() > k_longest_keyword) {
-        return text().size() == 9 && text() == "__debug__" ? (m_debug_value ? Tok::kw_True : Tok::kw_False)
-                                                           : Tok::name;
+// Tok::name, or the keyword `name` spells.
+Tok Lexer::name_kind(std::string_view name) const {
+    if (name.size() < 2 || name.size() > k_longest_keyword) {
+        return name.size() == 9 && name == "__debug__" ? (m_debug_value ? Tok::kw_True : Tok::kw_False)
+                                                       : Tok::name;
     }
-    const auto first = static_cast<unsigned char>(text()[0]);
-    const std::uint64_t word = pack_name(text());
+    const auto first = static_cast<unsigned char>(name[0]);
+    const std::uint64_t word = pack_name(name);
     for (std::size_t c = 0; c < k_keyword_index.count[first]; ++c) {
         const std::size_t k = k_keyword_index.candidates[first][c];
         if (k_keyword_words[k] == word) {
@@ -458,7 +466,12 @@ std::vector<Token> tokenize(std::string_view source, const Options& options) {
     std::vector<Token> tokens;
     do {
         tokens.push_back(lexer.next());
-        if (tokens.back().kind == Tok::error)
+        Token& token = tokens.back();
+        if (token.viewed) { // owns its text: the lexer's source copy goes with the lexer
+            token.buffer.assign(token.view);
+            token.viewed = false;
+        }
+        if (token.kind == Tok::error)
             lexer.raise_error(tokens.back());
     } while (tokens.back().kind != Tok::end_of_input);
     return tokens;

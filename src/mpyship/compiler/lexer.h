@@ -54,10 +54,10 @@ class Lexer {
     // mpy-cross 1.28, ~0.7 MB in CircuitPython 10.2.1's), so no program they accept is refused by it.
     static constexpr std::size_t k_fargs_budget = std::size_t{1} << 20;
     Scan m_scan = Scan::none;
-    // The text of the token being scanned: written straight into the caller's Token (its buffer is reused).
-    std::string* m_text = nullptr;
-    std::string& text() { return *m_text; }
-    const std::string& text() const { return *m_text; }
+    // The token being scanned: its text is written straight into the caller's buffer (reused), or, for a
+    // name read whole from the source, is a view of it.
+    Token* m_token = nullptr;
+    std::string& text() { return m_token->buffer; }
 
     void scan_token(Token& token);
     Tok scan_content();
@@ -65,7 +65,7 @@ class Lexer {
     bool skip_whitespace(bool stop_at_newline);
     Tok scan_newline();
     Tok scan_name();
-    Tok name_kind() const;
+    Tok name_kind(std::string_view name) const;
     Tok scan_number();
     Tok scan_operator();
     void track_brackets(Tok kind);

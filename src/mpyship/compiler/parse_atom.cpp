@@ -98,18 +98,18 @@ ExprPtr Parser::parse_literal_atom() {
     ConstValue value;
     switch (tok().kind) {
     case Tok::integer:
-        value = parse_integer_literal(tok().text, pos);
+        value = parse_integer_literal(tok().text(), pos);
         break;
     case Tok::float_or_imag:
-        value = parse_float_literal(tok().text, pos);
+        value = parse_float_literal(tok().text(), pos);
         break;
-    case Tok::string: {
-        bool interned = is_interned(tok().text);
-        value = ConstValue{StrValue{tok().text, interned}};
+    case Tok::string: { // string and bytes tokens own their text (token.h)
+        bool interned = is_interned(tok().buffer);
+        value = ConstValue{StrValue{tok().buffer, interned}};
         break;
     }
     case Tok::bytes:
-        value = ConstValue{BytesValue{tok().text}};
+        value = ConstValue{BytesValue{tok().buffer}};
         break;
     case Tok::ellipsis:
         value = ConstValue{EllipsisValue{}};

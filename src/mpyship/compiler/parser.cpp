@@ -50,7 +50,7 @@ std::string Parser::take_name() {
     if (!at(Tok::name)) {
         syntax_error();
     }
-    std::string name = m_tok.text;
+    std::string name(m_tok.text());
     if (name.size() > k_max_name_length) {
         throw CompileError{"RuntimeError", "name too long", m_tok.pos, "", false};
     }

@@ -115,10 +115,16 @@ struct SourcePos {
     std::uint32_t column = 1; // 1-based, in characters (code points) of the line
 };
 
+// A token's text is either a view into the lexer's copy of the source (a name read straight from it: no
+// copy per name) or its own buffer (strings, numbers, names read from injected text). The view lives as
+// long as the lexer that made the token; tokenize() hands out tokens that own their text.
 struct Token {
     Tok kind = Tok::end_of_input;
-    std::string text;
     SourcePos pos;
+    std::string buffer;    // the text when !viewed
+    std::string_view view; // the text when viewed
+    bool viewed = false;
+    std::string_view text() const { return viewed ? view : std::string_view(buffer); }
 };
 
 } // namespace mpyship::compiler
