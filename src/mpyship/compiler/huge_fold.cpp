@@ -267,15 +267,18 @@ int reference_huge_sign(const Expr& e) {
             return left->is_negative() && !right->magnitude().empty() && (right->magnitude()[0] & 1) ? -1 : 1;
         return left->is_negative() ? -1 : 1;
     }
-    const int huge = reference_huge_sign(left ? *b.right : *b.left);
-    const BigInt* other = left ? left : right;
-    switch (b.op) {
+    return huge_step_sign(b.op, reference_huge_sign(left ? *b.right : *b.left), left != nullptr,
+                          left ? *left : *right);
+}
+
+int huge_step_sign(BinOpKind op, int huge_sign, bool huge_on_right, const BigInt& other) {
+    switch (op) {
     case BinOpKind::sub:
-        return left ? -huge : huge; // n - x, x - n
+        return huge_on_right ? -huge_sign : huge_sign; // n - x, x - n
     case BinOpKind::mul:
-        return other->is_negative() ? -huge : huge;
+        return other.is_negative() ? -huge_sign : huge_sign;
     default:
-        return huge; // x + n, x | n, x ^ n (n >= 0), x << n
+        return huge_sign; // x + n, x | n, x ^ n (n >= 0), x << n
     }
 }
 

@@ -46,5 +46,8 @@ bool is_reference_folded(const Expr& e);
 std::optional<HugeValue> reference_huge_value(const Expr& e, Target target);
 // The sign (+1 or -1) of the int such a node stands for, from the constants under it.
 int reference_huge_sign(const Expr& e);
+// The sign of `x op n` (or `n op x`, `huge_on_right`) with x huge of sign `huge_sign` and n the host int
+// `other`, for an op that keeps it huge (+, -, *, |, ^, <<).
+int huge_step_sign(BinOpKind op, int huge_sign, bool huge_on_right, const BigInt& other);
 
 } // namespace mpyship::compiler

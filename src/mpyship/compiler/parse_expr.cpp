@@ -65,78 +65,79 @@ ExprPtr make_constant(SourcePos pos, ConstValue v) {
     return std::make_unique<Constant>(pos, std::move(v));
 }
 
-// `a op b` where one side is an int the reference folds beyond what we keep (huge_fold.h) and the operation
-// is a float one: a float on the other side, or `/`. The reference converts the int to a float, which at
-// that size is an infinity of its sign, and folds the float operation (`2. - 2**5**9` is -inf there).
+// An operand of a float operation over an int the reference folds beyond what we keep (huge_fold.h): that
+// int (`huge`, of sign `sign`) or a host number (`value`).
+struct HugeOrNumber {
+    bool huge = false;
+    int sign = 1;
+    ConstValue value;
+};
+
+std::optional<HugeOrNumber> huge_or_number(const Expr& e) {
+    if (is_reference_folded(e))
+        return HugeOrNumber{true, reference_huge_sign(e), {}};
+    if (e.kind == ExprKind::constant && e.as<Constant>().value.is_number())
+        return HugeOrNumber{false, 1, e.as<Constant>().value};
+    return std::nullopt;
+}
+
+// The reference converts the huge int to a float, which at that size is an infinity of its sign.
+ConstValue as_float(const HugeOrNumber& v) {
+    if (v.huge)
+        return ConstValue{v.sign * std::numeric_limits<double>::infinity()};
+    return v.value.is_float() ? v.value : ConstValue{std::get<BigInt>(v.value.value).to_double()};
+}
+
+// Whether `a op b`, one side huge and `other` the host number, is a float operation: a float on the other
+// side, or `/`. The reference folds it (`2. - 2**5**9` is -inf there).
+bool is_float_step(BinOpKind op, const HugeOrNumber& other) {
+    return other.value.is_float() || op == BinOpKind::div;
+}
+
+// `a op b` folded as the reference folds a float operation over a huge int; nullopt for anything else.
 std::optional<ConstValue> fold_float_with_huge(BinOpKind op, const Expr& a, const Expr& b) {
-    auto is_float = [](const Expr& e) { return e.kind == ExprKind::constant && e.as<Constant>().value.is_float(); };
-    auto is_int = [](const Expr& e) { return e.kind == ExprKind::constant && e.as<Constant>().value.is_int(); };
-    const bool a_huge = is_reference_folded(a), b_huge = is_reference_folded(b);
-    if (a_huge == b_huge)
+    if (is_reference_folded(a) == is_reference_folded(b)) // the common case: neither is huge
         return std::nullopt;
-    const Expr& other = a_huge ? b : a;
-    if (!is_float(other) && !(op == BinOpKind::div && is_int(other)))
+    const auto x = huge_or_number(a);
+    const auto y = huge_or_number(b);
+    if (!x || !y || !is_float_step(op, x->huge ? *y : *x))
         return std::nullopt;
-    const double infinity = std::numeric_limits<double>::infinity();
-    auto as_float = [&](const Expr& e) {
-        if (is_reference_folded(e))
-            return ConstValue{reference_huge_sign(e) * infinity};
-        const ConstValue& v = e.as<Constant>().value;
-        return v.is_float() ? v : ConstValue{std::get<BigInt>(v.value).to_double()};
-    };
-    return fold_binary(op, as_float(a), as_float(b));
+    return fold_binary(op, as_float(*x), as_float(*y));
 }
 
 // Whether the reference folds the whole chain `operands[0] ops[0] operands[1] ...` (it folds a chain only
 // when every step folds) and a step of it is a float operation over a huge int: a dry run on values.
 bool chain_folds_over_huge_float(const ExprList& operands, const std::vector<BinOpKind>& ops) {
-    struct Value {
-        bool huge = false;
-        int sign = 1;
-        ConstValue value;
-    };
-    auto value_of = [](const Expr& e) -> std::optional<Value> {
-        if (is_reference_folded(e))
-            return Value{true, reference_huge_sign(e), {}};
-        if (e.kind == ExprKind::constant && e.as<Constant>().value.is_number())
-            return Value{false, 1, e.as<Constant>().value};
-        return std::nullopt;
-    };
-    const double infinity = std::numeric_limits<double>::infinity();
-    auto as_float = [&](const Value& v) {
-        if (v.huge)
-            return ConstValue{v.sign * infinity};
-        return v.value.is_float() ? v.value : ConstValue{std::get<BigInt>(v.value.value).to_double()};
-    };
-    std::optional<Value> acc = value_of(*operands[0]);
+    std::optional<HugeOrNumber> acc = huge_or_number(*operands[0]);
+    if (!acc)
+        return false;
     bool over_huge = false;
-    for (std::size_t i = 0; acc && i < ops.size(); ++i) {
-        const std::optional<Value> next = value_of(*operands[i + 1]);
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        const std::optional<HugeOrNumber> next = huge_or_number(*operands[i + 1]);
         if (!next || (acc->huge && next->huge))
             return false;
         if (!acc->huge && !next->huge) {
             auto r = fold_binary(ops[i], acc->value, next->value);
             if (!r)
                 return false;
-            acc = Value{false, 1, std::move(*r)};
+            acc = HugeOrNumber{false, 1, std::move(*r)};
             continue;
         }
-        const Value& other = acc->huge ? *next : *acc;
-        if (other.value.is_float() || ops[i] == BinOpKind::div) {
+        const HugeOrNumber& other = acc->huge ? *next : *acc;
+        if (is_float_step(ops[i], other)) {
             auto r = fold_binary(ops[i], as_float(*acc), as_float(*next));
             if (!r)
                 return false;
-            acc = Value{false, 1, std::move(*r)};
+            acc = HugeOrNumber{false, 1, std::move(*r)};
             over_huge = true;
             continue;
         }
         // an int step over the huge value: it stays huge (make_unfolded marks it when the model agrees)
-        const bool negative = std::get<BigInt>(other.value.value).is_negative();
-        const int sign = acc->huge ? acc->sign : next->sign;
-        const bool flips = (ops[i] == BinOpKind::sub && next->huge) || (ops[i] == BinOpKind::mul && negative);
-        acc = Value{true, flips ? -sign : sign, {}};
+        const int sign = huge_step_sign(ops[i], acc->huge ? acc->sign : next->sign, next->huge,
+                                        std::get<BigInt>(other.value.value));
+        acc = HugeOrNumber{true, sign, {}};
     }
-    return acc && over_huge;
+    return over_huge;
 }
 
 // `a op b` left unfolded; two int constants are marked when mpy-cross folds them all the same (huge_fold.h).
